@@ -1,0 +1,84 @@
+#include "rbl/store/schema.hpp"
+
+#include <array>
+
+namespace rbl::store {
+
+namespace {
+
+// Version 1: subjects, records with attributes, import batches, the audit log.
+constexpr std::string_view k_v1 = R"sql(
+CREATE TABLE import_batches (
+    batch_id     INTEGER PRIMARY KEY,
+    source       TEXT NOT NULL,
+    file_name    TEXT NOT NULL,
+    file_sha256  TEXT NOT NULL,
+    format       TEXT NOT NULL CHECK (format IN ('csv', 'jsonl', 'feedback')),
+    encoding     TEXT NOT NULL,
+    mapping      TEXT,
+    operator     TEXT NOT NULL,
+    started_at   TEXT NOT NULL,
+    finished_at  TEXT NOT NULL,
+    rows         INTEGER NOT NULL,
+    inserted     INTEGER NOT NULL,
+    updated      INTEGER NOT NULL,
+    unchanged    INTEGER NOT NULL,
+    rejected     INTEGER NOT NULL,
+    reverted_at  TEXT
+);
+
+CREATE TABLE subjects (
+    subject_id    TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    subject_type  TEXT NOT NULL
+                  CHECK (subject_type IN ('legal_person', 'natural_person', 'government')),
+    region        TEXT NOT NULL,
+    id_check_ok   INTEGER NOT NULL DEFAULT 1,
+    first_batch   INTEGER NOT NULL REFERENCES import_batches(batch_id),
+    updated_batch INTEGER NOT NULL REFERENCES import_batches(batch_id)
+) WITHOUT ROWID;
+
+CREATE TABLE records (
+    rec            INTEGER PRIMARY KEY,
+    source         TEXT NOT NULL,
+    record_id      TEXT NOT NULL,
+    subject_id     TEXT NOT NULL REFERENCES subjects(subject_id),
+    domain         TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    date           TEXT NOT NULL,
+    amount_fen     INTEGER CHECK (amount_fen >= 0),
+    authority      TEXT,
+    region         TEXT,
+    status         TEXT NOT NULL CHECK (status IN ('active', 'withdrawn')),
+    withdrawn_by   TEXT CHECK (withdrawn_by IN ('source', 'office')),
+    attrs          TEXT NOT NULL DEFAULT '{}',
+    content_hash   BLOB NOT NULL,
+    inserted_batch INTEGER NOT NULL REFERENCES import_batches(batch_id),
+    updated_batch  INTEGER NOT NULL REFERENCES import_batches(batch_id),
+    UNIQUE (source, record_id)
+);
+CREATE INDEX records_by_subject ON records (subject_id, domain, date);
+CREATE INDEX records_by_batch ON records (inserted_batch);
+
+CREATE TABLE audit_log (
+    seq        INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    operator   TEXT NOT NULL,
+    login      TEXT NOT NULL,
+    tool       TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    object     TEXT NOT NULL,
+    details    TEXT NOT NULL,
+    prev_hash  TEXT NOT NULL,
+    hash       TEXT NOT NULL
+);
+CREATE INDEX audit_by_object ON audit_log (object);
+)sql";
+
+constexpr std::array<std::string_view, 1> k_migrations = {k_v1};
+
+}  // namespace
+
+std::span<const std::string_view> migrations() { return k_migrations; }
+
+}  // namespace rbl::store

@@ -1,0 +1,77 @@
+#include "rbl/util/sha256.hpp"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "rbl/util/error.hpp"
+
+namespace rbl::util {
+
+struct Sha256::Impl {
+    EVP_MD_CTX* ctx = nullptr;
+    ~Impl() { EVP_MD_CTX_free(ctx); }
+};
+
+Sha256::Sha256() : m_impl(std::make_unique<Impl>()) {
+    m_impl->ctx = EVP_MD_CTX_new();
+    if (m_impl->ctx == nullptr || EVP_DigestInit_ex(m_impl->ctx, EVP_sha256(), nullptr) != 1) {
+        throw FailedError("cannot initialise SHA-256 (OpenSSL)");
+    }
+}
+
+Sha256::~Sha256() = default;
+Sha256::Sha256(Sha256&&) noexcept = default;
+Sha256& Sha256::operator=(Sha256&&) noexcept = default;
+
+void Sha256::update(std::string_view bytes) {
+    EVP_DigestUpdate(m_impl->ctx, bytes.data(), bytes.size());
+}
+
+std::array<std::uint8_t, 32> Sha256::digest() {
+    std::array<std::uint8_t, 32> out{};
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(m_impl->ctx, out.data(), &length);
+    return out;
+}
+
+std::string Sha256::hex() {
+    static constexpr char k_hex[] = "0123456789abcdef";
+    std::string text;
+    text.reserve(64);
+    for (std::uint8_t byte : digest()) {
+        text.push_back(k_hex[byte >> 4]);
+        text.push_back(k_hex[byte & 0x0f]);
+    }
+    return text;
+}
+
+std::string sha256_hex(std::string_view bytes) {
+    Sha256 hash;
+    hash.update(bytes);
+    return hash.hex();
+}
+
+std::string sha256_file_hex(const std::filesystem::path& path) {
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (file == nullptr) {
+        throw FailedError(fmt::format("cannot read {}: {}", path.string(), std::strerror(errno)));
+    }
+    Sha256 hash;
+    char buffer[1 << 16];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
+        hash.update(std::string_view(buffer, n));
+    }
+    const bool failed = std::ferror(file) != 0;
+    std::fclose(file);
+    if (failed) {
+        throw FailedError(fmt::format("cannot read {}", path.string()));
+    }
+    return hash.hex();
+}
+
+}  // namespace rbl::util
