@@ -1,0 +1,117 @@
+#include "common/tool.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+
+#include "rbl/audit/audit_log.hpp"
+
+namespace rbl::app {
+
+namespace {
+
+std::string env_or(const char* name, std::string fallback) {
+    const char* value = std::getenv(name);
+    return value != nullptr && *value != '\0' ? std::string(value) : std::move(fallback);
+}
+
+void print_error(std::string_view tool, std::string_view message) {
+    fmt::print(stderr, "{}: error: {}\n", tool, message);
+}
+
+}  // namespace
+
+void add_common_options(CLI::App& app, CommonOptions& options) {
+    options.db = env_or("RBL_DB", "rbl.db");
+    options.rules = env_or("RBL_RULES", "rules");
+    options.operator_name = env_or("RBL_OPERATOR", audit::login_name());
+    app.add_option("--db", options.db, "the SQLite database ($RBL_DB, else ./rbl.db)");
+    app.add_option("--rules", options.rules, "the rules folder ($RBL_RULES, else ./rules)");
+    app.add_flag("--json", options.json, "print a JSON summary of the run on stdout");
+    app.add_flag("-q,--quiet", options.quiet, "no progress or information on stderr");
+    app.add_option("--operator", options.operator_name,
+                   "who acts, for the audit log ($RBL_OPERATOR, else the login name)");
+    app.add_option("--wait", options.wait_seconds,
+                   "seconds to wait for another writer before giving up (exit 4)")
+        ->check(CLI::Range(0, 86400));
+}
+
+int run_tool(std::string_view tool, CLI::App& app, int argc, char** argv,
+             const std::function<ExitCode()>& body) {
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        print_error(tool, fmt::format("{} (see {} --help)", e.what(), tool));
+        return static_cast<int>(ExitCode::usage);
+    }
+    try {
+        return static_cast<int>(body());
+    } catch (const Error& e) {
+        print_error(tool, e.what());
+        return static_cast<int>(e.code());
+    } catch (const std::bad_alloc&) {
+        print_error(tool, "out of memory");
+        return static_cast<int>(ExitCode::failed);
+    } catch (const std::exception& e) {
+        print_error(tool, fmt::format("internal error: {}", e.what()));
+        return static_cast<int>(ExitCode::failed);
+    }
+}
+
+TerminalReporter::TerminalReporter(std::string tool, bool quiet)
+    : m_tool(std::move(tool)), m_quiet(quiet), m_tty(isatty(STDERR_FILENO) == 1) {}
+
+void TerminalReporter::info(std::string_view message) {
+    if (!m_quiet) {
+        progress_done();
+        fmt::print(stderr, "{}: {}\n", m_tool, message);
+    }
+}
+
+void TerminalReporter::warning(std::string_view message) {
+    if (!m_quiet) {
+        progress_done();
+        fmt::print(stderr, "{}: warning: {}\n", m_tool, message);
+    }
+}
+
+void TerminalReporter::progress(std::string_view step, std::uint64_t done, std::uint64_t total) {
+    if (m_quiet || !m_tty) {
+        return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (m_bar_shown && now - m_last_draw < std::chrono::milliseconds(100)) {
+        return;
+    }
+    m_last_draw = now;
+    m_bar_shown = true;
+    if (total == 0) {
+        fmt::print(stderr, "\r{}: {} ... {}", m_tool, step, done);
+    } else {
+        constexpr int k_width = 30;
+        const double fraction = std::min(1.0, static_cast<double>(done) / static_cast<double>(total));
+        const int filled = static_cast<int>(fraction * k_width);
+        fmt::print(stderr, "\r{}: {} [{}{}] {:3.0f}%", m_tool, step, std::string(filled, '#'),
+                   std::string(k_width - filled, ' '), fraction * 100);
+    }
+    std::fflush(stderr);
+}
+
+void TerminalReporter::progress_done() {
+    if (m_bar_shown) {
+        fmt::print(stderr, "\r\033[K");
+        std::fflush(stderr);
+        m_bar_shown = false;
+    }
+}
+
+}  // namespace rbl::app

@@ -1,0 +1,53 @@
+#pragma once
+// What every rbl tool shares: the common options of SPEC.md §1, the terminal reporter, and the
+// wrapper that turns failures into "rbl-TOOL: error: ..." and the exit codes.
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "rbl/util/error.hpp"
+#include "rbl/util/report.hpp"
+
+namespace rbl::app {
+
+/// Options every tool takes.
+struct CommonOptions {
+    std::string db;             ///< --db, $RBL_DB, else ./rbl.db
+    std::string rules;          ///< --rules, $RBL_RULES, else ./rules
+    bool json = false;          ///< --json: a JSON summary on stdout
+    bool quiet = false;         ///< -q: no progress or info on stderr
+    std::string operator_name;  ///< --operator, $RBL_OPERATOR, else the login name
+    int wait_seconds = 30;      ///< --wait
+};
+
+/// Adds the common options to `app`, with their defaults from the environment.
+void add_common_options(CLI::App& app, CommonOptions& options);
+
+/// Parses the command line and runs `body`, mapping what it throws to SPEC.md §1's exit codes
+/// and printing errors as "TOOL: error: MESSAGE". Returns the process's exit code.
+int run_tool(std::string_view tool, CLI::App& app, int argc, char** argv,
+             const std::function<ExitCode()>& body);
+
+/// Reports to the terminal: info and warnings on stderr (none with --quiet), a progress bar only
+/// when stderr is a terminal.
+class TerminalReporter final : public Reporter {
+public:
+    TerminalReporter(std::string tool, bool quiet);
+    void info(std::string_view message) override;
+    void warning(std::string_view message) override;
+    void progress(std::string_view step, std::uint64_t done, std::uint64_t total) override;
+    void progress_done() override;
+
+private:
+    std::string m_tool;
+    bool m_quiet;
+    bool m_tty;
+    bool m_bar_shown = false;
+    std::chrono::steady_clock::time_point m_last_draw;
+};
+
+}  // namespace rbl::app

@@ -1,0 +1,181 @@
+// rbl-import: load credit-information records (CSV, JSON Lines) into the database, validating
+// every row (SPEC.md §2). Only wires options to rbl::ingest.
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/tool.hpp"
+#include "rbl/audit/audit_log.hpp"
+#include "rbl/ingest/importer.hpp"
+#include "rbl/rules/rule_set.hpp"
+#include "rbl/store/database.hpp"
+
+namespace {
+
+constexpr std::string_view k_tool = "rbl-import";
+
+struct Options {
+    rbl::app::CommonOptions common;
+    std::string file;
+    std::string mapping;
+    std::string source = "default";
+    std::string encoding = "utf-8";
+    std::string format;
+    std::string rejects;
+    std::string id_check = "reject";
+    bool strict = false;
+    bool dry_run = false;
+    std::int64_t revert = 0;
+};
+
+nlohmann::json summary_json(const rbl::ingest::ImportSummary& summary, bool dry_run) {
+    return {
+        {"rows", summary.rows},
+        {"inserted", summary.inserted},
+        {"updated", summary.updated},
+        {"unchanged", summary.unchanged},
+        {"rejected", summary.rejected},
+        {"warned", summary.warned},
+        {"batch_id", summary.batch_id ? nlohmann::json(*summary.batch_id) : nullptr},
+        {"committed", summary.committed},
+        {"dry_run", dry_run},
+        {"sha256", summary.file_sha256},
+    };
+}
+
+// A dry run against a database that does not exist yet works on a throw-away copy of the
+// schema, so that it creates nothing.
+std::filesystem::path dry_run_database(const Options& options, bool& temporary) {
+    std::error_code ec;
+    temporary = options.dry_run && !std::filesystem::exists(options.common.db, ec);
+    if (!temporary) {
+        return options.common.db;
+    }
+    return std::filesystem::temp_directory_path() /
+           fmt::format("rbl-import-dry-run-{}.db", ::getpid());
+}
+
+rbl::ExitCode run_revert(const Options& options) {
+    rbl::store::Database db({.path = options.common.db,
+                             .create = false,
+                             .read_only = false,
+                             .wait_seconds = options.common.wait_seconds});
+    rbl::audit::AuditLog audit(db, {options.common.operator_name, rbl::audit::login_name(),
+                                    std::string(k_tool)});
+    const auto summary = rbl::ingest::revert_batch(db, audit, options.revert);
+    if (options.common.json) {
+        fmt::print("{}\n", nlohmann::json{{"batch_id", summary.batch_id},
+                                          {"withdrawn", summary.withdrawn}}
+                               .dump());
+    }
+    if (!options.common.quiet) {
+        fmt::print(stderr, "{}: batch {} reverted: {} records withdrawn\n", k_tool,
+                   summary.batch_id, summary.withdrawn);
+    }
+    return rbl::ExitCode::ok;
+}
+
+rbl::ExitCode run_import(const Options& options) {
+    const auto rules = rbl::rules::RuleSet::load(options.common.rules);
+    rbl::ingest::ImportOptions import;
+    import.file = options.file;
+    if (!options.format.empty()) {
+        import.format =
+            options.format == "jsonl" ? rbl::ingest::Format::jsonl : rbl::ingest::Format::csv;
+    }
+    import.encoding = options.encoding == "gb18030" ? rbl::util::Encoding::gb18030
+                                                    : rbl::util::Encoding::utf8;
+    if (!options.mapping.empty()) {
+        import.mapping = options.mapping;
+    }
+    if (!options.rejects.empty()) {
+        import.rejects = options.rejects;
+    }
+    import.source = options.source;
+    import.operator_name = options.common.operator_name;
+    import.strict = options.strict;
+    import.id_check_warn = options.id_check == "warn";
+    import.dry_run = options.dry_run;
+
+    bool temporary = false;
+    const auto db_path = dry_run_database(options, temporary);
+    rbl::ingest::ImportSummary summary;
+    {
+        rbl::store::Database db({.path = db_path,
+                                 .create = true,
+                                 .read_only = false,
+                                 .wait_seconds = options.common.wait_seconds});
+        rbl::audit::AuditLog audit(db, {options.common.operator_name, rbl::audit::login_name(),
+                                        std::string(k_tool)});
+        rbl::app::TerminalReporter reporter(std::string(k_tool), options.common.quiet);
+        summary = rbl::ingest::import_file(db, audit, rules, import, reporter);
+    }
+    if (temporary) {
+        std::error_code ec;
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+            std::filesystem::remove(db_path.string() + suffix, ec);
+        }
+    }
+    if (options.common.json) {
+        fmt::print("{}\n", summary_json(summary, options.dry_run).dump());
+    }
+    if (!options.common.quiet) {
+        std::string outcome;
+        if (options.dry_run) {
+            outcome = "dry run: nothing written";
+        } else if (!summary.committed) {
+            outcome = "--strict: nothing committed";
+        } else {
+            outcome = fmt::format("batch {}", *summary.batch_id);
+        }
+        fmt::print(stderr, "{}: {}: {} rows: {} inserted, {} updated, {} unchanged, {} rejected; {}\n",
+                   k_tool, options.file, summary.rows, summary.inserted, summary.updated,
+                   summary.unchanged, summary.rejected, outcome);
+    }
+    return summary.rejected > 0 ? rbl::ExitCode::rejected : rbl::ExitCode::ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options options;
+    CLI::App app{"Load credit-information records (CSV or JSON Lines) into the rbl database, "
+                 "validating every row.",
+                 std::string(k_tool)};
+    rbl::app::add_common_options(app, options.common);
+    app.add_option("FILE", options.file, "the records file (CSV with a header row, or JSON Lines)");
+    app.add_option("--mapping", options.mapping,
+                   "YAML file renaming, scaling or fixing columns (e.g. Chinese headers)");
+    app.add_option("--source", options.source,
+                   "name of the data source; a record is keyed by (source, record_id)");
+    app.add_option("--encoding", options.encoding, "the file's encoding")
+        ->check(CLI::IsMember({"utf-8", "utf8", "gb18030"}));
+    app.add_option("--format", options.format, "csv or jsonl (default: from the file name)")
+        ->check(CLI::IsMember({"csv", "jsonl"}));
+    app.add_option("--rejects", options.rejects,
+                   "write rejected rows here (CSV: line, column, reason, original fields)");
+    app.add_flag("--strict", options.strict, "commit nothing when any row is rejected");
+    app.add_option("--id-check", options.id_check,
+                   "reject (default) or warn: accept a bad check character with a warning")
+        ->check(CLI::IsMember({"reject", "warn"}));
+    app.add_flag("--dry-run", options.dry_run, "validate and report; write nothing");
+    app.add_option("--revert", options.revert,
+                   "withdraw the records that import batch BATCH_ID inserted")
+        ->check(CLI::PositiveNumber);
+    app.set_version_flag("--version", std::string(RBL_VERSION));
+
+    return rbl::app::run_tool(k_tool, app, argc, argv, [&] {
+        if (options.revert > 0) {
+            if (!options.file.empty()) {
+                throw rbl::UsageError("give either FILE or --revert BATCH_ID, not both");
+            }
+            return run_revert(options);
+        }
+        if (options.file.empty()) {
+            throw rbl::UsageError("no file to import (see rbl-import --help)");
+        }
+        return run_import(options);
+    });
+}

@@ -1,0 +1,318 @@
+#include "rbl/ingest/importer.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "rbl/ingest/record_builder.hpp"
+#include "rbl/ingest/row_sources.hpp"
+#include "rbl/store/record_store.hpp"
+#include "rbl/util/csv.hpp"
+#include "rbl/util/money.hpp"
+#include "rbl/util/sha256.hpp"
+#include "rbl/util/text.hpp"
+
+namespace rbl::ingest {
+
+namespace {
+
+constexpr int k_messages_shown = 10;        // rejects and warnings printed before "... N more"
+constexpr int k_progress_every = 1 << 13;   // rows between progress updates
+
+// Refuses files that can't be imported at all, before any work: missing, empty, binary.
+void check_input_file(const std::filesystem::path& file) {
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) {
+        throw UsageError(fmt::format("{} does not exist", file.string()));
+    }
+    if (std::filesystem::is_directory(file, ec)) {
+        throw UsageError(fmt::format("{} is a folder, not a file", file.string()));
+    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        throw FailedError(fmt::format("cannot read {}: {}", file.string(), std::strerror(errno)));
+    }
+    std::string head(1 << 16, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    if (head.empty()) {
+        throw UsageError(fmt::format("{} is empty: expected a header row", file.string()));
+    }
+    if (util::looks_binary(head)) {
+        throw UsageError(fmt::format("{} is a binary file, not CSV or JSON Lines text",
+                                     file.string()));
+    }
+}
+
+// Writes rejected rows as CSV: line, column, reason, then the row's original fields.
+class RejectsFile {
+public:
+    RejectsFile(const std::optional<std::filesystem::path>& path,
+                const std::vector<std::string>& header) {
+        if (!path) {
+            return;
+        }
+        m_out.open(*path, std::ios::binary | std::ios::trunc);
+        if (!m_out) {
+            throw UsageError(fmt::format("cannot write the rejects file {}: {}", path->string(),
+                                         std::strerror(errno)));
+        }
+        m_path = path->string();
+        std::vector<std::string> columns = {"line", "column", "reason"};
+        columns.insert(columns.end(), header.begin(), header.end());
+        write(columns);
+    }
+
+    void add(std::uint64_t line, const Rejection& rejection,
+             const std::vector<std::string>& fields) {
+        if (!m_out.is_open()) {
+            return;
+        }
+        std::vector<std::string> row = {std::to_string(line), rejection.column, rejection.reason};
+        row.insert(row.end(), fields.begin(), fields.end());
+        write(row);
+    }
+
+    void close() {
+        if (m_out.is_open()) {
+            m_out.close();
+            if (!m_out) {
+                throw FailedError(fmt::format("cannot write the rejects file {}", m_path));
+            }
+        }
+    }
+
+private:
+    void write(const std::vector<std::string>& fields) {
+        m_line.clear();
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            if (i > 0) {
+                m_line += ',';
+            }
+            util::append_csv_field(m_line, fields[i]);
+        }
+        m_line += "\r\n";
+        m_out << m_line;
+    }
+
+    std::ofstream m_out;
+    std::string m_path;
+    std::string m_line;
+};
+
+nlohmann::json record_json(const model::Record& record) {
+    return {
+        {"subject_id", record.subject_id},
+        {"domain", record.domain},
+        {"kind", record.kind},
+        {"date", record.date.iso()},
+        {"amount", record.amount ? nlohmann::json(util::format_yuan(*record.amount)) : nullptr},
+        {"authority", record.authority ? nlohmann::json(*record.authority) : nullptr},
+        {"region", record.region ? nlohmann::json(*record.region) : nullptr},
+        {"status", model::to_string(record.status)},
+        {"attrs", nlohmann::json::parse(record.attrs_json, nullptr, false)},
+    };
+}
+
+// The per-row work of one import: validate, write, count, audit.
+class BatchWriter {
+public:
+    BatchWriter(store::RecordStore& store, audit::AuditLog& audit, std::int64_t batch_id,
+                ImportSummary& summary)
+        : m_store(store), m_audit(audit), m_batch_id(batch_id), m_summary(summary) {}
+
+    // Writes a valid record; returns a rejection for a key repeated with other content.
+    std::optional<Rejection> write(const model::Record& record, const RecordBuilder& builder) {
+        const auto subject = m_store.put_subject(record, builder.subject_region(), m_batch_id);
+        if (subject.outcome == store::SubjectChange::Outcome::updated) {
+            m_audit.append("subject.updated", "subject:" + record.subject_id,
+                           nlohmann::json{{"batch_id", m_batch_id},
+                                          {"before", {{"name", subject.before_name},
+                                                      {"subject_type", subject.before_type}}},
+                                          {"after",
+                                           {{"name", record.subject_name},
+                                            {"subject_type", model::to_string(record.subject_type)}}}}
+                               .dump());
+        }
+        const auto change = m_store.put_record(record, builder.content_hash(), m_batch_id);
+        switch (change.outcome) {
+            case store::RecordChange::Outcome::inserted:
+                ++m_summary.inserted;
+                break;
+            case store::RecordChange::Outcome::unchanged:
+                ++m_summary.unchanged;
+                break;
+            case store::RecordChange::Outcome::updated:
+                ++m_summary.updated;
+                m_audit.append("record.updated",
+                               fmt::format("record:{}/{}", record.source, record.record_id),
+                               nlohmann::json{{"batch_id", m_batch_id},
+                                              {"before", nlohmann::json::parse(change.before_json)},
+                                              {"after", record_json(record)}}
+                                   .dump());
+                break;
+            case store::RecordChange::Outcome::conflict:
+                return Rejection{"record_id",
+                                 fmt::format("record_id '{}' appears earlier in this file with "
+                                             "other content",
+                                             record.record_id)};
+        }
+        return std::nullopt;
+    }
+
+private:
+    store::RecordStore& m_store;
+    audit::AuditLog& m_audit;
+    std::int64_t m_batch_id;
+    ImportSummary& m_summary;
+};
+
+std::string encoding_name(util::Encoding encoding) {
+    return encoding == util::Encoding::gb18030 ? "gb18030" : "utf-8";
+}
+
+}  // namespace
+
+Format format_of(const std::filesystem::path& file) {
+    const std::string extension = file.extension().string();
+    if (extension == ".jsonl" || extension == ".ndjson" || extension == ".json") {
+        return Format::jsonl;
+    }
+    return Format::csv;
+}
+
+ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
+                          const rules::RuleSet& rules, const ImportOptions& options,
+                          Reporter& reporter) {
+    check_input_file(options.file);
+    const Mapping mapping = options.mapping ? load_mapping(*options.mapping) : Mapping{};
+    const Format format = options.format.value_or(format_of(options.file));
+    const std::string file_name = options.file.string();
+
+    ImportSummary summary;
+    summary.file_sha256 = util::sha256_file_hex(options.file);
+    auto input = util::open_text_input(options.file, options.encoding);
+    auto rows = format == Format::csv ? open_csv_rows(*input, mapping, file_name)
+                                      : open_jsonl_rows(*input, mapping);
+    RejectsFile rejects(options.rejects, rows->original_header());
+    RecordBuilder builder(rules, mapping,
+                          BuildOptions{options.source, options.id_check_warn, util::today()});
+
+    store::Transaction transaction(db, store::Transaction::Mode::immediate);
+    const std::string started_at = util::utc_now_iso();
+    store::RecordStore store(db);
+    const std::int64_t batch_id = store.begin_batch(store::BatchStart{
+        .source = options.source,
+        .file_name = file_name,
+        .file_sha256 = summary.file_sha256,
+        .format = format == Format::csv ? "csv" : "jsonl",
+        .encoding = encoding_name(options.encoding),
+        .mapping = options.mapping ? std::optional(options.mapping->string()) : std::nullopt,
+        .operator_name = options.operator_name,
+        .started_at = started_at,
+    });
+    BatchWriter batch(store, audit, batch_id, summary);
+
+    const auto report_rejection = [&](std::uint64_t line, const Rejection& rejection) {
+        ++summary.rejected;
+        rejects.add(line, rejection, rows->original_fields());
+        if (summary.rejected <= k_messages_shown) {
+            reporter.warning(fmt::format("{}:{}: rejected{}: {}", file_name, line,
+                                         rejection.column.empty()
+                                             ? std::string()
+                                             : fmt::format(" (column {})", rejection.column),
+                                         rejection.reason));
+        }
+    };
+
+    SourceRow row;
+    model::Record record;
+    std::string warning;
+    const std::uint64_t total_bytes = input->total_bytes();
+    while (rows->next(row)) {
+        ++summary.rows;
+        if (summary.rows % k_progress_every == 0) {
+            reporter.progress("importing", rows->bytes_consumed(), total_bytes);
+        }
+        if (row.problem) {
+            report_rejection(row.line, *row.problem);
+            continue;
+        }
+        if (auto rejection = builder.build(row.fields, record, warning)) {
+            report_rejection(row.line, *rejection);
+            continue;
+        }
+        if (!warning.empty()) {
+            ++summary.warned;
+            if (summary.warned <= k_messages_shown) {
+                reporter.warning(fmt::format("{}:{}: {}", file_name, row.line, warning));
+            }
+        }
+        if (auto rejection = batch.write(record, builder)) {
+            report_rejection(row.line, *rejection);
+        }
+    }
+    reporter.progress_done();
+    rejects.close();
+    if (summary.rejected > k_messages_shown) {
+        reporter.warning(fmt::format("... and {} more rejected rows{}",
+                                     summary.rejected - k_messages_shown,
+                                     options.rejects ? "" : " (keep them all with --rejects FILE)"));
+    }
+    if (summary.warned > k_messages_shown) {
+        reporter.warning(fmt::format("... and {} more warnings", summary.warned - k_messages_shown));
+    }
+
+    const std::string finished_at = util::utc_now_iso();
+    store.finish_batch(batch_id,
+                               store::BatchCounts{summary.rows, summary.inserted, summary.updated,
+                                                  summary.unchanged, summary.rejected},
+                               finished_at);
+    audit.append("import.batch", fmt::format("batch:{}", batch_id),
+                 nlohmann::json{{"file", file_name},
+                                {"sha256", summary.file_sha256},
+                                {"source", options.source},
+                                {"format", format == Format::csv ? "csv" : "jsonl"},
+                                {"encoding", encoding_name(options.encoding)},
+                                {"mapping", options.mapping ? nlohmann::json(options.mapping->string())
+                                                            : nlohmann::json(nullptr)},
+                                {"rows", summary.rows},
+                                {"inserted", summary.inserted},
+                                {"updated", summary.updated},
+                                {"unchanged", summary.unchanged},
+                                {"rejected", summary.rejected}}
+                     .dump());
+    if (options.dry_run || (options.strict && summary.rejected > 0)) {
+        return summary;  // the transaction rolls back: nothing is written
+    }
+    transaction.commit();
+    summary.committed = true;
+    summary.batch_id = batch_id;
+    return summary;
+}
+
+RevertSummary revert_batch(store::Database& db, audit::AuditLog& audit, std::int64_t batch_id) {
+    store::Transaction transaction(db, store::Transaction::Mode::immediate);
+    store::RecordStore store(db);
+    const auto batch = store.find_batch(batch_id);
+    if (!batch) {
+        throw UsageError(fmt::format("there is no import batch {}", batch_id));
+    }
+    if (batch->reverted_at) {
+        throw UsageError(fmt::format("batch {} was already reverted on {}", batch_id,
+                                     *batch->reverted_at));
+    }
+    RevertSummary summary{batch_id, store.revert_batch(batch_id, util::utc_now_iso())};
+    audit.append("import.revert", fmt::format("batch:{}", batch_id),
+                 nlohmann::json{{"file", batch->file_name},
+                                {"sha256", batch->file_sha256},
+                                {"withdrawn", summary.withdrawn}}
+                     .dump());
+    transaction.commit();
+    return summary;
+}
+
+}  // namespace rbl::ingest

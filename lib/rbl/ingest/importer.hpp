@@ -1,0 +1,68 @@
+#pragma once
+// rbl-import's work (SPEC.md §2): read a CSV or JSON Lines file, validate every row, and write
+// the good ones as one import batch in one transaction, with rejects, counts and audit rows.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "rbl/audit/audit_log.hpp"
+#include "rbl/rules/rule_set.hpp"
+#include "rbl/store/database.hpp"
+#include "rbl/util/input.hpp"
+#include "rbl/util/report.hpp"
+
+namespace rbl::ingest {
+
+/// Input file formats.
+enum class Format { csv, jsonl };
+
+/// The format a file name implies: .jsonl, .ndjson and .json are JSON Lines, the rest CSV.
+Format format_of(const std::filesystem::path& file);
+
+/// What to import and how.
+struct ImportOptions {
+    std::filesystem::path file;
+    std::optional<Format> format;  ///< nullopt: from the file name
+    util::Encoding encoding = util::Encoding::utf8;
+    std::optional<std::filesystem::path> mapping;
+    std::string source = "default";
+    std::string operator_name;  ///< recorded with the batch
+    std::optional<std::filesystem::path> rejects;  ///< where to write rejected rows
+    bool strict = false;         ///< one rejected row: commit nothing
+    bool id_check_warn = false;  ///< accept bad check characters with a warning
+    bool dry_run = false;        ///< validate and count, write nothing to the database
+};
+
+/// The outcome of an import.
+struct ImportSummary {
+    std::int64_t rows = 0;
+    std::int64_t inserted = 0;
+    std::int64_t updated = 0;
+    std::int64_t unchanged = 0;
+    std::int64_t rejected = 0;
+    std::int64_t warned = 0;  ///< rows accepted with a warning (--id-check warn)
+    std::optional<std::int64_t> batch_id;  ///< nullopt when nothing was committed
+    bool committed = false;
+    std::string file_sha256;
+};
+
+/// Imports one file. Throws UsageError for a file that can't be used at all (missing, empty,
+/// binary, no header, a required column missing), BusyError when the write lock is not had
+/// within --wait, FailedError for database and I/O failures; the database is then unchanged.
+ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
+                          const rules::RuleSet& rules, const ImportOptions& options,
+                          Reporter& reporter);
+
+/// The outcome of reverting a batch.
+struct RevertSummary {
+    std::int64_t batch_id = 0;
+    std::int64_t withdrawn = 0;  ///< records withdrawn
+};
+
+/// Withdraws, by office decision, the records a batch inserted (rbl-import --revert). Throws
+/// UsageError for an unknown or already reverted batch.
+RevertSummary revert_batch(store::Database& db, audit::AuditLog& audit, std::int64_t batch_id);
+
+}  // namespace rbl::ingest

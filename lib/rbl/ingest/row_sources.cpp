@@ -1,0 +1,184 @@
+#include "rbl/ingest/row_sources.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "rbl/util/csv.hpp"
+#include "rbl/util/error.hpp"
+#include "rbl/util/json_line.hpp"
+#include "rbl/util/lines.hpp"
+#include "rbl/util/text.hpp"
+
+namespace rbl::ingest {
+
+namespace {
+
+// The mapping's constants, as fields appended to every row.
+std::vector<Field> constant_fields(const Mapping& mapping) {
+    std::vector<Field> fields;
+    for (const auto& [name, value] : mapping.constants) {
+        fields.push_back(Field{name, name, column_of(name), value});
+    }
+    return fields;
+}
+
+class CsvRows final : public RowSource {
+public:
+    CsvRows(util::TextInput& input, const Mapping& mapping, const std::string& file_name)
+        : m_reader(input), m_constants(constant_fields(mapping)) {
+        if (!m_reader.next(m_header) || m_header.fields.empty()) {
+            throw UsageError(fmt::format("{} is empty: expected a header row", file_name));
+        }
+        if (!m_header.error.empty()) {
+            throw UsageError(fmt::format("{}:{}: the header row is malformed: {}", file_name,
+                                         m_header.line, m_header.error));
+        }
+        std::set<std::string, std::less<>> targets;
+        for (const auto& [name, value] : mapping.constants) {
+            targets.insert(name);
+        }
+        for (std::size_t i = 0; i < m_header.fields.size(); ++i) {
+            std::string& name = m_header.fields[i];
+            if (auto bad = util::find_invalid_utf8(name)) {
+                throw UsageError(fmt::format(
+                    "{}:{}: the header is not valid UTF-8 (byte {} of column {}); if the file "
+                    "is GB18030, use --encoding gb18030",
+                    file_name, m_header.line, *bad + 1, i + 1));
+            }
+            name = std::string(util::trim(name));
+            const std::string_view target = mapping.target(name);
+            if (!targets.insert(std::string(target)).second) {
+                throw UsageError(fmt::format("{}:{}: column {} '{}' gives '{}' a second time",
+                                             file_name, m_header.line, i + 1, name, target));
+            }
+            m_targets.emplace_back(target);
+        }
+        for (std::string_view required : required_columns()) {
+            if (!targets.contains(required)) {
+                throw UsageError(fmt::format(
+                    "{}:{}: missing required column '{}'{}", file_name, m_header.line, required,
+                    mapping.file.empty() ? std::string()
+                                         : fmt::format(" (after mapping {})", mapping.file)));
+            }
+        }
+    }
+
+    bool next(SourceRow& row) override {
+        if (!m_reader.next(m_row)) {
+            return false;
+        }
+        row.line = m_row.line;
+        row.fields.clear();
+        row.problem.reset();
+        if (!m_row.error.empty()) {
+            const std::size_t column = m_row.error_column;
+            row.problem = Rejection{column >= 1 && column <= m_header.fields.size()
+                                        ? m_header.fields[column - 1]
+                                        : std::string(),
+                                    m_row.error};
+            return true;
+        }
+        if (m_row.fields.size() != m_header.fields.size()) {
+            row.problem = Rejection{
+                "", fmt::format("the row has {} fields, the header has {}", m_row.fields.size(),
+                                m_header.fields.size())};
+            return true;
+        }
+        for (std::size_t i = 0; i < m_row.fields.size(); ++i) {
+            row.fields.push_back(Field{m_header.fields[i], m_targets[i], column_of(m_targets[i]),
+                                       m_row.fields[i]});
+        }
+        row.fields.insert(row.fields.end(), m_constants.begin(), m_constants.end());
+        return true;
+    }
+
+    [[nodiscard]] std::vector<std::string> original_header() const override {
+        return m_header.fields;
+    }
+    [[nodiscard]] std::vector<std::string> original_fields() const override {
+        return m_row.fields;
+    }
+    [[nodiscard]] std::uint64_t bytes_consumed() const override {
+        return m_reader.bytes_consumed();
+    }
+
+private:
+    util::CsvReader m_reader;
+    util::CsvRow m_header;
+    util::CsvRow m_row;
+    std::vector<std::string> m_targets;
+    std::vector<Field> m_constants;
+};
+
+class JsonlRows final : public RowSource {
+public:
+    JsonlRows(util::TextInput& input, const Mapping& mapping)
+        : m_reader(input), m_mapping(mapping), m_constants(constant_fields(mapping)) {}
+
+    bool next(SourceRow& row) override {
+        do {
+            if (!m_reader.next(m_line)) {
+                return false;
+            }
+        } while (util::trim(m_line).empty());
+        row.line = m_reader.number();
+        row.fields.clear();
+        row.problem.reset();
+        if (auto bad = util::find_invalid_utf8(m_line)) {
+            row.problem = Rejection{"", fmt::format("byte {} is not valid UTF-8", *bad + 1)};
+            return true;
+        }
+        auto parsed = util::parse_json_line(m_line);
+        if (!parsed) {
+            row.problem = Rejection{"", parsed.error()};
+            return true;
+        }
+        m_fields = std::move(*parsed);
+        for (const util::JsonField& field : m_fields) {
+            const std::string_view target = m_mapping.target(field.name);
+            row.fields.push_back(
+                Field{field.name, target, column_of(target), field.value.text});
+        }
+        for (const Field& constant : m_constants) {
+            const bool given = std::any_of(row.fields.begin(), row.fields.end(),
+                                           [&](const Field& f) { return f.name == constant.name; });
+            if (given) {
+                row.problem = Rejection{std::string(constant.name),
+                                        fmt::format("'{}' is set by the mapping's constants and "
+                                                    "may not be given in the row",
+                                                    constant.name)};
+                return true;
+            }
+            row.fields.push_back(constant);
+        }
+        return true;
+    }
+
+    [[nodiscard]] std::vector<std::string> original_header() const override { return {"json"}; }
+    [[nodiscard]] std::vector<std::string> original_fields() const override { return {m_line}; }
+    [[nodiscard]] std::uint64_t bytes_consumed() const override {
+        return m_reader.bytes_consumed();
+    }
+
+private:
+    util::LineReader m_reader;
+    const Mapping& m_mapping;
+    std::vector<Field> m_constants;
+    std::string m_line;
+    std::vector<util::JsonField> m_fields;
+};
+
+}  // namespace
+
+std::unique_ptr<RowSource> open_csv_rows(util::TextInput& input, const Mapping& mapping,
+                                         const std::string& file_name) {
+    return std::make_unique<CsvRows>(input, mapping, file_name);
+}
+
+std::unique_ptr<RowSource> open_jsonl_rows(util::TextInput& input, const Mapping& mapping) {
+    return std::make_unique<JsonlRows>(input, mapping);
+}
+
+}  // namespace rbl::ingest

@@ -1,0 +1,173 @@
+#include "rbl/rules/rule_set.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "rbl/rules/yaml_support.hpp"
+#include "rbl/util/error.hpp"
+#include "rbl/util/sha256.hpp"
+
+namespace rbl::rules {
+
+namespace {
+
+constexpr std::string_view k_calendar_file = "calendar.yaml";
+
+bool is_identifier(std::string_view name) {
+    if (name.empty() || name[0] < 'a' || name[0] > 'z') {
+        return false;
+    }
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+}
+
+std::optional<AttributeType> parse_attribute_type(std::string_view text) {
+    for (AttributeType type : {AttributeType::text, AttributeType::number, AttributeType::date,
+                               AttributeType::boolean}) {
+        if (text == to_string(type)) {
+            return type;
+        }
+    }
+    return std::nullopt;
+}
+
+// Names a record already has as standard columns: an attribute may not shadow them.
+bool is_standard_column(std::string_view name) {
+    static constexpr std::string_view k_columns[] = {
+        "record_id", "subject_id", "subject_name", "subject_type", "domain", "kind",
+        "date",      "amount",     "authority",    "region",       "status", "source"};
+    return std::find(std::begin(k_columns), std::end(k_columns), name) != std::end(k_columns);
+}
+
+void read_attributes(const YamlFile& file, const YAML::Node& node, DomainRules& rules) {
+    if (!node.IsDefined() || node.IsNull()) {
+        return;
+    }
+    if (!file.expect_map(node, "attributes")) {
+        return;
+    }
+    file.check_duplicate_keys(node);
+    for (const auto& item : node) {
+        const std::string name = item.first.Scalar();
+        if (!is_identifier(name)) {
+            file.error(item.first, fmt::format("attribute name '{}' must match [a-z][a-z0-9_]*",
+                                               name));
+            continue;
+        }
+        if (is_standard_column(name)) {
+            file.error(item.first,
+                       fmt::format("attribute '{}' is a standard record column already", name));
+            continue;
+        }
+        const auto type = item.second.IsScalar() ? parse_attribute_type(item.second.Scalar())
+                                                 : std::nullopt;
+        if (!type) {
+            file.error(item.second, fmt::format("attribute '{}' has type '{}'; expected text, "
+                                                "number, date or bool",
+                                                name, item.second.IsScalar()
+                                                          ? item.second.Scalar()
+                                                          : std::string("(not a word)")));
+            continue;
+        }
+        rules.attributes.push_back(Attribute{name, *type});
+    }
+}
+
+std::optional<DomainRules> read_domain_file(const std::filesystem::path& path,
+                                            Diagnostics& diagnostics) {
+    YamlFile file(path, diagnostics);
+    if (!file.root() || !file.expect_map(file.root(), "a rule file")) {
+        return std::nullopt;
+    }
+    const YAML::Node& root = file.root();
+    file.check_keys(root, {"domain", "title", "title_zh", "version", "attributes", "lists"});
+    DomainRules rules;
+    rules.file = path;
+    rules.text_sha256 = util::sha256_hex(file.text());
+    rules.domain = file.scalar(root, "domain", true).value_or("");
+    rules.title = file.scalar(root, "title", true).value_or("");
+    rules.title_zh = file.scalar(root, "title_zh", true).value_or("");
+    rules.version = file.scalar(root, "version", true).value_or("");
+    const std::string stem = path.stem().string();
+    if (!rules.domain.empty() && rules.domain != stem) {
+        file.error(root["domain"], fmt::format("domain '{}' differs from the file name '{}' "
+                                               "(rules/DOMAIN.yaml must hold domain: DOMAIN)",
+                                               rules.domain, path.filename().string()));
+    }
+    if (!rules.domain.empty() && !is_identifier(rules.domain)) {
+        file.error(root["domain"],
+                   fmt::format("domain '{}' must match [a-z][a-z0-9_]*", rules.domain));
+    }
+    read_attributes(file, root["attributes"], rules);
+    const YAML::Node lists = root["lists"];
+    if (lists.IsDefined() && !lists.IsNull() && !lists.IsSequence()) {
+        file.error(lists, "'lists' must be a list");
+    }
+    return rules;
+}
+
+}  // namespace
+
+std::string_view to_string(AttributeType type) {
+    switch (type) {
+        case AttributeType::text:
+            return "text";
+        case AttributeType::number:
+            return "number";
+        case AttributeType::date:
+            return "date";
+        case AttributeType::boolean:
+            return "bool";
+    }
+    return "text";
+}
+
+const Attribute* DomainRules::attribute(std::string_view name) const {
+    for (const Attribute& attribute : attributes) {
+        if (attribute.name == name) {
+            return &attribute;
+        }
+    }
+    return nullptr;
+}
+
+RuleSet RuleSet::load(const std::filesystem::path& dir) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) {
+        throw UsageError(fmt::format("rules folder {} does not exist (set --rules or $RBL_RULES)",
+                                     dir.string()));
+    }
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        const auto& path = entry.path();
+        if (entry.is_regular_file() && path.extension() == ".yaml" &&
+            path.filename() != k_calendar_file) {
+            files.push_back(path);
+        }
+    }
+    std::sort(files.begin(), files.end());
+    if (files.empty()) {
+        throw UsageError(fmt::format("rules folder {} holds no rule file (DOMAIN.yaml)",
+                                     dir.string()));
+    }
+    RuleSet set;
+    set.m_dir = dir;
+    Diagnostics diagnostics;
+    for (const auto& path : files) {
+        if (auto rules = read_domain_file(path, diagnostics)) {
+            std::string name = rules->domain;
+            set.m_domains.insert_or_assign(std::move(name), std::move(*rules));
+        }
+    }
+    diagnostics.throw_if_any(fmt::format("invalid rules in {}", dir.string()));
+    return set;
+}
+
+const DomainRules* RuleSet::domain(std::string_view name) const {
+    auto it = m_domains.find(name);
+    return it == m_domains.end() ? nullptr : &it->second;
+}
+
+}  // namespace rbl::rules

@@ -1,0 +1,144 @@
+#include "rbl/rules/yaml_support.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "rbl/util/text.hpp"
+
+namespace rbl::rules {
+
+namespace {
+
+int line_of(const YAML::Mark& mark) { return mark.line < 0 ? 0 : mark.line + 1; }
+int column_of(const YAML::Mark& mark) { return mark.column < 0 ? 0 : mark.column + 1; }
+
+std::string join(std::initializer_list<std::string_view> names) {
+    std::string text;
+    for (std::string_view name : names) {
+        if (!text.empty()) {
+            text += ", ";
+        }
+        text += name;
+    }
+    return text;
+}
+
+// Tabs may not indent YAML; yaml-cpp's own message for them is obscure, so say it plainly.
+void report_tab_indentation(const std::string& name, const std::string& text,
+                            Diagnostics& diagnostics) {
+    int line = 1;
+    bool at_line_start = true;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\n') {
+            ++line;
+            at_line_start = true;
+        } else if (at_line_start && c == '\t') {
+            diagnostics.add(name, line, 1, "a tab indents this line; YAML indents with spaces");
+            return;
+        } else if (c != ' ') {
+            at_line_start = false;
+        }
+    }
+}
+
+}  // namespace
+
+YamlFile::YamlFile(const std::filesystem::path& path, Diagnostics& diagnostics)
+    : m_name(path.string()), m_diagnostics(diagnostics) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        error("cannot read the file");
+        return;
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    m_text = buffer.str();
+    if (auto bad = util::find_invalid_utf8(m_text)) {
+        error(fmt::format("byte {} is not valid UTF-8 (rule and mapping files are UTF-8)",
+                          *bad + 1));
+        return;
+    }
+    const std::size_t errors_before = diagnostics.items().size();
+    report_tab_indentation(m_name, m_text, diagnostics);
+    if (diagnostics.items().size() != errors_before) {
+        return;
+    }
+    try {
+        m_root = YAML::Load(m_text);
+    } catch (const YAML::Exception& e) {
+        diagnostics.add(m_name, line_of(e.mark), column_of(e.mark),
+                        fmt::format("malformed YAML: {}", e.msg));
+        m_root = YAML::Node();
+        return;
+    }
+    if (!m_root.IsDefined() || m_root.IsNull()) {
+        error("the file is empty");
+        m_root = YAML::Node();
+    }
+}
+
+void YamlFile::error(const YAML::Node& node, std::string message) const {
+    const YAML::Mark mark = node.Mark();
+    m_diagnostics.add(m_name, line_of(mark), column_of(mark), std::move(message));
+}
+
+void YamlFile::error(std::string message) const {
+    m_diagnostics.add(m_name, 0, 0, std::move(message));
+}
+
+bool YamlFile::expect_map(const YAML::Node& node, std::string_view what) const {
+    if (node.IsMap()) {
+        return true;
+    }
+    error(node, fmt::format("{} must be a mapping of key: value", what));
+    return false;
+}
+
+void YamlFile::check_duplicate_keys(const YAML::Node& map) const {
+    std::map<std::string, int> seen;
+    for (const auto& item : map) {
+        const std::string key = item.first.Scalar();
+        const int line = line_of(item.first.Mark());
+        if (auto [it, inserted] = seen.emplace(key, line); !inserted) {
+            error(item.first, fmt::format("duplicate key '{}' (first on line {})", key, it->second));
+        }
+    }
+}
+
+void YamlFile::check_keys(const YAML::Node& map,
+                          std::initializer_list<std::string_view> allowed) const {
+    check_duplicate_keys(map);
+    for (const auto& item : map) {
+        const std::string key = item.first.Scalar();
+        bool known = false;
+        for (std::string_view name : allowed) {
+            known = known || key == name;
+        }
+        if (!known) {
+            error(item.first, fmt::format("unknown key '{}' (expected one of: {})", key,
+                                          join(allowed)));
+        }
+    }
+}
+
+std::optional<std::string> YamlFile::scalar(const YAML::Node& map, std::string_view key,
+                                            bool required) const {
+    const YAML::Node node = map[std::string(key)];
+    if (!node.IsDefined() || node.IsNull()) {
+        if (required) {
+            error(map, fmt::format("missing required key '{}'", key));
+        }
+        return std::nullopt;
+    }
+    if (!node.IsScalar()) {
+        error(node, fmt::format("'{}' must be a single value, not a list or mapping", key));
+        return std::nullopt;
+    }
+    return node.Scalar();
+}
+
+}  // namespace rbl::rules

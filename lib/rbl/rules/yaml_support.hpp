@@ -1,0 +1,50 @@
+#pragma once
+// Strict reading of YAML documents with yaml-cpp: every problem becomes a Diagnostic with a
+// 1-based line and column. Internal to lib/ (yaml-cpp types do not leave the library).
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "rbl/rules/diagnostics.hpp"
+
+namespace rbl::rules {
+
+/// Reads one YAML file for strict checks, with the file's display name for messages.
+class YamlFile {
+public:
+    YamlFile(const std::filesystem::path& path, Diagnostics& diagnostics);
+
+    /// The document's root node; a null node when the file could not be read or parsed.
+    [[nodiscard]] const YAML::Node& root() const { return m_root; }
+    [[nodiscard]] const std::string& name() const { return m_name; }
+    /// The file's bytes as read (for hashing the rule text).
+    [[nodiscard]] const std::string& text() const { return m_text; }
+
+    /// Adds a problem at the node's position.
+    void error(const YAML::Node& node, std::string message) const;
+    /// Adds a problem at the file level.
+    void error(std::string message) const;
+
+    /// True when `node` is a map; otherwise reports "WHAT must be a mapping".
+    bool expect_map(const YAML::Node& node, std::string_view what) const;
+    /// Reports keys of the map not among `allowed`, and keys given twice.
+    void check_keys(const YAML::Node& map, std::initializer_list<std::string_view> allowed) const;
+    /// Reports keys given twice in a map (yaml-cpp keeps only one of them).
+    void check_duplicate_keys(const YAML::Node& map) const;
+    /// The scalar `map[key]`; reports a missing required key or a non-scalar value.
+    std::optional<std::string> scalar(const YAML::Node& map, std::string_view key,
+                                      bool required) const;
+
+private:
+    std::string m_name;
+    std::string m_text;
+    YAML::Node m_root;
+    Diagnostics& m_diagnostics;
+};
+
+}  // namespace rbl::rules

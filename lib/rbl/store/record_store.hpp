@@ -1,0 +1,106 @@
+#pragma once
+// Writing subjects, records and import batches. All of their SQL lives here, prepared once per
+// RecordStore and reused for every row.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "rbl/model/record.hpp"
+#include "rbl/store/database.hpp"
+
+namespace rbl::store {
+
+/// The SHA-256 of a record's normalised content, used to tell an update from a repeat.
+using ContentHash = std::array<std::uint8_t, 32>;
+
+/// What an import batch is, written when it starts.
+struct BatchStart {
+    std::string source;
+    std::string file_name;
+    std::string file_sha256;
+    std::string format;    ///< "csv" or "jsonl"
+    std::string encoding;  ///< "utf-8" or "gb18030"
+    std::optional<std::string> mapping;
+    std::string operator_name;
+    std::string started_at;
+};
+
+/// The counts of a finished batch.
+struct BatchCounts {
+    std::int64_t rows = 0;
+    std::int64_t inserted = 0;
+    std::int64_t updated = 0;
+    std::int64_t unchanged = 0;
+    std::int64_t rejected = 0;
+};
+
+/// A stored batch.
+struct BatchRow {
+    std::int64_t batch_id = 0;
+    std::string source;
+    std::string file_name;
+    std::string file_sha256;
+    BatchCounts counts;
+    std::optional<std::string> reverted_at;
+};
+
+/// The outcome of writing a subject.
+struct SubjectChange {
+    enum class Outcome { inserted, updated, unchanged } outcome = Outcome::unchanged;
+    std::string before_name;  ///< for `updated`
+    std::string before_type;  ///< for `updated`
+};
+
+/// The outcome of writing a record.
+struct RecordChange {
+    enum class Outcome {
+        inserted,
+        updated,
+        unchanged,
+        conflict,  ///< the same key came earlier in this batch with other content
+    } outcome = Outcome::unchanged;
+    std::string before_json;  ///< for `updated`: the previous version, as a JSON object
+};
+
+/// Writes subjects, records and batches inside the caller's write transaction.
+class RecordStore {
+public:
+    explicit RecordStore(Database& db);
+
+    /// Records a batch as started; returns its id.
+    std::int64_t begin_batch(const BatchStart& batch);
+    /// Stores a batch's final counts and finishing time.
+    void finish_batch(std::int64_t batch_id, const BatchCounts& counts, std::string_view at);
+    /// The batch with this id, or nullopt.
+    std::optional<BatchRow> find_batch(std::int64_t batch_id);
+    /// Withdraws (by office decision) the still-active records the batch inserted and marks the
+    /// batch reverted; returns how many records were withdrawn.
+    std::int64_t revert_batch(std::int64_t batch_id, std::string_view at);
+
+    /// Inserts the record's subject or brings its name and type up to date.
+    SubjectChange put_subject(const model::Record& record, std::string_view subject_region,
+                              std::int64_t batch_id);
+    /// Inserts the record, or updates it when its content hash differs. A record withdrawn by
+    /// office decision stays withdrawn whatever the record says.
+    RecordChange put_record(const model::Record& record, const ContentHash& hash,
+                            std::int64_t batch_id);
+
+private:
+    Database& m_db;
+    Statement m_insert_batch;
+    Statement m_finish_batch;
+    Statement m_find_batch;
+    Statement m_revert_records;
+    Statement m_revert_batch;
+    Statement m_find_subject;
+    Statement m_insert_subject;
+    Statement m_update_subject;
+    Statement m_insert_record;
+    Statement m_find_record;
+    Statement m_update_record;
+};
+
+}  // namespace rbl::store

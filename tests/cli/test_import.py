@@ -1,0 +1,480 @@
+"""End-to-end tests of rbl-import (SPEC.md §2) on the samples and on broken files."""
+
+import csv
+import io
+import json
+import os
+import pty
+import shutil
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import rbltest  # noqa: E402
+from rbltest import SAMPLES, SOURCE_DIR, ToolTestCase  # noqa: E402
+
+sys.path.insert(0, str(SOURCE_DIR / "bench"))
+import rbl_ids  # noqa: E402
+
+HEADER = "record_id,subject_id,subject_name,domain,kind,date,amount,authority\n"
+
+
+def company(n=0):
+    """A valid USCC of a Nanjing company, distinct per n."""
+    return rbl_ids.uscc_complete(f"91320102MA1{n:06d}")
+
+
+def person(n=0):
+    """A valid resident ID of a Nanjing resident born 1980-01-01, distinct per n."""
+    return rbl_ids.resident_complete(f"32010219800101{n:03d}")
+
+
+class ImportSamples(ToolTestCase):
+    def import_ok(self, *args):
+        result = self.run_tool("rbl-import", "--json", *args)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return json.loads(result.stdout)
+
+    def test_every_sample_imports_cleanly(self):
+        files = [
+            ["samples/records/courts.csv"],
+            ["samples/records/tax.csv"],
+            ["samples/records/labour.jsonl"],
+            ["samples/records/work_safety.csv"],
+            ["samples/records/statistics.csv"],
+            ["samples/records/public_resource.csv"],
+            ["samples/records/customs.csv"],
+            ["samples/records/government.csv"],
+            ["--encoding", "gb18030", "samples/records/environment_gb18030.csv"],
+            ["--source", "market-bureau", "--mapping", "samples/mappings/shuanggongshi_penalty.yaml",
+             "samples/records/market_penalties_shuanggongshi.csv"],
+        ]
+        total = 0
+        for args in files:
+            args = [str(SOURCE_DIR / a) if a.startswith("samples/") else a for a in args]
+            summary = self.import_ok(*args)
+            self.assertGreater(summary["rows"], 0, args)
+            self.assertEqual(summary["rows"], summary["inserted"], args)
+            self.assertEqual(summary["rejected"], 0, args)
+            total += summary["inserted"]
+        self.assertEqual(self.scalar("SELECT count(*) FROM records"), total)
+        self.assertEqual(self.scalar("SELECT count(*) FROM import_batches"), len(files))
+        # Every batch keeps the file's SHA-256.
+        for name, digest in self.sql("SELECT file_name, file_sha256 FROM import_batches"):
+            self.assertEqual(digest, rbl_ids.sha256_file(name) if hasattr(rbl_ids, "sha256_file")
+                             else __import__("hashlib").sha256(Path(name).read_bytes()).hexdigest())
+
+    def test_mapping_converts_ten_thousand_yuan_and_chinese_headers(self):
+        self.import_ok("--source", "market-bureau", "--mapping",
+                       SAMPLES / "mappings/shuanggongshi_penalty.yaml",
+                       SAMPLES / "records/market_penalties_shuanggongshi.csv")
+        with open(SAMPLES / "records/market_penalties_shuanggongshi.csv", encoding="utf-8-sig",
+                  newline="") as f:
+            rows = list(csv.DictReader(f))
+        for row in rows:
+            record_id = row["决定书文号"]
+            amount_fen, domain, kind, attrs = self.sql(
+                "SELECT amount_fen, domain, kind, attrs FROM records WHERE source = 'market-bureau' "
+                "AND record_id = ?", (record_id,))[0]
+            text = row["罚款金额（万元）"].strip()
+            if text:
+                from decimal import Decimal
+                self.assertEqual(amount_fen, int(Decimal(text) * 1000000), record_id)
+            self.assertEqual((domain, kind), ("market", "penalty"))
+            self.assertEqual(json.loads(attrs).get("category"), row["处罚类别"].strip() or None)
+
+    def test_gb18030_without_encoding_is_refused_with_a_hint(self):
+        result = self.run_tool("rbl-import", SAMPLES / "records/environment_gb18030.csv", check=2)
+        self.assertIn("--encoding gb18030", result.stderr)
+        self.assertFalse(self.sql("SELECT 1 FROM records"))
+
+    def test_reimport_is_unchanged_and_safe(self):
+        first = self.import_ok(SAMPLES / "records/courts.csv")
+        second = self.import_ok(SAMPLES / "records/courts.csv")
+        self.assertEqual(second["unchanged"], first["inserted"])
+        self.assertEqual(second["inserted"] + second["updated"], 0)
+        self.assertEqual(self.scalar("SELECT count(*) FROM records"), first["inserted"])
+
+    def test_database_is_created_mode_0600(self):
+        self.import_ok(SAMPLES / "records/courts.csv")
+        self.assertEqual(stat.S_IMODE(os.stat(self.db).st_mode), 0o600)
+
+
+class ImportRules(ToolTestCase):
+    def csv_file(self, rows, header=HEADER, name="in.csv"):
+        return self.write(name, header + "".join(r + "\n" for r in rows))
+
+    def test_update_keeps_previous_version_in_audit_log(self):
+        path = self.csv_file([f"R1,{company()},甲公司,courts,court_default,2025-01-10,100,某法院"])
+        self.run_tool("rbl-import", path, check=0)
+        path = self.csv_file([f"R1,{company()},甲公司,courts,court_default,2025-01-10,250.5,某法院"])
+        summary = json.loads(self.run_tool("rbl-import", "--json", path, check=0).stdout)
+        self.assertEqual((summary["updated"], summary["inserted"]), (1, 0))
+        self.assertEqual(self.scalar("SELECT amount_fen FROM records"), 25050)
+        details = json.loads(self.scalar(
+            "SELECT details FROM audit_log WHERE action = 'record.updated'"))
+        self.assertEqual(details["before"]["amount"], "100.00")
+        self.assertEqual(details["after"]["amount"], "250.50")
+
+    def test_absent_optional_column_sets_null(self):
+        path = self.csv_file([f"R1,{company()},甲公司,courts,court_default,2025-01-10,100,某法院"])
+        self.run_tool("rbl-import", path, check=0)
+        path = self.csv_file([f"R1,{company()},甲公司,courts,court_default,2025-01-10"],
+                             header="record_id,subject_id,subject_name,domain,kind,date\n")
+        self.run_tool("rbl-import", path, check=0)
+        self.assertEqual(self.sql("SELECT amount_fen, authority FROM records"), [(None, None)])
+
+    def test_same_key_twice_in_a_file_rejects_the_later_row(self):
+        path = self.csv_file([
+            f"R1,{company()},甲公司,courts,court_default,2025-01-10,100,某法院",
+            f"R1,{company()},甲公司,courts,court_default,2025-01-10,100,某法院",
+            f"R1,{company()},甲公司,courts,court_default,2025-01-10,999,某法院",
+        ])
+        result = self.run_tool("rbl-import", "--json", "--rejects", self.dir / "rej.csv", path,
+                               check=3)
+        summary = json.loads(result.stdout)
+        self.assertEqual((summary["inserted"], summary["unchanged"], summary["rejected"]), (1, 1, 1))
+        rejects = list(csv.DictReader(open(self.dir / "rej.csv", encoding="utf-8")))
+        self.assertEqual((rejects[0]["line"], rejects[0]["column"]), ("4", "record_id"))
+        self.assertEqual(self.scalar("SELECT amount_fen FROM records"), 10000)
+
+    def test_subject_type_is_derived_and_latest_name_wins(self):
+        government = rbl_ids.uscc_complete("11320100MB0000001")
+        path = self.csv_file([
+            f"R1,{company()},甲公司,courts,court_default,2025-01-10,,",
+            f"R2,{person()},张三,courts,court_default,2025-01-10,,",
+            f"R3,{government},南京市某局,government,court_default,2025-01-10,,",
+        ])
+        self.run_tool("rbl-import", path, check=0)
+        types = dict(self.sql("SELECT subject_id, subject_type FROM subjects"))
+        self.assertEqual(types[company()], "legal_person")
+        self.assertEqual(types[person()], "natural_person")
+        self.assertEqual(types[government], "government")
+        self.assertEqual(self.scalar("SELECT region FROM subjects WHERE subject_id = ?",
+                                     (person(),)), "320102")
+        path = self.csv_file([f"R1,{company()},甲公司（更名）,courts,court_default,2025-01-10,,"])
+        self.run_tool("rbl-import", path, check=0)
+        self.assertEqual(self.scalar("SELECT name FROM subjects WHERE subject_id = ?",
+                                     (company(),)), "甲公司（更名）")
+        self.assertEqual(self.scalar(
+            "SELECT count(*) FROM audit_log WHERE action = 'subject.updated'"), 1)
+
+    def test_date_forms_are_normalised(self):
+        path = self.csv_file([
+            f"R1,{company()},甲公司,courts,court_default,2025/3/1,,",
+            f"R2,{company()},甲公司,courts,court_default,20250302,,",
+            f"R3,{company()},甲公司,courts,court_default,2025年3月3日,,",
+        ])
+        self.run_tool("rbl-import", path, check=0)
+        self.assertEqual([r[0] for r in self.sql("SELECT date FROM records ORDER BY record_id")],
+                         ["2025-03-01", "2025-03-02", "2025-03-03"])
+
+    def test_extra_columns_are_kept_as_typed_attributes(self):
+        path = self.csv_file(
+            [f"R1,{company()},甲公司,courts,court_default,2025-01-10,yes,(2025)苏01执123号,x"],
+            header="record_id,subject_id,subject_name,domain,kind,date,violence,case_no,note\n")
+        self.run_tool("rbl-import", path, check=0)
+        attrs = json.loads(self.scalar("SELECT attrs FROM records"))
+        self.assertEqual(attrs, {"violence": True, "case_no": "(2025)苏01执123号", "note": "x"})
+
+    def test_json_lines_with_nested_attrs_and_exact_numbers(self):
+        path = self.write("in.jsonl", "\n".join([
+            json.dumps({"record_id": "L1", "subject_id": company(), "subject_name": "甲公司",
+                        "domain": "labour", "kind": "wage_arrears", "date": "2025-05-01",
+                        "amount": 56000.5, "attrs": {"workers": 12, "ordered_to_pay": True}},
+                       ensure_ascii=False),
+            "",
+            '{"record_id": "L2", "subject_id": "%s", "subject_name": "乙", "domain": "labour", '
+            '"kind": "wage_arrears", "date": "2025-05-02", "amount": "0.10", "workers": null}'
+            % person(),
+        ]) + "\n")
+        result = self.run_tool("rbl-import", "--json", path, check=0)
+        self.assertEqual(json.loads(result.stdout)["inserted"], 2)
+        rows = self.sql("SELECT record_id, amount_fen, attrs FROM records ORDER BY record_id")
+        self.assertEqual(rows[0][1], 5600050)
+        self.assertEqual(json.loads(rows[0][2]), {"ordered_to_pay": True, "workers": 12})
+        self.assertEqual((rows[1][1], json.loads(rows[1][2])), (10, {}))
+
+    def test_id_check_warn_accepts_a_bad_check_character(self):
+        bad = company()[:-1] + ("0" if company()[-1] != "0" else "1")
+        path = self.csv_file([f"R1,{bad},甲公司,courts,court_default,2025-01-10,,"])
+        self.run_tool("rbl-import", path, check=3)
+        result = self.run_tool("rbl-import", "--id-check", "warn", path, check=0)
+        self.assertIn("warning", result.stderr)
+        self.assertEqual(self.scalar("SELECT id_check_ok FROM subjects"), 0)
+
+    def test_revert_withdraws_what_the_batch_inserted_for_good(self):
+        path = self.csv_file([f"R{i},{company(i)},公司{i},courts,court_default,2025-01-10,,"
+                              for i in range(3)])
+        batch = json.loads(self.run_tool("rbl-import", "--json", path, check=0).stdout)["batch_id"]
+        result = self.run_tool("rbl-import", "--json", "--revert", batch, check=0)
+        self.assertEqual(json.loads(result.stdout)["withdrawn"], 3)
+        self.assertEqual(self.sql("SELECT DISTINCT status, withdrawn_by FROM records"),
+                         [("withdrawn", "office")])
+        # A later import of the same file does not bring them back.
+        self.run_tool("rbl-import", path, check=0)
+        self.assertEqual(self.sql("SELECT DISTINCT status FROM records"), [("withdrawn",)])
+        self.assertEqual(self.scalar("SELECT count(*) FROM audit_log WHERE action = 'import.revert'"),
+                         1)
+        self.run_tool("rbl-import", "--revert", batch, check=2)
+        self.run_tool("rbl-import", "--revert", 999, check=2)
+
+    def test_json_summary_has_the_contract_keys(self):
+        path = self.csv_file([f"R1,{company()},甲公司,courts,court_default,2025-01-10,,"])
+        summary = json.loads(self.run_tool("rbl-import", "--json", "-q", path, check=0).stdout)
+        for key in ("rows", "inserted", "updated", "unchanged", "rejected", "batch_id"):
+            self.assertIn(key, summary)
+
+    def test_audit_chain_names_every_batch(self):
+        path = self.csv_file([f"R1,{company()},甲公司,courts,court_default,2025-01-10,,"])
+        self.run_tool("rbl-import", path, check=0)
+        self.run_tool("rbl-import", "--operator", "王五", path, check=0)
+        rows = self.sql("SELECT seq, operator, action, object, prev_hash, hash FROM audit_log "
+                        "ORDER BY seq")
+        self.assertEqual([r[2] for r in rows], ["import.batch", "import.batch"])
+        self.assertEqual([r[1] for r in rows], ["tester", "王五"])
+        self.assertEqual(rows[1][4], rows[0][5])
+        self.assertEqual(rows[0][4], "0" * 64)
+
+
+class ImportRejects(ToolTestCase):
+    def test_bad_rows_sample_gives_the_expected_rejects(self):
+        rejects = self.dir / "rejects.csv"
+        result = self.run_tool("rbl-import", "--json", "--rejects", rejects,
+                               SAMPLES / "bad/bad_rows.csv", check=3)
+        summary = json.loads(result.stdout)
+        with open(SAMPLES / "bad/bad_rows.expected_rejects.csv", encoding="utf-8", newline="") as f:
+            expected = list(csv.DictReader(f))
+        with open(rejects, encoding="utf-8", newline="") as f:
+            actual = list(csv.DictReader(f))
+        self.assertEqual(summary["rejected"], len(expected))
+        self.assertEqual([(r["line"], r["column"]) for r in actual],
+                         [(r["line"], r["column"]) for r in expected])
+        for got, want in zip(actual, expected):
+            self.assertIn(want["reason"].lower(), got["reason"].lower(), got)
+        self.assertEqual(self.scalar("SELECT count(*) FROM records"), summary["inserted"])
+
+    def test_strict_commits_nothing(self):
+        self.run_tool("rbl-import", "--strict", SAMPLES / "bad/bad_rows.csv", check=3)
+        self.assertEqual(self.scalar("SELECT count(*) FROM records"), 0)
+        self.assertEqual(self.scalar("SELECT count(*) FROM import_batches"), 0)
+        self.assertEqual(self.scalar("SELECT count(*) FROM audit_log"), 0)
+
+    def test_dry_run_writes_nothing(self):
+        result = self.run_tool("rbl-import", "--dry-run", "--json", SAMPLES / "records/courts.csv",
+                               check=0)
+        self.assertGreater(json.loads(result.stdout)["inserted"], 0)
+        self.assertFalse(self.db.exists())
+        self.run_tool("rbl-import", SAMPLES / "records/tax.csv", check=0)
+        before = self.sql("SELECT count(*) FROM records")
+        self.run_tool("rbl-import", "--dry-run", SAMPLES / "records/courts.csv", check=0)
+        self.assertEqual(self.sql("SELECT count(*) FROM records"), before)
+
+    def reject_one(self, row, header=HEADER):
+        """Imports a file with one good row and `row`; returns the reject's (line, column, reason)."""
+        path = self.write("in.csv", header + f"G1,{company()},好公司,courts,court_default,2025-01-10,,\n"
+                          + row)
+        rejects = self.dir / "rej.csv"
+        self.run_tool("rbl-import", "--rejects", rejects, path, check=3)
+        self.assertEqual(self.scalar("SELECT count(*) FROM records"), 1)
+        with open(rejects, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual(len(rows), 1)
+        return rows[0]["line"], rows[0]["column"], rows[0]["reason"]
+
+    def test_each_bad_value_is_rejected_with_line_column_and_reason(self):
+        bad_uscc = company()[:-1] + ("0" if company()[-1] != "0" else "1")
+        cases = [
+            (f"B,{bad_uscc},坏公司,courts,court_default,2025-01-10,,\n", "subject_id", "check"),
+            (f"B,{company()},坏公司,courts,court_default,2023-02-29,,\n", "date", "not a real date"),
+            (f"B,{company()},坏公司,courts,court_default,2025-01-10,-5,\n", "amount", "negative"),
+            (f"B,{company()},坏公司,courts,court_default,2025-01-10,1.234,\n", "amount", "decimals"),
+            (f"B,{company()},坏公司,lottery,court_default,2025-01-10,,\n", "domain", "unknown domain"),
+            (f"B,{company()},坏公司,courts,Court,2025-01-10,,\n", "kind", "kind"),
+            (f"B,{company()},,courts,court_default,2025-01-10,,\n", "subject_name", "required"),
+            (f"B,{company()},坏公司,courts,court_default,2025-01-10\n", "", "fields"),
+            (f"B,{company()},坏公司,courts,court_default,2025-01-10,,,extra\n", "", "fields"),
+        ]
+        for row, column, reason in cases:
+            with self.subTest(row=row):
+                line, got_column, got_reason = self.reject_one(row)
+                self.assertEqual((line, got_column), ("3", column))
+                self.assertIn(reason, got_reason)
+                self.db.unlink()
+                for suffix in ("-wal", "-shm"):
+                    Path(str(self.db) + suffix).unlink(missing_ok=True)
+
+    def test_future_birth_date_in_resident_id_is_rejected(self):
+        future = rbl_ids.resident_complete("32010220990101001")
+        line, column, reason = self.reject_one(
+            f"B,{future},张三,courts,court_default,2025-01-10,,\n")
+        self.assertEqual(column, "subject_id")
+        self.assertIn("future", reason)
+
+    def test_natural_person_type_must_fit_the_identifier(self):
+        line, column, reason = self.reject_one(
+            f"B,{company()},坏公司,courts,court_default,2025-01-10,,,natural_person\n",
+            header=HEADER.strip() + ",subject_type\n")
+        self.assertEqual(column, "subject_type")
+
+    def test_declared_attribute_types_are_checked(self):
+        line, column, reason = self.reject_one(
+            f"B,{company()},坏公司,courts,court_default,2025-01-10,,,maybe\n",
+            header=HEADER.strip() + ",violence\n")
+        self.assertEqual(column, "violence")
+
+    def test_invalid_utf8_row_is_rejected_with_a_hint(self):
+        path = self.write("in.csv", HEADER.encode() +
+                          f"G1,{company()},好公司,courts,court_default,2025-01-10,,\n".encode() +
+                          f"B,{company()},".encode() + b"\xff\xfe" +
+                          b",courts,court_default,2025-01-10,,\n")
+        result = self.run_tool("rbl-import", path, check=3)
+        self.assertIn("UTF-8", result.stderr)
+        self.assertIn(":3:", result.stderr)
+
+    def test_unterminated_quote_at_end_of_file_rejects_the_last_row(self):
+        path = self.write("in.csv", HEADER + f"G1,{company()},好公司,courts,court_default,2025-01-10,,\n"
+                          + f'B,{company()},"坏公司,courts,court_default,2025-01-10,,\n')
+        result = self.run_tool("rbl-import", path, check=3)
+        self.assertIn("unterminated", result.stderr)
+        self.assertEqual(self.scalar("SELECT count(*) FROM records"), 1)
+
+    def test_quoted_fields_with_commas_quotes_and_line_breaks(self):
+        name = '南京"诚信",贸易\r\n有限公司'
+        quoted = '"' + name.replace('"', '""') + '"'
+        path = self.write("in.csv", "\ufeff" + HEADER.replace("\n", "\r\n") +
+                          f"R1,{company()},{quoted},courts,court_default,2025-01-10,,\r\n" +
+                          f"R2,{company(1)},乙,courts,court_default,2025-01-10,,\r\n")
+        self.run_tool("rbl-import", path, check=0)
+        self.assertEqual(self.scalar("SELECT name FROM subjects WHERE subject_id = ?",
+                                     (company(),)), name)
+
+
+class ImportBadFiles(ToolTestCase):
+    def assert_refused(self, args, code, *needles):
+        result = self.run_tool("rbl-import", *args, check=code)
+        line = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
+        self.assertTrue(result.stderr.startswith("rbl-import: error: "), result.stderr)
+        for needle in needles:
+            self.assertIn(needle, result.stderr)
+        return result
+
+    def test_missing_required_column(self):
+        path = self.write("in.csv", "record_id,subject_name,domain,kind,date\nR1,甲,courts,x,2025-01-01\n")
+        self.assert_refused([path], 2, "in.csv:1", "subject_id")
+        self.assertFalse(self.db.exists() and self.sql("SELECT 1 FROM records"))
+
+    def test_missing_file(self):
+        self.assert_refused([self.dir / "nope.csv"], 2, "nope.csv", "does not exist")
+
+    def test_empty_file(self):
+        self.assert_refused([self.write("empty.csv", "")], 2, "empty")
+
+    def test_binary_file(self):
+        self.assert_refused([self.write("x.csv", bytes(range(256)) * 10)], 2, "binary")
+
+    def test_database_that_is_not_sqlite(self):
+        self.db.write_text("this is a spreadsheet, not a database\n" * 100)
+        self.assert_refused([SAMPLES / "records/courts.csv"], 1, "not an rbl database")
+
+    def test_database_in_a_missing_folder(self):
+        self.assert_refused(["--db", self.dir / "no/such/folder/rbl.db",
+                             SAMPLES / "records/courts.csv"], 2, "does not exist")
+
+    def test_database_in_a_folder_that_is_not_writable(self):
+        # Root may write anywhere, so the test drops to "nobody" when run as root.
+        folder = self.dir / "locked"
+        folder.mkdir()
+        folder.chmod(0o555)
+        self.dir.chmod(0o755)
+        prefix = []
+        if os.geteuid() == 0:
+            if not shutil.which("setpriv"):
+                self.skipTest("setpriv is needed to drop root")
+            prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
+            # nobody must be able to reach the binary, the samples and the rules.
+        command = prefix + [str(rbltest.BIN_DIR / "rbl-import"), "--db", str(folder / "rbl.db"),
+                            str(SAMPLES / "records/courts.csv")]
+        result = subprocess.run(command, env=self.env, capture_output=True, text=True, cwd="/")
+        if "Permission denied" in result.stderr and "rbl.db" not in result.stderr:
+            self.skipTest(f"nobody cannot run the built tool here: {result.stderr.strip()}")
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("cannot create database", result.stderr)
+        self.assertFalse((folder / "rbl.db").exists())
+
+    def test_invalid_rules_are_refused(self):
+        rules = self.dir / "rules"
+        shutil.copytree(rbltest.RULES, rules)
+        (rules / "courts.yaml").write_text("domain: courts\ntitle: x\n  bad: [\n")
+        self.assert_refused(["--rules", rules, SAMPLES / "records/courts.csv"], 2, "courts.yaml:")
+
+    def test_malformed_mapping_names_line_and_column(self):
+        mapping = self.write("m.yaml", "columns:\n  统一社会信用代码: subject_id\nconstant:\n  domain: x\n")
+        self.assert_refused(["--mapping", mapping, SAMPLES / "records/courts.csv"], 2,
+                            "m.yaml:3:1", "unknown key 'constant'")
+
+    def test_busy_database_waits_then_exits_4(self):
+        self.run_tool("rbl-import", SAMPLES / "records/courts.csv", check=0)
+        holder = sqlite3.connect(self.db, timeout=0)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            started = time.monotonic()
+            result = self.assert_refused(["--wait", "1", SAMPLES / "records/tax.csv"], 4, "busy")
+            self.assertGreaterEqual(time.monotonic() - started, 0.9)
+        finally:
+            holder.rollback()
+            holder.close()
+        self.run_tool("rbl-import", SAMPLES / "records/tax.csv", check=0)
+
+    def test_killed_import_leaves_no_partial_batch(self):
+        big = self.dir / "big.csv"
+        subprocess.run([sys.executable, str(SOURCE_DIR / "bench/gen_records.py"), "--subjects",
+                        "20000", "--records", "300000", "--seed", "7", "--out", str(big)],
+                       check=True)
+        self.run_tool("rbl-import", SAMPLES / "records/courts.csv", check=0)
+        before = self.sql("SELECT count(*) FROM records")
+        process = subprocess.Popen([str(rbltest.BIN_DIR / "rbl-import"), str(big)], env=self.env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.8)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        self.assertEqual(self.scalar("PRAGMA integrity_check"), "ok")
+        self.assertEqual(self.sql("SELECT count(*) FROM records"), before)
+        self.assertEqual(self.scalar("SELECT count(*) FROM import_batches"), 1)
+        result = self.run_tool("rbl-import", "--json", "-q", big, check=0)
+        self.assertEqual(json.loads(result.stdout)["inserted"], 300000)
+
+    def test_progress_bar_only_on_a_terminal(self):
+        big = self.dir / "big.csv"
+        subprocess.run([sys.executable, str(SOURCE_DIR / "bench/gen_records.py"), "--subjects",
+                        "5000", "--records", "60000", "--seed", "3", "--out", str(big)], check=True)
+        piped = self.run_tool("rbl-import", big, check=0)
+        self.assertNotIn("\r", piped.stderr)
+        self.assertNotIn("%", piped.stderr)
+        self.db.unlink()
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execve(str(rbltest.BIN_DIR / "rbl-import"),
+                      ["rbl-import", "--db", str(self.db), str(big)], self.env)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+        _, status = os.waitpid(pid, 0)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 0, output)
+        self.assertIn(b"%", output)
+        self.assertIn(b"inserted", output)
+
+
+if __name__ == "__main__":
+    rbltest.main()

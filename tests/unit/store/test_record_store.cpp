@@ -1,0 +1,93 @@
+#include <doctest/doctest.h>
+
+#include "../temp_dir.hpp"
+#include "rbl/store/database.hpp"
+#include "rbl/store/record_store.hpp"
+
+using namespace rbl;
+using store::RecordChange;
+using store::SubjectChange;
+
+namespace {
+
+model::Record sample_record() {
+    model::Record record;
+    record.source = "court";
+    record.record_id = "(2025)苏01执1号";
+    record.subject_id = "91110000600037341L";
+    record.subject_name = "甲公司";
+    record.domain = "courts";
+    record.kind = "court_default";
+    record.date = util::Date::from_ymd(2025, 3, 1);
+    record.amount = 1250;
+    return record;
+}
+
+store::ContentHash hash_of(std::uint8_t seed) {
+    store::ContentHash hash{};
+    hash.fill(seed);
+    return hash;
+}
+
+struct Fixture {
+    test::TempDir dir;
+    store::Database db{{.path = dir.path() / "rbl.db", .create = true}};
+    store::RecordStore records{db};
+
+    std::int64_t batch() {
+        return records.begin_batch({.source = "court", .file_name = "f.csv", .file_sha256 = "x",
+                                    .format = "csv", .encoding = "utf-8", .mapping = {},
+                                    .operator_name = "tester", .started_at = "2026-11-28T00:00:00Z"});
+    }
+};
+
+}  // namespace
+
+TEST_CASE_FIXTURE(Fixture, "record store: insert, repeat, update, conflict") {
+    store::Transaction transaction(db, store::Transaction::Mode::immediate);
+    const auto first = batch();
+    auto record = sample_record();
+    CHECK(records.put_subject(record, "110000", first).outcome == SubjectChange::Outcome::inserted);
+    CHECK(records.put_record(record, hash_of(1), first).outcome == RecordChange::Outcome::inserted);
+    CHECK(records.put_record(record, hash_of(1), first).outcome ==
+          RecordChange::Outcome::unchanged);
+    CHECK(records.put_record(record, hash_of(2), first).outcome == RecordChange::Outcome::conflict);
+
+    const auto second = batch();
+    record.amount = 999;
+    const auto change = records.put_record(record, hash_of(2), second);
+    CHECK(change.outcome == RecordChange::Outcome::updated);
+    CHECK(change.before_json.find("\"12.50\"") != std::string::npos);
+
+    record.subject_name = "甲公司（新）";
+    const auto renamed = records.put_subject(record, "110000", second);
+    CHECK(renamed.outcome == SubjectChange::Outcome::updated);
+    CHECK(renamed.before_name == "甲公司");
+    CHECK(records.put_subject(record, "110000", second).outcome ==
+          SubjectChange::Outcome::unchanged);
+    transaction.commit();
+
+    auto stored = db.prepare("SELECT amount_fen, updated_batch FROM records");
+    REQUIRE(stored.step());
+    CHECK(stored.column_int64(0) == 999);
+    CHECK(stored.column_int64(1) == second);
+}
+
+TEST_CASE_FIXTURE(Fixture, "record store: a reverted batch stays withdrawn") {
+    store::Transaction transaction(db, store::Transaction::Mode::immediate);
+    const auto first = batch();
+    auto record = sample_record();
+    records.put_subject(record, "110000", first);
+    records.put_record(record, hash_of(1), first);
+    CHECK(records.revert_batch(first, "2026-11-28T01:00:00Z") == 1);
+    CHECK(records.find_batch(first)->reverted_at == "2026-11-28T01:00:00Z");
+    CHECK_FALSE(records.find_batch(first + 100).has_value());
+
+    const auto second = batch();
+    record.amount = 5;
+    CHECK(records.put_record(record, hash_of(3), second).outcome == RecordChange::Outcome::updated);
+    auto stored = db.prepare("SELECT status, withdrawn_by FROM records");
+    REQUIRE(stored.step());
+    CHECK(stored.column_text(0) == "withdrawn");
+    CHECK(stored.column_text(1) == "office");
+}
