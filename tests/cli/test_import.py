@@ -1,6 +1,7 @@
 """End-to-end tests of rbl-import (SPEC.md §2) on the samples and on broken files."""
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -24,14 +25,22 @@ import rbl_ids  # noqa: E402
 HEADER = "record_id,subject_id,subject_name,domain,kind,date,amount,authority\n"
 
 
+def complete_uscc(first17):
+    return first17 + rbl_ids.uscc_check_char(first17)
+
+
+def complete_resident(first17):
+    return first17 + rbl_ids.resident_check_char(first17)
+
+
 def company(n=0):
     """A valid USCC of a Nanjing company, distinct per n."""
-    return rbl_ids.uscc_complete(f"91320102MA1{n:06d}")
+    return complete_uscc(f"91320102MA1{n:06d}")
 
 
 def person(n=0):
     """A valid resident ID of a Nanjing resident born 1980-01-01, distinct per n."""
-    return rbl_ids.resident_complete(f"32010219800101{n:03d}")
+    return complete_resident(f"32010219800101{n:03d}")
 
 
 class ImportSamples(ToolTestCase):
@@ -66,8 +75,7 @@ class ImportSamples(ToolTestCase):
         self.assertEqual(self.scalar("SELECT count(*) FROM import_batches"), len(files))
         # Every batch keeps the file's SHA-256.
         for name, digest in self.sql("SELECT file_name, file_sha256 FROM import_batches"):
-            self.assertEqual(digest, rbl_ids.sha256_file(name) if hasattr(rbl_ids, "sha256_file")
-                             else __import__("hashlib").sha256(Path(name).read_bytes()).hexdigest())
+            self.assertEqual(digest, hashlib.sha256(Path(name).read_bytes()).hexdigest())
 
     def test_mapping_converts_ten_thousand_yuan_and_chinese_headers(self):
         self.import_ok("--source", "market-bureau", "--mapping",
@@ -144,7 +152,7 @@ class ImportRules(ToolTestCase):
         self.assertEqual(self.scalar("SELECT amount_fen FROM records"), 10000)
 
     def test_subject_type_is_derived_and_latest_name_wins(self):
-        government = rbl_ids.uscc_complete("11320100MB0000001")
+        government = complete_uscc("11320100MB0000001")
         path = self.csv_file([
             f"R1,{company()},甲公司,courts,court_default,2025-01-10,,",
             f"R2,{person()},张三,courts,court_default,2025-01-10,,",
@@ -310,7 +318,7 @@ class ImportRejects(ToolTestCase):
                     Path(str(self.db) + suffix).unlink(missing_ok=True)
 
     def test_future_birth_date_in_resident_id_is_rejected(self):
-        future = rbl_ids.resident_complete("32010220990101001")
+        future = complete_resident("32010220990101001")
         line, column, reason = self.reject_one(
             f"B,{future},张三,courts,court_default,2025-01-10,,\n")
         self.assertEqual(column, "subject_id")

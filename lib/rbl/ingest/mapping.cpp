@@ -47,7 +47,7 @@ Mapping load_mapping(const std::filesystem::path& path) {
     rules::YamlFile file(path, diagnostics);
     Mapping mapping;
     mapping.file = path.string();
-    if (file.root() && file.expect_map(file.root(), "a mapping file")) {
+    if (file.ok() && file.expect_map(file.root(), "a mapping file")) {
         const YAML::Node& root = file.root();
         file.check_keys(root, {"columns", "scale", "constants"});
         std::set<std::string> targets;

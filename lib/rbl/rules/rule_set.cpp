@@ -78,7 +78,7 @@ void read_attributes(const YamlFile& file, const YAML::Node& node, DomainRules& 
 std::optional<DomainRules> read_domain_file(const std::filesystem::path& path,
                                             Diagnostics& diagnostics) {
     YamlFile file(path, diagnostics);
-    if (!file.root() || !file.expect_map(file.root(), "a rule file")) {
+    if (!file.ok() || !file.expect_map(file.root(), "a rule file")) {
         return std::nullopt;
     }
     const YAML::Node& root = file.root();

@@ -78,7 +78,9 @@ YamlFile::YamlFile(const std::filesystem::path& path, Diagnostics& diagnostics)
     if (!m_root.IsDefined() || m_root.IsNull()) {
         error("the file is empty");
         m_root = YAML::Node();
+        return;
     }
+    m_ok = true;
 }
 
 void YamlFile::error(const YAML::Node& node, std::string message) const {

@@ -19,6 +19,8 @@ class YamlFile {
 public:
     YamlFile(const std::filesystem::path& path, Diagnostics& diagnostics);
 
+    /// True when the file was read and parsed (its problems, if any, are in the diagnostics).
+    [[nodiscard]] bool ok() const { return m_ok; }
     /// The document's root node; a null node when the file could not be read or parsed.
     [[nodiscard]] const YAML::Node& root() const { return m_root; }
     [[nodiscard]] const std::string& name() const { return m_name; }
@@ -44,6 +46,7 @@ private:
     std::string m_name;
     std::string m_text;
     YAML::Node m_root;
+    bool m_ok = false;
     Diagnostics& m_diagnostics;
 };
 

@@ -30,7 +30,8 @@ public:
     Statement& bind(int index, std::int64_t value);
     Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
     Statement& bind(int index, double value);
-    /// Binds text (copied by SQLite only if needed: the view must outlive the execution).
+    /// Binds text without copying it (SQLITE_STATIC): the viewed text must stay alive until the
+    /// statement has been stepped and reset.
     Statement& bind(int index, std::string_view value);
     Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
     Statement& bind(int index, const std::string& value) {
@@ -95,9 +96,11 @@ public:
     [[nodiscard]] int wait_seconds() const { return m_wait_seconds; }
     [[nodiscard]] sqlite3* handle() const { return m_db; }
 
-    /// Throws the error family member for SQLite result `code` with `what` as context, e.g.
-    /// check(rc, "cannot insert record"). SQLITE_BUSY/LOCKED -> BusyError mentioning --wait;
-    /// SQLITE_FULL -> "disk full"; SQLITE_NOTADB -> "not an rbl database"; others FailedError.
+    /// Throws the error family member for SQLite result `code` (extended codes too) with `what`
+    /// as context, e.g. raise(rc, "cannot insert record"): the message is "what: explanation",
+    /// or the explanation alone when `what` is empty. SQLITE_BUSY/LOCKED -> BusyError mentioning
+    /// --wait; SQLITE_FULL -> "disk full"; SQLITE_NOTADB -> "not an rbl database"; others
+    /// FailedError.
     [[noreturn]] void raise(int code, std::string_view what) const;
 
 private:

@@ -28,7 +28,7 @@ struct CivilDate {
 std::int32_t days_from_civil(int year, int month, int day) {
     year -= month <= 2 ? 1 : 0;
     const int era = (year >= 0 ? year : year - 399) / 400;
-    const int year_of_era = year - era * 400;                                   // [0, 399]
+    const int year_of_era = year - era * 400;                                          // [0, 399]
     const int day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;  // [0, 365]
     const int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     return era * 146097 + day_of_era - 719468;
@@ -90,8 +90,8 @@ bool take_literal(std::string_view& rest, std::string_view literal) {
 // Year, month and day written as YEAR sep1 M sep2 D sep3, with a four-digit year and one- or
 // two-digit month and day; nullopt when the text has another shape.
 std::optional<CivilDate> match_separated(std::string_view text, std::string_view after_year,
-                                         std::string_view after_month,
-                                         std::string_view after_day, std::size_t min_digits) {
+                                         std::string_view after_month, std::string_view after_day,
+                                         std::size_t min_digits) {
     const auto year = take_number(text, 4, 4);
     if (!year || !take_literal(text, after_year)) {
         return std::nullopt;
@@ -232,8 +232,8 @@ std::string Duration::text() const {
 Result<Duration> parse_duration(std::string_view text) {
     text = trim(text);
     const auto not_a_duration = [&] {
-        return fail(fmt::format("'{}' is not a duration (expected Nd, Nm or Ny, e.g. 30d, 6m, 3y)",
-                                text));
+        return fail(
+            fmt::format("'{}' is not a duration (expected Nd, Nm or Ny, e.g. 30d, 6m, 3y)", text));
     };
     if (text.size() < 2) {
         return not_a_duration();
@@ -259,8 +259,8 @@ Result<Duration> parse_duration(std::string_view text) {
         }
         duration.count = duration.count * 10 + (c - '0');
         if (duration.count > k_max_duration_count) {
-            return fail(fmt::format("duration '{}' is too long (at most {})", text,
-                                    k_max_duration_count));
+            return fail(
+                fmt::format("duration '{}' is too long (at most {})", text, k_max_duration_count));
         }
     }
     return duration;

@@ -52,8 +52,9 @@ private:
 bool is_valid_ymd(int year, int month, int day);
 
 /// Parses the date forms of source files: "YYYY-MM-DD", "YYYY/M/D" (one or two digit month and
-/// day), "YYYYMMDD", "YYYY年M月D日". Surrounding spaces are ignored. Fails with a plain reason
-/// ("2023-02-29 is not a real date", "'2023.1.1' is not a date (use YYYY-MM-DD)").
+/// day; "YYYY-M-D" is tolerated too), "YYYYMMDD", "YYYY年M月D日". Surrounding spaces are ignored.
+/// Fails with a plain reason ("'2023-02-29' is not a real date", "'2023.1.1' is not a date
+/// (expected YYYY-MM-DD, YYYY/M/D, YYYYMMDD or YYYY年M月D日)").
 Result<Date> parse_date(std::string_view text);
 
 /// Parses exactly "YYYY-MM-DD" (command-line options and rule files).
@@ -74,10 +75,10 @@ struct Duration {
     bool operator==(const Duration&) const = default;
 };
 
-/// Parses "Nd", "Nm" or "Ny" with N a non-negative integer.
+/// Parses "Nd", "Nm" or "Ny" with N a non-negative integer up to 9999.
 Result<Duration> parse_duration(std::string_view text);
 
-/// Today in China Standard Time (UTC+8), or $RBL_TODAY (YYYY-MM-DD) when set.
+/// Today in China Standard Time (UTC+8), or $RBL_TODAY (YYYY-MM-DD) when set and not empty.
 /// Throws UsageError when $RBL_TODAY is set but not a date.
 Date today();
 

@@ -146,8 +146,7 @@ Result<Fen> parse_yuan(std::string_view text, const Decimal& scale) {
         if (scale == Decimal{1, 0}) {
             return fail(fmt::format("amount {} has more than 2 decimals", text));
         }
-        return fail(
-            fmt::format("{} is not a whole number of fen", describe_amount(text, scale)));
+        return fail(fmt::format("{} is not a whole number of fen", describe_amount(text, scale)));
     }
     for (; decimals < k_fen_decimals && value <= std::numeric_limits<Fen>::max(); ++decimals) {
         value *= 10;

@@ -48,7 +48,7 @@ TEST_CASE("rule set: every problem in every file is reported with line and colum
                         "attributes:\n  Bad-Name: text\n  size: int\n");
     dir.write("c.yaml", "domain: c\ntitle: C\n  nested: [\n");
     const auto problems = problems_of(dir.path());
-    REQUIRE(problems.size() == 4);
+    REQUIRE(problems.size() == 5);
     CHECK(problems[0].line == 5);  // unknown key colour
     CHECK(problems[0].column == 1);
     CHECK(problems[0].message.find("unknown key 'colour'") != std::string::npos);

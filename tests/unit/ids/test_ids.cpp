@@ -1,0 +1,216 @@
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "rbl/ids/ids.hpp"
+#include "rbl/util/date.hpp"
+
+using rbl::ids::classify;
+using rbl::ids::IdKind;
+using rbl::ids::is_government_organ;
+using rbl::ids::mask;
+using rbl::ids::normalise;
+using rbl::ids::region_of;
+using rbl::ids::resident_check_char;
+using rbl::ids::uscc_check_char;
+using rbl::ids::validate;
+using rbl::util::Date;
+
+namespace {
+
+const Date k_today = Date::from_ymd(2026, 11, 28);
+
+constexpr std::string_view k_uscc_alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+// Letters GB 32100 leaves out, plus lower case and punctuation a file might hold.
+constexpr std::string_view k_not_uscc = "IOSVZa-";
+constexpr std::string_view k_resident_alphabet = "0123456789X";
+
+// The standard's own examples and the ones used in samples/.
+constexpr std::array<std::string_view, 12> k_valid_usccs = {
+    "91110000600037341L", "121200004013590816", "91310115MA1K3BTP2B", "9144030071526726XG",
+    "91320102MA1MX4RE6X", "91320106134885203H", "91320505MA1N8KQ38F", "91320583738271544P",
+    "91320211MA1W2HDK1L", "913210021406183719", "113200000140000796", "113201000137051226",
+};
+constexpr std::array<std::string_view, 7> k_valid_resident_ids = {
+    "11010519491231002X", "44011320141005001X", "360426199101010071", "320102196804120359",
+    "320503197511232181", "320211198307064625", "321081199202291278",
+};
+
+// The 17 given characters followed by their USCC check character.
+std::string complete_uscc(std::string_view first17) {
+    return std::string(first17) + uscc_check_char(first17).value();
+}
+
+// The 17 given digits followed by their resident-ID check character.
+std::string complete_resident(std::string_view first17) {
+    return std::string(first17) + resident_check_char(first17).value();
+}
+
+// "ok: uscc", "ok: resident" or "error: REASON".
+std::string validated(std::string_view id) {
+    const auto kind = validate(id, k_today);
+    if (!kind) {
+        return "error: " + kind.error();
+    }
+    return *kind == IdKind::uscc ? "ok: uscc" : "ok: resident";
+}
+
+// Checks that every single-character substitution of `id` by a character of `alphabet` fails.
+void check_every_substitution_fails(std::string_view id, std::string_view alphabet) {
+    for (std::size_t i = 0; i < id.size(); ++i) {
+        for (char replacement : alphabet) {
+            if (replacement == id[i]) {
+                continue;
+            }
+            std::string changed(id);
+            changed[i] = replacement;
+            const auto result = validate(changed, k_today);
+            CHECK_MESSAGE(!result.has_value(), "valid ", id, " with character ", i + 1,
+                          " changed to '", std::string(1, replacement), "' gives ", changed,
+                          ", which validate() accepts");
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("ids: check characters of the known valid identifiers") {
+    CHECK(uscc_check_char("91110000600037341") == 'L');
+    CHECK(uscc_check_char("12120000401359081") == '6');
+    CHECK(uscc_check_char("91310115MA1K3BTP2") == 'B');
+    CHECK(uscc_check_char("9144030071526726X") == 'G');
+    CHECK(resident_check_char("11010519491231002") == 'X');
+    CHECK(resident_check_char("36042619910101007") == '1');
+
+    CHECK_FALSE(uscc_check_char("9111000060003734I").has_value());
+    CHECK_FALSE(uscc_check_char("9111000060003734").has_value());
+    CHECK_FALSE(resident_check_char("1101051949123100A").has_value());
+    CHECK_FALSE(resident_check_char("110105194912310021").has_value());
+}
+
+TEST_CASE("ids: every valid example validates as its kind") {
+    for (std::string_view id : k_valid_usccs) {
+        CHECK_MESSAGE(validated(id) == "ok: uscc", id);
+    }
+    for (std::string_view id : k_valid_resident_ids) {
+        CHECK_MESSAGE(validated(id) == "ok: resident", id);
+    }
+}
+
+TEST_CASE("ids: every single-character substitution of a valid identifier fails") {
+    std::string uscc_replacements(k_uscc_alphabet);
+    uscc_replacements += k_not_uscc;
+    for (std::string_view id : k_valid_usccs) {
+        check_every_substitution_fails(id, uscc_replacements);
+    }
+    for (std::string_view id : k_valid_resident_ids) {
+        check_every_substitution_fails(id, k_resident_alphabet);
+    }
+}
+
+TEST_CASE("ids: transpositions of adjacent characters are caught") {
+    CHECK(validated("19110000600037341L").starts_with("error"));
+    CHECK(validated("91110000600033741L").starts_with("error"));
+    CHECK(validated("91310115AM1K3BTP2B").starts_with("error"));
+    CHECK(validated("9144030071526762XG").starts_with("error"));
+    CHECK(validated("11010591491231002X").starts_with("error"));
+    CHECK(validated("440113201410050010").starts_with("error"));
+    CHECK(validated("360426199101010701").starts_with("error"));
+    CHECK(validated("360426919101010071").starts_with("error"));
+}
+
+TEST_CASE("ids: the reasons name what is wrong") {
+    CHECK(validated("91110000600037341") == "error: must be 18 characters, got 17");
+    CHECK(validated("91110000600037341LL") == "error: must be 18 characters, got 19");
+    CHECK(validated("") == "error: must be 18 characters, got 0");
+    CHECK(validated("9111I000600037341L") ==
+          "error: character 5 'I' is not allowed in a unified social credit code");
+    CHECK(validated("911100006000373410") == "error: check character is '0', expected 'L'");
+    CHECK(validated("110105194912310027") == "error: check character is '7', expected 'X'");
+    CHECK(validated("91A10000600037341L") ==
+          "error: characters 3-8 must be a 6-digit region code, got 'A10000'");
+    CHECK(validated(complete_uscc("91040000600037341")) ==
+          "error: characters 3-8 '040000' are not an administrative division code");
+    // 18 characters, one of them not ASCII (a full-width digit: 20 bytes).
+    CHECK(validated("9111000060003734\xEF\xBC\x91L") ==
+          "error: character 17 is not an ASCII letter or digit, as a unified social credit code "
+          "needs");
+}
+
+TEST_CASE("ids: normalise trims and upper-cases raw input") {
+    CHECK(normalise("  91310115ma1k3btp2b\r\n") == "91310115MA1K3BTP2B");
+    CHECK(normalise("\t11010519491231002x ") == "11010519491231002X");
+    CHECK(validated(normalise(" 91310115ma1k3btp2b ")) == "ok: uscc");
+    CHECK(validated(normalise("11010519491231002x")) == "ok: resident");
+    CHECK(validated("91310115ma1k3btp2b") ==
+          "error: character 9 'm' is not allowed in a unified social credit code");
+}
+
+TEST_CASE("ids: a resident ID's birth date must be real and not in the future") {
+    const std::string future = complete_resident("32010220990101003");
+    CHECK(validated(future) == "error: birth date 2099-01-01 in the identifier lies in the future");
+    // The day after `today` is in the future; `today` itself is not.
+    CHECK(validated(complete_resident("32010220261129003")) ==
+          "error: birth date 2026-11-29 in the identifier lies in the future");
+    CHECK(validated(complete_resident("32010220261128003")) == "ok: resident");
+
+    const std::string impossible = complete_resident("11010519000230001");
+    CHECK(validated(impossible) == "error: characters 7-14 '19000230' are not a real birth date");
+    CHECK(validated(complete_resident("11010518991231001")) ==
+          "error: birth date 1899-12-31 in the identifier is before 1900");
+    CHECK(validated(complete_resident("32010219920229003")) == "ok: resident");
+    CHECK(validated(complete_resident("32010219930229003")) ==
+          "error: characters 7-14 '19930229' are not a real birth date");
+}
+
+TEST_CASE("ids: an all-digit identifier is a resident ID or a USCC by its date and checks") {
+    // Characters 7-14 '00401359' are no date: a USCC.
+    const auto all_digit_uscc = classify("121200004013590816", k_today);
+    REQUIRE(all_digit_uscc.has_value());
+    CHECK(all_digit_uscc->kind == IdKind::uscc);
+    CHECK(all_digit_uscc->check_ok);
+
+    // The same with a wrong check character is still a USCC (for --id-check warn).
+    const auto wrong_check = classify("121200004013590817", k_today);
+    REQUIRE(wrong_check.has_value());
+    CHECK(wrong_check->kind == IdKind::uscc);
+    CHECK_FALSE(wrong_check->check_ok);
+
+    // A real past birth date makes it a resident ID even when the check character is wrong.
+    const auto wrong_resident = classify("110105194912310027", k_today);
+    REQUIRE(wrong_resident.has_value());
+    CHECK(wrong_resident->kind == IdKind::resident);
+    CHECK_FALSE(wrong_resident->check_ok);
+
+    // 11010519491231002X with its check character mistyped as the USCC one is still rejected:
+    // its characters 3-8 read as a USCC's region ('010519') are no division code.
+    const std::string uscc_reading = complete_uscc("11010519491231002");
+    CHECK(validated(uscc_reading).starts_with("error"));
+}
+
+TEST_CASE("ids: region codes") {
+    CHECK(region_of("91320583738271544P", IdKind::uscc) == "320583");
+    CHECK(region_of("91110000600037341L", IdKind::uscc) == "110000");
+    CHECK(region_of("320503197511232181", IdKind::resident) == "320503");
+    CHECK(region_of("11010519491231002X", IdKind::resident) == "110105");
+    CHECK(region_of("9132", IdKind::uscc).empty());
+}
+
+TEST_CASE("ids: government organs") {
+    const std::string organ = complete_uscc("11100000000013127");
+    CHECK(validated(organ) == "ok: uscc");
+    CHECK(is_government_organ(organ));
+    CHECK(is_government_organ("113200000140000796"));
+    CHECK_FALSE(is_government_organ("121200004013590816"));
+    CHECK_FALSE(is_government_organ("91110000600037341L"));
+}
+
+TEST_CASE("ids: masking shows a resident ID's first 6 and last 4 characters") {
+    CHECK(mask("11010519491231002X", IdKind::resident) == "110105********002X");
+    CHECK(mask("320503197511232181", IdKind::resident) == "320503********2181");
+    CHECK(mask("91110000600037341L", IdKind::uscc) == "91110000600037341L");
+    CHECK(mask("1101051949", IdKind::resident) == "1101051949");
+}
