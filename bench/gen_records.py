@@ -252,7 +252,7 @@ def _cumulative(weights):
     return out
 
 
-_DOMAIN_CUM = {t: (names, _cumulative(w)) for t, (names, w) in DOMAINS_BY_TYPE.items()}
+DOMAINS = list(DOMAIN_ATTRIBUTES)
 
 AUTHORITY_PATTERN = {
     "courts": "{city}市中级人民法院",
@@ -304,39 +304,48 @@ MARKET_WEIGHTS = _cumulative([20, 12, 14, 6, 8, 8, 8, 14, 5, 1])
 GOV_MATTERS = ["court_judgment", "court_judgment", "procurement", "ppp", "debt", "debt"]
 
 
-def _fen(rnd, low_yuan: int, high_yuan: int) -> str:
-    """A uniform amount between low and high yuan, as text with 2 decimals."""
-    fen = low_yuan * 100 + int(rnd() * (high_yuan - low_yuan) * 100)
-    return f"{fen // 100}.{fen % 100:02d}"
-
-
-def _fen_log(rnd, low_yuan: int, high_yuan: int) -> str:
-    """A log-uniform amount (small fines common, big ones rare)."""
-    fen = int(low_yuan * 100 * (high_yuan / low_yuan) ** rnd())
-    return f"{fen // 100}.{fen % 100:02d}"
-
-
 # Speed: rbl's import benchmark needs millions of rows, and CPython manages only a few hundred
 # thousand simple operations per millisecond. So the attributes of a record are not drawn anew for
 # every row: for each (domain, date) the first record that needs them draws VARIANTS sets of
 # attributes (kind, attribute cells, 16 amounts), already joined as CSV or JSON text, and later
 # records on that domain and date pick one of them. Per row only the subject, domain, date,
-# variant, amount, record_id, subject_type and status are drawn. Across 1,765 dates this still
-# gives ~7,000 attribute combinations and ~110,000 amounts per domain, with the distributions
-# below, and every date-dependent attribute (rating_year, paid_on, publicity_until, ...) agrees
-# with its record's date.
+# variant, amount, record_id, subject_type and status are drawn; amounts come from pools of
+# POOL_SIZE precomputed values per distribution (times workers x months for wages). Across 1,765
+# dates this still gives ~7,000 attribute combinations per domain, with the distributions below,
+# and every date-dependent attribute (rating_year, paid_on, publicity_until, ...) agrees with its
+# record's date.
 VARIANTS = 4
-AMOUNTS_PER_VARIANT = 16
+POOL_SIZE = 4096
+_amount_pools: dict = {}
+
+
+def _pool(rnd, shape: str, low_yuan: int, high_yuan: int) -> list[int]:
+    """POOL_SIZE amounts in fen, log-uniform ("log") or uniform ("lin") between low and high."""
+    key = (shape, low_yuan, high_yuan)
+    pool = _amount_pools.get(key)
+    if pool is None:
+        lo, hi = low_yuan * 100, high_yuan * 100
+        if shape == "log":
+            pool = [int(lo * (hi / lo) ** rnd()) for _ in range(POOL_SIZE)]
+        else:
+            pool = [lo + int(rnd() * (hi - lo)) for _ in range(POOL_SIZE)]
+        _amount_pools[key] = pool
+    return pool
+
+
+def _amount_pools_pick(rnd, shape: str, low_yuan: int, high_yuan: int) -> int:
+    pool = _pool(rnd, shape, low_yuan, high_yuan)
+    return pool[int(rnd() * len(pool))]
 
 
 def _make_variant(domain: str, date: str, is_person: bool, rnd):
-    """One attribute set for a record of `domain` on `date`: (kind, record_id format, amounts,
-    attribute cells). The record_id format takes (city abbreviation, court code, year, sequence
+    """One attribute set for a record of `domain` on `date`: (kind, record_id format, amount
+    (pool, multiplier) or None, attribute cells). The record_id format takes (city abbreviation, court code, year, sequence
     number, city region code)."""
     A = _A
     attrs = [""] * _N_ATTR
     year = date[:4]
-    amounts = None  # a function making one amount, or None for no amount
+    amounts = None  # (pool of fen, multiplier), or None: no amount
 
     if domain == "market":
         kind = "penalty"
@@ -346,7 +355,7 @@ def _make_variant(domain: str, date: str, is_person: bool, rnd):
             mi += 1
         cat, sev, food, vt, basis, content = MARKET[mi]
         if cat != "warning":
-            amounts = lambda: _fen_log(rnd, 500, 2000000)  # noqa: E731
+            amounts = (_pool(rnd, "log", 500, 2000000), 1)
         attrs[A["category"]] = cat
         attrs[A["severity"]] = sev
         attrs[A["food"]] = food
@@ -362,10 +371,13 @@ def _make_variant(domain: str, date: str, is_person: bool, rnd):
             vt = TAX_VIOLATIONS[int(rnd() * len(TAX_VIOLATIONS))]
             attrs[A["violation_type"]] = vt
             if vt != "violent_resistance":
-                amounts = lambda: _fen_log(rnd, 50000, 2000000000)  # noqa: E731
+                amounts = (_pool(rnd, "log", 50000, 2000000000), 1)
                 if vt == "evasion":
-                    ratio = 0.02 + rnd() * 0.4
-                    attrs[A["tax_due"]] = _fen_log(rnd, 500000, 20000000000)
+                    # one amount, so that amount / tax_due = evaded_ratio
+                    fen = _amount_pools_pick(rnd, "log", 50000, 2000000000)
+                    ratio = round(0.02 + rnd() * 0.4, 4)
+                    amounts = ([fen], 1)
+                    attrs[A["tax_due"]] = f"{round(fen / ratio) / 100:.2f}"
                     attrs[A["evaded_ratio"]] = f"{ratio:.4f}"
                 elif vt in ("false_general_invoice", "false_vat_invoice"):
                     attrs[A["invoice_count"]] = str(1 + int(rnd() * rnd() * 400))
@@ -381,7 +393,7 @@ def _make_variant(domain: str, date: str, is_person: bool, rnd):
     elif domain == "courts":
         if rnd() < 0.95:
             kind = "court_default"
-            amounts = lambda: _fen_log(rnd, 2000, 50000000)  # noqa: E731
+            amounts = (_pool(rnd, "log", 2000, 50000000), 1)
             attrs[A["circumstance"]] = CIRCUMSTANCES[int(rnd() * len(CIRCUMSTANCES))]
             attrs[A["performance"]] = "partial" if rnd() < 0.2 else "none"
             attrs[A["violence"]] = "true" if rnd() < 0.03 else "false"
@@ -400,7 +412,7 @@ def _make_variant(domain: str, date: str, is_person: bool, rnd):
         kind = "wage_arrears"
         workers = 1 + int(rnd() * rnd() * 60)
         months = 1 + int(rnd() * 6)
-        amounts = lambda: _fen(rnd, 3000 * workers * months, 8000 * workers * months)  # noqa: E731
+        amounts = (_pool(rnd, "lin", 3000, 8000), workers * months)  # a month's wage per worker
         attrs[A["workers"]] = str(workers)
         attrs[A["months_unpaid"]] = str(months)
         attrs[A["ordered_to_pay"]] = "true" if rnd() < 0.8 else "false"
@@ -416,13 +428,13 @@ def _make_variant(domain: str, date: str, is_person: bool, rnd):
         attrs[A["accident_level"]] = level
         attrs[A["deaths"]] = str(lo + int(rnd() * span))
         attrs[A["concealed"]] = "true" if rnd() < 0.04 else "false"
-        amounts = lambda: _fen_log(rnd, 20000, 500000000)  # noqa: E731
+        amounts = (_pool(rnd, "log", 20000, 500000000), 1)
         rid = "{0}应急调查〔{2}〕{3}号"
     elif domain == "statistics":
         kind = "penalty"
         attrs[A["fraud_type"]] = FRAUD_TYPES[int(rnd() * len(FRAUD_TYPES))]
         if rnd() < 0.8:
-            amounts = lambda: _fen(rnd, 10000, 200000)  # noqa: E731
+            amounts = (_pool(rnd, "lin", 10000, 200000), 1)
         rid = "{0}统罚决字〔{2}〕{3}号"
     elif domain == "environment":
         kind = "rating"
@@ -433,7 +445,7 @@ def _make_variant(domain: str, date: str, is_person: bool, rnd):
         kind = "penalty"
         attrs[A["violation"]] = PR_VIOLATIONS[int(rnd() * len(PR_VIOLATIONS))]
         attrs[A["project"]] = "{6}" + PROJECT_KIND[int(rnd() * len(PROJECT_KIND))]
-        amounts = lambda: _fen_log(rnd, 10000, 1000000)  # noqa: E731
+        amounts = (_pool(rnd, "log", 10000, 1000000), 1)
         rid = "{0}建罚〔{2}〕{3}号"
     elif domain == "customs":
         kind = "certification"
@@ -447,12 +459,11 @@ def _make_variant(domain: str, date: str, is_person: bool, rnd):
         matter = GOV_MATTERS[int(rnd() * len(GOV_MATTERS))]
         attrs[A["matter"]] = matter
         attrs[A["performed"]] = "true" if rnd() < 0.3 else "false"
-        amounts = lambda: _fen_log(rnd, 50000, 100000000)  # noqa: E731
+        amounts = (_pool(rnd, "log", 50000, 100000000), 1)
         if matter == "court_judgment":
             attrs[A["case_no"]] = "({2}){1}执{3}号"
         rid = "ZWSX-{4}-{2}-{3:09d}"
-    amount_list = tuple(amounts() for _ in range(AMOUNTS_PER_VARIANT)) if amounts else ("",)
-    return kind, rid, amount_list, attrs
+    return kind, rid, amounts, attrs
 
 
 def _add_years(iso: str, years: int) -> str:
@@ -513,61 +524,84 @@ def generate(subjects: Subjects, count: int, rng: random.Random, out, fmt: str =
              chunk: int = 20000) -> None:
     """Writes `count` records as lines of `fmt` (csv or jsonl, no header) to the text stream
     `out`, in chunks of `chunk` lines."""
+    # The loop below is the hot path: tables instead of searches, locals instead of globals.
     rnd = rng.random
     line = _Line(fmt)
     n_subj = len(subjects.ids)
     ids, names, types, cities = subjects.ids, subjects.names, subjects.types, subjects.city
-    variants: dict = {}
-    city_info = [(CITY_ABBR[i], c[1], CITY_REGION[i], c[0] + "市") for i, c in enumerate(CITIES)]
-    stype_names = SUBJECT_TYPE_NAME
+    domains = DOMAINS
+    n_dates = _N_DATES
+    dates, years = DATES, [d[:4] for d in DATES]
+    # 1024 slots per subject type, filled with domain indexes in proportion to the weights.
+    dom_table = {}
+    for t, (names_d, weights) in DOMAINS_BY_TYPE.items():
+        total = sum(weights)
+        slots = []
+        for name, w in zip(names_d, weights):
+            slots += [domains.index(name)] * round(1024 * w / total)
+        dom_table[t] = (slots + slots[-1:] * 1024)[:1024]
+    # Variants of (domain, natural person?, date), made when first needed.
+    variants: list = [None] * (len(domains) * 2 * n_dates)
+    city_info = [(CITY_ABBR[i], c[1], CITY_REGION[i]) for i, c in enumerate(CITIES)]
+    market_auth = AUTHORITY["market"]
+    city_names = [c[0] + "市" for c in CITIES]
     csv_out = fmt == "csv"
+    if csv_out:
+        auth_region = [[f"{AUTHORITY[dom][c]},{CITY_REGION[c]}," for c in range(len(CITIES))]
+                       for dom in domains]
+    else:
+        auth_region = [[f'"authority":"{AUTHORITY[dom][c]}","region":"{CITY_REGION[c]}"'
+                        for c in range(len(CITIES))] for dom in domains]
+    stype_csv = {t: (n + ",") for t, n in SUBJECT_TYPE_NAME.items()}
+    stype_json = {t: f'"subject_type":"{n}",' for t, n in SUBJECT_TYPE_NAME.items()}
+    n_var = VARIANTS
     buf = []
+    append = buf.append
     for seq in range(1, count + 1):
         # Skewed: a few subjects carry many records, most carry one or two.
         s = int(n_subj * rnd() * rnd())
         t = types[s]
-        names_d, cum = _DOMAIN_CUM[t]
-        r = rnd()
-        di = 0
-        while cum[di] < r:
-            di += 1
-        domain = names_d[di]
-        d = int(rnd() * _N_DATES)
-        date = DATES[d]
-        key = (domain, t == "N", d)
-        vs = variants.get(key)
+        di = dom_table[t][int(rnd() * 1024)]
+        d = int(rnd() * n_dates)
+        vi = (di * 2 + (t == "N")) * n_dates + d  # a person's court records have no legal_rep
+        vs = variants[vi]
         if vs is None:
             vs = []
-            for _ in range(VARIANTS):
-                kind, rid_fmt, amount_list, attrs = _make_variant(domain, date, t == "N", rnd)
-                _check_plain(rid_fmt, *attrs, *amount_list)
+            domain = domains[di]
+            for _ in range(n_var):
+                kind, rid_fmt, amounts, attrs = _make_variant(domain, dates[d], t == "N", rnd)
+                _check_plain(rid_fmt, *(a for a in attrs if a))
                 # Attribute text may hold placeholders ({5}: the city's market bureau, ...).
                 templated = any("{" in a for a in attrs)
-                vs.append((kind, rid_fmt, amount_list, line.tail(attrs, templated), templated))
-            variants[key] = vs
-        kind, rid_fmt, amount_list, tail, templated = vs[int(rnd() * VARIANTS)]
+                if csv_out:
+                    head = f"{domain},{kind},{dates[d]},"
+                else:
+                    head = f'"domain":"{domain}","kind":"{kind}","date":"{dates[d]}",'
+                vs.append((head, rid_fmt, amounts, line.tail(attrs, templated), templated))
+            variants[vi] = vs
+        head, rid_fmt, amounts, tail, templated = vs[int(rnd() * n_var)]
         c = cities[s]
-        abbr, court, cregion, cname = city_info[c]
-        year = date[:4]
-        rid = rid_fmt.format(abbr, court, year, seq, cregion)
-        amount = amount_list[int(rnd() * len(amount_list))]
-        auth = AUTHORITY[domain][c]
-        if templated:
-            tail = tail.format(abbr, court, year, seq, cregion, AUTHORITY["market"][c], cname)
-        stype = stype_names[t] if rnd() < 0.3 else ""
-        status = "withdrawn" if rnd() < 0.02 else ""
-        if csv_out:
-            buf.append(f"{rid},{ids[s]},{names[s]},{stype},{domain},{kind},{date},{amount},"
-                       f"{auth},{cregion},{status}{tail}\n")
+        abbr, court, cregion = city_info[c]
+        rid = rid_fmt.format(abbr, court, years[d], seq, cregion)
+        if amounts is None:
+            amount = ""
         else:
-            buf.append(f'{{"record_id":"{rid}","subject_id":"{ids[s]}",'
-                       f'"subject_name":"{names[s]}",'
-                       + (f'"subject_type":"{stype}",' if stype else "")
-                       + f'"domain":"{domain}","kind":"{kind}","date":"{date}",'
-                       + (f'"amount":"{amount}",' if amount else "")
-                       + f'"authority":"{auth}","region":"{cregion}"'
-                       + (f',"status":"{status}"' if status else "")
-                       + tail + "\n")
+            pool = amounts[0]
+            fen = pool[int(rnd() * len(pool))] * amounts[1]
+            amount = f"{fen // 100}.{fen % 100:02d}"
+        if templated:
+            tail = tail.format(abbr, court, years[d], seq, cregion, market_auth[c], city_names[c])
+        with_type = rnd() < 0.3
+        withdrawn = rnd() < 0.02
+        if csv_out:
+            append(f"{rid},{ids[s]},{names[s]},{stype_csv[t] if with_type else ','}{head}"
+                   f"{amount},{auth_region[di][c]}{'withdrawn' if withdrawn else ''}{tail}\n")
+        else:
+            amount_json = f'"amount":"{amount}",' if amount else ""
+            status_json = ',"status":"withdrawn"' if withdrawn else ""
+            append(f'{{"record_id":"{rid}","subject_id":"{ids[s]}","subject_name":"{names[s]}",'
+                   f'{stype_json[t] if with_type else ""}{head}{amount_json}{auth_region[di][c]}'
+                   f'{status_json}{tail}\n')
         if len(buf) >= chunk:
             out.write("".join(buf))
             buf.clear()

@@ -11,6 +11,7 @@
 #include "rbl/ingest/row_sources.hpp"
 #include "rbl/store/record_store.hpp"
 #include "rbl/util/csv.hpp"
+#include "rbl/util/encoding_guess.hpp"
 #include "rbl/util/money.hpp"
 #include "rbl/util/sha256.hpp"
 #include "rbl/util/text.hpp"
@@ -22,8 +23,9 @@ namespace {
 constexpr int k_messages_shown = 10;        // rejects and warnings printed before "... N more"
 constexpr int k_progress_every = 1 << 13;   // rows between progress updates
 
-// Refuses files that can't be imported at all, before any work: missing, empty, binary.
-void check_input_file(const std::filesystem::path& file) {
+// Refuses files that can't be imported at all, before any work: missing, empty, binary, or
+// GB18030 text read as UTF-8 (every row would be rejected; one clear error serves better).
+void check_input_file(const std::filesystem::path& file, util::Encoding encoding) {
     std::error_code ec;
     if (!std::filesystem::exists(file, ec)) {
         throw UsageError(fmt::format("{} does not exist", file.string()));
@@ -43,6 +45,10 @@ void check_input_file(const std::filesystem::path& file) {
     }
     if (util::looks_binary(head)) {
         throw UsageError(fmt::format("{} is a binary file, not CSV or JSON Lines text",
+                                     file.string()));
+    }
+    if (encoding == util::Encoding::utf8 && util::looks_like_gb18030(head)) {
+        throw UsageError(fmt::format("{} is not UTF-8 but reads as GB18030: use --encoding gb18030",
                                      file.string()));
     }
 }
@@ -156,7 +162,7 @@ public:
                 break;
             case store::RecordChange::Outcome::conflict:
                 return Rejection{"record_id",
-                                 fmt::format("record_id '{}' appears earlier in this file with "
+                                 fmt::format("duplicate record_id '{}': it appears earlier in this file with "
                                              "other content",
                                              record.record_id)};
         }
@@ -187,7 +193,7 @@ Format format_of(const std::filesystem::path& file) {
 ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
                           const rules::RuleSet& rules, const ImportOptions& options,
                           Reporter& reporter) {
-    check_input_file(options.file);
+    check_input_file(options.file, options.encoding);
     const Mapping mapping = options.mapping ? load_mapping(*options.mapping) : Mapping{};
     const Format format = options.format.value_or(format_of(options.file));
     const std::string file_name = options.file.string();

@@ -142,7 +142,7 @@ std::optional<Rejection> RecordBuilder::build(std::span<const Field> fields,
     } else if ((record.subject_type == model::SubjectType::natural_person) !=
                (derived == model::SubjectType::natural_person)) {
         return Rejection{"subject_type",
-                         fmt::format("subject_type {} does not fit the identifier, which is {}",
+                         fmt::format("subject_type {} does not agree with the identifier, which is {}",
                                      model::to_string(record.subject_type),
                                      kind == ids::IdKind::resident
                                          ? "a resident ID number (natural_person)"
@@ -289,7 +289,7 @@ std::optional<Rejection> RecordBuilder::read_attributes(std::span<const Field> f
             case rules::AttributeType::number: {
                 auto number = util::parse_decimal(value);
                 if (!number) {
-                    return reject(field, fmt::format("{} must be a number: {}", field.name,
+                    return reject(field, fmt::format("{} is declared number: {}", field.name,
                                                      number.error()));
                 }
                 auto result = scaled(*number, m_mapping.factor(field.name));
@@ -302,7 +302,7 @@ std::optional<Rejection> RecordBuilder::read_attributes(std::span<const Field> f
             case rules::AttributeType::date: {
                 auto date = util::parse_date(value);
                 if (!date) {
-                    return reject(field, fmt::format("{}: {}", field.name, date.error()));
+                    return reject(field, fmt::format("{} is declared date: {}", field.name, date.error()));
                 }
                 util::append_json_string(json, date->iso());
                 break;
@@ -310,8 +310,8 @@ std::optional<Rejection> RecordBuilder::read_attributes(std::span<const Field> f
             case rules::AttributeType::boolean: {
                 auto flag = parse_bool(value);
                 if (!flag) {
-                    return reject(field, fmt::format("{} '{}' is not a yes/no value (true, false, "
-                                                     "1, 0, yes, no, 是, 否)",
+                    return reject(field, fmt::format("{} is declared bool: '{}' is not a yes/no "
+                                                     "value (true, false, 1, 0, yes, no, 是, 否)",
                                                      field.name, value));
                 }
                 json = *flag ? "true" : "false";

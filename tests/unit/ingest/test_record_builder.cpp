@@ -118,7 +118,7 @@ TEST_CASE("record builder: each bad value names its column") {
         {"region", "3201", "6-digit"},
         {"status", "gone", "active or withdrawn"},
         {"subject_type", "company", "legal_person"},
-        {"subject_type", "natural_person", "does not fit"},
+        {"subject_type", "natural_person", "does not agree"},
         {"violence", "maybe", "yes/no"},
         {"workers", "many", "number"},
         {"paid_on", "2025-13-01", "not a real date"},

@@ -230,13 +230,10 @@ TEST_CASE("database: statements are reused with new bindings") {
     auto insert = db.prepare("INSERT INTO things (id, name, score, note, data) "
                              "VALUES (?1, ?2, ?3, ?4, ?5)");
     const std::string names[] = {"甲公司", "", "third"};
+    // Bound text is not copied: it must outlive run(), so no temporaries here.
+    const std::optional<std::string> notes[] = {"note", std::nullopt, std::nullopt};
     for (int i = 0; i < 3; ++i) {
-        insert.bind(1, i + 1).bind(2, names[i]).bind(3, 0.5 * i);
-        if (i == 0) {
-            insert.bind(4, std::optional<std::string>("note"));
-        } else {
-            insert.bind(4, std::optional<std::string>());
-        }
+        insert.bind(1, i + 1).bind(2, names[i]).bind(3, 0.5 * i).bind(4, notes[i]);
         insert.bind_blob(5, "\x01\x00\x02", 3);
         insert.run();
         CHECK(db.last_insert_rowid() == i + 1);
