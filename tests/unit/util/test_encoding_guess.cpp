@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "rbl/util/encoding_guess.hpp"
 
 using rbl::util::looks_like_gb18030;
