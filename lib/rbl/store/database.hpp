@@ -37,7 +37,7 @@ public:
     Statement& bind(int index, const std::string& value) {
         return bind(index, std::string_view(value));
     }
-    /// Binds NULL when the optional is empty.
+    /// Binds NULL when the optional is empty, else its text (not copied, as above).
     Statement& bind(int index, const std::optional<std::string>& value);
     Statement& bind(int index, const std::optional<std::int64_t>& value);
     Statement& bind_null(int index);
