@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "rbl/util/money.hpp"
 
 namespace rbl::store {
@@ -36,7 +38,8 @@ constexpr std::string_view k_find_subject =
 constexpr std::string_view k_insert_subject = R"sql(
 INSERT INTO subjects (subject_id, name, subject_type, region, id_check_ok, first_batch,
                       updated_batch)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6))sql";
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+ON CONFLICT (subject_id) DO NOTHING)sql";
 
 constexpr std::string_view k_update_subject = R"sql(
 UPDATE subjects SET name = ?2, subject_type = ?3, id_check_ok = ?4, updated_batch = ?5
@@ -166,21 +169,21 @@ SubjectChange RecordStore::put_subject(const model::Record& record,
                                        std::string_view subject_region, std::int64_t batch_id) {
     const std::string_view type = model::to_string(record.subject_type);
     SubjectChange change;
-    m_find_subject.bind(1, record.subject_id);
-    if (!m_find_subject.step()) {
-        m_find_subject.reset();
-        m_insert_subject.bind(1, record.subject_id)
-            .bind(2, record.subject_name)
-            .bind(3, type)
-            .bind(4, subject_region)
-            .bind(5, record.id_check_ok ? 1 : 0)
-            .bind(6, batch_id);
-        m_insert_subject.run();
+    // Inserting first costs one B-tree descent for a new subject; only a known one is read back.
+    m_insert_subject.bind(1, record.subject_id)
+        .bind(2, record.subject_name)
+        .bind(3, type)
+        .bind(4, subject_region)
+        .bind(5, record.id_check_ok ? 1 : 0)
+        .bind(6, batch_id);
+    m_insert_subject.run();
+    if (m_db.changes() == 1) {
         change.outcome = SubjectChange::Outcome::inserted;
         return change;
     }
-    if (m_find_subject.column_text(0) != record.subject_name ||
-        m_find_subject.column_text(1) != type) {
+    m_find_subject.bind(1, record.subject_id);
+    if (m_find_subject.step() && (m_find_subject.column_text(0) != record.subject_name ||
+                                  m_find_subject.column_text(1) != type)) {
         change.outcome = SubjectChange::Outcome::updated;
         change.before_name = m_find_subject.column_text(0);
         change.before_type = m_find_subject.column_text(1);

@@ -58,7 +58,6 @@ CREATE TABLE records (
     UNIQUE (source, record_id)
 );
 CREATE INDEX records_by_subject ON records (subject_id, domain, date);
-CREATE INDEX records_by_batch ON records (inserted_batch);
 
 CREATE TABLE audit_log (
     seq        INTEGER PRIMARY KEY,
