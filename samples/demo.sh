@@ -37,7 +37,12 @@ code=$?
 set -e
 echo "exit code: $code (3 = some rows rejected)"
 echo "rejects written to $out/rejects.csv:"
-cut -d, -f1-3 "$out/rejects.csv" | head -20
+python3 - "$out/rejects.csv" <<'PY'
+import csv, sys
+with open(sys.argv[1], encoding="utf-8", newline="") as f:
+    for row in csv.reader(f):
+        print(f"  {row[0]:>4}  {row[1]:<13} {row[2]}")
+PY
 
 step "4. What the database holds"
 sqlite3 -header -column "$db" \

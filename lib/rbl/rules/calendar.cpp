@@ -49,8 +49,7 @@ Result<DaySpan> parse_span(std::string_view text) {
     auto first = parse_day(text.substr(0, dots));
     auto last = parse_day(text.substr(dots + 2));
     if (!first || !last) {
-        return fail(fmt::format("range '{}': {} (expected YYYY-MM-DD..YYYY-MM-DD)", text,
-                                !first ? first.error() : last.error()));
+        return fail(fmt::format("range '{}': {}", text, !first ? first.error() : last.error()));
     }
     if (*last < *first) {
         return fail(fmt::format("range end {} precedes its start {}", last->iso(), first->iso()));
