@@ -147,7 +147,7 @@ std::optional<char> resident_check_char(std::string_view first17) {
 // 7-14 happen to read as a past date (its region code must end in 19 or 20) is rejected.
 // Rule 2 also relies on the region check (characters 3-4 must be a province code), which most
 // mistyped resident IDs fail because their characters 3-4 are a prefecture code.
-Result<IdShape> classify(std::string_view id, util::Date today) {
+Result<IdShape> classify(std::string_view id, util::Date today, std::optional<IdKind> expected) {
     if (id.size() != k_id_length) {
         const std::size_t characters = count_characters(id);
         if (characters == k_id_length) {
@@ -168,6 +168,10 @@ Result<IdShape> classify(std::string_view id, util::Date today) {
     const bool real_date = year >= 1900 && util::is_valid_ymd(year, month, day);
     const bool resident_check_ok = resident_check_char(id.substr(0, 17)) == id[17];
 
+    if (expected == IdKind::uscc && !uscc_structure_problem(id) &&
+        uscc_check_char(id.substr(0, 17)) == id[17]) {
+        return IdShape{IdKind::uscc, true};  // the row says it is an organisation: believe it
+    }
     if (real_date && util::Date::from_ymd(year, month, day) <= today) {
         return IdShape{IdKind::resident, resident_check_ok};
     }
@@ -190,8 +194,8 @@ Result<IdShape> classify(std::string_view id, util::Date today) {
     return fail(fmt::format("characters 7-14 '{}' are not a real birth date", birth));
 }
 
-Result<IdKind> validate(std::string_view id, util::Date today) {
-    const auto shape = classify(id, today);
+Result<IdKind> validate(std::string_view id, util::Date today, std::optional<IdKind> expected) {
+    const auto shape = classify(id, today, expected);
     if (!shape) {
         return fail(shape.error());
     }

@@ -33,11 +33,16 @@ std::optional<char> resident_check_char(std::string_view first17);
 /// alphabet is a USCC. Fails with a reason when it is neither ("must be 18 characters, got 17";
 /// "character 5 'I' is not allowed in a unified social credit code").
 /// The birth date must not lie after `today`.
-Result<IdShape> classify(std::string_view id, util::Date today);
+/// `expected`, when the input says which kind of subject this is (a subject_type column),
+/// settles an all-digit identifier that could be either: an organisation's all-digit USCC with
+/// a right check character is taken as a USCC even when characters 7-14 read as a date.
+Result<IdShape> classify(std::string_view id, util::Date today,
+                         std::optional<IdKind> expected = std::nullopt);
 
 /// Full validation: classify() and a right check character. The reason names the expected
 /// check character ("check character is 'L', expected '7'").
-Result<IdKind> validate(std::string_view id, util::Date today);
+Result<IdKind> validate(std::string_view id, util::Date today,
+                        std::optional<IdKind> expected = std::nullopt);
 
 /// Trims and upper-cases a raw identifier from an input file.
 std::string normalise(std::string_view raw);

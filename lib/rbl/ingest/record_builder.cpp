@@ -114,6 +114,17 @@ std::optional<Rejection> RecordBuilder::build(std::span<const Field> fields,
     record.source = m_options.source;
     warning.clear();
     bool has_type = false;
+    // A given subject_type settles identifiers that could be either kind (see ids::classify).
+    m_expected_kind.reset();
+    for (const Field& field : fields) {
+        if (field.column == Column::subject_type) {
+            const auto type = model::parse_subject_type(util::trim(field.value));
+            if (type) {
+                m_expected_kind = *type == model::SubjectType::natural_person ? ids::IdKind::resident
+                                                                             : ids::IdKind::uscc;
+            }
+        }
+    }
     for (const Field& field : fields) {
         if (field.column == Column::attribute) {
             continue;
@@ -179,13 +190,13 @@ std::optional<Rejection> RecordBuilder::read_standard(const Field& field, model:
             break;
         case Column::subject_id: {
             record.subject_id = ids::normalise(value);
-            auto shape = ids::classify(record.subject_id, m_options.today);
+            auto shape = ids::classify(record.subject_id, m_options.today, m_expected_kind);
             if (!shape) {
                 return reject(field, fmt::format("'{}': {}", value, shape.error()));
             }
             m_id_kind = shape->kind;
             if (!shape->check_ok) {
-                auto full = ids::validate(record.subject_id, m_options.today);
+                auto full = ids::validate(record.subject_id, m_options.today, m_expected_kind);
                 const std::string reason =
                     fmt::format("'{}': {}", value, full ? "bad check character" : full.error());
                 if (!m_options.id_check_warn) {

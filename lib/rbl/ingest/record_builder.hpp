@@ -89,6 +89,7 @@ private:
     util::Decimal m_amount_factor;
     std::string m_subject_region;
     ids::IdKind m_id_kind = ids::IdKind::uscc;
+    std::optional<ids::IdKind> m_expected_kind;
     std::string m_canonical;
     std::vector<std::pair<std::string_view, std::string>> m_attrs;
     store::ContentHash m_hash{};

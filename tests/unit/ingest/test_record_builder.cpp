@@ -176,3 +176,24 @@ TEST_CASE("record builder: mapping scale applies to amount and number attributes
     set(row, "amount", "0.0000001");
     CHECK(builder.build(row.fields(), record, warning).has_value());
 }
+
+TEST_CASE("record builder: a given subject_type settles an all-digit identifier") {
+    test::TempDir dir;
+    const auto rules = test_rules(dir);
+    const ingest::Mapping mapping;
+    ingest::RecordBuilder builder(rules, mapping, {"src", false, util::Date::from_ymd(2026, 11, 28)});
+    // A government organ's all-digit USCC whose characters 7-14 read as 1990-01-01.
+    constexpr const char* k_ambiguous = "113201199001011230";
+    model::Record record;
+    std::string warning;
+    auto row = good_row();
+    set(row, "subject_id", k_ambiguous);
+    const auto rejection = builder.build(row.fields(), record, warning);
+    REQUIRE(rejection.has_value());  // read as a resident ID with a wrong check character
+    CHECK(rejection->column == "subject_id");
+
+    set(row, "subject_type", "government");
+    REQUIRE_FALSE(builder.build(row.fields(), record, warning));
+    CHECK(record.subject_type == model::SubjectType::government);
+    CHECK(builder.subject_region() == "320119");
+}
