@@ -170,7 +170,8 @@ Calendar Calendar::load(const std::filesystem::path& path) {
              ++serial) {
             const auto day = util::Date::from_serial(serial);
             calendar.m_workdays.insert(serial);
-            if (auto it = holiday_lines.find(serial); it != holiday_lines.end() && !clash_reported) {
+            if (auto it = holiday_lines.find(serial);
+                it != holiday_lines.end() && !clash_reported) {
                 file.error(listed.node, fmt::format("{} is both a holiday (line {}) and a workday",
                                                     day.iso(), it->second));
                 clash_reported = true;
@@ -238,8 +239,7 @@ bool Calendar::is_working_day(util::Date day) const {
     if (m_holidays.contains(day.serial())) {
         return false;
     }
-    return !m_weekend[static_cast<std::size_t>(day.weekday())] ||
-           m_workdays.contains(day.serial());
+    return !m_weekend[static_cast<std::size_t>(day.weekday())] || m_workdays.contains(day.serial());
 }
 
 bool Calendar::covers(util::Date day) const {
@@ -270,9 +270,9 @@ std::string Calendar::coverage_warning(const PeriodEnd& period) const {
                                   ? fmt::format("{}", m_first_year)
                                   : fmt::format("{}–{}", m_first_year, m_last_year);
     if (period.end.serial() > m_covered_to) {
-        return fmt::format("the calendar covers {}; working days after {}-12-31 count weekends "
-                           "only",
-                           years, m_last_year);
+        return fmt::format(
+            "the calendar covers {}; working days after {}-12-31 count weekends only", years,
+            m_last_year);
     }
     return fmt::format("the calendar covers {}; working days before {}-01-01 count weekends only",
                        years, m_first_year);

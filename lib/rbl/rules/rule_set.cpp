@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "rbl/rules/list_loader.hpp"
 #include "rbl/rules/yaml_support.hpp"
 #include "rbl/util/error.hpp"
 #include "rbl/util/sha256.hpp"
@@ -75,6 +76,18 @@ void read_attributes(const YamlFile& file, const YAML::Node& node, DomainRules& 
     }
 }
 
+// The standard record fields in the slots of RecordField, then the declared attributes.
+Schema record_schema_of(const DomainRules& rules) {
+    Schema schema{{"record_id", AttributeType::text}, {"kind", AttributeType::text},
+                  {"date", AttributeType::date},      {"amount", AttributeType::number},
+                  {"authority", AttributeType::text}, {"region", AttributeType::text},
+                  {"domain", AttributeType::text}};
+    for (const Attribute& attribute : rules.attributes) {
+        (void)schema.add(attribute.name, attribute.type);  // names were checked when read
+    }
+    return schema;
+}
+
 std::optional<DomainRules> read_domain_file(const std::filesystem::path& path,
                                             Diagnostics& diagnostics) {
     YamlFile file(path, diagnostics);
@@ -101,10 +114,8 @@ std::optional<DomainRules> read_domain_file(const std::filesystem::path& path,
                    fmt::format("domain '{}' must match [a-z][a-z0-9_]*", rules.domain));
     }
     read_attributes(file, root["attributes"], rules);
-    const YAML::Node lists = root["lists"];
-    if (lists.IsDefined() && !lists.IsNull() && !lists.IsSequence()) {
-        file.error(lists, "'lists' must be a list");
-    }
+    rules.record_schema = record_schema_of(rules);
+    read_lists(file, root["lists"], rules);
     return rules;
 }
 
@@ -161,8 +172,37 @@ RuleSet RuleSet::load(const std::filesystem::path& dir) {
             set.m_domains.insert_or_assign(std::move(name), std::move(*rules));
         }
     }
+    set.m_order = order_lists(set.m_domains, diagnostics);
     diagnostics.throw_if_any(fmt::format("invalid rules in {}", dir.string()));
+    util::Sha256 hash;
+    for (const auto& [name, domain] : set.m_domains) {
+        hash.update(name);
+        hash.update(domain.text_sha256);
+    }
+    set.m_sha256 = hash.hex();
     return set;
+}
+
+const ListRule* RuleSet::list(std::string_view id) const {
+    for (const ListRule* list : m_order) {
+        if (list->id == id) {
+            return list;
+        }
+    }
+    return nullptr;
+}
+
+const Schema& subject_schema() {
+    static const Schema schema{{"subject_type", AttributeType::text},
+                               {"subject_id", AttributeType::text},
+                               {"region", AttributeType::text}};
+    return schema;
+}
+
+std::string_view to_string(ListKind kind) { return kind == ListKind::black ? "black" : "red"; }
+
+bool ListRule::admits(model::SubjectType type) const {
+    return subjects.empty() || std::find(subjects.begin(), subjects.end(), type) != subjects.end();
 }
 
 const DomainRules* RuleSet::domain(std::string_view name) const {

@@ -9,13 +9,11 @@
 #include <string_view>
 #include <vector>
 
+#include "rbl/rules/attribute_type.hpp"
+#include "rbl/rules/expression.hpp"
+#include "rbl/rules/list_rule.hpp"
+
 namespace rbl::rules {
-
-/// The type of a declared attribute.
-enum class AttributeType { text, number, date, boolean };
-
-/// "text", "number", "date" or "bool".
-std::string_view to_string(AttributeType type);
 
 /// An attribute a domain's records may carry beyond the standard columns.
 struct Attribute {
@@ -30,12 +28,34 @@ struct DomainRules {
     std::string title_zh;
     std::string version;
     std::vector<Attribute> attributes;
+    std::vector<ListRule> lists;
+    /// The fields `where:` expressions of this domain may name: the standard record fields in
+    /// the slots of RecordField, then the declared attributes in their order.
+    Schema record_schema;
     std::filesystem::path file;
     std::string text_sha256;  ///< hash of the file's text, recorded with every decision
 
     /// The declared attribute called `name`, or nullptr.
     [[nodiscard]] const Attribute* attribute(std::string_view name) const;
 };
+
+/// The slots of the standard record fields in every domain's record schema.
+enum RecordField : int {
+    k_field_record_id,
+    k_field_kind,
+    k_field_date,
+    k_field_amount,
+    k_field_authority,
+    k_field_region,
+    k_field_domain,
+    k_standard_record_fields,
+};
+
+/// The slots of the fields `subject:` expressions may name.
+enum SubjectField : int { k_field_subject_type, k_field_subject_id, k_field_subject_region };
+
+/// The schema of `subject:` expressions: subject_type, subject_id, region.
+const Schema& subject_schema();
 
 /// Every domain of a rules folder, by domain name.
 class RuleSet {
@@ -51,10 +71,19 @@ public:
         return m_domains;
     }
     [[nodiscard]] const std::filesystem::path& dir() const { return m_dir; }
+    /// Every list of every domain, in evaluation order: a list comes after every list its
+    /// `listed` criteria can see.
+    [[nodiscard]] const std::vector<const ListRule*>& lists() const { return m_order; }
+    /// The list with this id, or nullptr.
+    [[nodiscard]] const ListRule* list(std::string_view id) const;
+    /// SHA-256 over every rule file's hash, in name order: names the whole rule set in a run.
+    [[nodiscard]] const std::string& sha256() const { return m_sha256; }
 
 private:
     std::filesystem::path m_dir;
     std::map<std::string, DomainRules, std::less<>> m_domains;
+    std::vector<const ListRule*> m_order;
+    std::string m_sha256;
 };
 
 }  // namespace rbl::rules

@@ -88,6 +88,10 @@ void YamlFile::error(const YAML::Node& node, std::string message) const {
     m_diagnostics.add(m_name, line_of(mark), column_of(mark), std::move(message));
 }
 
+void YamlFile::error_at(int line, int column, std::string message) const {
+    m_diagnostics.add(m_name, line, column, std::move(message));
+}
+
 void YamlFile::error(std::string message) const {
     m_diagnostics.add(m_name, 0, 0, std::move(message));
 }

@@ -29,6 +29,8 @@ public:
 
     /// Adds a problem at the node's position.
     void error(const YAML::Node& node, std::string message) const;
+    /// Adds a problem at a 1-based line and column.
+    void error_at(int line, int column, std::string message) const;
     /// Adds a problem at the file level.
     void error(std::string message) const;
 

@@ -51,8 +51,8 @@ const rbl::rules::Diagnostic* find(const std::vector<rbl::rules::Diagnostic>& pr
 
 TEST_CASE("calendar: the shipped calendar knows 2025 and 2026") {
     const Calendar& calendar = shipped();
-    CHECK(calendar.is_working_day(d("2026-02-14")));   // Sat, worked before Spring Festival
-    CHECK(calendar.is_working_day(d("2026-02-28")));   // Sat, worked after it
+    CHECK(calendar.is_working_day(d("2026-02-14")));        // Sat, worked before Spring Festival
+    CHECK(calendar.is_working_day(d("2026-02-28")));        // Sat, worked after it
     CHECK_FALSE(calendar.is_working_day(d("2026-02-16")));  // Mon, Spring Festival
     CHECK_FALSE(calendar.is_working_day(d("2026-02-23")));  // Mon, last day of it
     CHECK(calendar.is_working_day(d("2026-02-24")));
@@ -130,8 +130,8 @@ TEST_CASE("calendar: a period reaching past the covered years is flagged") {
 }
 
 TEST_CASE("calendar: from_lists builds a calendar in code") {
-    const Calendar calendar = Calendar::from_lists({Weekday::fri, Weekday::sat},
-                                                   {d("2026-03-02")}, {d("2026-03-06")});
+    const Calendar calendar =
+        Calendar::from_lists({Weekday::fri, Weekday::sat}, {d("2026-03-02")}, {d("2026-03-06")});
     CHECK(calendar.is_working_day(d("2026-03-08")));        // Sun
     CHECK_FALSE(calendar.is_working_day(d("2026-03-07")));  // Sat
     CHECK(calendar.is_working_day(d("2026-03-06")));        // Fri, worked
@@ -178,16 +178,16 @@ TEST_CASE("calendar: a file loads with flow lists, quoted dates and the default 
 TEST_CASE("calendar: every problem is reported with its line and column") {
     rbl::test::TempDir dir;
     const auto file = dir.write("calendar.yaml",
-                                "weekend: [sat, sunday]\n"            // 1
-                                "holidays:\n"                         // 2
-                                "  - 2026-02-15..2026-02-23\n"        // 3
-                                "  - 2026-02-30\n"                    // 4
-                                "  - 2026-02-15..2026-02-10\n"        // 5
-                                "  - 2026-01-01..2027-01-05\n"        // 6
-                                "  - 2026/05/01\n"                    // 7
-                                "  - 2026-05-01..2026-05-0x\n"        // 8
-                                "  - { from: 2026-05-01 }\n"          // 9
-                                "colour: red\n");                     // 10
+                                "weekend: [sat, sunday]\n"      // 1
+                                "holidays:\n"                   // 2
+                                "  - 2026-02-15..2026-02-23\n"  // 3
+                                "  - 2026-02-30\n"              // 4
+                                "  - 2026-02-15..2026-02-10\n"  // 5
+                                "  - 2026-01-01..2027-01-05\n"  // 6
+                                "  - 2026/05/01\n"              // 7
+                                "  - 2026-05-01..2026-05-0x\n"  // 8
+                                "  - { from: 2026-05-01 }\n"    // 9
+                                "colour: red\n");               // 10
     const auto problems = problems_of(file);
     CHECK(problems.size() == 8);
     for (const auto& problem : problems) {
@@ -233,16 +233,15 @@ TEST_CASE("calendar: every problem is reported with its line and column") {
 TEST_CASE("calendar: workdays must be weekend days and not holidays") {
     rbl::test::TempDir dir;
     const auto file = dir.write("calendar.yaml",
-                                "weekend: [sat, sun]\n"         // 1
-                                "holidays:\n"                   // 2
-                                "  - 2026-02-15..2026-02-23\n"  // 3
-                                "workdays:\n"                   // 4
-                                "  - 2026-02-14\n"              // 5 fine
-                                "  - 2026-02-22\n"              // 6 Sun, but a holiday
-                                "  - 2026-02-16\n"              // 7 Mon and a holiday
-                                "  - 2026-02-24\n"              // 8 Tue
-                                "  - 2026-03-07..2026-03-10\n"  // 9 Sat..Tue
-                                );
+                                "weekend: [sat, sun]\n"           // 1
+                                "holidays:\n"                     // 2
+                                "  - 2026-02-15..2026-02-23\n"    // 3
+                                "workdays:\n"                     // 4
+                                "  - 2026-02-14\n"                // 5 fine
+                                "  - 2026-02-22\n"                // 6 Sun, but a holiday
+                                "  - 2026-02-16\n"                // 7 Mon and a holiday
+                                "  - 2026-02-24\n"                // 8 Tue
+                                "  - 2026-03-07..2026-03-10\n");  // 9 Sat..Tue
     const auto problems = problems_of(file);
     CHECK(problems.size() == 5);
 
@@ -282,8 +281,8 @@ TEST_CASE("calendar: structural problems") {
         CHECK(problems[1].message.find("'holidays' must be a list") != std::string::npos);
     }
     SUBCASE("a weekend of every day, or a day twice") {
-        auto problems = problems_of(
-            dir.write("c.yaml", "weekend: [mon, tue, wed, thu, fri, sat, sun]\n"));
+        auto problems =
+            problems_of(dir.write("c.yaml", "weekend: [mon, tue, wed, thu, fri, sat, sun]\n"));
         REQUIRE(problems.size() == 1);
         CHECK(problems[0].message.find("every day of the week") != std::string::npos);
         CHECK(problems[0].line == 1);
@@ -305,8 +304,7 @@ TEST_CASE("calendar: structural problems") {
         CHECK(problems[0].message.find("must be a mapping") != std::string::npos);
     }
     SUBCASE("tab indentation") {
-        const auto problems =
-            problems_of(dir.write("c.yaml", "holidays:\n\t- 2026-01-01\n"));
+        const auto problems = problems_of(dir.write("c.yaml", "holidays:\n\t- 2026-01-01\n"));
         REQUIRE(problems.size() == 1);
         CHECK(problems[0].line == 2);
         CHECK(problems[0].message.find("tab") != std::string::npos);

@@ -1,0 +1,212 @@
+#pragma once
+// The expression language of rule files (SPEC.md §3): `where:` over a record, `subject:` over a
+// subject. An expression is parsed and type-checked once against a schema of named, typed fields,
+// compiled to a flat program, then evaluated many times over field values given by slot, without
+// allocating.
+//
+// Numbers are exact decimals: comparison, `+`, `-` and `*` are exact while the result fits in a
+// 64-bit mantissa with at most 18 decimals (beyond that the result is rounded half away from zero
+// to the most decimals that fit, and is null when even its whole part does not fit). `/` rounds
+// the quotient half away from zero to k_division_decimals decimals; division by zero is null.
+//
+// Null: a comparison (`!=` included), `in`, `not in`, `startswith` or `contains` with a null
+// operand is false; arithmetic with null is null. Comparisons give plain true or false, so
+// `not (x == 1)` is true when x is null. A null bool (a missing bool field) counts as false
+// wherever a truth value is needed: in `and`, `or`, `not` and as the result.
+
+#include <cstddef>
+#include <cstdint>
+#include <expected>
+#include <initializer_list>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rbl/rules/attribute_type.hpp"
+#include "rbl/util/date.hpp"
+#include "rbl/util/money.hpp"
+
+namespace rbl::rules {
+
+/// Parentheses, `not` and unary minus may nest this deep; deeper is a compile error.
+inline constexpr int k_max_expression_nesting = 200;
+/// Decimals kept by `/` (the quotient is rounded half away from zero to this many).
+inline constexpr int k_division_decimals = 12;
+
+/// The type of a value. Lists are not values: they exist only as literals after `in`/`not in`.
+enum class ValueType : std::uint8_t { null, text, number, date, boolean };
+
+/// "null", "text", "number", "date" or "bool".
+std::string_view to_string(ValueType type);
+
+/// The value type of fields declared with an attribute type.
+constexpr ValueType value_type(AttributeType type) {
+    switch (type) {
+        case AttributeType::text:
+            return ValueType::text;
+        case AttributeType::number:
+            return ValueType::number;
+        case AttributeType::date:
+            return ValueType::date;
+        case AttributeType::boolean:
+            return ValueType::boolean;
+    }
+    return ValueType::null;
+}
+
+/// A field value or an intermediate result: null, text, an exact decimal, a date or a bool.
+/// 24 bytes and trivially copyable. Text is a view: whoever makes the value keeps its characters
+/// alive for as long as the value is used.
+class Value {
+public:
+    /// Null.
+    constexpr Value() noexcept = default;
+    /// A text value viewing `text`.
+    static Value text(std::string_view text) noexcept {
+        Value value;
+        value.m_type = ValueType::text;
+        value.m_payload.text = {text.data(), text.size()};
+        return value;
+    }
+    /// An exact number; `number.scale` must be 0..18.
+    static Value number(util::Decimal number) noexcept {
+        Value value;
+        value.m_type = ValueType::number;
+        value.m_payload.number = {number.mantissa, static_cast<std::int32_t>(number.scale)};
+        return value;
+    }
+    /// A date.
+    static Value date(util::Date date) noexcept {
+        Value value;
+        value.m_type = ValueType::date;
+        value.m_payload.date = date.serial();
+        return value;
+    }
+    /// true or false.
+    static Value boolean(bool flag) noexcept {
+        Value value;
+        value.m_type = ValueType::boolean;
+        value.m_payload.boolean = flag;
+        return value;
+    }
+
+    [[nodiscard]] ValueType type() const noexcept { return m_type; }
+    [[nodiscard]] bool is_null() const noexcept { return m_type == ValueType::null; }
+    /// The text; only for a text value.
+    [[nodiscard]] std::string_view as_text() const noexcept {
+        return {m_payload.text.data, m_payload.text.size};
+    }
+    /// The number; only for a number value.
+    [[nodiscard]] util::Decimal as_number() const noexcept {
+        return util::Decimal{m_payload.number.mantissa, m_payload.number.scale};
+    }
+    /// The date; only for a date value.
+    [[nodiscard]] util::Date as_date() const noexcept {
+        return util::Date::from_serial(m_payload.date);
+    }
+    /// The flag; only for a bool value.
+    [[nodiscard]] bool as_bool() const noexcept { return m_payload.boolean; }
+    /// For the evaluator's fast paths: the raw mantissa and scale of a number value.
+    [[nodiscard]] std::int64_t mantissa() const noexcept { return m_payload.number.mantissa; }
+    [[nodiscard]] int scale() const noexcept { return m_payload.number.scale; }
+
+private:
+    struct TextView {
+        const char* data;
+        std::size_t size;
+    };
+    struct NumberBits {
+        std::int64_t mantissa;
+        std::int32_t scale;
+    };
+    union Payload {
+        TextView text;
+        NumberBits number;
+        std::int32_t date;
+        bool boolean;
+    };
+
+    ValueType m_type = ValueType::null;
+    Payload m_payload{};
+};
+
+/// A field an expression may name, and the type of its values.
+struct FieldSpec {
+    std::string name;
+    AttributeType type = AttributeType::text;
+};
+
+/// The fields an expression may name. A field's slot is its position: at evaluation, the value
+/// of the field in slot i is fields[i].
+class Schema {
+public:
+    Schema() = default;
+    /// A schema of these fields, in this order. Throws std::invalid_argument on a name given
+    /// twice (meant for fixed field lists written in code; use add() for names from files).
+    Schema(std::initializer_list<FieldSpec> fields);
+
+    /// Adds a field and returns its slot; fails when the name is already a field.
+    Result<int> add(std::string name, AttributeType type);
+    /// The slot of the field called `name`, or -1.
+    [[nodiscard]] int find(std::string_view name) const;
+    /// Every field, by slot.
+    [[nodiscard]] std::span<const FieldSpec> fields() const { return m_fields; }
+    [[nodiscard]] std::size_t size() const { return m_fields.size(); }
+
+private:
+    std::vector<FieldSpec> m_fields;
+};
+
+/// Why an expression does not compile, and where.
+struct ExpressionError {
+    /// 1-based; counts characters (UTF-8 code points, a newline as one) from the start of the
+    /// expression text.
+    int column = 1;
+    /// The same place as a byte offset into the expression text.
+    std::size_t offset = 0;
+    std::string message;
+
+    /// "column N: MESSAGE".
+    [[nodiscard]] std::string text() const;
+};
+
+namespace detail {
+struct Program;
+}
+
+/// A type-checked expression whose value is true or false, ready to evaluate. Immutable; copies
+/// share the compiled program and are cheap.
+class CompiledExpression {
+public:
+    /// The expression's value over `fields` (indexed by schema slot; must hold at least
+    /// fields_needed() values, each null or of its field's type). Allocates nothing. Throws
+    /// FailedError when the caller breaks those rules (an internal error, not bad input).
+    [[nodiscard]] bool evaluate(std::span<const Value> fields) const;
+    /// The expression as written.
+    [[nodiscard]] const std::string& text() const;
+    /// The slots of the fields the expression names, ascending, each once.
+    [[nodiscard]] const std::vector<int>& fields_used() const;
+    /// One more than the highest slot used (0 when no field is used).
+    [[nodiscard]] std::size_t fields_needed() const;
+
+private:
+    friend std::expected<CompiledExpression, ExpressionError> compile(std::string_view source,
+                                                                      const Schema& schema);
+    explicit CompiledExpression(std::shared_ptr<const detail::Program> program);
+
+    std::shared_ptr<const detail::Program> m_program;
+};
+
+/// Parses and type-checks `source` against `schema`. Fails, with the column of the problem, on a
+/// syntax error, an unknown field, a type error, `== null`, nesting deeper than
+/// k_max_expression_nesting, or an expression whose value is not true or false.
+std::expected<CompiledExpression, ExpressionError> compile(std::string_view source,
+                                                           const Schema& schema);
+
+/// True for the words the language reserves (`and`, `or`, `not`, `in`, `is`, `null`, `true`,
+/// `false`, `startswith`, `contains`): a field with such a name could not be named.
+bool is_reserved_word(std::string_view word);
+
+}  // namespace rbl::rules

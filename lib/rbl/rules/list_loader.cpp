@@ -1,0 +1,661 @@
+#include "rbl/rules/list_loader.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+namespace rbl::rules {
+
+namespace {
+
+constexpr int k_max_criteria_depth = 64;
+
+SourceSpot spot_of(const YAML::Node& node) {
+    const YAML::Mark mark = node.Mark();
+    return SourceSpot{mark.line < 0 ? 0 : mark.line + 1, mark.column < 0 ? 0 : mark.column + 1};
+}
+
+// Reads one list's or one domain's fields with the file's diagnostics at hand.
+class ListReader {
+public:
+    ListReader(const YamlFile& file, DomainRules& domain) : m_file(file), m_domain(domain) {}
+
+    std::optional<ListRule> list(const YAML::Node& node);
+
+private:
+    std::optional<Criterion> criterion(const YAML::Node& node, int depth);
+    bool selection(const YAML::Node& node, Selection& out);
+    std::optional<CompiledExpression> expression(const YAML::Node& node, const Schema& schema);
+    std::optional<util::Duration> duration(const YAML::Node& node, std::string_view what);
+    std::optional<std::int64_t> whole_number(const YAML::Node& node, std::string_view what);
+    std::optional<util::Decimal> decimal(const YAML::Node& node, std::string_view what);
+    std::vector<std::string> names(const YAML::Node& node, std::string_view what);
+    bool listed(const YAML::Node& node, Criterion& out);
+    void procedure(const YAML::Node& node, Procedure& out);
+    void repair(const YAML::Node& node, RepairTerms& out);
+    void measures(const YAML::Node& node, std::vector<Measure>& out);
+    void tests(const YAML::Node& node, std::vector<RuleTest>& out);
+    std::optional<RuleTest> test(const YAML::Node& node);
+
+    const YamlFile& m_file;
+    DomainRules& m_domain;
+};
+
+std::optional<ListKind> parse_list_kind(std::string_view text) {
+    if (text == "black") {
+        return ListKind::black;
+    }
+    if (text == "red") {
+        return ListKind::red;
+    }
+    return std::nullopt;
+}
+
+std::optional<util::Duration> ListReader::duration(const YAML::Node& node, std::string_view what) {
+    if (!node.IsScalar()) {
+        m_file.error(node, fmt::format("{} must be a duration such as 30d, 6m or 3y", what));
+        return std::nullopt;
+    }
+    auto parsed = util::parse_duration(node.Scalar());
+    if (!parsed) {
+        m_file.error(node, fmt::format("{}: {}", what, parsed.error()));
+        return std::nullopt;
+    }
+    return *parsed;
+}
+
+std::optional<std::int64_t> ListReader::whole_number(const YAML::Node& node,
+                                                     std::string_view what) {
+    auto parsed = node.IsScalar() ? util::parse_decimal(node.Scalar())
+                                  : Result<util::Decimal>(fail("not a number"));
+    if (!parsed || parsed->scale != 0 || parsed->mantissa < 0) {
+        m_file.error(node, fmt::format("{} must be a whole number of 0 or more", what));
+        return std::nullopt;
+    }
+    return parsed->mantissa;
+}
+
+std::optional<util::Decimal> ListReader::decimal(const YAML::Node& node, std::string_view what) {
+    auto parsed = node.IsScalar() ? util::parse_decimal(node.Scalar())
+                                  : Result<util::Decimal>(fail("not a number"));
+    if (!parsed) {
+        m_file.error(node, fmt::format("{} must be a number, e.g. 1000000 or 12.5", what));
+        return std::nullopt;
+    }
+    return *parsed;
+}
+
+std::vector<std::string> ListReader::names(const YAML::Node& node, std::string_view what) {
+    std::vector<std::string> out;
+    if (node.IsScalar()) {
+        out.push_back(node.Scalar());
+    } else if (node.IsSequence()) {
+        for (const auto& item : node) {
+            if (!item.IsScalar()) {
+                m_file.error(item, fmt::format("{} must be a name or a list of names", what));
+                continue;
+            }
+            out.push_back(item.Scalar());
+        }
+        if (out.empty()) {
+            m_file.error(node, fmt::format("{} is an empty list", what));
+        }
+    } else {
+        m_file.error(node, fmt::format("{} must be a name or a list of names", what));
+    }
+    return out;
+}
+
+std::optional<CompiledExpression> ListReader::expression(const YAML::Node& node,
+                                                         const Schema& schema) {
+    if (!node.IsScalar()) {
+        m_file.error(node, "an expression must be text, e.g. \"severity == 'serious'\"");
+        return std::nullopt;
+    }
+    auto compiled = compile(node.Scalar(), schema);
+    if (!compiled) {
+        // A quoted scalar's text starts one column after its mark.
+        const YAML::Mark mark = node.Mark();
+        const int quote = node.Tag() == "!" ? 1 : 0;
+        m_file.error_at(mark.line + 1, mark.column + quote + compiled.error().column,
+                        fmt::format("in expression \"{}\": {}", node.Scalar(),
+                                    compiled.error().message));
+        return std::nullopt;
+    }
+    return *compiled;
+}
+
+bool ListReader::selection(const YAML::Node& node, Selection& out) {
+    if (!m_file.expect_map(node, "a record selection")) {
+        return false;
+    }
+    m_file.check_keys(node, {"kind", "within", "where", "domain"});
+    if (const YAML::Node kind = node["kind"]; kind) {
+        out.kinds = names(kind, "kind");
+    }
+    if (const YAML::Node within = node["within"]; within) {
+        out.within = duration(within, "within");
+    }
+    if (const YAML::Node domain = node["domain"]; domain) {
+        const auto domains = names(domain, "domain");
+        if (domains.size() == 1 && domains[0] == "any") {
+            out.any_domain = true;
+        } else {
+            out.domains = domains;
+        }
+    } else {
+        out.domains = {m_domain.domain};
+    }
+    if (const YAML::Node where = node["where"]; where) {
+        out.where = expression(where, m_domain.record_schema);
+    }
+    return true;
+}
+
+bool ListReader::listed(const YAML::Node& node, Criterion& out) {
+    if (!m_file.expect_map(node, "listed")) {
+        return false;
+    }
+    m_file.check_keys(node, {"kind", "domain", "list"});
+    if (const YAML::Node list = node["list"]; list) {
+        out.listed_list = list.Scalar();
+        if (node["kind"] || node["domain"]) {
+            m_file.error(node, "listed: give either list, or kind and domain");
+        }
+        return true;
+    }
+    const YAML::Node kind = node["kind"];
+    if (!kind) {
+        m_file.error(node, "listed needs kind (black or red), or list: LIST_ID");
+        return false;
+    }
+    out.listed_kind = parse_list_kind(kind.Scalar());
+    if (!out.listed_kind) {
+        m_file.error(kind, fmt::format("kind '{}' is not black or red", kind.Scalar()));
+    }
+    out.listed_domain = node["domain"] ? node["domain"].Scalar() : "any";
+    return true;
+}
+
+std::optional<Criterion> ListReader::criterion(const YAML::Node& node, int depth) {
+    if (depth > k_max_criteria_depth) {
+        m_file.error(node, fmt::format("criteria nest deeper than {} levels", k_max_criteria_depth));
+        return std::nullopt;
+    }
+    if (!m_file.expect_map(node, "a criterion")) {
+        return std::nullopt;
+    }
+    m_file.check_keys(node, {"all", "any", "not", "exists", "count", "sum", "subject", "listed",
+                             "at_least", "at_most", "field"});
+    static constexpr std::pair<std::string_view, Criterion::Type> k_types[] = {
+        {"all", Criterion::Type::all},       {"any", Criterion::Type::any},
+        {"not", Criterion::Type::negation},  {"exists", Criterion::Type::exists},
+        {"count", Criterion::Type::count},   {"sum", Criterion::Type::sum},
+        {"subject", Criterion::Type::subject}, {"listed", Criterion::Type::listed},
+    };
+    Criterion out;
+    out.spot = spot_of(node);
+    std::vector<std::string_view> given;
+    for (const auto& [name, type] : k_types) {
+        if (node[std::string(name)]) {
+            given.push_back(name);
+            out.type = type;
+        }
+    }
+    if (given.size() != 1) {
+        m_file.error(node, given.empty()
+                               ? std::string("a criterion needs one of all, any, not, exists, "
+                                             "count, sum, subject, listed")
+                               : fmt::format("a criterion has one kind, this one has {}: {}",
+                                             given.size(), fmt::join(given, ", ")));
+        return std::nullopt;
+    }
+    const YAML::Node body = node[std::string(given[0])];
+    const bool bounded = out.type == Criterion::Type::count || out.type == Criterion::Type::sum;
+    for (std::string_view bound : {"at_least", "at_most"}) {
+        if (node[std::string(bound)] && !bounded) {
+            m_file.error(node[std::string(bound)],
+                         fmt::format("{} belongs with count or sum, not {}", bound, given[0]));
+        }
+    }
+    if (node["field"] && out.type != Criterion::Type::sum) {
+        m_file.error(node["field"], "field belongs with sum");
+    }
+    bool ok = true;
+    switch (out.type) {
+        case Criterion::Type::all:
+        case Criterion::Type::any:
+            if (!body.IsSequence() || body.size() == 0) {
+                m_file.error(body, fmt::format("{} needs a non-empty list of criteria", given[0]));
+                return std::nullopt;
+            }
+            for (const auto& child : body) {
+                if (auto parsed = criterion(child, depth + 1)) {
+                    out.children.push_back(std::move(*parsed));
+                } else {
+                    ok = false;
+                }
+            }
+            break;
+        case Criterion::Type::negation:
+            if (auto parsed = criterion(body, depth + 1)) {
+                out.children.push_back(std::move(*parsed));
+            } else {
+                ok = false;
+            }
+            break;
+        case Criterion::Type::exists:
+            ok = selection(body, out.selection);
+            break;
+        case Criterion::Type::count:
+            ok = selection(body, out.selection);
+            if (node["at_least"]) {
+                out.count_at_least = whole_number(node["at_least"], "at_least");
+            }
+            if (node["at_most"]) {
+                out.count_at_most = whole_number(node["at_most"], "at_most");
+            }
+            if (!node["at_least"] && !node["at_most"]) {
+                m_file.error(node, "count needs at_least and/or at_most");
+                ok = false;
+            }
+            break;
+        case Criterion::Type::sum: {
+            ok = selection(body, out.selection);
+            if (!node["field"]) {
+                m_file.error(node, "sum needs field: (amount or a number attribute)");
+                return std::nullopt;
+            }
+            out.sum_field = node["field"].Scalar();
+            out.sum_slot = m_domain.record_schema.find(out.sum_field);
+            if (out.sum_slot < 0 ||
+                m_domain.record_schema.fields()[static_cast<std::size_t>(out.sum_slot)].type !=
+                    AttributeType::number) {
+                m_file.error(node["field"], fmt::format("sum field '{}' is not amount or a number "
+                                                        "attribute of {}",
+                                                        out.sum_field, m_domain.domain));
+                ok = false;
+            }
+            if (node["at_least"]) {
+                out.sum_at_least = decimal(node["at_least"], "at_least");
+            }
+            if (node["at_most"]) {
+                out.sum_at_most = decimal(node["at_most"], "at_most");
+            }
+            if (!node["at_least"] && !node["at_most"]) {
+                m_file.error(node, "sum needs at_least and/or at_most");
+                ok = false;
+            }
+            break;
+        }
+        case Criterion::Type::subject:
+            out.subject_expression = expression(body, subject_schema());
+            ok = out.subject_expression.has_value();
+            break;
+        case Criterion::Type::listed:
+            ok = listed(body, out);
+            break;
+    }
+    if (!ok) {
+        return std::nullopt;
+    }
+    return out;
+}
+
+void ListReader::procedure(const YAML::Node& node, Procedure& out) {
+    if (!m_file.expect_map(node, "procedure")) {
+        return;
+    }
+    m_file.check_keys(node, {"notice_days", "publicity_days", "appeal_days"});
+    const auto days = [&](const char* key) -> int {
+        const YAML::Node value = node[key];
+        if (!value) {
+            return 0;
+        }
+        const auto number = whole_number(value, key);
+        if (number && *number > 365) {
+            m_file.error(value, fmt::format("{} of {} working days is more than a year", key,
+                                            *number));
+        }
+        return number ? static_cast<int>(std::min<std::int64_t>(*number, 365)) : 0;
+    };
+    out.notice_days = days("notice_days");
+    out.publicity_days = days("publicity_days");
+    out.appeal_days = days("appeal_days");
+}
+
+void ListReader::repair(const YAML::Node& node, RepairTerms& out) {
+    if (!m_file.expect_map(node, "repair")) {
+        return;
+    }
+    m_file.check_keys(node, {"allowed", "after"});
+    const YAML::Node allowed = node["allowed"];
+    if (!allowed || !allowed.IsScalar() ||
+        (allowed.Scalar() != "true" && allowed.Scalar() != "false")) {
+        m_file.error(allowed ? allowed : node, "repair needs allowed: true or false");
+        return;
+    }
+    out.allowed = allowed.Scalar() == "true";
+    if (const YAML::Node after = node["after"]; after) {
+        out.after = duration(after, "repair after");
+        if (!out.allowed) {
+            m_file.error(after, "repair after is given but repair is not allowed");
+        }
+    }
+}
+
+void ListReader::measures(const YAML::Node& node, std::vector<Measure>& out) {
+    if (!node.IsSequence()) {
+        m_file.error(node, "measures must be a list");
+        return;
+    }
+    std::set<std::string> ids;
+    for (const auto& item : node) {
+        if (!m_file.expect_map(item, "a measure")) {
+            continue;
+        }
+        m_file.check_keys(item, {"id", "text_zh", "text", "departments"});
+        Measure measure;
+        measure.id = m_file.scalar(item, "id", true).value_or("");
+        measure.text_zh = m_file.scalar(item, "text_zh", true).value_or("");
+        if (item["departments"]) {
+            measure.departments = names(item["departments"], "departments");
+        } else {
+            m_file.error(item, "missing required key 'departments'");
+        }
+        if (!measure.id.empty() && !ids.insert(measure.id).second) {
+            m_file.error(item["id"], fmt::format("measure '{}' is given twice", measure.id));
+        }
+        out.push_back(std::move(measure));
+    }
+}
+
+std::optional<RuleTest> ListReader::test(const YAML::Node& node) {
+    if (!m_file.expect_map(node, "a test")) {
+        return std::nullopt;
+    }
+    m_file.check_keys(node, {"name", "as_of", "subject_type", "records", "entries", "expect"});
+    RuleTest out;
+    out.spot = spot_of(node);
+    out.name = m_file.scalar(node, "name", true).value_or("");
+    if (auto as_of = m_file.scalar(node, "as_of", true)) {
+        auto date = util::parse_iso_date(*as_of);
+        if (!date) {
+            m_file.error(node["as_of"], fmt::format("as_of: {}", date.error()));
+        } else {
+            out.as_of = *date;
+        }
+    }
+    if (auto type = m_file.scalar(node, "subject_type", false)) {
+        if (auto parsed = model::parse_subject_type(*type)) {
+            out.subject_type = *parsed;
+        } else {
+            m_file.error(node["subject_type"],
+                         fmt::format("subject_type '{}' is not legal_person, natural_person or "
+                                     "government",
+                                     *type));
+        }
+    }
+    if (auto expect = m_file.scalar(node, "expect", true)) {
+        if (*expect != "listed" && *expect != "not_listed") {
+            m_file.error(node["expect"], "expect must be listed or not_listed");
+        }
+        out.expect_listed = *expect == "listed";
+    }
+    if (const YAML::Node records = node["records"]; records) {
+        if (!records.IsSequence()) {
+            m_file.error(records, "records must be a list of records");
+        } else {
+            for (const auto& item : records) {
+                if (!m_file.expect_map(item, "a test record")) {
+                    continue;
+                }
+                m_file.check_duplicate_keys(item);
+                TestRecord record;
+                record.spot = spot_of(item);
+                for (const auto& field : item) {
+                    if (!field.second.IsScalar()) {
+                        m_file.error(field.second, "a test record's values must be single values");
+                        continue;
+                    }
+                    record.fields.emplace_back(field.first.Scalar(), field.second.Scalar());
+                }
+                out.records.push_back(std::move(record));
+            }
+        }
+    }
+    if (const YAML::Node entries = node["entries"]; entries) {
+        out.entries = names(entries, "entries");
+    }
+    return out;
+}
+
+void ListReader::tests(const YAML::Node& node, std::vector<RuleTest>& out) {
+    if (!node.IsSequence()) {
+        m_file.error(node, "tests must be a list");
+        return;
+    }
+    for (const auto& item : node) {
+        if (auto parsed = test(item)) {
+            out.push_back(std::move(*parsed));
+        }
+    }
+}
+
+std::optional<ListRule> ListReader::list(const YAML::Node& node) {
+    if (!m_file.expect_map(node, "a list")) {
+        return std::nullopt;
+    }
+    m_file.check_keys(node, {"id", "kind", "title", "title_zh", "basis", "authority", "subjects",
+                             "criteria", "lift", "validity", "procedure", "repair", "measures",
+                             "tests"});
+    ListRule out;
+    out.spot = spot_of(node);
+    out.domain = m_domain.domain;
+    out.id = m_file.scalar(node, "id", true).value_or("");
+    if (!out.id.empty() && !out.id.starts_with(m_domain.domain + ".")) {
+        m_file.error(node["id"], fmt::format("list id '{}' must start with '{}.'", out.id,
+                                             m_domain.domain));
+    }
+    if (auto kind = m_file.scalar(node, "kind", true)) {
+        if (auto parsed = parse_list_kind(*kind)) {
+            out.kind = *parsed;
+        } else {
+            m_file.error(node["kind"], fmt::format("kind '{}' is not black or red", *kind));
+        }
+    }
+    out.title = m_file.scalar(node, "title", true).value_or("");
+    out.title_zh = m_file.scalar(node, "title_zh", true).value_or("");
+    out.basis = m_file.scalar(node, "basis", true).value_or("");
+    out.authority = m_file.scalar(node, "authority", true).value_or("");
+    if (const YAML::Node subjects = node["subjects"]; subjects) {
+        for (const auto& name : names(subjects, "subjects")) {
+            if (auto type = model::parse_subject_type(name)) {
+                out.subjects.push_back(*type);
+            } else {
+                m_file.error(subjects, fmt::format("subject type '{}' is not legal_person, "
+                                                   "natural_person or government",
+                                                   name));
+            }
+        }
+    }
+    if (const YAML::Node criteria = node["criteria"]; criteria) {
+        if (auto parsed = criterion(criteria, 0)) {
+            out.criteria = std::move(*parsed);
+        }
+    } else {
+        m_file.error(node, "missing required key 'criteria'");
+    }
+    if (const YAML::Node lift = node["lift"]; lift) {
+        out.lift = criterion(lift, 0);
+    }
+    if (const YAML::Node validity = node["validity"]; validity) {
+        if (auto parsed = duration(validity, "validity")) {
+            out.validity = *parsed;
+        }
+    } else {
+        m_file.error(node, "missing required key 'validity'");
+    }
+    if (const YAML::Node procedure_node = node["procedure"]; procedure_node) {
+        procedure(procedure_node, out.procedure);
+    }
+    if (const YAML::Node repair_node = node["repair"]; repair_node) {
+        repair(repair_node, out.repair);
+    }
+    if (const YAML::Node measures_node = node["measures"]; measures_node) {
+        measures(measures_node, out.measures);
+    }
+    if (const YAML::Node tests_node = node["tests"]; tests_node) {
+        tests(tests_node, out.tests);
+    }
+    return out;
+}
+
+// The lists a `listed` criterion can see, by the given lists' ids.
+bool sees(const Criterion& criterion, const ListRule& other) {
+    if (criterion.type == Criterion::Type::listed) {
+        if (!criterion.listed_list.empty()) {
+            return criterion.listed_list == other.id;
+        }
+        return criterion.listed_kind == other.kind &&
+               (criterion.listed_domain == "any" || criterion.listed_domain == other.domain);
+    }
+    return std::any_of(criterion.children.begin(), criterion.children.end(),
+                       [&](const Criterion& child) { return sees(child, other); });
+}
+
+void for_each_criterion(const Criterion& criterion,
+                        const std::function<void(const Criterion&)>& visit) {
+    visit(criterion);
+    for (const Criterion& child : criterion.children) {
+        for_each_criterion(child, visit);
+    }
+}
+
+}  // namespace
+
+void read_lists(const YamlFile& file, const YAML::Node& node, DomainRules& domain) {
+    if (!node || node.IsNull()) {
+        return;
+    }
+    if (!node.IsSequence()) {
+        file.error(node, "'lists' must be a list");
+        return;
+    }
+    ListReader reader(file, domain);
+    for (const auto& item : node) {
+        if (auto list = reader.list(item)) {
+            domain.lists.push_back(std::move(*list));
+        }
+    }
+}
+
+std::vector<const ListRule*> order_lists(
+    const std::map<std::string, DomainRules, std::less<>>& domains, Diagnostics& diagnostics) {
+    std::vector<const ListRule*> all;
+    std::map<std::string, const ListRule*, std::less<>> by_id;
+    for (const auto& [name, domain] : domains) {
+        for (const ListRule& list : domain.lists) {
+            all.push_back(&list);
+            const std::string file = domain.file.string();
+            if (!list.id.empty() && !by_id.emplace(list.id, &list).second) {
+                diagnostics.add(file, list.spot.line, list.spot.column,
+                                fmt::format("list id '{}' is defined twice", list.id));
+            }
+        }
+    }
+    // References: `listed: {list: ...}` and selection domains must exist; black looks not at red.
+    for (const auto& [name, domain] : domains) {
+        const std::string file = domain.file.string();
+        for (const ListRule& list : domain.lists) {
+            auto check = [&](const Criterion& criterion) {
+                if (criterion.type == Criterion::Type::listed) {
+                    const ListRule* target = nullptr;
+                    if (!criterion.listed_list.empty()) {
+                        auto it = by_id.find(criterion.listed_list);
+                        if (it == by_id.end()) {
+                            diagnostics.add(file, criterion.spot.line, criterion.spot.column,
+                                            fmt::format("listed names unknown list '{}'",
+                                                        criterion.listed_list));
+                            return;
+                        }
+                        target = it->second;
+                    } else if (criterion.listed_domain != "any" &&
+                               !domains.contains(criterion.listed_domain)) {
+                        diagnostics.add(file, criterion.spot.line, criterion.spot.column,
+                                        fmt::format("listed names unknown domain '{}'",
+                                                    criterion.listed_domain));
+                    }
+                    const bool looks_at_red = target != nullptr
+                                                  ? target->kind == ListKind::red
+                                                  : criterion.listed_kind == ListKind::red;
+                    if (list.kind == ListKind::black && looks_at_red) {
+                        diagnostics.add(file, criterion.spot.line, criterion.spot.column,
+                                        "a black list's listed may not look at red lists");
+                    }
+                }
+                for (const std::string& selected : criterion.selection.domains) {
+                    if (!domains.contains(selected)) {
+                        diagnostics.add(file, criterion.spot.line, criterion.spot.column,
+                                        fmt::format("selection names unknown domain '{}'",
+                                                    selected));
+                    }
+                }
+            };
+            for_each_criterion(list.criteria, check);
+            if (list.lift) {
+                for_each_criterion(*list.lift, check);
+            }
+            for (const RuleTest& test : list.tests) {
+                for (const std::string& entry : test.entries) {
+                    if (!by_id.contains(entry)) {
+                        diagnostics.add(file, test.spot.line, test.spot.column,
+                                        fmt::format("test '{}' names unknown list '{}' in entries",
+                                                    test.name, entry));
+                    }
+                }
+            }
+        }
+    }
+    // Order: depth-first over "sees"; a list seen while on the path is a cycle.
+    std::vector<const ListRule*> order;
+    std::map<const ListRule*, int> state;  // 1 visiting, 2 done
+    std::function<void(const ListRule*)> visit = [&](const ListRule* list) {
+        state[list] = 1;
+        for (const ListRule* other : all) {
+            if (other == list || !(sees(list->criteria, *other) ||
+                                   (list->lift && sees(*list->lift, *other)))) {
+                continue;
+            }
+            if (state[other] == 1) {
+                diagnostics.add("rules", 0, 0,
+                                fmt::format("lists '{}' and '{}' see each other through listed: "
+                                            "a cycle",
+                                            list->id, other->id));
+                continue;
+            }
+            if (state[other] == 0) {
+                visit(other);
+            }
+        }
+        state[list] = 2;
+        order.push_back(list);
+    };
+    // Black lists first, then red (SPEC §4 step order), each kind in id order.
+    std::stable_sort(all.begin(), all.end(), [](const ListRule* a, const ListRule* b) {
+        if (a->kind != b->kind) {
+            return a->kind == ListKind::black;
+        }
+        return a->id < b->id;
+    });
+    for (const ListRule* list : all) {
+        if (state[list] == 0) {
+            visit(list);
+        }
+    }
+    return order;
+}
+
+}  // namespace rbl::rules

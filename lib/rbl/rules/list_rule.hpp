@@ -1,0 +1,118 @@
+#pragma once
+// The lists a domain's rule file defines (SPEC.md §3): criteria trees with compiled expressions,
+// terms, procedure, repair, measures and embedded tests, as loaded and checked from YAML.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rbl/model/subject.hpp"
+#include "rbl/rules/expression.hpp"
+#include "rbl/util/date.hpp"
+#include "rbl/util/money.hpp"
+
+namespace rbl::rules {
+
+/// Black lists punish, red lists reward.
+enum class ListKind { black, red };
+
+/// "black" or "red".
+std::string_view to_string(ListKind kind);
+
+/// Where in its file something was written (1-based; 0 when unknown).
+struct SourceSpot {
+    int line = 0;
+    int column = 0;
+};
+
+/// Which of a subject's active records a criterion looks at.
+struct Selection {
+    std::vector<std::string> kinds;        ///< empty: every kind
+    std::optional<util::Duration> within;  ///< records dated from as-of minus this to as-of
+    bool any_domain = false;               ///< `domain: any`
+    std::vector<std::string> domains;      ///< the domains looked at (the rule's own by default)
+    std::optional<CompiledExpression> where;
+};
+
+/// One node of a criteria tree.
+struct Criterion {
+    enum class Type { all, any, negation, exists, count, sum, subject, listed };
+    Type type = Type::all;
+    SourceSpot spot;
+    std::vector<Criterion> children;  ///< all, any: the children; negation: exactly one
+    Selection selection;              ///< exists, count, sum
+    std::optional<std::int64_t> count_at_least;
+    std::optional<std::int64_t> count_at_most;
+    std::string sum_field;  ///< sum: `amount` or a number attribute
+    int sum_slot = -1;      ///< its slot in the record schema
+    std::optional<util::Decimal> sum_at_least;
+    std::optional<util::Decimal> sum_at_most;
+    std::optional<CompiledExpression> subject_expression;
+    // listed: the subject has a pending or effective entry on ...
+    std::optional<ListKind> listed_kind;  ///< ... a list of this kind,
+    std::string listed_domain;            ///< ... of this domain ("any" or empty: any domain),
+    std::string listed_list;              ///< ... or on this very list.
+};
+
+/// A joint reward or punishment measure and the departments that apply it.
+struct Measure {
+    std::string id;
+    std::string text_zh;
+    std::vector<std::string> departments;
+};
+
+/// Procedure periods in working days.
+struct Procedure {
+    int notice_days = 0;
+    int publicity_days = 0;
+    int appeal_days = 0;
+};
+
+/// Credit repair terms.
+struct RepairTerms {
+    bool allowed = false;
+    std::optional<util::Duration> after;  ///< earliest repair, from the effective date
+};
+
+/// One record of an embedded test: field name and value as written.
+struct TestRecord {
+    std::vector<std::pair<std::string, std::string>> fields;
+    SourceSpot spot;
+};
+
+/// A test embedded in a rule file, run by `rbl-rules test`.
+struct RuleTest {
+    std::string name;
+    util::Date as_of;
+    model::SubjectType subject_type = model::SubjectType::legal_person;
+    std::vector<TestRecord> records;
+    std::vector<std::string> entries;  ///< lists the subject is already on
+    bool expect_listed = true;
+    SourceSpot spot;
+};
+
+/// One list of a domain.
+struct ListRule {
+    std::string id;
+    std::string domain;
+    ListKind kind = ListKind::black;
+    std::string title;
+    std::string title_zh;
+    std::string basis;
+    std::string authority;
+    std::vector<model::SubjectType> subjects;  ///< who may be listed
+    Criterion criteria;
+    std::optional<Criterion> lift;
+    util::Duration validity;
+    Procedure procedure;
+    RepairTerms repair;
+    std::vector<Measure> measures;
+    std::vector<RuleTest> tests;
+    SourceSpot spot;
+
+    /// True when subjects of this type may be on the list.
+    [[nodiscard]] bool admits(model::SubjectType type) const;
+};
+
+}  // namespace rbl::rules
