@@ -45,6 +45,30 @@ nlohmann::json summary_json(const rbl::ingest::ImportSummary& summary, bool dry_
     };
 }
 
+// Removes a database file this run created, unless dismissed: a run that fails (a missing
+// input file, a bad mapping, a missing column) leaves no empty database behind. Declared before
+// the Database, so the connection is closed first.
+class CreatedDatabaseGuard {
+public:
+    CreatedDatabaseGuard(std::filesystem::path path, bool armed)
+        : m_path(std::move(path)), m_armed(armed) {}
+    ~CreatedDatabaseGuard() {
+        if (m_armed) {
+            std::error_code ec;
+            for (const char* suffix : {"", "-wal", "-shm"}) {
+                std::filesystem::remove(m_path.string() + suffix, ec);
+            }
+        }
+    }
+    CreatedDatabaseGuard(const CreatedDatabaseGuard&) = delete;
+    CreatedDatabaseGuard& operator=(const CreatedDatabaseGuard&) = delete;
+    void dismiss() { m_armed = false; }
+
+private:
+    std::filesystem::path m_path;
+    bool m_armed;
+};
+
 // A dry run against a database that does not exist yet works on a throw-away copy of the
 // schema, so that it creates nothing.
 std::filesystem::path dry_run_database(const Options& options, bool& temporary) {
@@ -101,6 +125,8 @@ rbl::ExitCode run_import(const Options& options) {
 
     bool temporary = false;
     const auto db_path = dry_run_database(options, temporary);
+    std::error_code ec;
+    CreatedDatabaseGuard guard(db_path, temporary || !std::filesystem::exists(db_path, ec));
     rbl::ingest::ImportSummary summary;
     {
         rbl::store::Database db({.path = db_path,
@@ -112,11 +138,8 @@ rbl::ExitCode run_import(const Options& options) {
         rbl::app::TerminalReporter reporter(std::string(k_tool), options.common.quiet);
         summary = rbl::ingest::import_file(db, audit, rules, import, reporter);
     }
-    if (temporary) {
-        std::error_code ec;
-        for (const char* suffix : {"", "-wal", "-shm"}) {
-            std::filesystem::remove(db_path.string() + suffix, ec);
-        }
+    if (!temporary) {
+        guard.dismiss();
     }
     if (options.common.json) {
         fmt::print("{}\n", summary_json(summary, options.dry_run).dump());

@@ -99,7 +99,7 @@ class ImportSamples(ToolTestCase):
     def test_gb18030_without_encoding_is_refused_with_a_hint(self):
         result = self.run_tool("rbl-import", SAMPLES / "records/environment_gb18030.csv", check=2)
         self.assertIn("--encoding gb18030", result.stderr)
-        self.assertFalse(self.sql("SELECT 1 FROM records"))
+        self.assertFalse(self.db.exists())
 
     def test_reimport_is_unchanged_and_safe(self):
         first = self.import_ok(SAMPLES / "records/courts.csv")
@@ -151,6 +151,26 @@ class ImportRules(ToolTestCase):
             rejects = list(csv.DictReader(f))
         self.assertEqual((rejects[0]["line"], rejects[0]["column"]), ("4", "record_id"))
         self.assertEqual(self.scalar("SELECT amount_fen FROM records"), 10000)
+
+    def test_rejected_duplicate_writes_nothing_of_its_row(self):
+        path = self.csv_file([
+            f"R1,{company()},甲公司,courts,court_default,2025-01-10,100,某法院",
+            f"R1,{company()},乙公司,courts,court_default,2025-01-10,200,某法院",
+        ])
+        self.run_tool("rbl-import", path, check=3)
+        self.assertEqual(self.scalar("SELECT name FROM subjects"), "甲公司")
+        self.assertEqual(self.scalar(
+            "SELECT count(*) FROM audit_log WHERE action = 'subject.updated'"), 0)
+
+    def test_repeated_key_is_caught_when_its_first_copy_is_unchanged(self):
+        first = f"R1,{company()},甲公司,courts,court_default,2025-01-10,100,某法院"
+        self.run_tool("rbl-import", self.csv_file([first]), check=0)
+        path = self.csv_file([first, f"R1,{company()},甲公司,courts,court_default,2025-01-10,200,某法院"])
+        summary = json.loads(self.run_tool("rbl-import", "--json", path, check=3).stdout)
+        self.assertEqual((summary["unchanged"], summary["updated"], summary["rejected"]), (1, 0, 1))
+        self.assertEqual(self.scalar("SELECT amount_fen FROM records"), 10000)
+        # The next import of the same first row is unchanged again, not a conflict.
+        self.run_tool("rbl-import", self.csv_file([first]), check=0)
 
     def test_subject_type_is_derived_and_latest_name_wins(self):
         government = complete_uscc("11320100MB0000001")
@@ -350,9 +370,13 @@ class ImportRejects(ToolTestCase):
     def test_unterminated_quote_at_end_of_file_rejects_the_last_row(self):
         path = self.write("in.csv", HEADER + f"G1,{company()},好公司,courts,court_default,2025-01-10,,\n"
                           + f'B,{company()},"坏公司,courts,court_default,2025-01-10,,\n')
-        result = self.run_tool("rbl-import", path, check=3)
+        rejects = self.dir / "rej.csv"
+        result = self.run_tool("rbl-import", "--rejects", rejects, path, check=3)
         self.assertIn("unterminated", result.stderr)
         self.assertEqual(self.scalar("SELECT count(*) FROM records"), 1)
+        with open(rejects, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual((rows[0]["line"], rows[0]["column"]), ("3", "subject_name"))
 
     def test_quoted_fields_with_commas_quotes_and_line_breaks(self):
         name = '南京"诚信",贸易\r\n有限公司'
@@ -377,20 +401,67 @@ class ImportBadFiles(ToolTestCase):
     def test_missing_required_column(self):
         path = self.write("in.csv", "record_id,subject_name,domain,kind,date\nR1,甲,courts,x,2025-01-01\n")
         self.assert_refused([path], 2, "in.csv:1", "subject_id")
-        self.assertFalse(self.db.exists() and self.sql("SELECT 1 FROM records"))
+        self.assertFalse(self.db.exists())
 
     def test_missing_file(self):
         self.assert_refused([self.dir / "nope.csv"], 2, "nope.csv", "does not exist")
+        self.assertFalse(self.db.exists())
 
     def test_empty_file(self):
         self.assert_refused([self.write("empty.csv", "")], 2, "empty")
+        self.assertFalse(self.db.exists())
 
     def test_binary_file(self):
         self.assert_refused([self.write("x.csv", bytes(range(256)) * 10)], 2, "binary")
+        self.assertFalse(self.db.exists())
+
+    def test_header_that_is_not_utf8(self):
+        path = self.write("in.csv", b"record_id,subject_id,\xff\xfe,domain,kind,date\n")
+        self.assert_refused([path], 2, "in.csv:1", "UTF-8")
+
+    def test_failed_import_into_an_existing_database_changes_nothing(self):
+        self.run_tool("rbl-import", SAMPLES / "records/courts.csv", check=0)
+        before = self.db.read_bytes()
+        self.assert_refused([self.write("empty.csv", "")], 2, "empty")
+        self.assertTrue(self.db.exists())
+        self.assertEqual(self.sql("SELECT count(*) FROM import_batches"), [(1,)])
 
     def test_database_that_is_not_sqlite(self):
         self.db.write_text("this is a spreadsheet, not a database\n" * 100)
+        before = self.db.read_bytes()
         self.assert_refused([SAMPLES / "records/courts.csv"], 1, "not an rbl database")
+        self.assertEqual(self.db.read_bytes(), before)
+
+    def test_bad_json_lines_are_rejected_with_their_line(self):
+        good = {"record_id": "J1", "subject_id": company(), "subject_name": "甲",
+                "domain": "labour", "kind": "wage_arrears", "date": "2025-05-01"}
+        lines = [
+            json.dumps(good, ensure_ascii=False),
+            '{"record_id": "J2", "subject_id": ',                       # malformed
+            '["an", "array"]',                                          # not an object
+            '{"record_id": "J3", "record_id": "J4"}',                   # duplicate key
+            json.dumps(dict({k: v for k, v in good.items() if k != "subject_id"},
+                            record_id="J5", attrs={"subject_id": person()})),
+        ]
+        path = self.write("in.jsonl", "\n".join(lines) + "\n")
+        rejects = self.dir / "rej.csv"
+        result = self.run_tool("rbl-import", "--json", "--rejects", rejects, path, check=3)
+        self.assertEqual(json.loads(result.stdout)["inserted"], 1)
+        with open(rejects, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual([r["line"] for r in rows], ["2", "3", "4", "5"])
+        self.assertIn("duplicate", rows[2]["reason"])
+        self.assertIn("attrs", rows[3]["reason"])
+        self.assertEqual(rows[0]["json"], lines[1])
+
+    def test_json_column_given_twice_through_the_mapping(self):
+        mapping = self.write("m.yaml", "columns:\n  code: subject_id\n")
+        row = {"record_id": "J1", "subject_id": company(), "code": company(1),
+               "subject_name": "甲", "domain": "labour", "kind": "wage_arrears",
+               "date": "2025-05-01"}
+        path = self.write("in.jsonl", json.dumps(row, ensure_ascii=False) + "\n")
+        result = self.run_tool("rbl-import", "--mapping", mapping, path, check=3)
+        self.assertIn("given twice", result.stderr)
 
     def test_database_in_a_missing_folder(self):
         self.assert_refused(["--db", self.dir / "no/such/folder/rbl.db",

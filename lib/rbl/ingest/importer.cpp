@@ -130,20 +130,35 @@ public:
                 ImportSummary& summary)
         : m_store(store), m_audit(audit), m_batch_id(batch_id), m_summary(summary) {}
 
-    // Writes a valid record; returns a rejection for a key repeated with other content.
+    // Writes a valid record and its subject; returns a rejection, having written nothing, for a
+    // key repeated with other content.
     std::optional<Rejection> write(const model::Record& record, const RecordBuilder& builder) {
+        const auto change = m_store.put_record(record, builder.content_hash(), m_batch_id);
+        if (change.outcome == store::RecordChange::Outcome::conflict) {
+            return Rejection{"record_id",
+                             fmt::format("duplicate record_id '{}': it appears earlier in this "
+                                         "file with other content",
+                                         record.record_id)};
+        }
+        count(record, change);
         const auto subject = m_store.put_subject(record, builder.subject_region(), m_batch_id);
         if (subject.outcome == store::SubjectChange::Outcome::updated) {
-            m_audit.append("subject.updated", "subject:" + record.subject_id,
-                           nlohmann::json{{"batch_id", m_batch_id},
-                                          {"before", {{"name", subject.before_name},
-                                                      {"subject_type", subject.before_type}}},
-                                          {"after",
-                                           {{"name", record.subject_name},
-                                            {"subject_type", model::to_string(record.subject_type)}}}}
-                               .dump());
+            m_audit.append(
+                "subject.updated", "subject:" + record.subject_id,
+                nlohmann::json{
+                    {"batch_id", m_batch_id},
+                    {"before",
+                     {{"name", subject.before_name}, {"subject_type", subject.before_type}}},
+                    {"after",
+                     {{"name", record.subject_name},
+                      {"subject_type", model::to_string(record.subject_type)}}}}
+                    .dump());
         }
-        const auto change = m_store.put_record(record, builder.content_hash(), m_batch_id);
+        return std::nullopt;
+    }
+
+private:
+    void count(const model::Record& record, const store::RecordChange& change) {
         switch (change.outcome) {
             case store::RecordChange::Outcome::inserted:
                 ++m_summary.inserted;
@@ -161,15 +176,10 @@ public:
                                    .dump());
                 break;
             case store::RecordChange::Outcome::conflict:
-                return Rejection{"record_id",
-                                 fmt::format("duplicate record_id '{}': it appears earlier in this file with "
-                                             "other content",
-                                             record.record_id)};
+                break;
         }
-        return std::nullopt;
     }
 
-private:
     store::RecordStore& m_store;
     audit::AuditLog& m_audit;
     std::int64_t m_batch_id;

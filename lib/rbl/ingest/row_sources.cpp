@@ -138,8 +138,22 @@ public:
         m_fields = std::move(*parsed);
         for (const util::JsonField& field : m_fields) {
             const std::string_view target = m_mapping.target(field.name);
-            row.fields.push_back(
-                Field{field.name, target, column_of(target), field.value.text});
+            const Column column = column_of(target);
+            if (field.nested && column != Column::attribute) {
+                row.problem = Rejection{field.name, fmt::format("'{}' is a standard column and "
+                                                                "may not be inside attrs",
+                                                                target)};
+                return true;
+            }
+            const bool twice = std::any_of(row.fields.begin(), row.fields.end(),
+                                           [&](const Field& f) { return f.name == target; });
+            if (twice) {
+                row.problem = Rejection{field.name, fmt::format("'{}' is given twice in the row "
+                                                                "(after mapping)",
+                                                                target)};
+                return true;
+            }
+            row.fields.push_back(Field{field.name, target, column, field.value.text});
         }
         for (const Field& constant : m_constants) {
             const bool given = std::any_of(row.fields.begin(), row.fields.end(),

@@ -64,72 +64,57 @@ public:
     /// Null.
     constexpr Value() noexcept = default;
     /// A text value viewing `text`.
-    static Value text(std::string_view text) noexcept {
-        Value value;
-        value.m_type = ValueType::text;
-        value.m_payload.text = {text.data(), text.size()};
-        return value;
+    static constexpr Value text(std::string_view text) noexcept {
+        return Value(text.data(), text.size());
     }
     /// An exact number; `number.scale` must be 0..18.
-    static Value number(util::Decimal number) noexcept {
-        Value value;
-        value.m_type = ValueType::number;
-        value.m_payload.number = {number.mantissa, static_cast<std::int32_t>(number.scale)};
-        return value;
+    static constexpr Value number(util::Decimal number) noexcept {
+        return Value(ValueType::number, false, static_cast<std::int32_t>(number.scale),
+                     number.mantissa);
     }
     /// A date.
-    static Value date(util::Date date) noexcept {
-        Value value;
-        value.m_type = ValueType::date;
-        value.m_payload.date = date.serial();
-        return value;
+    static constexpr Value date(util::Date date) noexcept {
+        return Value(ValueType::date, false, date.serial(), 0);
     }
     /// true or false.
-    static Value boolean(bool flag) noexcept {
-        Value value;
-        value.m_type = ValueType::boolean;
-        value.m_payload.boolean = flag;
-        return value;
+    static constexpr Value boolean(bool flag) noexcept {
+        return Value(ValueType::boolean, flag, 0, 0);
     }
 
-    [[nodiscard]] ValueType type() const noexcept { return m_type; }
-    [[nodiscard]] bool is_null() const noexcept { return m_type == ValueType::null; }
+    [[nodiscard]] constexpr ValueType type() const noexcept { return m_type; }
+    [[nodiscard]] constexpr bool is_null() const noexcept { return m_type == ValueType::null; }
     /// The text; only for a text value.
-    [[nodiscard]] std::string_view as_text() const noexcept {
-        return {m_payload.text.data, m_payload.text.size};
-    }
+    [[nodiscard]] constexpr std::string_view as_text() const noexcept { return {m_data, m_size}; }
     /// The number; only for a number value.
-    [[nodiscard]] util::Decimal as_number() const noexcept {
-        return util::Decimal{m_payload.number.mantissa, m_payload.number.scale};
+    [[nodiscard]] constexpr util::Decimal as_number() const noexcept {
+        return util::Decimal{m_mantissa, m_small};
     }
     /// The date; only for a date value.
-    [[nodiscard]] util::Date as_date() const noexcept {
-        return util::Date::from_serial(m_payload.date);
+    [[nodiscard]] constexpr util::Date as_date() const noexcept {
+        return util::Date::from_serial(m_small);
     }
     /// The flag; only for a bool value.
-    [[nodiscard]] bool as_bool() const noexcept { return m_payload.boolean; }
-    /// For the evaluator's fast paths: the raw mantissa and scale of a number value.
-    [[nodiscard]] std::int64_t mantissa() const noexcept { return m_payload.number.mantissa; }
-    [[nodiscard]] int scale() const noexcept { return m_payload.number.scale; }
+    [[nodiscard]] constexpr bool as_bool() const noexcept { return m_flag; }
+    /// A number value's mantissa and scale, without building a Decimal.
+    [[nodiscard]] constexpr std::int64_t mantissa() const noexcept { return m_mantissa; }
+    [[nodiscard]] constexpr int scale() const noexcept { return m_small; }
 
 private:
-    struct TextView {
-        const char* data;
-        std::size_t size;
-    };
-    struct NumberBits {
-        std::int64_t mantissa;
-        std::int32_t scale;
-    };
-    union Payload {
-        TextView text;
-        NumberBits number;
-        std::int32_t date;
-        bool boolean;
-    };
+    // Every member is set by every constructor, so that the compiler can build a Value in
+    // registers (no partial writes to a union in memory: evaluation makes millions of them).
+    constexpr Value(ValueType type, bool flag, std::int32_t small, std::int64_t mantissa) noexcept
+        : m_type(type), m_flag(flag), m_small(small), m_mantissa(mantissa) {}
+    constexpr Value(const char* data, std::size_t size) noexcept
+        : m_type(ValueType::text), m_data(data), m_size(size) {}
 
     ValueType m_type = ValueType::null;
-    Payload m_payload{};
+    bool m_flag = false;        // bool
+    std::int32_t m_small = 0;   // number: scale; date: days since 1970-01-01
+    union {
+        std::int64_t m_mantissa = 0;  // number
+        const char* m_data;           // text
+    };
+    std::size_t m_size = 0;  // text
 };
 
 /// A field an expression may name, and the type of its values.

@@ -150,6 +150,10 @@ Statement& Statement::bind(int index, const std::optional<std::string>& value) {
     return bind_null(index);
 }
 
+Statement& Statement::bind(int index, std::optional<std::string_view> value) {
+    return value ? bind(index, *value) : bind_null(index);
+}
+
 Statement& Statement::bind(int index, const std::optional<std::int64_t>& value) {
     if (value) {
         return bind(index, *value);

@@ -40,6 +40,8 @@ public:
     /// Binds NULL when the optional is empty, else its text (not copied, as above).
     Statement& bind(int index, const std::optional<std::string>& value);
     Statement& bind(int index, const std::optional<std::int64_t>& value);
+    /// Binds NULL when empty; the viewed text must outlive the execution.
+    Statement& bind(int index, std::optional<std::string_view> value);
     Statement& bind_null(int index);
     Statement& bind_blob(int index, const void* data, std::size_t size);
 

@@ -49,12 +49,12 @@ WHERE subject_id = ?1)sql";
 constexpr std::string_view k_insert_record = R"sql(
 INSERT INTO records (source, record_id, subject_id, domain, kind, date, amount_fen, authority,
                      region, status, withdrawn_by, attrs, content_hash, inserted_batch,
-                     updated_batch)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)
+                     updated_batch, seen_batch)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?14)
 ON CONFLICT (source, record_id) DO NOTHING)sql";
 
 constexpr std::string_view k_find_record = R"sql(
-SELECT rec, content_hash, updated_batch, withdrawn_by, subject_id, domain, kind, date, amount_fen,
+SELECT rec, content_hash, seen_batch, withdrawn_by, subject_id, domain, kind, date, amount_fen,
        authority, region, status, attrs
 FROM records WHERE source = ?1 AND record_id = ?2)sql";
 
@@ -62,10 +62,12 @@ constexpr std::string_view k_update_record = R"sql(
 UPDATE records
 SET subject_id = ?2, domain = ?3, kind = ?4, date = ?5, amount_fen = ?6, authority = ?7,
     region = ?8, status = ?9, withdrawn_by = ?10, attrs = ?11, content_hash = ?12,
-    updated_batch = ?13
+    updated_batch = ?13, seen_batch = ?13
 WHERE rec = ?1)sql";
 
-std::optional<std::string> withdrawn_by(const model::Record& record, bool office_withdrawn) {
+constexpr std::string_view k_mark_seen = "UPDATE records SET seen_batch = ?2 WHERE rec = ?1";
+
+std::optional<std::string_view> withdrawn_by(const model::Record& record, bool office_withdrawn) {
     if (office_withdrawn) {
         return "office";
     }
@@ -110,7 +112,8 @@ RecordStore::RecordStore(Database& db)
       m_update_subject(db, k_update_subject),
       m_insert_record(db, k_insert_record),
       m_find_record(db, k_find_record),
-      m_update_record(db, k_update_record) {}
+      m_update_record(db, k_update_record),
+      m_mark_seen(db, k_mark_seen) {}
 
 std::int64_t RecordStore::begin_batch(const BatchStart& batch) {
     m_insert_batch.bind(1, batch.source)
@@ -237,12 +240,18 @@ RecordChange RecordStore::put_record(const model::Record& record, const ContentH
                                  [](std::uint8_t a, char b) {
                                      return a == static_cast<std::uint8_t>(b);
                                  });
+    const bool seen_in_this_batch = m_find_record.column_int64(2) == batch_id;
     if (same) {
         m_find_record.reset();
         change.outcome = RecordChange::Outcome::unchanged;
+        if (!seen_in_this_batch) {
+            // Marks the key as held by this file, so a later row with other content is caught.
+            m_mark_seen.bind(1, rec).bind(2, batch_id);
+            m_mark_seen.run();
+        }
         return change;
     }
-    if (m_find_record.column_int64(2) == batch_id) {
+    if (seen_in_this_batch) {
         m_find_record.reset();
         change.outcome = RecordChange::Outcome::conflict;
         return change;

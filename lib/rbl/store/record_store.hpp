@@ -80,7 +80,8 @@ public:
     /// batch reverted; returns how many records were withdrawn.
     std::int64_t revert_batch(std::int64_t batch_id, std::string_view at);
 
-    /// Inserts the record's subject or brings its name and type up to date.
+    /// Inserts the record's subject or brings its name and type up to date. Call it after
+    /// put_record() accepted the record (the subject reference is checked at commit).
     SubjectChange put_subject(const model::Record& record, std::string_view subject_region,
                               std::int64_t batch_id);
     /// Inserts the record, or updates it when its content hash differs. A record withdrawn by
@@ -101,6 +102,7 @@ private:
     Statement m_insert_record;
     Statement m_find_record;
     Statement m_update_record;
+    Statement m_mark_seen;
 };
 
 }  // namespace rbl::store

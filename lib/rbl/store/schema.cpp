@@ -42,7 +42,7 @@ CREATE TABLE records (
     rec            INTEGER PRIMARY KEY,
     source         TEXT NOT NULL,
     record_id      TEXT NOT NULL,
-    subject_id     TEXT NOT NULL REFERENCES subjects(subject_id),
+    subject_id     TEXT NOT NULL REFERENCES subjects(subject_id) DEFERRABLE INITIALLY DEFERRED,
     domain         TEXT NOT NULL,
     kind           TEXT NOT NULL,
     date           TEXT NOT NULL,
@@ -55,6 +55,7 @@ CREATE TABLE records (
     content_hash   BLOB NOT NULL,
     inserted_batch INTEGER NOT NULL REFERENCES import_batches(batch_id),
     updated_batch  INTEGER NOT NULL REFERENCES import_batches(batch_id),
+    seen_batch     INTEGER NOT NULL,  -- the last batch whose file held the record
     UNIQUE (source, record_id)
 );
 CREATE INDEX records_by_subject ON records (subject_id, domain, date);

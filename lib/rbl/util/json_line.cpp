@@ -157,7 +157,7 @@ private:
                     fmt::format("duplicate field '{}' at column {}", m_key, m_key_column));
             }
         }
-        m_fields.push_back(JsonField{m_key, JsonScalar{type, std::move(text)}});
+        m_fields.push_back(JsonField{m_key, JsonScalar{type, std::move(text)}, m_depth == 2});
         return true;
     }
 

@@ -21,6 +21,7 @@ struct JsonScalar {
 struct JsonField {
     std::string name;
     JsonScalar value;
+    bool nested = false;  ///< a member of the nested object (e.g. attrs)
 };
 
 /// Parses a line holding one JSON object whose values are scalars, except one optional member

@@ -1,0 +1,396 @@
+#include "rbl/engine/criteria.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <climits>
+
+namespace rbl::engine {
+
+namespace {
+
+using rules::AttributeType;
+using rules::Criterion;
+
+std::string join_names(const std::vector<std::string>& names, std::string_view none) {
+    if (names.empty()) {
+        return std::string(none);
+    }
+    return fmt::format("{}", fmt::join(names, "/"));
+}
+
+std::string mark(bool holds) { return holds ? "[yes]" : "[no] "; }
+
+std::string bound_text(std::optional<std::string> at_least, std::optional<std::string> at_most) {
+    if (at_least && at_most) {
+        return fmt::format("needs {} to {}", *at_least, *at_most);
+    }
+    if (at_least) {
+        return fmt::format("needs ≥ {}", *at_least);
+    }
+    return fmt::format("needs ≤ {}", at_most.value_or("?"));
+}
+
+template <typename T>
+bool in_bounds(const T& value, const std::optional<T>& at_least, const std::optional<T>& at_most) {
+    return (!at_least || !(value < *at_least)) && (!at_most || !(*at_most < value));
+}
+
+bool decimal_less(const util::Decimal& a, const util::Decimal& b) {
+    // Both sides scaled to the larger scale; amounts and thresholds fit comfortably.
+    const int scale = std::max(a.scale, b.scale);
+    __extension__ using wide = __int128;
+    wide left = a.mantissa;
+    wide right = b.mantissa;
+    for (int i = a.scale; i < scale; ++i) {
+        left *= 10;
+    }
+    for (int i = b.scale; i < scale; ++i) {
+        right *= 10;
+    }
+    return left < right;
+}
+
+struct DecimalOrder {
+    util::Decimal value;
+    bool operator<(const DecimalOrder& other) const { return decimal_less(value, other.value); }
+};
+
+util::Decimal add(const util::Decimal& a, const util::Decimal& b) {
+    const int scale = std::max(a.scale, b.scale);
+    std::int64_t left = a.mantissa;
+    std::int64_t right = b.mantissa;
+    for (int i = a.scale; i < scale; ++i) {
+        left *= 10;
+    }
+    for (int i = b.scale; i < scale; ++i) {
+        right *= 10;
+    }
+    return util::Decimal{left + right, scale};
+}
+
+}  // namespace
+
+void SubjectRecord::set_attributes(std::string_view attrs_json,
+                                   const rules::DomainRules* domain_rules) {
+    attributes.clear();
+    const auto object = nlohmann::json::parse(attrs_json, nullptr, false);
+    if (!object.is_object()) {
+        return;
+    }
+    for (const auto& [name, value] : object.items()) {
+        AttributeValue attribute;
+        attribute.name = name;
+        const rules::Attribute* declared =
+            domain_rules != nullptr ? domain_rules->attribute(name) : nullptr;
+        attribute.type = declared != nullptr ? declared->type : AttributeType::text;
+        attribute.text = value.is_string() ? value.get<std::string>() : value.dump();
+        switch (attribute.type) {
+            case AttributeType::number:
+                if (auto number = util::parse_decimal(attribute.text)) {
+                    attribute.number = *number;
+                } else {
+                    continue;
+                }
+                break;
+            case AttributeType::date:
+                if (auto date = util::parse_iso_date(attribute.text)) {
+                    attribute.date = *date;
+                } else {
+                    continue;
+                }
+                break;
+            case AttributeType::boolean:
+                if (!value.is_boolean()) {
+                    continue;
+                }
+                attribute.flag = value.get<bool>();
+                break;
+            case AttributeType::text:
+                break;
+        }
+        attributes.push_back(std::move(attribute));
+    }
+}
+
+Verdict CriteriaEvaluator::evaluate(const rules::ListRule& list, const Criterion& criterion,
+                                    const SubjectFacts& subject,
+                                    std::span<const SubjectRecord> records,
+                                    std::span<const std::string> entries, util::Date as_of) {
+    m_list = &list;
+    m_subject = &subject;
+    m_records = records;
+    m_entries = entries;
+    m_as_of = as_of;
+    Verdict verdict;
+    std::vector<std::size_t> evidence;
+    verdict.holds = eval(criterion, 0, verdict, evidence);
+    if (verdict.holds) {
+        std::sort(evidence.begin(), evidence.end());
+        evidence.erase(std::unique(evidence.begin(), evidence.end()), evidence.end());
+        std::sort(evidence.begin(), evidence.end(), [&](std::size_t a, std::size_t b) {
+            return records[a].record_id < records[b].record_id;
+        });
+        verdict.evidence = std::move(evidence);
+    }
+    return verdict;
+}
+
+bool CriteriaEvaluator::where_holds(const rules::CompiledExpression& where,
+                                    const SubjectRecord& record) {
+    const rules::DomainRules* domain = m_rules.domain(m_list->domain);
+    const auto fields = domain->record_schema.fields();
+    m_values.assign(fields.size(), rules::Value());
+    m_values[rules::k_field_record_id] = rules::Value::text(record.record_id);
+    m_values[rules::k_field_kind] = rules::Value::text(record.kind);
+    m_values[rules::k_field_date] = rules::Value::date(record.date);
+    if (record.amount) {
+        m_values[rules::k_field_amount] = rules::Value::number(util::Decimal{*record.amount, 2});
+    }
+    if (record.authority) {
+        m_values[rules::k_field_authority] = rules::Value::text(*record.authority);
+    }
+    if (record.region) {
+        m_values[rules::k_field_region] = rules::Value::text(*record.region);
+    }
+    m_values[rules::k_field_domain] = rules::Value::text(record.domain);
+    for (std::size_t slot = rules::k_standard_record_fields; slot < fields.size(); ++slot) {
+        for (const AttributeValue& attribute : record.attributes) {
+            if (attribute.name != fields[slot].name) {
+                continue;
+            }
+            // A record of another domain exposes its attribute only when the types agree.
+            if (attribute.type == fields[slot].type) {
+                switch (attribute.type) {
+                    case AttributeType::text:
+                        m_values[slot] = rules::Value::text(attribute.text);
+                        break;
+                    case AttributeType::number:
+                        m_values[slot] = rules::Value::number(attribute.number);
+                        break;
+                    case AttributeType::date:
+                        m_values[slot] = rules::Value::date(attribute.date);
+                        break;
+                    case AttributeType::boolean:
+                        m_values[slot] = rules::Value::boolean(attribute.flag);
+                        break;
+                }
+            }
+            break;
+        }
+    }
+    return where.evaluate(m_values);
+}
+
+std::vector<std::size_t> CriteriaEvaluator::select(const rules::Selection& selection) {
+    std::vector<std::size_t> selected;
+    // Without `within`, every record up to as-of counts.
+    const util::Date from = selection.within ? selection.within->before(m_as_of)
+                                             : util::Date::from_serial(INT32_MIN);
+    for (std::size_t i = 0; i < m_records.size(); ++i) {
+        const SubjectRecord& record = m_records[i];
+        if (record.date > m_as_of || record.date < from) {
+            continue;
+        }
+        if (!selection.any_domain &&
+            std::find(selection.domains.begin(), selection.domains.end(), record.domain) ==
+                selection.domains.end()) {
+            continue;
+        }
+        if (!selection.kinds.empty() &&
+            std::find(selection.kinds.begin(), selection.kinds.end(), record.kind) ==
+                selection.kinds.end()) {
+            continue;
+        }
+        if (selection.where && !where_holds(*selection.where, record)) {
+            continue;
+        }
+        selected.push_back(i);
+    }
+    return selected;
+}
+
+bool CriteriaEvaluator::listed(const Criterion& criterion) const {
+    for (const std::string& id : m_entries) {
+        if (!criterion.listed_list.empty()) {
+            if (id == criterion.listed_list) {
+                return true;
+            }
+            continue;
+        }
+        const rules::ListRule* other = m_rules.list(id);
+        if (other != nullptr && other->kind == criterion.listed_kind &&
+            (criterion.listed_domain == "any" || criterion.listed_domain == other->domain)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string CriteriaEvaluator::describe(const rules::Selection& selection,
+                                        std::size_t count) const {
+    std::string text = fmt::format("{} {} record{}", count, join_names(selection.kinds, "any"),
+                                   count == 1 ? "" : "s");
+    if (selection.any_domain) {
+        text += " in any domain";
+    } else if (selection.domains.size() != 1 || selection.domains[0] != m_list->domain) {
+        text += fmt::format(" in {}", join_names(selection.domains, "any"));
+    }
+    if (selection.within) {
+        text += fmt::format(" within {}", selection.within->text());
+    }
+    if (selection.where) {
+        text += fmt::format(" where {}", selection.where->text());
+    }
+    return text;
+}
+
+std::string CriteriaEvaluator::evidence_text(const std::vector<std::size_t>& selected) const {
+    if (selected.empty()) {
+        return "";
+    }
+    std::vector<std::string> ids;
+    for (std::size_t index : selected) {
+        ids.push_back(m_records[index].record_id);
+    }
+    std::sort(ids.begin(), ids.end());
+    return fmt::format(": {}", fmt::join(ids, ", "));
+}
+
+bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& verdict,
+                             std::vector<std::size_t>& evidence) {
+    const std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
+    auto line = [&](bool holds, const std::string& text) {
+        verdict.explanation.push_back(indent + mark(holds) + " " + text);
+        verdict.held.push_back(holds);
+        return holds;
+    };
+    switch (criterion.type) {
+        case Criterion::Type::all:
+        case Criterion::Type::any: {
+            const bool all = criterion.type == Criterion::Type::all;
+            const std::size_t at = verdict.explanation.size();
+            verdict.explanation.emplace_back();
+            verdict.held.push_back(false);
+            std::vector<std::size_t> gathered;
+            bool holds = all;
+            for (const Criterion& child : criterion.children) {
+                std::vector<std::size_t> child_evidence;
+                const bool child_holds = eval(child, depth + 1, verdict, child_evidence);
+                if (child_holds) {
+                    gathered.insert(gathered.end(), child_evidence.begin(), child_evidence.end());
+                }
+                holds = all ? (holds && child_holds) : (holds || child_holds);
+            }
+            if (holds) {
+                evidence.insert(evidence.end(), gathered.begin(), gathered.end());
+            }
+            verdict.explanation[at] =
+                indent + mark(holds) + (all ? " all of:" : " any of:");
+            verdict.held[at] = holds;
+            return holds;
+        }
+        case Criterion::Type::negation: {
+            const std::size_t at = verdict.explanation.size();
+            verdict.explanation.emplace_back();
+            verdict.held.push_back(false);
+            std::vector<std::size_t> ignored;
+            const bool holds = !eval(criterion.children.front(), depth + 1, verdict, ignored);
+            verdict.explanation[at] = indent + mark(holds) + " not:";
+            verdict.held[at] = holds;
+            return holds;
+        }
+        case Criterion::Type::exists: {
+            const auto selected = select(criterion.selection);
+            const bool holds = !selected.empty();
+            if (holds) {
+                evidence.insert(evidence.end(), selected.begin(), selected.end());
+            }
+            return line(holds, fmt::format("{} (needs ≥ 1){}",
+                                           describe(criterion.selection, selected.size()),
+                                           evidence_text(selected)));
+        }
+        case Criterion::Type::count: {
+            const auto selected = select(criterion.selection);
+            const auto count = static_cast<std::int64_t>(selected.size());
+            const bool holds = in_bounds(count, criterion.count_at_least, criterion.count_at_most);
+            if (holds) {
+                evidence.insert(evidence.end(), selected.begin(), selected.end());
+            }
+            const auto text = [](const std::optional<std::int64_t>& bound) {
+                return bound ? std::optional(std::to_string(*bound)) : std::nullopt;
+            };
+            return line(holds, fmt::format("{} ({}){}",
+                                           describe(criterion.selection, selected.size()),
+                                           bound_text(text(criterion.count_at_least),
+                                                      text(criterion.count_at_most)),
+                                           evidence_text(selected)));
+        }
+        case Criterion::Type::sum: {
+            const auto selected = select(criterion.selection);
+            util::Decimal total{0, 0};
+            std::vector<std::size_t> counted;
+            for (std::size_t index : selected) {
+                const SubjectRecord& record = m_records[index];
+                std::optional<util::Decimal> value;
+                if (criterion.sum_slot == rules::k_field_amount) {
+                    if (record.amount) {
+                        value = util::Decimal{*record.amount, 2};
+                    }
+                } else {
+                    for (const AttributeValue& attribute : record.attributes) {
+                        if (attribute.name == criterion.sum_field &&
+                            attribute.type == AttributeType::number) {
+                            value = attribute.number;
+                        }
+                    }
+                }
+                if (value) {  // nulls are skipped
+                    total = add(total, *value);
+                    counted.push_back(index);
+                }
+            }
+            const auto as_order = [](const std::optional<util::Decimal>& bound) {
+                return bound ? std::optional(DecimalOrder{*bound}) : std::nullopt;
+            };
+            const bool holds = in_bounds(DecimalOrder{total}, as_order(criterion.sum_at_least),
+                                         as_order(criterion.sum_at_most));
+            if (holds) {
+                evidence.insert(evidence.end(), selected.begin(), selected.end());
+            }
+            const auto text = [](const std::optional<util::Decimal>& bound) {
+                return bound ? std::optional(bound->text()) : std::nullopt;
+            };
+            return line(holds, fmt::format("sum of {} is {} over {} ({}){}", criterion.sum_field,
+                                           total.text(),
+                                           describe(criterion.selection, selected.size()),
+                                           bound_text(text(criterion.sum_at_least),
+                                                      text(criterion.sum_at_most)),
+                                           evidence_text(selected)));
+        }
+        case Criterion::Type::subject: {
+            const std::array<rules::Value, 3> values = {
+                rules::Value::text(model::to_string(m_subject->subject_type)),
+                rules::Value::text(m_subject->subject_id),
+                rules::Value::text(m_subject->region)};
+            const bool holds = criterion.subject_expression->evaluate(values);
+            return line(holds, fmt::format("subject: {}", criterion.subject_expression->text()));
+        }
+        case Criterion::Type::listed: {
+            const bool holds = listed(criterion);
+            const std::string target =
+                !criterion.listed_list.empty()
+                    ? fmt::format("list {}", criterion.listed_list)
+                    : fmt::format("a {} list of {}", rules::to_string(*criterion.listed_kind),
+                                  criterion.listed_domain == "any"
+                                      ? std::string("any domain")
+                                      : criterion.listed_domain);
+            return line(holds, fmt::format("has a pending or effective entry on {}", target));
+        }
+    }
+    return false;
+}
+
+}  // namespace rbl::engine

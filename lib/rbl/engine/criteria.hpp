@@ -1,0 +1,92 @@
+#pragma once
+// Evaluating a list's criteria for one subject as of a date (SPEC.md §3): which records each
+// criterion selects, whether it holds, the evidence, and a plain explanation with the figures.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "rbl/model/subject.hpp"
+#include "rbl/rules/expression.hpp"
+#include "rbl/rules/list_rule.hpp"
+#include "rbl/rules/rule_set.hpp"
+#include "rbl/util/date.hpp"
+#include "rbl/util/money.hpp"
+
+namespace rbl::engine {
+
+/// One attribute of a record, typed as its domain declares it (undeclared ones are text).
+struct AttributeValue {
+    std::string name;
+    rules::AttributeType type = rules::AttributeType::text;
+    std::string text;         ///< text values (and the source text of others)
+    util::Decimal number;     ///< number values
+    util::Date date;          ///< date values
+    bool flag = false;        ///< bool values
+};
+
+/// A record as criteria see it. Only active records are given to the evaluator.
+struct SubjectRecord {
+    std::int64_t rec = 0;  ///< the database row, for evidence
+    std::string record_id;
+    std::string domain;
+    std::string kind;
+    util::Date date;
+    std::optional<util::Fen> amount;
+    std::optional<std::string> authority;
+    std::optional<std::string> region;
+    std::vector<AttributeValue> attributes;
+
+    /// Parses the stored attributes JSON object, typing values by `domain_rules` (may be null).
+    void set_attributes(std::string_view attrs_json, const rules::DomainRules* domain_rules);
+};
+
+/// The subject being judged.
+struct SubjectFacts {
+    std::string subject_id;
+    model::SubjectType subject_type = model::SubjectType::legal_person;
+    std::string region;
+};
+
+/// The outcome of evaluating criteria.
+struct Verdict {
+    bool holds = false;
+    std::vector<std::size_t> evidence;  ///< indexes into the records given, sorted by record_id
+    std::vector<std::string> explanation;  ///< one line per criterion, indented by depth
+    /// Whether each criterion held, in the same order as `explanation` (the tree in pre-order).
+    std::vector<bool> held;
+};
+
+/// Evaluates criteria trees for one subject over its records. Reuses its buffers.
+class CriteriaEvaluator {
+public:
+    explicit CriteriaEvaluator(const rules::RuleSet& rules) : m_rules(rules) {}
+
+    /// Evaluates `criterion` (of `list`) as of `as_of`. `records` are the subject's active
+    /// records, any date (later ones are ignored); `entries` the ids of lists the subject has a
+    /// pending or effective entry on.
+    Verdict evaluate(const rules::ListRule& list, const rules::Criterion& criterion,
+                     const SubjectFacts& subject, std::span<const SubjectRecord> records,
+                     std::span<const std::string> entries, util::Date as_of);
+
+private:
+    bool eval(const rules::Criterion& criterion, int depth, Verdict& verdict,
+              std::vector<std::size_t>& evidence);
+    std::vector<std::size_t> select(const rules::Selection& selection);
+    bool where_holds(const rules::CompiledExpression& where, const SubjectRecord& record);
+    bool listed(const rules::Criterion& criterion) const;
+    std::string describe(const rules::Selection& selection, std::size_t count) const;
+    std::string evidence_text(const std::vector<std::size_t>& selected) const;
+
+    const rules::RuleSet& m_rules;
+    const rules::ListRule* m_list = nullptr;
+    const SubjectFacts* m_subject = nullptr;
+    std::span<const SubjectRecord> m_records;
+    std::span<const std::string> m_entries;
+    util::Date m_as_of;
+    std::vector<rules::Value> m_values;
+};
+
+}  // namespace rbl::engine

@@ -1,0 +1,185 @@
+#include "rbl/engine/rule_tests.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "rbl/engine/criteria.hpp"
+#include "rbl/util/json_text.hpp"
+
+namespace rbl::engine {
+
+namespace {
+
+// A valid identifier of each subject type, for tests that do not name one.
+SubjectFacts test_subject(model::SubjectType type) {
+    switch (type) {
+        case model::SubjectType::natural_person:
+            return {"320102196804120359", type, "320102"};
+        case model::SubjectType::government:
+            return {"113200000140000796", type, "320000"};
+        case model::SubjectType::legal_person:
+            break;
+    }
+    return {"91320102MA1MX4RE6X", type, "320102"};
+}
+
+// Builds the test's records as the database would hold them; fails on a value that would be
+// rejected on import. Withdrawn records are left out, as the evaluator sees only active ones.
+Result<std::vector<SubjectRecord>> test_records(const rules::RuleSet& rules,
+                                                const rules::ListRule& list,
+                                                const rules::RuleTest& test) {
+    std::vector<SubjectRecord> records;
+    int number = 0;
+    for (const rules::TestRecord& given : test.records) {
+        ++number;
+        SubjectRecord record;
+        record.record_id = fmt::format("T{}", number);
+        record.domain = list.domain;
+        bool withdrawn = false;
+        bool has_date = false;
+        std::string attrs = "{";
+        for (const auto& [name, value] : given.fields) {
+            if (name == "record_id") {
+                record.record_id = value;
+            } else if (name == "domain") {
+                record.domain = value;
+            } else if (name == "kind") {
+                record.kind = value;
+            } else if (name == "date") {
+                auto date = util::parse_date(value);
+                if (!date) {
+                    return fail(fmt::format("record {} (line {}): {}", number, given.spot.line,
+                                            date.error()));
+                }
+                record.date = *date;
+                has_date = true;
+            } else if (name == "amount") {
+                auto fen = util::parse_yuan(value);
+                if (!fen) {
+                    return fail(fmt::format("record {} (line {}): {}", number, given.spot.line,
+                                            fen.error()));
+                }
+                record.amount = *fen;
+            } else if (name == "authority") {
+                record.authority = value;
+            } else if (name == "region") {
+                record.region = value;
+            } else if (name == "status") {
+                withdrawn = value == "withdrawn";
+            } else {
+                if (attrs.size() > 1) {
+                    attrs += ',';
+                }
+                util::append_json_string(attrs, name);
+                attrs += ':';
+                const rules::DomainRules* domain = rules.domain(record.domain);
+                const rules::Attribute* declared =
+                    domain != nullptr ? domain->attribute(name) : nullptr;
+                const bool literal = declared != nullptr &&
+                                     (declared->type == rules::AttributeType::number ||
+                                      declared->type == rules::AttributeType::boolean);
+                if (literal) {
+                    attrs += value;
+                } else {
+                    util::append_json_string(attrs, value);
+                }
+            }
+        }
+        attrs += '}';
+        if (!has_date || record.kind.empty()) {
+            return fail(fmt::format("record {} (line {}) needs kind and date", number,
+                                    given.spot.line));
+        }
+        if (rules.domain(record.domain) == nullptr) {
+            return fail(fmt::format("record {} (line {}): unknown domain '{}'", number,
+                                    given.spot.line, record.domain));
+        }
+        record.set_attributes(attrs, rules.domain(record.domain));
+        if (!withdrawn) {
+            records.push_back(std::move(record));
+        }
+    }
+    return records;
+}
+
+// Pre-order walk, matching the order of Verdict::explanation.
+void flatten(const rules::Criterion& criterion, std::vector<const rules::Criterion*>& out) {
+    out.push_back(&criterion);
+    for (const rules::Criterion& child : criterion.children) {
+        flatten(child, out);
+    }
+}
+
+}  // namespace
+
+std::size_t RuleTestReport::failed() const {
+    return static_cast<std::size_t>(std::count_if(
+        results.begin(), results.end(), [](const RuleTestResult& r) { return !r.passed; }));
+}
+
+RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& only_list) {
+    RuleTestReport report;
+    CriteriaEvaluator evaluator(rules);
+    for (const rules::ListRule* list : rules.lists()) {
+        if (!only_list.empty() && list->id != only_list) {
+            continue;
+        }
+        const std::string file = rules.domain(list->domain)->file.string();
+        std::vector<const rules::Criterion*> nodes;
+        flatten(list->criteria, nodes);
+        std::vector<bool> reached(nodes.size(), false);
+        for (const rules::RuleTest& test : list->tests) {
+            RuleTestResult result{list->id, test.name, file, test.spot.line, false, {}, {}};
+            auto records = test_records(rules, *list, test);
+            if (!records) {
+                result.problem = records.error();
+                report.results.push_back(std::move(result));
+                continue;
+            }
+            const SubjectFacts subject = test_subject(test.subject_type);
+            const Verdict verdict = evaluator.evaluate(*list, list->criteria, subject, *records,
+                                                       test.entries, test.as_of);
+            for (std::size_t i = 0; i < verdict.held.size() && i < reached.size(); ++i) {
+                reached[i] = reached[i] || verdict.held[i];
+            }
+            const bool on_black = std::any_of(
+                test.entries.begin(), test.entries.end(), [&](const std::string& id) {
+                    const rules::ListRule* other = rules.list(id);
+                    return other != nullptr && other->kind == rules::ListKind::black;
+                });
+            std::string why_not;
+            if (!list->admits(test.subject_type)) {
+                why_not = fmt::format("the list does not admit {}",
+                                      model::to_string(test.subject_type));
+            } else if (list->kind == rules::ListKind::red && on_black) {
+                why_not = "the subject is on a black list";
+            } else if (!verdict.holds) {
+                why_not = "the criteria do not hold";
+            }
+            const bool listed = why_not.empty();
+            result.passed = listed == test.expect_listed;
+            if (!result.passed) {
+                result.problem = test.expect_listed
+                                     ? fmt::format("expected listed, but {}", why_not)
+                                     : "expected not_listed, but the subject is listed";
+                result.explanation = verdict.explanation;
+            }
+            report.results.push_back(std::move(result));
+        }
+        for (std::size_t i = 0; i < nodes.size(); ++i) {
+            const auto type = nodes[i]->type;
+            const bool leaf = type != rules::Criterion::Type::all &&
+                              type != rules::Criterion::Type::any &&
+                              type != rules::Criterion::Type::negation;
+            if (leaf && !reached[i]) {
+                report.unreached.push_back(
+                    UnreachedCriterion{list->id, file, nodes[i]->spot.line, ""});
+            }
+        }
+    }
+    return report;
+}
+
+}  // namespace rbl::engine

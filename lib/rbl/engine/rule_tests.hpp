@@ -1,0 +1,42 @@
+#pragma once
+// Running the tests embedded in rule files (`rbl-rules test`, SPEC.md §3).
+
+#include <string>
+#include <vector>
+
+#include "rbl/rules/rule_set.hpp"
+
+namespace rbl::engine {
+
+/// The outcome of one embedded test.
+struct RuleTestResult {
+    std::string list_id;
+    std::string test_name;
+    std::string file;
+    int line = 0;
+    bool passed = false;
+    std::string problem;                   ///< why it failed
+    std::vector<std::string> explanation;  ///< the criteria's figures, for a failed test
+};
+
+/// A criterion that no test made hold: its behaviour is untested.
+struct UnreachedCriterion {
+    std::string list_id;
+    std::string file;
+    int line = 0;
+    std::string text;  ///< the criterion's explanation line
+};
+
+/// All results of a test run.
+struct RuleTestReport {
+    std::vector<RuleTestResult> results;
+    std::vector<UnreachedCriterion> unreached;
+    [[nodiscard]] std::size_t failed() const;
+};
+
+/// Runs every test of every list (of `only_list` when not empty). A test is listed when the list
+/// admits its subject type, its criteria hold as of its date over its records, and, for a red
+/// list, the subject is on no black list.
+RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& only_list = "");
+
+}  // namespace rbl::engine
