@@ -44,8 +44,6 @@ constexpr std::array<Wide, 39> k_pow10 = [] {
 }();
 
 constexpr Wide k_int64_max = std::numeric_limits<std::int64_t>::max();
-// 2^127 - 1, written out because std::numeric_limits<__int128> is not specialised in strict mode.
-constexpr Wide k_wide_max = static_cast<Wide>((static_cast<unsigned __int128>(1) << 127) - 1);
 
 enum class Op : std::uint8_t {
     field,          // push fields[arg] (checked against `type`)
@@ -71,7 +69,7 @@ enum class Op : std::uint8_t {
     compare_field,      // push fields[arg] PREDICATE constants[arg2]
     field_in_list,      // push fields[arg] in lists[arg2]
     field_not_in_list,  // push fields[arg] not in lists[arg2]
-    end,            // the result is on top
+    end,                // the result is on top
 };
 
 enum class Predicate : std::uint8_t { eq, ne, lt, le, gt, ge };
@@ -242,7 +240,7 @@ Value divide_numbers(const Value& a, const Value& b) {
     denominator = magnitude(denominator);
     // Usually the scaled numerator fits and one division gives every decimal. The result is the
     // same as the long division below whenever the quotient fits.
-    if (numerator <= k_wide_max / k_pow10[k_division_decimals]) {
+    if (numerator <= k_pow10[38 - k_division_decimals]) {  // 10^38 < 2^127
         const Wide scaled = numerator * k_pow10[k_division_decimals];
         Wide quotient = scaled / denominator;
         const Wide remainder = scaled - quotient * denominator;
@@ -330,9 +328,8 @@ struct Token {
     std::string value;     // a text literal's characters, quotes removed and '' unescaped
 };
 
-constexpr std::string_view k_reserved_words[] = {"and",  "or",    "not",        "in",
-                                                 "is",   "null",  "true",       "false",
-                                                 "startswith", "contains"};
+constexpr std::string_view k_reserved_words[] = {"and",  "or",   "not",   "in",         "is",
+                                                 "null", "true", "false", "startswith", "contains"};
 
 bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -387,8 +384,9 @@ std::vector<Token> tokenize(std::string_view source) {
             if (i < source.size() && source[i] == '.') {
                 ++i;
                 if (i >= source.size() || !is_digit(source[i])) {
-                    throw fail_at(start, fmt::format("'{}' is not a number (digits must follow '.')",
-                                                     source.substr(start, i - start)));
+                    throw fail_at(start,
+                                  fmt::format("'{}' is not a number (digits must follow '.')",
+                                              source.substr(start, i - start)));
                 }
                 while (i < source.size() && is_digit(source[i])) {
                     ++i;
@@ -396,18 +394,20 @@ std::vector<Token> tokenize(std::string_view source) {
             }
             if (i < source.size() && (is_name_char(source[i]) || source[i] == '.')) {
                 std::size_t stop = i;
-                while (stop < source.size() && (is_name_char(source[stop]) || source[stop] == '.')) {
+                while (stop < source.size() &&
+                       (is_name_char(source[stop]) || source[stop] == '.')) {
                     ++stop;
                 }
-                throw fail_at(start, fmt::format("'{}' is not a number",
-                                                 source.substr(start, stop - start)));
+                throw fail_at(
+                    start, fmt::format("'{}' is not a number", source.substr(start, stop - start)));
             }
             token.kind = Tok::number;
         } else if (c == '\'') {
             ++i;
             while (true) {
                 if (i >= source.size()) {
-                    throw fail_at(start, "unterminated text: the quote opened here is never closed");
+                    throw fail_at(start,
+                                  "unterminated text: the quote opened here is never closed");
                 }
                 if (source[i] == '\'') {
                     if (i + 1 < source.size() && source[i + 1] == '\'') {
@@ -563,13 +563,14 @@ public:
             throw CompileFailure{peek().offset, "unbalanced ')': there is no '(' to close"};
         }
         if (peek().kind != Tok::end) {
-            throw CompileFailure{peek().offset,
-                                 fmt::format("unexpected {} after a complete expression", describe(peek()))};
+            throw CompileFailure{
+                peek().offset,
+                fmt::format("unexpected {} after a complete expression", describe(peek()))};
         }
         if (type != ValueType::boolean) {
-            throw CompileFailure{m_tokens.front().offset,
-                                 fmt::format("the expression must be true or false, but it is {}",
-                                             describe(type))};
+            throw CompileFailure{
+                m_tokens.front().offset,
+                fmt::format("the expression must be true or false, but it is {}", describe(type))};
         }
         emit(Op::end);
     }
@@ -653,8 +654,8 @@ private:
 
     static void need_bool(ValueType type, const Token& op, std::string_view side) {
         if (type != ValueType::boolean) {
-            fail(op, fmt::format("'{}' needs true/false on both sides, but its {} side is {}", op.raw,
-                                 side, describe(type)));
+            fail(op, fmt::format("'{}' needs true/false on both sides, but its {} side is {}",
+                                 op.raw, side, describe(type)));
         }
     }
     static void need_number(ValueType type, const Token& op, std::string_view side) {
@@ -709,7 +710,8 @@ private:
         const ValueType operand = parse_not();
         leave();
         if (operand != ValueType::boolean) {
-            fail(op, fmt::format("'not' needs true/false, but its operand is {}", describe(operand)));
+            fail(op,
+                 fmt::format("'not' needs true/false, but its operand is {}", describe(operand)));
         }
         emit(Op::logical_not);
         return ValueType::boolean;
@@ -840,8 +842,8 @@ private:
             } else if (peek().kind == Tok::end) {
                 fail(open, "'[' is never closed");
             } else if (peek().kind != Tok::right_bracket) {
-                fail(peek(), fmt::format("expected ',' or ']' in the list but found {}",
-                                         describe(peek())));
+                fail(peek(),
+                     fmt::format("expected ',' or ']' in the list but found {}", describe(peek())));
             }
         }
         next();
@@ -850,9 +852,8 @@ private:
                                    describe_plural(item_type)));
         }
         if (items.size() > k_linear_list) {
-            std::sort(items.begin(), items.end(), [](const Value& a, const Value& b) {
-                return compare_values(a, b) < 0;
-            });
+            std::sort(items.begin(), items.end(),
+                      [](const Value& a, const Value& b) { return compare_values(a, b) < 0; });
         }
         m_program.lists.push_back(std::move(items));
         const auto list = static_cast<std::int32_t>(m_program.lists.size() - 1);
@@ -906,8 +907,8 @@ private:
         next();  // date
         const Token& open = next();
         if (peek().kind != Tok::text) {
-            fail(peek(), fmt::format("date(...) needs a text 'YYYY-MM-DD' but found {}",
-                                     describe(peek())));
+            fail(peek(),
+                 fmt::format("date(...) needs a text 'YYYY-MM-DD' but found {}", describe(peek())));
         }
         const Token& text = next();
         const auto date = util::parse_iso_date(text.value);
@@ -916,8 +917,9 @@ private:
         }
         if (peek().kind != Tok::right_paren) {
             fail(peek().kind == Tok::end ? open : peek(),
-                 peek().kind == Tok::end ? "'(' is never closed"
-                                         : fmt::format("expected ')' but found {}", describe(peek())));
+                 peek().kind == Tok::end
+                     ? "'(' is never closed"
+                     : fmt::format("expected ')' but found {}", describe(peek())));
         }
         next();
         return Value::date(*date);
@@ -1122,9 +1124,7 @@ CompiledExpression::CompiledExpression(std::shared_ptr<const detail::Program> pr
 
 const std::string& CompiledExpression::text() const { return m_program->source; }
 
-const std::vector<int>& CompiledExpression::fields_used() const {
-    return m_program->fields_used;
-}
+const std::vector<int>& CompiledExpression::fields_used() const { return m_program->fields_used; }
 
 std::size_t CompiledExpression::fields_needed() const { return m_program->fields_needed; }
 

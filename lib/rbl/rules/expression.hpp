@@ -108,8 +108,8 @@ private:
         : m_type(ValueType::text), m_data(data), m_size(size) {}
 
     ValueType m_type = ValueType::null;
-    bool m_flag = false;        // bool
-    std::int32_t m_small = 0;   // number: scale; date: days since 1970-01-01
+    bool m_flag = false;       // bool
+    std::int32_t m_small = 0;  // number: scale; date: days since 1970-01-01
     union {
         std::int64_t m_mantissa = 0;  // number
         const char* m_data;           // text

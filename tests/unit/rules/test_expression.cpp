@@ -18,11 +18,11 @@ namespace {
 // The standard record fields and a few declared attributes, as the rules layer will declare them.
 const Schema& record_schema() {
     static const Schema schema{
-        {"record_id", AttributeType::text}, {"kind", AttributeType::text},
-        {"date", AttributeType::date},      {"amount", AttributeType::number},
-        {"authority", AttributeType::text}, {"region", AttributeType::text},
-        {"domain", AttributeType::text},    {"severity", AttributeType::text},
-        {"score", AttributeType::number},   {"serious", AttributeType::boolean},
+        {"record_id", AttributeType::text},  {"kind", AttributeType::text},
+        {"date", AttributeType::date},       {"amount", AttributeType::number},
+        {"authority", AttributeType::text},  {"region", AttributeType::text},
+        {"domain", AttributeType::text},     {"severity", AttributeType::text},
+        {"score", AttributeType::number},    {"serious", AttributeType::boolean},
         {"flagged", AttributeType::boolean}, {"since", AttributeType::date},
     };
     return schema;
@@ -110,6 +110,13 @@ TEST_CASE("expression: comparisons of every type") {
     CHECK(eval("flagged != true"));
     CHECK(eval("flagged == false"));
     CHECK(eval("record_id == 'R-001'"));
+    // The same comparisons in shapes the compiler does not fuse into one instruction.
+    CHECK(eval("'penalty' == kind"));
+    CHECK(eval("(kind) == ('penalty')"));
+    CHECK(eval("kind == kind"));
+    CHECK(eval("12.5 == amount"));
+    CHECK(eval("12 < amount"));
+    CHECK_FALSE(eval("12.51 <= amount"));
 }
 
 TEST_CASE("expression: dates compare") {
@@ -135,6 +142,12 @@ TEST_CASE("expression: numbers are exact decimals") {
     CHECK(eval("2 / 3 == 0.666666666667"));
     CHECK(eval("-2 / 3 == -0.666666666667"));
     CHECK(eval("1 / 3 * 3 == 0.999999999999"));
+    // A quotient too large for 12 decimals keeps as many as fit.
+    CHECK(eval("100000000000000000 / 3 - 33333333333333333 == 0.33"));
+    CHECK(eval("200000000000000000 / 3 - 66666666666666666 == 0.67"));
+    CHECK(eval("-200000000000000000 / 3 + 66666666666666666 == -0.67"));
+    CHECK(eval("1 / 0.000000000000000001 == 100000000000000000 * 10"));
+    CHECK(eval("amount / 0.000000000000000001 is null"));  // 1.25 × 10^19 does not fit
     CHECK(eval("1 / 0 is null"));
     CHECK(eval("amount / (score - 7) is null"));
     CHECK_FALSE(eval("amount / 0 == 0"));
@@ -149,15 +162,15 @@ TEST_CASE("expression: numbers are exact decimals") {
 }
 
 TEST_CASE("expression: precedence and associativity") {
-    CHECK(eval("true or false and false"));          // or < and
+    CHECK(eval("true or false and false"));  // or < and
     CHECK_FALSE(eval("(true or false) and false"));
-    CHECK_FALSE(eval("not true or false"));          // (not true) or false
-    CHECK_FALSE(eval("not false and false"));        // (not false) and false
-    CHECK(eval("not amount > 100"));                 // not (amount > 100)
+    CHECK_FALSE(eval("not true or false"));    // (not true) or false
+    CHECK_FALSE(eval("not false and false"));  // (not false) and false
+    CHECK(eval("not amount > 100"));           // not (amount > 100)
     CHECK(eval("not kind == 'reward' and serious"));
     CHECK(eval("1 + 2 * 3 == 7"));
     CHECK(eval("(1 + 2) * 3 == 9"));
-    CHECK(eval("10 - 4 - 3 == 3"));                  // left to right
+    CHECK(eval("10 - 4 - 3 == 3"));  // left to right
     CHECK(eval("12 / 2 / 3 == 2"));
     CHECK(eval("-2 * 3 == -6"));
     CHECK(eval("-(1 + 2) == -3"));
@@ -233,17 +246,42 @@ TEST_CASE("expression: startswith and contains on Chinese text") {
 
 TEST_CASE("expression: null operands make comparisons false and arithmetic null") {
     const Fields nulls;  // every field null
-    for (const char* source : {
-             "amount == 1", "amount != 1", "amount < 1", "amount <= 1", "amount > 1",
-             "amount >= 1", "1 == amount", "1 != amount", "region == 'x'", "region != 'x'",
-             "region < 'x'", "date == date('2025-01-01')", "date != date('2025-01-01')",
-             "date < date('2025-01-01')", "date >= since", "serious == true",
-             "serious == false", "serious != true", "region in ['x']", "region not in ['x']",
-             "amount in [1, 2]", "amount not in [1, 2]", "region startswith 'x'",
-             "'abc' startswith region", "region contains ''", "'abc' contains region",
-             "amount + 1 == 1", "amount + 1 != 1", "amount is not null", "region is not null",
-             "serious", "serious and true", "true and serious", "serious or false",
-             "false or serious", "(serious or false) == false" /* a plain false */}) {
+    for (const char* source : {"amount == 1",
+                               "amount != 1",
+                               "amount < 1",
+                               "amount <= 1",
+                               "amount > 1",
+                               "amount >= 1",
+                               "1 == amount",
+                               "1 != amount",
+                               "region == 'x'",
+                               "region != 'x'",
+                               "region < 'x'",
+                               "date == date('2025-01-01')",
+                               "date != date('2025-01-01')",
+                               "date < date('2025-01-01')",
+                               "date >= since",
+                               "serious == true",
+                               "serious == false",
+                               "serious != true",
+                               "region in ['x']",
+                               "region not in ['x']",
+                               "amount in [1, 2]",
+                               "amount not in [1, 2]",
+                               "region startswith 'x'",
+                               "'abc' startswith region",
+                               "region contains ''",
+                               "'abc' contains region",
+                               "amount + 1 == 1",
+                               "amount + 1 != 1",
+                               "amount is not null",
+                               "region is not null",
+                               "serious",
+                               "serious and true",
+                               "true and serious",
+                               "serious or false",
+                               "false or serious",
+                               "(serious or false) == false" /* a plain false */}) {
         CAPTURE(source);
         if (std::string_view(source) == "(serious or false) == false") {
             CHECK(eval(source, nulls));
@@ -285,8 +323,7 @@ TEST_CASE("expression: compile errors carry a 1-based column") {
     CHECK(error_of("amount != null") ==
           "8: write 'is not null' to test for a value ('!= null' is never true)");
     CHECK(error_of("amount > null") == "8: '>' cannot compare with null");
-    CHECK(error_of("null == amount") ==
-          "1: null is only tested with 'is null' or 'is not null'");
+    CHECK(error_of("null == amount") == "1: null is only tested with 'is null' or 'is not null'");
     CHECK(error_of("amount and true") ==
           "8: 'and' needs true/false on both sides, but its left side is a number");
     CHECK(error_of("true or kind") ==
@@ -312,8 +349,7 @@ TEST_CASE("expression: compile errors carry a 1-based column") {
     CHECK(error_of("kind in ['a', region]").starts_with("15: a list holds only literals"));
     CHECK(error_of("kind in ['a'") == "9: '[' is never closed");
     CHECK(error_of("['a'] == kind") == "1: a list can only follow 'in' or 'not in'");
-    CHECK(error_of("kind == 'a' region") ==
-          "13: unexpected 'region' after a complete expression");
+    CHECK(error_of("kind == 'a' region") == "13: unexpected 'region' after a complete expression");
     CHECK(error_of("(kind == 'a'") == "1: '(' is never closed");
     CHECK(error_of("((kind == 'a')") == "1: '(' is never closed");
     CHECK(error_of("kind == 'a')") == "12: unbalanced ')': there is no '(' to close");
@@ -358,8 +394,7 @@ TEST_CASE("expression: columns count characters, offsets count bytes") {
 
 TEST_CASE("expression: nesting is limited instead of overflowing the stack") {
     const int levels = 10000;
-    const std::string deep_parens =
-        std::string(levels, '(') + "true" + std::string(levels, ')');
+    const std::string deep_parens = std::string(levels, '(') + "true" + std::string(levels, ')');
     CHECK(error_of(deep_parens) == "201: expression nests too deeply (more than 200 levels)");
     std::string deep_not;
     for (int i = 0; i < levels; ++i) {
@@ -425,6 +460,8 @@ TEST_CASE("expression: evaluating over the wrong fields is an internal error") {
     Fields fields;
     fields.set("amount", Value::text("12"));
     CHECK_THROWS_AS((void)expression.evaluate(fields.values), rbl::FailedError);
+    CHECK_THROWS_AS((void)compiled("amount + 1 > 1").evaluate(fields.values), rbl::FailedError);
+    CHECK_THROWS_AS((void)compiled("amount in [1]").evaluate(fields.values), rbl::FailedError);
     const std::vector<Value> too_few(2);
     CHECK_THROWS_AS((void)expression.evaluate(too_few), rbl::FailedError);
 }
@@ -437,8 +474,8 @@ TEST_CASE("expression: schema and reserved words") {
     CHECK(schema.add("region", AttributeType::number).error() == "'region' is already a field");
     CHECK(schema.find("subject_id") == 1);
     CHECK(schema.find("kind") == -1);
-    const auto subject = compile("subject_type == 'legal_person' and region startswith '江苏'",
-                                 schema);
+    const auto subject =
+        compile("subject_type == 'legal_person' and region startswith '江苏'", schema);
     REQUIRE(subject);
     const std::vector<Value> values{Value::text("legal_person"), Value::text("913200001234567890"),
                                     Value::text("江苏省苏州市")};
