@@ -153,6 +153,7 @@ int main(int argc, char** argv) {
                  std::string(k_tool)};
     rbl::app::add_common_options(app, options.common);
     app.require_subcommand(1);
+    app.fallthrough();  // common options may follow the subcommand: rbl-rules check --json
     app.set_version_flag("--version", std::string(RBL_VERSION));
     auto* check = app.add_subcommand("check", "validate every rule file and the calendar");
     auto* test = app.add_subcommand("test", "run the tests embedded in the rule files");
