@@ -11,7 +11,7 @@ PACKAGES := g++ cmake ninja-build pkg-config python3 sqlite3 libsqlite3-dev libc
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build test demo bench clean
+.PHONY: all deps configure build test test-sanitize demo bench clean
 
 all: build
 
@@ -37,6 +37,12 @@ build: deps configure
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
+# The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer (CI runs it).
+test-sanitize: deps
+	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRBL_SANITIZE=ON
+	cmake --build $(BUILD)-asan -j $(JOBS)
+	ctest --test-dir $(BUILD)-asan --output-on-failure -j $(JOBS)
+
 demo: build
 	@bash samples/demo.sh $(BUILD)/bin $(DEMO_DIR)
 
@@ -44,4 +50,4 @@ bench: build
 	@bash bench/run_import.sh $(BUILD)/bin
 
 clean:
-	rm -rf $(BUILD) $(DEMO_DIR)
+	rm -rf $(BUILD) $(BUILD)-asan $(DEMO_DIR)
