@@ -75,7 +75,61 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_by_object ON audit_log (object);
 )sql";
 
-constexpr std::array<std::string_view, 1> k_migrations = {k_v1};
+// Version 2: adjudication runs, list entries with what they keep of their rule, evidence.
+constexpr std::string_view k_v2 = R"sql(
+CREATE TABLE runs (
+    run_id        INTEGER PRIMARY KEY,
+    as_of         TEXT NOT NULL,
+    operator      TEXT NOT NULL,
+    tool_version  TEXT NOT NULL,
+    rules_sha256  TEXT NOT NULL,
+    domains       TEXT,
+    forced        INTEGER NOT NULL DEFAULT 0,
+    started_at    TEXT NOT NULL,
+    finished_at   TEXT NOT NULL,
+    counts        TEXT NOT NULL
+);
+
+CREATE TABLE entries (
+    entry_id        INTEGER PRIMARY KEY,
+    list_id         TEXT NOT NULL,
+    subject_id      TEXT NOT NULL REFERENCES subjects(subject_id),
+    status          TEXT NOT NULL CHECK (status IN ('notice', 'publicity', 'effective', 'expired',
+                                                    'lifted', 'repaired', 'revoked', 'withdrawn')),
+    decided_on      TEXT NOT NULL,
+    notice_until    TEXT,
+    publicity_until TEXT,
+    effective_from  TEXT NOT NULL,
+    expires_on      TEXT NOT NULL,
+    ended_on        TEXT,
+    end_reason      TEXT,
+    disputed        INTEGER NOT NULL DEFAULT 0,
+    kind            TEXT NOT NULL CHECK (kind IN ('black', 'red')),
+    domain          TEXT NOT NULL,
+    list_title      TEXT NOT NULL,
+    list_title_zh   TEXT NOT NULL,
+    basis           TEXT NOT NULL,
+    authority       TEXT NOT NULL,
+    terms           TEXT NOT NULL,
+    rule_version    TEXT NOT NULL,
+    rule_sha256     TEXT NOT NULL,
+    explanation     TEXT NOT NULL,
+    created_run     INTEGER NOT NULL REFERENCES runs(run_id),
+    updated_run     INTEGER NOT NULL REFERENCES runs(run_id)
+);
+CREATE INDEX entries_by_subject ON entries (subject_id, list_id);
+CREATE INDEX entries_by_status ON entries (status, list_id);
+
+CREATE TABLE entry_evidence (
+    entry_id   INTEGER NOT NULL REFERENCES entries(entry_id),
+    rec        INTEGER NOT NULL REFERENCES records(rec),
+    record_id  TEXT NOT NULL,
+    PRIMARY KEY (entry_id, rec)
+) WITHOUT ROWID;
+CREATE INDEX evidence_by_record ON entry_evidence (rec);
+)sql";
+
+constexpr std::array<std::string_view, 2> k_migrations = {k_v1, k_v2};
 
 }  // namespace
 

@@ -1,0 +1,135 @@
+// rbl-adjudicate: evaluate every list against the records as of a date; create, advance and end
+// list entries (SPEC.md §4). Only wires options to rbl::engine.
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/tool.hpp"
+#include "rbl/audit/audit_log.hpp"
+#include "rbl/engine/adjudicator.hpp"
+#include "rbl/rules/calendar.hpp"
+#include "rbl/rules/rule_set.hpp"
+#include "rbl/store/database.hpp"
+
+namespace {
+
+constexpr std::string_view k_tool = "rbl-adjudicate";
+
+struct Options {
+    rbl::app::CommonOptions common;
+    std::string as_of;
+    std::vector<std::string> domains;
+    bool dry_run = false;
+    bool force = false;
+    std::string explain;
+};
+
+rbl::util::Date as_of_date(const Options& options) {
+    const rbl::util::Date today = rbl::util::today();
+    if (options.as_of.empty()) {
+        return today;
+    }
+    auto parsed = rbl::util::parse_iso_date(options.as_of);
+    if (!parsed) {
+        throw rbl::UsageError(fmt::format("--as-of: {}", parsed.error()));
+    }
+    if (*parsed > today) {
+        throw rbl::UsageError(fmt::format("--as-of {} lies after today ({})", options.as_of,
+                                          today.iso()));
+    }
+    return *parsed;
+}
+
+nlohmann::json counts_json(const rbl::engine::ListCounts& counts) {
+    return {{"created", counts.created},   {"advanced", counts.advanced},
+            {"expired", counts.expired},   {"withdrawn", counts.withdrawn},
+            {"revoked", counts.revoked},   {"lifted", counts.lifted}};
+}
+
+void print_summary(const Options& options, const rbl::engine::AdjudicationSummary& summary) {
+    if (options.dry_run) {
+        // The impact preview: who would be added or removed, per list.
+        for (const auto& change : summary.changes) {
+            fmt::print("{}\t{}\t{}\t{}\t{}\n", change.list_id, change.change, change.subject_id,
+                       change.subject_name, change.status);
+        }
+    }
+    if (options.common.json) {
+        nlohmann::json lists = nlohmann::json::object();
+        for (const auto& [list_id, counts] : summary.lists) {
+            lists[list_id] = counts_json(counts);
+        }
+        nlohmann::json out = counts_json(summary.total);
+        out["as_of"] = summary.as_of;
+        out["run_id"] = summary.run_id ? nlohmann::json(*summary.run_id) : nlohmann::json(nullptr);
+        out["dry_run"] = options.dry_run;
+        out["subjects"] = summary.subjects;
+        out["lists"] = lists;
+        fmt::print(options.dry_run ? stderr : stdout, "{}\n", out.dump());
+    }
+    if (options.common.quiet) {
+        return;
+    }
+    fmt::print(stderr, "{:<40} {:>8} {:>8} {:>8} {:>9} {:>8} {:>7}\n", "list", "created",
+               "advanced", "expired", "withdrawn", "revoked", "lifted");
+    for (const auto& [list_id, c] : summary.lists) {
+        fmt::print(stderr, "{:<40} {:>8} {:>8} {:>8} {:>9} {:>8} {:>7}\n", list_id, c.created,
+                   c.advanced, c.expired, c.withdrawn, c.revoked, c.lifted);
+    }
+    const auto& t = summary.total;
+    fmt::print(stderr,
+               "{}: as of {}, {} subjects: {} created, {} advanced, {} expired, {} withdrawn, {} "
+               "revoked, {} lifted; {}\n",
+               k_tool, summary.as_of, summary.subjects, t.created, t.advanced, t.expired,
+               t.withdrawn, t.revoked, t.lifted,
+               summary.run_id ? fmt::format("run {}", *summary.run_id)
+                              : std::string("dry run: nothing written"));
+}
+
+rbl::ExitCode run(const Options& options) {
+    const rbl::util::Date as_of = as_of_date(options);
+    const auto rules = rbl::rules::RuleSet::load(options.common.rules);
+    const auto calendar =
+        rbl::rules::Calendar::load(std::filesystem::path(options.common.rules) / "calendar.yaml");
+    rbl::store::Database db({.path = options.common.db,
+                             .create = false,
+                             .read_only = false,
+                             .wait_seconds = options.common.wait_seconds});
+    if (!options.explain.empty()) {
+        for (const std::string& line :
+             rbl::engine::explain_subject(db, rules, options.explain, as_of)) {
+            fmt::print("{}\n", line);
+        }
+        return rbl::ExitCode::ok;
+    }
+    rbl::audit::AuditLog audit(db, {options.common.operator_name, rbl::audit::login_name(),
+                                    std::string(k_tool)});
+    rbl::app::TerminalReporter reporter(std::string(k_tool), options.common.quiet);
+    const auto summary = rbl::engine::adjudicate(
+        db, audit, rules, calendar,
+        {as_of, options.domains, options.dry_run, options.force, options.common.operator_name},
+        reporter);
+    print_summary(options, summary);
+    return rbl::ExitCode::ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options options;
+    CLI::App app{"Evaluate every list against the records as of a date; create, advance and end "
+                 "list entries.",
+                 std::string(k_tool)};
+    rbl::app::add_common_options(app, options.common);
+    app.add_option("--as-of", options.as_of, "the date to judge as of (default: today, CST)");
+    app.add_option("--domain", options.domains, "only this domain's lists (repeatable)");
+    app.add_flag("--dry-run", options.dry_run,
+                 "print what would change, write nothing (with another --rules: the impact of a "
+                 "rule revision)");
+    app.add_flag("--force", options.force, "allow an --as-of date before the last run's");
+    app.add_option("--explain", options.explain,
+                   "print why SUBJECT_ID is or is not on every list, and its entries' history");
+    app.set_version_flag("--version", std::string(RBL_VERSION));
+    return rbl::app::run_tool(k_tool, app, argc, argv, [&] { return run(options); });
+}

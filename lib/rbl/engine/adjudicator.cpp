@@ -1,0 +1,554 @@
+#include "rbl/engine/adjudicator.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <set>
+
+#include "rbl/engine/criteria.hpp"
+#include "rbl/model/entry.hpp"
+#include "rbl/store/entry_store.hpp"
+#include "rbl/store/subject_reader.hpp"
+
+namespace rbl::engine {
+
+namespace {
+
+using model::Entry;
+using model::EntryStatus;
+
+constexpr int k_progress_every = 1024;
+
+// A change decided while reading, written after.
+struct PendingWrite {
+    enum class Type { create, update } type = Type::update;
+    store::NewEntry created;  ///< for create
+    Entry entry;              ///< for update: the entry after the change
+    EntryChange change;
+};
+
+nlohmann::json counts_json(const ListCounts& counts) {
+    return {{"created", counts.created},   {"advanced", counts.advanced},
+            {"expired", counts.expired},   {"withdrawn", counts.withdrawn},
+            {"revoked", counts.revoked},   {"lifted", counts.lifted}};
+}
+
+std::string terms_json(const rules::ListRule& list) {
+    nlohmann::json measures = nlohmann::json::array();
+    for (const rules::Measure& measure : list.measures) {
+        measures.push_back({{"id", measure.id},
+                            {"text_zh", measure.text_zh},
+                            {"departments", measure.departments}});
+    }
+    return nlohmann::json{
+        {"validity", list.validity.text()},
+        {"notice_days", list.procedure.notice_days},
+        {"publicity_days", list.procedure.publicity_days},
+        {"appeal_days", list.procedure.appeal_days},
+        {"repair_allowed", list.repair.allowed},
+        {"repair_after", list.repair.after ? nlohmann::json(list.repair.after->text())
+                                           : nlohmann::json(nullptr)},
+        {"measures", measures}}
+        .dump();
+}
+
+SubjectFacts facts_of(const store::SubjectRows& rows) {
+    return SubjectFacts{rows.subject_id,
+                        model::parse_subject_type(rows.subject_type)
+                            .value_or(model::SubjectType::legal_person),
+                        rows.region};
+}
+
+std::vector<SubjectRecord> records_of(const store::SubjectRows& rows,
+                                      const rules::RuleSet& rules) {
+    std::vector<SubjectRecord> records;
+    records.reserve(rows.records.size());
+    for (const store::StoredRecord& stored : rows.records) {
+        SubjectRecord record;
+        record.rec = stored.rec;
+        record.record_id = stored.record_id;
+        record.domain = stored.domain;
+        record.kind = stored.kind;
+        record.date = util::parse_iso_date(stored.date).value_or(util::Date());
+        record.amount = stored.amount_fen;
+        record.authority = stored.authority;
+        record.region = stored.region;
+        if (stored.attrs.size() > 2) {
+            record.set_attributes(stored.attrs, rules.domain(stored.domain));
+        }
+        records.push_back(std::move(record));
+    }
+    return records;
+}
+
+// The work on one subject: steps 1-5 of SPEC §4, which only ever look at this subject.
+class SubjectAdjudication {
+public:
+    SubjectAdjudication(const rules::RuleSet& rules, const rules::Calendar& calendar,
+                        const AdjudicateOptions& options, store::EntryStore& entries,
+                        CriteriaEvaluator& evaluator, AdjudicationSummary& summary,
+                        std::vector<PendingWrite>& writes, Reporter& reporter)
+        : m_rules(rules),
+          m_calendar(calendar),
+          m_options(options),
+          m_entries(entries),
+          m_evaluator(evaluator),
+          m_summary(summary),
+          m_writes(writes),
+          m_reporter(reporter) {}
+
+    void run(const store::SubjectRows& rows, std::vector<Entry> open) {
+        m_rows = &rows;
+        m_subject = facts_of(rows);
+        m_records = records_of(rows, m_rules);
+        m_open = std::move(open);
+        advance_and_adjust();
+        for (const rules::ListRule* list : m_rules.lists()) {
+            if (list->kind == rules::ListKind::black) {
+                consider(*list);
+            }
+        }
+        exclude_red();
+        for (const rules::ListRule* list : m_rules.lists()) {
+            if (list->kind == rules::ListKind::red) {
+                consider(*list);
+            }
+        }
+    }
+
+private:
+    bool in_scope(std::string_view domain) const {
+        return m_options.domains.empty() ||
+               std::find(m_options.domains.begin(), m_options.domains.end(), domain) !=
+                   m_options.domains.end();
+    }
+
+    std::vector<std::string> open_list_ids() const {
+        std::vector<std::string> ids;
+        for (const Entry& entry : m_open) {
+            if (model::is_open(entry.status)) {
+                ids.push_back(entry.list_id);
+            }
+        }
+        return ids;
+    }
+
+    void record(const Entry& entry, std::string change, std::string reason) {
+        ListCounts& counts = m_summary.lists[entry.list_id];
+        if (change == "advanced") {
+            ++counts.advanced;
+        } else if (change == "expired") {
+            ++counts.expired;
+        } else if (change == "withdrawn") {
+            ++counts.withdrawn;
+        } else if (change == "revoked") {
+            ++counts.revoked;
+        } else if (change == "lifted") {
+            ++counts.lifted;
+        }
+        PendingWrite write;
+        write.entry = entry;
+        write.change = EntryChange{entry.list_id, entry.subject_id, m_rows->name,
+                                   std::move(change), std::string(model::to_string(entry.status)),
+                                   std::move(reason)};
+        m_writes.push_back(std::move(write));
+    }
+
+    void end(Entry& entry, EntryStatus status, util::Date on, std::string reason) {
+        entry.status = status;
+        entry.ended_on = on;
+        entry.end_reason = std::move(reason);
+    }
+
+    // Steps 1 and 2: move entries along their dates, then re-check them.
+    void advance_and_adjust() {
+        for (Entry& entry : m_open) {
+            if (!in_scope(entry.domain)) {
+                continue;
+            }
+            const EntryStatus before = entry.status;
+            // Entries only move forward, even when a forced run goes back in time.
+            const EntryStatus scheduled =
+                std::max(before, model::scheduled_status(entry, m_options.as_of));
+            const rules::ListRule* list = m_rules.list(entry.list_id);
+            if (scheduled == EntryStatus::expired) {
+                end(entry, EntryStatus::expired, entry.expires_on, "validity ran out");
+                record(entry, "expired", entry.end_reason);
+                continue;
+            }
+            const bool moved = scheduled != before;
+            entry.status = scheduled;
+            if (list == nullptr) {
+                if (model::is_pending(entry.status)) {
+                    end(entry, EntryStatus::withdrawn, m_options.as_of, "rule_removed");
+                    record(entry, "withdrawn", entry.end_reason);
+                } else if (moved) {
+                    record(entry, "advanced", "");
+                }
+                continue;
+            }
+            // Re-check as of the decision date with the current records: withdrawn or
+            // corrected records can end an entry, the passing of time cannot.
+            const Verdict recheck = m_evaluator.evaluate(*list, list->criteria, m_subject,
+                                                         m_records, other_lists(entry),
+                                                         entry.decided_on);
+            if (!recheck.holds) {
+                if (model::is_pending(entry.status)) {
+                    end(entry, EntryStatus::withdrawn, m_options.as_of,
+                        "criteria_no_longer_hold");
+                    record(entry, "withdrawn", entry.end_reason);
+                } else {
+                    end(entry, EntryStatus::revoked, m_options.as_of, "evidence_withdrawn");
+                    record(entry, "revoked", entry.end_reason);
+                }
+                continue;
+            }
+            if (entry.status == EntryStatus::effective && list->lift) {
+                const Verdict lift = m_evaluator.evaluate(*list, *list->lift, m_subject,
+                                                          m_records, other_lists(entry),
+                                                          m_options.as_of);
+                if (lift.holds) {
+                    end(entry, EntryStatus::lifted, m_options.as_of, "lift criteria hold");
+                    record(entry, "lifted", entry.end_reason);
+                    continue;
+                }
+            }
+            if (moved) {
+                record(entry, "advanced", "");
+            }
+        }
+    }
+
+    std::vector<std::string> other_lists(const Entry& except) const {
+        std::vector<std::string> ids;
+        for (const Entry& entry : m_open) {
+            if (model::is_open(entry.status) && entry.entry_id != except.entry_id) {
+                ids.push_back(entry.list_id);
+            }
+        }
+        return ids;
+    }
+
+    bool has_open(const std::string& list_id) const {
+        return std::any_of(m_open.begin(), m_open.end(), [&](const Entry& entry) {
+            return entry.list_id == list_id && model::is_open(entry.status);
+        });
+    }
+
+    bool has_open_black() const {
+        return std::any_of(m_open.begin(), m_open.end(), [](const Entry& entry) {
+            return entry.kind == "black" && model::is_open(entry.status);
+        });
+    }
+
+    // Step 4: a subject effective on a black list loses its red entries.
+    void exclude_red() {
+        const bool effective_black =
+            std::any_of(m_open.begin(), m_open.end(), [](const Entry& entry) {
+                return entry.kind == "black" && entry.status == EntryStatus::effective;
+            });
+        if (!effective_black) {
+            return;
+        }
+        for (Entry& entry : m_open) {
+            if (entry.kind != "red" || !model::is_open(entry.status) || !in_scope(entry.domain)) {
+                continue;
+            }
+            if (model::is_pending(entry.status)) {
+                end(entry, EntryStatus::withdrawn, m_options.as_of, "black_listed");
+                record(entry, "withdrawn", entry.end_reason);
+            } else {
+                end(entry, EntryStatus::revoked, m_options.as_of, "black_listed");
+                record(entry, "revoked", entry.end_reason);
+            }
+        }
+    }
+
+    // Steps 3 and 5: a subject that meets a list's criteria gets an entry.
+    void consider(const rules::ListRule& list) {
+        if (!in_scope(list.domain) || !list.admits(m_subject.subject_type) ||
+            has_open(list.id) || (list.kind == rules::ListKind::red && has_open_black())) {
+            return;
+        }
+        const Verdict verdict = m_evaluator.evaluate(list, list.criteria, m_subject, m_records,
+                                                     open_list_ids(), m_options.as_of);
+        if (!verdict.holds) {
+            return;
+        }
+        if (!verdict.evidence.empty()) {
+            // No listing twice for the same facts.
+            const auto used = m_entries.used_evidence(m_subject.subject_id, list.id);
+            const bool all_used = std::all_of(
+                verdict.evidence.begin(), verdict.evidence.end(), [&](std::size_t index) {
+                    return std::find(used.begin(), used.end(), m_records[index].rec) != used.end();
+                });
+            if (all_used) {
+                return;
+            }
+        }
+        create(list, verdict);
+    }
+
+    void create(const rules::ListRule& list, const Verdict& verdict) {
+        Entry entry;
+        entry.list_id = list.id;
+        entry.subject_id = m_subject.subject_id;
+        entry.kind = std::string(rules::to_string(list.kind));
+        entry.domain = list.domain;
+        entry.decided_on = m_options.as_of;
+        util::Date last = entry.decided_on;
+        bool pending_period = false;
+        if (list.procedure.notice_days > 0) {
+            const auto period = m_calendar.period_end(last, list.procedure.notice_days);
+            warn_coverage(period);
+            entry.notice_until = period.end;
+            last = period.end;
+            pending_period = true;
+        }
+        if (list.procedure.publicity_days > 0) {
+            const auto period = m_calendar.period_end(last, list.procedure.publicity_days);
+            warn_coverage(period);
+            entry.publicity_until = period.end;
+            last = period.end;
+            pending_period = true;
+        }
+        entry.effective_from = pending_period ? last.plus_days(1) : entry.decided_on;
+        entry.expires_on = list.validity.after(entry.effective_from);
+        entry.status = model::scheduled_status(entry, m_options.as_of);
+
+        std::string explanation;
+        for (const std::string& line : verdict.explanation) {
+            explanation += line;
+            explanation += '\n';
+        }
+        const rules::DomainRules* domain = m_rules.domain(list.domain);
+        PendingWrite write;
+        write.type = PendingWrite::Type::create;
+        write.created = store::NewEntry{entry,
+                                        list.title,
+                                        list.title_zh,
+                                        list.basis,
+                                        list.authority,
+                                        terms_json(list),
+                                        domain->version,
+                                        domain->text_sha256,
+                                        explanation,
+                                        {}};
+        for (std::size_t index : verdict.evidence) {
+            write.created.evidence.emplace_back(m_records[index].rec,
+                                                m_records[index].record_id);
+        }
+        write.change = EntryChange{list.id, m_subject.subject_id, m_rows->name, "created",
+                                   std::string(model::to_string(entry.status)), explanation};
+        ++m_summary.lists[list.id].created;
+        m_writes.push_back(std::move(write));
+        m_open.push_back(entry);  // later lists of this run see it
+    }
+
+    void warn_coverage(const rules::PeriodEnd& period) {
+        if (period.beyond_coverage && !m_warned_coverage) {
+            m_warned_coverage = true;
+            m_reporter.warning(m_calendar.coverage_warning(period));
+        }
+    }
+
+    const rules::RuleSet& m_rules;
+    const rules::Calendar& m_calendar;
+    const AdjudicateOptions& m_options;
+    store::EntryStore& m_entries;
+    CriteriaEvaluator& m_evaluator;
+    AdjudicationSummary& m_summary;
+    std::vector<PendingWrite>& m_writes;
+    Reporter& m_reporter;
+    const store::SubjectRows* m_rows = nullptr;
+    SubjectFacts m_subject;
+    std::vector<SubjectRecord> m_records;
+    std::vector<Entry> m_open;
+    bool m_warned_coverage = false;
+};
+
+void check_options(const rules::RuleSet& rules, const AdjudicateOptions& options,
+                   store::EntryStore& entries) {
+    for (const std::string& domain : options.domains) {
+        if (rules.domain(domain) == nullptr) {
+            throw UsageError(fmt::format("unknown domain '{}' (no rule file {}.yaml)", domain,
+                                         domain));
+        }
+    }
+    if (const auto last = entries.last_as_of(); last && options.as_of.iso() < *last &&
+                                                 !options.force) {
+        throw UsageError(fmt::format("the last run was as of {}; a run as of {} would go back "
+                                     "in time (use --force to allow it)",
+                                     *last, options.as_of.iso()));
+    }
+}
+
+void write_changes(store::Database& db, audit::AuditLog& audit, store::EntryStore& entries,
+                   const rules::RuleSet& rules, const AdjudicateOptions& options,
+                   const std::vector<PendingWrite>& writes, AdjudicationSummary& summary,
+                   const std::string& started_at) {
+    store::Transaction transaction(db, store::Transaction::Mode::immediate);
+    nlohmann::json domains = nullptr;
+    if (!options.domains.empty()) {
+        domains = options.domains;
+    }
+    const std::int64_t run_id = entries.begin_run(store::RunStart{
+        summary.as_of, options.operator_name, RBL_VERSION, rules.sha256(),
+        domains.is_null() ? std::nullopt : std::optional(domains.dump()), options.force,
+        started_at});
+    for (const PendingWrite& write : writes) {
+        if (write.type == PendingWrite::Type::create) {
+            const std::int64_t entry_id = entries.create(write.created, run_id);
+            nlohmann::json evidence = nlohmann::json::array();
+            for (const auto& [rec, record_id] : write.created.evidence) {
+                evidence.push_back(record_id);
+            }
+            audit.append("entry.created", fmt::format("entry:{}", entry_id),
+                         nlohmann::json{{"run_id", run_id},
+                                        {"list_id", write.created.entry.list_id},
+                                        {"subject_id", write.created.entry.subject_id},
+                                        {"status", write.change.status},
+                                        {"decided_on", write.created.entry.decided_on.iso()},
+                                        {"evidence", evidence}}
+                             .dump());
+        } else {
+            entries.update(write.entry, run_id);
+            audit.append(fmt::format("entry.{}", write.change.change),
+                         fmt::format("entry:{}", write.entry.entry_id),
+                         nlohmann::json{{"run_id", run_id},
+                                        {"list_id", write.entry.list_id},
+                                        {"subject_id", write.entry.subject_id},
+                                        {"status", write.change.status},
+                                        {"reason", write.change.reason}}
+                             .dump());
+        }
+    }
+    nlohmann::json counts = nlohmann::json::object();
+    for (const auto& [list_id, list_counts] : summary.lists) {
+        counts[list_id] = counts_json(list_counts);
+    }
+    entries.finish_run(run_id, counts.dump(), util::utc_now_iso());
+    audit.append("adjudicate.run", fmt::format("run:{}", run_id),
+                 nlohmann::json{{"as_of", summary.as_of},
+                                {"rules_sha256", rules.sha256()},
+                                {"forced", options.force},
+                                {"counts", counts}}
+                     .dump());
+    transaction.commit();
+    summary.run_id = run_id;
+}
+
+}  // namespace
+
+AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
+                               const rules::RuleSet& rules, const rules::Calendar& calendar,
+                               const AdjudicateOptions& options, Reporter& reporter) {
+    store::EntryStore entries(db);
+    AdjudicationSummary summary;
+    summary.as_of = options.as_of.iso();
+    const std::string started_at = util::utc_now_iso();
+    std::vector<PendingWrite> writes;
+    {
+        // Read everything from one snapshot; the write lock is taken only to write.
+        store::Transaction snapshot(db, store::Transaction::Mode::deferred);
+        check_options(rules, options, entries);
+        for (const rules::ListRule* list : rules.lists()) {
+            if (options.domains.empty() ||
+                std::find(options.domains.begin(), options.domains.end(), list->domain) !=
+                    options.domains.end()) {
+                summary.lists[list->id];
+            }
+        }
+        const std::int64_t total_subjects = store::count_subjects(db);
+        std::vector<Entry> open = entries.open_entries();
+        std::size_t open_at = 0;
+        CriteriaEvaluator evaluator(rules);
+        SubjectAdjudication work(rules, calendar, options, entries, evaluator, summary, writes,
+                                 reporter);
+        store::SubjectReader reader(db, summary.as_of, std::nullopt);
+        store::SubjectRows rows;
+        while (reader.next(rows)) {
+            std::vector<Entry> mine;
+            while (open_at < open.size() && open[open_at].subject_id < rows.subject_id) {
+                ++open_at;
+            }
+            while (open_at < open.size() && open[open_at].subject_id == rows.subject_id) {
+                mine.push_back(open[open_at++]);
+            }
+            work.run(rows, std::move(mine));
+            if (++summary.subjects % k_progress_every == 0) {
+                reporter.progress("adjudicating", static_cast<std::uint64_t>(summary.subjects),
+                                  static_cast<std::uint64_t>(total_subjects));
+            }
+        }
+        reporter.progress_done();
+    }
+    for (const PendingWrite& write : writes) {
+        summary.changes.push_back(write.change);
+    }
+    for (const auto& [list_id, counts] : summary.lists) {
+        summary.total.created += counts.created;
+        summary.total.advanced += counts.advanced;
+        summary.total.expired += counts.expired;
+        summary.total.withdrawn += counts.withdrawn;
+        summary.total.revoked += counts.revoked;
+        summary.total.lifted += counts.lifted;
+    }
+    if (!options.dry_run) {
+        write_changes(db, audit, entries, rules, options, writes, summary, started_at);
+    }
+    return summary;
+}
+
+std::vector<std::string> explain_subject(store::Database& db, const rules::RuleSet& rules,
+                                         std::string_view subject_id, util::Date as_of) {
+    store::Transaction snapshot(db, store::Transaction::Mode::deferred);
+    store::EntryStore entries(db);
+    store::SubjectReader reader(db, as_of.iso(), std::string(subject_id));
+    store::SubjectRows rows;
+    if (!reader.next(rows)) {
+        throw UsageError(fmt::format("there is no subject {}", subject_id));
+    }
+    const SubjectFacts subject = facts_of(rows);
+    const auto records = records_of(rows, rules);
+    const auto history = entries.subject_entries(subject_id);
+    std::vector<std::string> open_ids;
+    for (const Entry& entry : history) {
+        if (model::is_open(entry.status)) {
+            open_ids.push_back(entry.list_id);
+        }
+    }
+    std::vector<std::string> lines;
+    lines.push_back(fmt::format("{} {} ({}), as of {}: {} active records", rows.subject_id,
+                                rows.name, rows.subject_type, as_of.iso(), records.size()));
+    CriteriaEvaluator evaluator(rules);
+    for (const rules::ListRule* list : rules.lists()) {
+        const Verdict verdict =
+            evaluator.evaluate(*list, list->criteria, subject, records, open_ids, as_of);
+        std::string state = verdict.holds ? "meets the criteria" : "does not meet the criteria";
+        if (!list->admits(subject.subject_type)) {
+            state = fmt::format("not admitted ({} may not be listed)", rows.subject_type);
+        }
+        lines.push_back("");
+        lines.push_back(fmt::format("{} {} — {}", list->id, list->title_zh, state));
+        for (const std::string& line : verdict.explanation) {
+            lines.push_back("  " + line);
+        }
+        for (const Entry& entry : history) {
+            if (entry.list_id != list->id) {
+                continue;
+            }
+            lines.push_back(fmt::format(
+                "  entry {}: {} — decided {}, effective {}, expires {}{}", entry.entry_id,
+                model::to_string(entry.status), entry.decided_on.iso(),
+                entry.effective_from.iso(), entry.expires_on.iso(),
+                entry.ended_on ? fmt::format(", ended {} ({})", entry.ended_on->iso(),
+                                             entry.end_reason)
+                               : std::string()));
+        }
+    }
+    return lines;
+}
+
+}  // namespace rbl::engine

@@ -1,0 +1,70 @@
+#pragma once
+// rbl-adjudicate's work (SPEC.md §4): evaluate every list against the records as of a date and
+// create, advance and end list entries, in the order advance, adjust, black lists, exclusion,
+// red lists. Reads from one snapshot, then writes every change in one transaction.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rbl/audit/audit_log.hpp"
+#include "rbl/rules/calendar.hpp"
+#include "rbl/rules/rule_set.hpp"
+#include "rbl/store/database.hpp"
+#include "rbl/util/report.hpp"
+
+namespace rbl::engine {
+
+/// What to adjudicate.
+struct AdjudicateOptions {
+    util::Date as_of;
+    std::vector<std::string> domains;  ///< only these domains' lists (all when empty)
+    bool dry_run = false;              ///< report what would change, write nothing
+    bool force = false;                ///< allow an as-of date before the last run's
+    std::string operator_name;
+};
+
+/// Changes to one list's entries in a run.
+struct ListCounts {
+    std::int64_t created = 0;
+    std::int64_t advanced = 0;
+    std::int64_t expired = 0;
+    std::int64_t withdrawn = 0;
+    std::int64_t revoked = 0;
+    std::int64_t lifted = 0;
+};
+
+/// One change, for the dry-run preview and the audit log.
+struct EntryChange {
+    std::string list_id;
+    std::string subject_id;
+    std::string subject_name;
+    std::string change;  ///< created, advanced, expired, withdrawn, revoked, lifted
+    std::string status;  ///< the entry's status after the run
+    std::string reason;  ///< explanation (created) or end reason
+};
+
+/// The outcome of a run.
+struct AdjudicationSummary {
+    std::string as_of;
+    std::optional<std::int64_t> run_id;  ///< nullopt for a dry run
+    std::map<std::string, ListCounts> lists;  ///< every evaluated list, zeros included
+    ListCounts total;
+    std::vector<EntryChange> changes;
+    std::int64_t subjects = 0;
+};
+
+/// Runs an adjudication. Throws UsageError for an as-of date before the last run's (without
+/// force) or an unknown domain, BusyError when the write lock is not had within --wait.
+AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
+                               const rules::RuleSet& rules, const rules::Calendar& calendar,
+                               const AdjudicateOptions& options, Reporter& reporter);
+
+/// For every list, why the subject is or is not listed as of `as_of` (the criteria's figures),
+/// and the history of its entries, as printable lines. Throws UsageError for an unknown subject.
+std::vector<std::string> explain_subject(store::Database& db, const rules::RuleSet& rules,
+                                         std::string_view subject_id, util::Date as_of);
+
+}  // namespace rbl::engine

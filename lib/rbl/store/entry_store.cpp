@@ -1,0 +1,200 @@
+#include "rbl/store/entry_store.hpp"
+
+namespace rbl::store {
+
+namespace {
+
+constexpr std::string_view k_open = R"sql(
+SELECT entry_id, list_id, subject_id, kind, domain, status, decided_on, notice_until,
+       publicity_until, effective_from, expires_on, ended_on, end_reason
+FROM entries WHERE status IN ('notice', 'publicity', 'effective')
+ORDER BY subject_id, entry_id)sql";
+
+constexpr std::string_view k_of_subject = R"sql(
+SELECT entry_id, list_id, subject_id, kind, domain, status, decided_on, notice_until,
+       publicity_until, effective_from, expires_on, ended_on, end_reason
+FROM entries WHERE subject_id = ?1 ORDER BY entry_id)sql";
+
+constexpr std::string_view k_used_evidence = R"sql(
+SELECT DISTINCT ev.rec FROM entry_evidence ev JOIN entries e ON e.entry_id = ev.entry_id
+WHERE e.subject_id = ?1 AND e.list_id = ?2
+  AND e.status IN ('expired', 'lifted', 'repaired', 'revoked'))sql";
+
+constexpr std::string_view k_last_as_of = "SELECT max(as_of) FROM runs";
+
+constexpr std::string_view k_begin_run = R"sql(
+INSERT INTO runs (as_of, operator, tool_version, rules_sha256, domains, forced, started_at,
+                  finished_at, counts)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, '{}'))sql";
+
+constexpr std::string_view k_finish_run =
+    "UPDATE runs SET counts = ?2, finished_at = ?3 WHERE run_id = ?1";
+
+constexpr std::string_view k_insert = R"sql(
+INSERT INTO entries (list_id, subject_id, status, decided_on, notice_until, publicity_until,
+                     effective_from, expires_on, kind, domain, list_title, list_title_zh, basis,
+                     authority, terms, rule_version, rule_sha256, explanation, created_run,
+                     updated_run)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+        ?19))sql";
+
+constexpr std::string_view k_insert_evidence =
+    "INSERT INTO entry_evidence (entry_id, rec, record_id) VALUES (?1, ?2, ?3)";
+
+constexpr std::string_view k_update = R"sql(
+UPDATE entries SET status = ?2, ended_on = ?3, end_reason = ?4, updated_run = ?5
+WHERE entry_id = ?1)sql";
+
+std::optional<util::Date> optional_date(const Statement& statement, int column) {
+    if (statement.is_null(column)) {
+        return std::nullopt;
+    }
+    auto parsed = util::parse_iso_date(statement.column_text(column));
+    return parsed ? std::optional(*parsed) : std::nullopt;
+}
+
+util::Date date_of(const Statement& statement, int column) {
+    return optional_date(statement, column).value_or(util::Date());
+}
+
+std::optional<std::string> iso(const std::optional<util::Date>& date) {
+    return date ? std::optional(date->iso()) : std::nullopt;
+}
+
+}  // namespace
+
+EntryStore::EntryStore(Database& db)
+    : m_db(db),
+      m_open(db, k_open),
+      m_of_subject(db, k_of_subject),
+      m_used_evidence(db, k_used_evidence),
+      m_last_as_of(db, k_last_as_of),
+      m_begin_run(db, k_begin_run),
+      m_finish_run(db, k_finish_run),
+      m_insert(db, k_insert),
+      m_insert_evidence(db, k_insert_evidence),
+      m_update(db, k_update) {}
+
+model::Entry EntryStore::read_entry(const Statement& statement) const {
+    model::Entry entry;
+    entry.entry_id = statement.column_int64(0);
+    entry.list_id = statement.column_text(1);
+    entry.subject_id = statement.column_text(2);
+    entry.kind = statement.column_text(3);
+    entry.domain = statement.column_text(4);
+    entry.status = model::parse_entry_status(statement.column_text(5))
+                       .value_or(model::EntryStatus::notice);
+    entry.decided_on = date_of(statement, 6);
+    entry.notice_until = optional_date(statement, 7);
+    entry.publicity_until = optional_date(statement, 8);
+    entry.effective_from = date_of(statement, 9);
+    entry.expires_on = date_of(statement, 10);
+    entry.ended_on = optional_date(statement, 11);
+    entry.end_reason = statement.column_text(12);
+    return entry;
+}
+
+std::vector<model::Entry> EntryStore::open_entries() {
+    std::vector<model::Entry> entries;
+    while (m_open.step()) {
+        entries.push_back(read_entry(m_open));
+    }
+    m_open.reset();
+    return entries;
+}
+
+std::vector<model::Entry> EntryStore::subject_entries(std::string_view subject_id) {
+    std::vector<model::Entry> entries;
+    m_of_subject.bind(1, subject_id);
+    while (m_of_subject.step()) {
+        entries.push_back(read_entry(m_of_subject));
+    }
+    m_of_subject.reset();
+    return entries;
+}
+
+std::vector<std::int64_t> EntryStore::used_evidence(std::string_view subject_id,
+                                                    std::string_view list_id) {
+    std::vector<std::int64_t> recs;
+    m_used_evidence.bind(1, subject_id).bind(2, list_id);
+    while (m_used_evidence.step()) {
+        recs.push_back(m_used_evidence.column_int64(0));
+    }
+    m_used_evidence.reset();
+    return recs;
+}
+
+std::optional<std::string> EntryStore::last_as_of() {
+    std::optional<std::string> as_of;
+    if (m_last_as_of.step()) {
+        as_of = m_last_as_of.column_optional_text(0);
+    }
+    m_last_as_of.reset();
+    return as_of;
+}
+
+std::int64_t EntryStore::begin_run(const RunStart& run) {
+    m_begin_run.bind(1, run.as_of)
+        .bind(2, run.operator_name)
+        .bind(3, run.tool_version)
+        .bind(4, run.rules_sha256)
+        .bind(5, run.domains_json)
+        .bind(6, run.forced ? 1 : 0)
+        .bind(7, run.started_at);
+    m_begin_run.run();
+    return m_db.last_insert_rowid();
+}
+
+void EntryStore::finish_run(std::int64_t run_id, std::string_view counts_json,
+                            std::string_view at) {
+    m_finish_run.bind(1, run_id).bind(2, counts_json).bind(3, at);
+    m_finish_run.run();
+}
+
+std::int64_t EntryStore::create(const NewEntry& entry, std::int64_t run_id) {
+    const model::Entry& e = entry.entry;
+    const std::string decided = e.decided_on.iso();
+    const auto notice = iso(e.notice_until);
+    const auto publicity = iso(e.publicity_until);
+    const std::string effective = e.effective_from.iso();
+    const std::string expires = e.expires_on.iso();
+    m_insert.bind(1, e.list_id)
+        .bind(2, e.subject_id)
+        .bind(3, model::to_string(e.status))
+        .bind(4, decided)
+        .bind(5, notice)
+        .bind(6, publicity)
+        .bind(7, effective)
+        .bind(8, expires)
+        .bind(9, e.kind)
+        .bind(10, e.domain)
+        .bind(11, entry.list_title)
+        .bind(12, entry.list_title_zh)
+        .bind(13, entry.basis)
+        .bind(14, entry.authority)
+        .bind(15, entry.terms_json)
+        .bind(16, entry.rule_version)
+        .bind(17, entry.rule_sha256)
+        .bind(18, entry.explanation)
+        .bind(19, run_id);
+    m_insert.run();
+    const std::int64_t entry_id = m_db.last_insert_rowid();
+    for (const auto& [rec, record_id] : entry.evidence) {
+        m_insert_evidence.bind(1, entry_id).bind(2, rec).bind(3, record_id);
+        m_insert_evidence.run();
+    }
+    return entry_id;
+}
+
+void EntryStore::update(const model::Entry& entry, std::int64_t run_id) {
+    const auto ended = iso(entry.ended_on);
+    m_update.bind(1, entry.entry_id)
+        .bind(2, model::to_string(entry.status))
+        .bind(3, ended)
+        .bind(4, entry.end_reason.empty() ? std::optional<std::string_view>()
+                                          : std::optional<std::string_view>(entry.end_reason))
+        .bind(5, run_id);
+    m_update.run();
+}
+
+}  // namespace rbl::store

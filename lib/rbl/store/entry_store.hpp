@@ -1,0 +1,79 @@
+#pragma once
+// Reading and writing list entries, their evidence and adjudication runs. All of their SQL is
+// here, prepared once per EntryStore.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rbl/model/entry.hpp"
+#include "rbl/store/database.hpp"
+
+namespace rbl::store {
+
+/// A new entry with what it keeps of its rule.
+struct NewEntry {
+    model::Entry entry;
+    std::string list_title;
+    std::string list_title_zh;
+    std::string basis;
+    std::string authority;
+    std::string terms_json;  ///< validity, procedure, repair, measures
+    std::string rule_version;
+    std::string rule_sha256;
+    std::string explanation;
+    std::vector<std::pair<std::int64_t, std::string>> evidence;  ///< (rec, record_id)
+};
+
+/// A run as it starts.
+struct RunStart {
+    std::string as_of;
+    std::string operator_name;
+    std::string tool_version;
+    std::string rules_sha256;
+    std::optional<std::string> domains_json;
+    bool forced = false;
+    std::string started_at;
+};
+
+/// Entries, evidence and runs of one database.
+class EntryStore {
+public:
+    explicit EntryStore(Database& db);
+
+    /// Every pending or effective entry, ordered by subject.
+    std::vector<model::Entry> open_entries();
+    /// Every entry of one subject, oldest first.
+    std::vector<model::Entry> subject_entries(std::string_view subject_id);
+    /// The records that were evidence of the subject's entries on the list that ended other than
+    /// `withdrawn` (facts already used for a listing).
+    std::vector<std::int64_t> used_evidence(std::string_view subject_id, std::string_view list_id);
+    /// The as-of date of the latest recorded run, if any.
+    std::optional<std::string> last_as_of();
+
+    /// Records a run; returns its id.
+    std::int64_t begin_run(const RunStart& run);
+    /// Stores the run's counts (JSON) and finishing time.
+    void finish_run(std::int64_t run_id, std::string_view counts_json, std::string_view at);
+    /// Inserts an entry and its evidence; returns the entry's id.
+    std::int64_t create(const NewEntry& entry, std::int64_t run_id);
+    /// Stores an entry's new status (and end) after a run moved it.
+    void update(const model::Entry& entry, std::int64_t run_id);
+
+private:
+    model::Entry read_entry(const Statement& statement) const;
+
+    Database& m_db;
+    Statement m_open;
+    Statement m_of_subject;
+    Statement m_used_evidence;
+    Statement m_last_as_of;
+    Statement m_begin_run;
+    Statement m_finish_run;
+    Statement m_insert;
+    Statement m_insert_evidence;
+    Statement m_update;
+};
+
+}  // namespace rbl::store
