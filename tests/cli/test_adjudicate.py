@@ -1,0 +1,218 @@
+"""End-to-end tests of rbl-adjudicate (SPEC.md §4): life of entries, idempotency, exclusion."""
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import rbltest  # noqa: E402
+from rbltest import RULES, SAMPLES, SOURCE_DIR, ToolTestCase  # noqa: E402
+
+sys.path.insert(0, str(SOURCE_DIR / "bench"))
+import rbl_ids  # noqa: E402
+
+# A black list with 5 working days of notice and a red list with 3 of publicity, over the
+# shipped 2025-2026 calendar.
+TEST_RULES = """domain: market
+title: Market
+title_zh: 市场
+version: "t1"
+attributes:
+  severity: text
+lists:
+  - id: market.black.serious
+    kind: black
+    title: Serious violators
+    title_zh: 严重违法失信名单
+    basis: 测试依据
+    authority: 测试局
+    criteria:
+      count: { kind: penalty, within: 1y, where: "severity == 'serious'" }
+      at_least: 2
+    validity: 1y
+    procedure: { notice_days: 5, appeal_days: 5 }
+    repair: { allowed: true, after: 6m }
+    measures:
+      - { id: procurement, text_zh: 限制参与政府采购, departments: [省财政厅] }
+  - id: market.red.good
+    kind: red
+    title: Good standing
+    title_zh: 守信名单
+    basis: 测试依据
+    authority: 测试局
+    criteria:
+      exists: { kind: award, within: 1y }
+    validity: 1y
+    procedure: { publicity_days: 3 }
+"""
+
+
+def uscc(n):
+    first17 = f"91320102MA1{n:06d}"
+    return first17 + rbl_ids.uscc_check_char(first17)
+
+
+class Lifecycle(ToolTestCase):
+    def setUp(self):
+        super().setUp()
+        rules = self.dir / "rules"
+        rules.mkdir()
+        shutil.copy(RULES / "calendar.yaml", rules / "calendar.yaml")
+        (rules / "market.yaml").write_text(TEST_RULES, encoding="utf-8")
+        self.env["RBL_RULES"] = str(rules)
+
+    def load(self, rows, name="in.csv"):
+        text = "record_id,subject_id,subject_name,domain,kind,date,severity,status\n"
+        text += "".join(",".join(row) + "\n" for row in rows)
+        path = self.write(name, text)
+        self.run_tool("rbl-import", path, check=0)
+
+    def adjudicate(self, as_of, *args, check=0):
+        result = self.run_tool("rbl-adjudicate", "--json", "--as-of", as_of, *args,
+                               env={"RBL_TODAY": as_of}, check=check)
+        return json.loads(result.stdout) if check == 0 and "--dry-run" not in args else result
+
+    def entry(self, list_id="market.black.serious"):
+        return self.sql("SELECT status, decided_on, notice_until, publicity_until, effective_from, "
+                        "expires_on, ended_on, end_reason FROM entries WHERE list_id = ? "
+                        "ORDER BY entry_id DESC LIMIT 1", (list_id,))[0]
+
+    def test_notice_then_effective_then_expired_over_the_holiday_calendar(self):
+        self.load([["P1", uscc(1), "甲", "market", "penalty", "2026-02-01", "serious", ""],
+                   ["P2", uscc(1), "甲", "market", "penalty", "2026-02-10", "serious", ""]])
+        summary = self.adjudicate("2026-02-13")
+        self.assertEqual(summary["created"], 1)
+        self.assertEqual(summary["lists"]["market.black.serious"]["created"], 1)
+        self.assertEqual(summary["lists"]["market.red.good"]["created"], 0)
+        # Notice: 5 working days after Fri 2026-02-13: Sat 02-14 is a make-up working day, then
+        # the Spring Festival holiday to 02-23, so 02-24..02-27.
+        status, decided, notice_until, publicity_until, effective_from, expires_on, ended, _ = self.entry()
+        self.assertEqual((status, decided, notice_until), ("notice", "2026-02-13", "2026-02-27"))
+        self.assertIsNone(publicity_until)
+        self.assertEqual((effective_from, expires_on), ("2026-02-28", "2027-02-28"))
+        # Idempotent: the same run twice gives the same entries.
+        again = self.adjudicate("2026-02-13")
+        self.assertEqual(sum(again[k] for k in ("created", "advanced", "expired", "withdrawn",
+                                                "revoked", "lifted")), 0)
+        self.assertEqual(self.scalar("SELECT count(*) FROM entries"), 1)
+        self.assertEqual(self.adjudicate("2026-02-27")["advanced"], 0)
+        self.assertEqual(self.adjudicate("2026-02-28")["advanced"], 1)
+        self.assertEqual(self.entry()[0], "effective")
+        summary = self.adjudicate("2027-02-28")
+        self.assertEqual(summary["expired"], 1)
+        self.assertEqual(self.entry()[0], "expired")
+        self.assertEqual(self.entry()[6], "2027-02-28")
+        # The same facts never list the subject twice.
+        self.assertEqual(self.adjudicate("2027-02-28")["created"], 0)
+
+    def test_a_run_can_carry_an_entry_through_several_states(self):
+        self.load([["P1", uscc(1), "甲", "market", "penalty", "2026-01-05", "serious", ""],
+                   ["P2", uscc(1), "甲", "market", "penalty", "2026-01-06", "serious", ""]])
+        self.adjudicate("2026-01-06")
+        summary = self.adjudicate("2026-06-01")
+        self.assertEqual((summary["advanced"], summary["expired"]), (1, 0))
+        self.assertEqual(self.entry()[0], "effective")
+
+    def test_withdrawn_evidence_withdraws_a_pending_entry_and_revokes_an_effective_one(self):
+        rows = [["P1", uscc(1), "甲", "market", "penalty", "2026-01-05", "serious", ""],
+                ["P2", uscc(1), "甲", "market", "penalty", "2026-01-06", "serious", ""]]
+        self.load(rows)
+        self.adjudicate("2026-01-06")
+        rows[1][7] = "withdrawn"
+        self.load(rows, "corrected.csv")
+        summary = self.adjudicate("2026-01-07")
+        self.assertEqual(summary["withdrawn"], 1)
+        self.assertEqual(self.entry()[0], "withdrawn")
+        self.assertEqual(self.entry()[7], "criteria_no_longer_hold")
+
+        self.load([["Q1", uscc(2), "乙", "market", "penalty", "2026-01-05", "serious", ""],
+                   ["Q2", uscc(2), "乙", "market", "penalty", "2026-01-06", "serious", ""]], "b.csv")
+        self.adjudicate("2026-01-08")
+        self.adjudicate("2026-03-02")
+        self.assertEqual(self.entry()[0], "effective")
+        self.load([["Q2", uscc(2), "乙", "market", "penalty", "2026-01-06", "serious", "withdrawn"]],
+                  "c.csv")
+        summary = self.adjudicate("2026-03-03")
+        self.assertEqual(summary["revoked"], 1)
+        self.assertEqual(self.entry()[7], "evidence_withdrawn")
+
+    def test_a_black_listing_ends_red_entries_and_blocks_new_ones(self):
+        self.load([["A1", uscc(3), "丙", "market", "award", "2026-01-05", "", ""],
+                   ["A2", uscc(4), "丁", "market", "award", "2026-01-05", "", ""],
+                   ["P1", uscc(4), "丁", "market", "penalty", "2026-01-05", "serious", ""],
+                   ["P2", uscc(4), "丁", "market", "penalty", "2026-01-06", "serious", ""]])
+        summary = self.adjudicate("2026-01-06")
+        # 丁 has a pending black entry: never taken in on the red list.
+        self.assertEqual(summary["lists"]["market.red.good"]["created"], 1)
+        self.assertEqual(summary["lists"]["market.black.serious"]["created"], 1)
+        self.load([["P3", uscc(3), "丙", "market", "penalty", "2026-02-02", "serious", ""],
+                   ["P4", uscc(3), "丙", "market", "penalty", "2026-02-03", "serious", ""]], "b.csv")
+        self.adjudicate("2026-02-03")
+        summary = self.adjudicate("2026-03-10")
+        self.assertEqual(summary["lists"]["market.red.good"]["revoked"], 1)
+        self.assertEqual(self.entry("market.red.good")[7], "black_listed")
+
+    def test_dry_run_previews_and_writes_nothing(self):
+        self.load([["P1", uscc(1), "甲", "market", "penalty", "2026-01-05", "serious", ""],
+                   ["P2", uscc(1), "甲", "market", "penalty", "2026-01-06", "serious", ""]])
+        result = self.adjudicate("2026-01-06", "--dry-run")
+        self.assertIn("market.black.serious\tcreated\t" + uscc(1), result.stdout)
+        self.assertEqual(json.loads(result.stderr.splitlines()[0])["created"], 1)
+        self.assertEqual(self.scalar("SELECT count(*) FROM entries"), 0)
+        self.assertEqual(self.scalar("SELECT count(*) FROM runs"), 0)
+
+    def test_going_back_in_time_needs_force_and_dates_may_not_lie_ahead(self):
+        self.load([["P1", uscc(1), "甲", "market", "penalty", "2026-01-05", "serious", ""]])
+        self.adjudicate("2026-03-01")
+        result = self.adjudicate("2026-02-01", check=2)
+        self.assertIn("--force", result.stderr)
+        self.adjudicate("2026-02-01", "--force")
+        result = self.run_tool("rbl-adjudicate", "--as-of", "2026-12-01", check=2)
+        self.assertIn("after today", result.stderr)
+        self.run_tool("rbl-adjudicate", "--domain", "lottery", check=2)
+
+    def test_entries_keep_their_rule_evidence_and_explanation_and_are_audited(self):
+        self.load([["P1", uscc(1), "甲", "market", "penalty", "2026-01-05", "serious", ""],
+                   ["P2", uscc(1), "甲", "market", "penalty", "2026-01-06", "serious", ""]])
+        self.adjudicate("2026-01-06")
+        title, basis, version, sha, explanation, terms = self.sql(
+            "SELECT list_title, basis, rule_version, rule_sha256, explanation, terms FROM entries")[0]
+        self.assertEqual((title, basis, version), ("Serious violators", "测试依据", "t1"))
+        self.assertEqual(len(sha), 64)
+        self.assertIn("2 penalty records within 1y", explanation)
+        self.assertEqual(json.loads(terms)["measures"][0]["departments"], ["省财政厅"])
+        self.assertEqual([r[0] for r in self.sql("SELECT record_id FROM entry_evidence ORDER BY 1")],
+                         ["P1", "P2"])
+        actions = [r[0] for r in self.sql("SELECT action FROM audit_log ORDER BY seq")]
+        self.assertIn("entry.created", actions)
+        self.assertEqual(actions[-1], "adjudicate.run")
+        result = self.run_tool("rbl-adjudicate", "--as-of", "2026-01-06", "--explain", uscc(1),
+                               env={"RBL_TODAY": "2026-01-06"}, check=0)
+        self.assertIn("market.black.serious", result.stdout)
+        self.assertIn("needs ≥ 2", result.stdout)
+        self.assertIn("entry 1: notice", result.stdout)
+
+    def test_missing_database_is_a_usage_error(self):
+        result = self.run_tool("rbl-adjudicate", check=2)
+        self.assertIn("does not exist", result.stderr)
+
+
+class SampleRun(ToolTestCase):
+    def test_samples_adjudicate_idempotently(self):
+        for name in ("courts", "tax", "government"):
+            self.run_tool("rbl-import", SAMPLES / f"records/{name}.csv", check=0)
+        first = json.loads(self.run_tool("rbl-adjudicate", "--json", check=0).stdout)
+        self.assertGreater(first["created"], 0)
+        # Every list is in the summary, zeros included.
+        lists = json.loads(self.run_tool("rbl-rules", "check", "--json", check=0).stdout)["lists"]
+        self.assertEqual(len(first["lists"]), lists)
+        entries = self.sql("SELECT list_id, subject_id, status FROM entries ORDER BY 1, 2")
+        second = json.loads(self.run_tool("rbl-adjudicate", "--json", check=0).stdout)
+        self.assertEqual(second["created"] + second["advanced"], 0)
+        self.assertEqual(self.sql("SELECT list_id, subject_id, status FROM entries ORDER BY 1, 2"),
+                         entries)
+
+
+if __name__ == "__main__":
+    rbltest.main()
