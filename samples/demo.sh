@@ -13,6 +13,9 @@ out=$(cd "$out" && pwd)
 db="$out/rbl.db"
 rm -f "$db" "$db-wal" "$db-shm"
 export RBL_DB="$db" RBL_RULES="$root/rules" RBL_OPERATOR="${RBL_OPERATOR:-demo}"
+# A fixed date keeps the demo's lists the same whatever day it runs (samples/README.md).
+as_of=${RBL_DEMO_AS_OF:-2026-11-28}
+explain_subject=91320105MAUP5XLG60  # 南京星河房地产开发有限公司, on the tax black list
 
 step() { printf '\n== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
@@ -44,10 +47,23 @@ with open(sys.argv[1], encoding="utf-8", newline="") as f:
         print(f"  {row[0]:>4}  {row[1]:<13} {row[2]}")
 PY
 
-step "4. What the database holds"
+step "4. Check the rules and run the tests embedded in them"
+run "$bin/rbl-rules" check
+run "$bin/rbl-rules" test
+
+step "5. Adjudicate as of $as_of: who goes on which list"
+run "$bin/rbl-adjudicate" --as-of "$as_of"
+echo
 sqlite3 -header -column "$db" \
-    "SELECT domain, count(*) AS records, count(DISTINCT subject_id) AS subjects
-     FROM records GROUP BY domain ORDER BY domain;"
+    "SELECT e.list_id, e.status, e.subject_id, s.name, e.effective_from, e.expires_on
+     FROM entries e JOIN subjects s USING (subject_id)
+     WHERE e.status IN ('notice', 'publicity', 'effective')
+     ORDER BY e.kind, e.list_id, e.subject_id;"
+
+step "6. Why one subject is listed: $explain_subject"
+run "$bin/rbl-adjudicate" --as-of "$as_of" --explain "$explain_subject" | sed -n '1p;/^tax\./,/^$/p'
+
+step "7. The audit log"
 sqlite3 -header -column "$db" \
-    "SELECT seq, operator, action, object FROM audit_log ORDER BY seq;"
+    "SELECT action, count(*) AS rows FROM audit_log GROUP BY action ORDER BY min(seq);"
 printf '\nDone. The database is %s\n' "$db"
