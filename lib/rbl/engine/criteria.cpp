@@ -58,17 +58,26 @@ struct DecimalOrder {
     bool operator<(const DecimalOrder& other) const { return decimal_less(value, other.value); }
 };
 
+// Exact sum; when the exact result does not fit in 64 bits, decimals are dropped (rounding half
+// away from zero) until it does: totals compared with thresholds lose nothing that matters.
 util::Decimal add(const util::Decimal& a, const util::Decimal& b) {
-    const int scale = std::max(a.scale, b.scale);
-    std::int64_t left = a.mantissa;
-    std::int64_t right = b.mantissa;
+    __extension__ using wide = __int128;
+    int scale = std::max(a.scale, b.scale);
+    wide left = a.mantissa;
+    wide right = b.mantissa;
     for (int i = a.scale; i < scale; ++i) {
         left *= 10;
     }
     for (int i = b.scale; i < scale; ++i) {
         right *= 10;
     }
-    return util::Decimal{left + right, scale};
+    wide total = left + right;
+    constexpr wide k_max = INT64_MAX;
+    while ((total > k_max || total < -k_max) && scale > 0) {
+        total = (total + (total < 0 ? -5 : 5)) / 10;
+        --scale;
+    }
+    return util::Decimal{static_cast<std::int64_t>(std::clamp(total, -k_max, k_max)), scale};
 }
 
 }  // namespace

@@ -116,12 +116,18 @@ std::optional<CompiledExpression> ListReader::expression(const YAML::Node& node,
     }
     auto compiled = compile(node.Scalar(), schema);
     if (!compiled) {
-        // A quoted scalar's text starts one column after its mark.
-        const YAML::Mark mark = node.Mark();
-        const int quote = node.Tag() == "!" ? 1 : 0;
-        m_file.error_at(mark.line + 1, mark.column + quote + compiled.error().column,
-                        fmt::format("in expression \"{}\": {}", node.Scalar(),
-                                    compiled.error().message));
+        // The rest of the expression's line from the error on is found in the file's text, so
+        // the position is right for scalars that span lines and after Chinese text.
+        const std::string& text = node.Scalar();
+        const std::size_t offset = std::min(compiled.error().offset, text.size());
+        const std::size_t line_end = text.find('\n', offset);
+        const std::string_view rest =
+            std::string_view(text).substr(offset, line_end == std::string::npos
+                                                      ? std::string::npos
+                                                      : line_end - offset);
+        const auto [line, column] = m_file.locate(node, rest);
+        m_file.error_at(line, column,
+                        fmt::format("in expression \"{}\": {}", text, compiled.error().message));
         return std::nullopt;
     }
     return *compiled;

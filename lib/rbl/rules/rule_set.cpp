@@ -168,8 +168,9 @@ RuleSet RuleSet::load(const std::filesystem::path& dir) {
     Diagnostics diagnostics;
     for (const auto& path : files) {
         if (auto rules = read_domain_file(path, diagnostics)) {
-            std::string name = rules->domain;
-            set.m_domains.insert_or_assign(std::move(name), std::move(*rules));
+            // Keyed by file name: a file claiming another file's domain (an error of its own)
+            // must not hide that file's lists from the checks across files.
+            set.m_domains.insert_or_assign(path.stem().string(), std::move(*rules));
         }
     }
     set.m_order = order_lists(set.m_domains, diagnostics);

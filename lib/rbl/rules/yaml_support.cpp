@@ -88,6 +88,28 @@ void YamlFile::error(const YAML::Node& node, std::string message) const {
     m_diagnostics.add(m_name, line_of(mark), column_of(mark), std::move(message));
 }
 
+std::pair<int, int> YamlFile::locate(const YAML::Node& node, std::string_view needle) const {
+    const YAML::Mark mark = node.Mark();
+    std::size_t at = mark.pos < 0 ? 0 : static_cast<std::size_t>(mark.pos);
+    if (const std::size_t found = needle.empty() ? std::string::npos : m_text.find(needle, at);
+        found != std::string::npos) {
+        at = found;
+    }
+    at = std::min(at, m_text.size());
+    int line = 1;
+    int column = 1;
+    for (std::size_t i = 0; i < at; ++i) {
+        const auto byte = static_cast<unsigned char>(m_text[i]);
+        if (byte == '\n') {
+            ++line;
+            column = 1;
+        } else if ((byte & 0xC0) != 0x80) {  // count characters, not continuation bytes
+            ++column;
+        }
+    }
+    return {line, column};
+}
+
 void YamlFile::error_at(int line, int column, std::string message) const {
     m_diagnostics.add(m_name, line, column, std::move(message));
 }

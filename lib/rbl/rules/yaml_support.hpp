@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <initializer_list>
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,10 @@ public:
 
     /// Adds a problem at the node's position.
     void error(const YAML::Node& node, std::string message) const;
+    /// The 1-based line and column (in characters) where `needle` first occurs at or after the
+    /// start of `node` in the file; the node's own position when it does not occur. Places an
+    /// error inside a scalar that may span lines (block or quoted) or follow Chinese text.
+    [[nodiscard]] std::pair<int, int> locate(const YAML::Node& node, std::string_view needle) const;
     /// Adds a problem at a 1-based line and column.
     void error_at(int line, int column, std::string message) const;
     /// Adds a problem at the file level.
