@@ -66,6 +66,9 @@ void print_summary(const Options& options, const rbl::engine::AdjudicationSummar
         out["dry_run"] = options.dry_run;
         out["subjects"] = summary.subjects;
         out["lists"] = lists;
+        out["seconds"] = {{"read", summary.read_seconds},
+                          {"evaluate", summary.evaluate_seconds},
+                          {"write", summary.write_seconds}};
         fmt::print(options.dry_run ? stderr : stdout, "{}\n", out.dump());
     }
     if (options.common.quiet) {

@@ -48,6 +48,12 @@ class ShippedRules(ToolTestCase):
         self.assertIn(" 0 failed", result.stderr)
         self.assertNotIn("FAILED", result.stdout)
 
+    def test_front_command_runs_the_tool(self):
+        result = self.run_tool("rbl", "rules", "check", "--json", check=0)
+        self.assertTrue(json.loads(result.stdout)["ok"])
+        result = self.run_tool("rbl", "frobnicate", check=2)
+        self.assertIn("no tool 'frobnicate'", result.stderr)
+
     def test_show_and_doc(self):
         result = self.run_tool("rbl-rules", "show", "tax.black.major_violation", check=0)
         self.assertIn("认定依据", result.stdout)

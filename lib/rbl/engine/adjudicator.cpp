@@ -466,6 +466,9 @@ AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
         CriteriaEvaluator evaluator(rules);
         SubjectAdjudication work(rules, calendar, options, entries, evaluator, summary, writes,
                                  reporter);
+        using Clock = std::chrono::steady_clock;
+        const auto loop_start = Clock::now();
+        Clock::duration evaluating{};
         store::SubjectReader reader(db, summary.as_of, std::nullopt);
         store::SubjectRows rows;
         while (reader.next(rows)) {
@@ -476,13 +479,18 @@ AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
             while (open_at < open.size() && open[open_at].subject_id == rows.subject_id) {
                 mine.push_back(open[open_at++]);
             }
+            const auto evaluate_start = Clock::now();
             work.run(rows, std::move(mine));
+            evaluating += Clock::now() - evaluate_start;
             if (++summary.subjects % k_progress_every == 0) {
                 reporter.progress("adjudicating", static_cast<std::uint64_t>(summary.subjects),
                                   static_cast<std::uint64_t>(total_subjects));
             }
         }
         reporter.progress_done();
+        summary.evaluate_seconds = std::chrono::duration<double>(evaluating).count();
+        summary.read_seconds =
+            std::chrono::duration<double>(Clock::now() - loop_start - evaluating).count();
     }
     for (const PendingWrite& write : writes) {
         summary.changes.push_back(write.change);
@@ -496,7 +504,10 @@ AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
         summary.total.lifted += counts.lifted;
     }
     if (!options.dry_run) {
+        const auto write_start = std::chrono::steady_clock::now();
         write_changes(db, audit, entries, rules, options, writes, summary, started_at);
+        summary.write_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - write_start).count();
     }
     return summary;
 }

@@ -3,6 +3,7 @@
 // create, advance and end list entries, in the order advance, adjust, black lists, exclusion,
 // red lists. Reads from one snapshot, then writes every change in one transaction.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -54,6 +55,10 @@ struct AdjudicationSummary {
     ListCounts total;
     std::vector<EntryChange> changes;
     std::int64_t subjects = 0;
+    /// Where the time went, in seconds: reading subjects and records, evaluating, writing.
+    double read_seconds = 0;
+    double evaluate_seconds = 0;
+    double write_seconds = 0;
 };
 
 /// Runs an adjudication. Throws UsageError for an as-of date before the last run's (without
