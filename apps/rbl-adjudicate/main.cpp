@@ -41,12 +41,6 @@ rbl::util::Date as_of_date(const Options& options) {
     return *parsed;
 }
 
-nlohmann::json counts_json(const rbl::engine::ListCounts& counts) {
-    return {{"created", counts.created},   {"advanced", counts.advanced},
-            {"expired", counts.expired},   {"withdrawn", counts.withdrawn},
-            {"revoked", counts.revoked},   {"lifted", counts.lifted}};
-}
-
 void print_summary(const Options& options, const rbl::engine::AdjudicationSummary& summary) {
     if (options.dry_run) {
         // The impact preview: who would be added or removed, per list.
@@ -58,9 +52,9 @@ void print_summary(const Options& options, const rbl::engine::AdjudicationSummar
     if (options.common.json) {
         nlohmann::json lists = nlohmann::json::object();
         for (const auto& [list_id, counts] : summary.lists) {
-            lists[list_id] = counts_json(counts);
+            lists[list_id] = rbl::engine::to_json(counts);
         }
-        nlohmann::json out = counts_json(summary.total);
+        nlohmann::json out = rbl::engine::to_json(summary.total);
         out["as_of"] = summary.as_of;
         out["run_id"] = summary.run_id ? nlohmann::json(*summary.run_id) : nlohmann::json(nullptr);
         out["dry_run"] = options.dry_run;

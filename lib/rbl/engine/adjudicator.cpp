@@ -28,12 +28,6 @@ struct PendingWrite {
     EntryChange change;
 };
 
-nlohmann::json counts_json(const ListCounts& counts) {
-    return {{"created", counts.created},   {"advanced", counts.advanced},
-            {"expired", counts.expired},   {"withdrawn", counts.withdrawn},
-            {"revoked", counts.revoked},   {"lifted", counts.lifted}};
-}
-
 std::string terms_json(const rules::ListRule& list) {
     nlohmann::json measures = nlohmann::json::array();
     for (const rules::Measure& measure : list.measures) {
@@ -426,7 +420,7 @@ void write_changes(store::Database& db, audit::AuditLog& audit, store::EntryStor
     }
     nlohmann::json counts = nlohmann::json::object();
     for (const auto& [list_id, list_counts] : summary.lists) {
-        counts[list_id] = counts_json(list_counts);
+        counts[list_id] = to_json(list_counts);
     }
     entries.finish_run(run_id, counts.dump(), util::utc_now_iso());
     audit.append("adjudicate.run", fmt::format("run:{}", run_id),
@@ -440,6 +434,12 @@ void write_changes(store::Database& db, audit::AuditLog& audit, store::EntryStor
 }
 
 }  // namespace
+
+nlohmann::json to_json(const ListCounts& counts) {
+    return {{"created", counts.created},   {"advanced", counts.advanced},
+            {"expired", counts.expired},   {"withdrawn", counts.withdrawn},
+            {"revoked", counts.revoked},   {"lifted", counts.lifted}};
+}
 
 AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
                                const rules::RuleSet& rules, const rules::Calendar& calendar,

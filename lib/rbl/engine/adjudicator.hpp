@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,9 @@ struct ListCounts {
     std::int64_t revoked = 0;
     std::int64_t lifted = 0;
 };
+
+/// The counts as a JSON object {created, advanced, expired, withdrawn, revoked, lifted}.
+nlohmann::json to_json(const ListCounts& counts);
 
 /// One change, for the dry-run preview and the audit log.
 struct EntryChange {

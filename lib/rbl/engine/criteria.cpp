@@ -38,41 +38,42 @@ bool in_bounds(const T& value, const std::optional<T>& at_least, const std::opti
     return (!at_least || !(value < *at_least)) && (!at_most || !(*at_most < value));
 }
 
-bool decimal_less(const util::Decimal& a, const util::Decimal& b) {
-    // Both sides scaled to the larger scale; amounts and thresholds fit comfortably.
-    const int scale = std::max(a.scale, b.scale);
-    __extension__ using wide = __int128;
-    wide left = a.mantissa;
-    wide right = b.mantissa;
-    for (int i = a.scale; i < scale; ++i) {
-        left *= 10;
+__extension__ using Wide = __int128;
+
+// Two decimals' mantissas brought to the larger of their scales, exactly (18 digits times 10^18
+// fits in 128 bits).
+struct Aligned {
+    Wide left;
+    Wide right;
+    int scale;
+};
+
+Aligned align(const util::Decimal& a, const util::Decimal& b) {
+    Aligned aligned{a.mantissa, b.mantissa, std::max(a.scale, b.scale)};
+    for (int i = a.scale; i < aligned.scale; ++i) {
+        aligned.left *= 10;
     }
-    for (int i = b.scale; i < scale; ++i) {
-        right *= 10;
+    for (int i = b.scale; i < aligned.scale; ++i) {
+        aligned.right *= 10;
     }
-    return left < right;
+    return aligned;
 }
 
 struct DecimalOrder {
     util::Decimal value;
-    bool operator<(const DecimalOrder& other) const { return decimal_less(value, other.value); }
+    bool operator<(const DecimalOrder& other) const {
+        const Aligned aligned = align(value, other.value);
+        return aligned.left < aligned.right;
+    }
 };
 
 // Exact sum; when the exact result does not fit in 64 bits, decimals are dropped (rounding half
 // away from zero) until it does: totals compared with thresholds lose nothing that matters.
 util::Decimal add(const util::Decimal& a, const util::Decimal& b) {
-    __extension__ using wide = __int128;
-    int scale = std::max(a.scale, b.scale);
-    wide left = a.mantissa;
-    wide right = b.mantissa;
-    for (int i = a.scale; i < scale; ++i) {
-        left *= 10;
-    }
-    for (int i = b.scale; i < scale; ++i) {
-        right *= 10;
-    }
-    wide total = left + right;
-    constexpr wide k_max = INT64_MAX;
+    const Aligned aligned = align(a, b);
+    Wide total = aligned.left + aligned.right;
+    int scale = aligned.scale;
+    constexpr Wide k_max = INT64_MAX;
     while ((total > k_max || total < -k_max) && scale > 0) {
         total = (total + (total < 0 ? -5 : 5)) / 10;
         --scale;
