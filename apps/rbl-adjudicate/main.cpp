@@ -42,13 +42,6 @@ rbl::util::Date as_of_date(const Options& options) {
 }
 
 void print_summary(const Options& options, const rbl::engine::AdjudicationSummary& summary) {
-    if (options.dry_run) {
-        // The impact preview: who would be added or removed, per list.
-        for (const auto& change : summary.changes) {
-            fmt::print("{}\t{}\t{}\t{}\t{}\n", change.list_id, change.change, change.subject_id,
-                       change.subject_name, change.status);
-        }
-    }
     if (options.common.json) {
         nlohmann::json lists = nlohmann::json::object();
         for (const auto& [list_id, counts] : summary.lists) {
@@ -103,10 +96,15 @@ rbl::ExitCode run(const Options& options) {
     rbl::audit::AuditLog audit(db, {options.common.operator_name, rbl::audit::login_name(),
                                     std::string(k_tool)});
     rbl::app::TerminalReporter reporter(std::string(k_tool), options.common.quiet);
+    // A dry run prints each change: the impact preview, who would be added or removed per list.
+    const auto preview = [](const rbl::engine::EntryChange& change) {
+        fmt::print("{}\t{}\t{}\t{}\t{}\n", change.list_id, change.change, change.subject_id,
+                   change.subject_name, change.status);
+    };
     const auto summary = rbl::engine::adjudicate(
         db, audit, rules, calendar,
         {as_of, options.domains, options.dry_run, options.force, options.common.operator_name},
-        reporter);
+        reporter, options.dry_run ? rbl::engine::ChangeSink(preview) : rbl::engine::ChangeSink());
     print_summary(options, summary);
     return rbl::ExitCode::ok;
 }

@@ -20,14 +20,6 @@ using model::EntryStatus;
 
 constexpr int k_progress_every = 1024;
 
-// A change decided while reading, written after.
-struct PendingWrite {
-    enum class Type { create, update } type = Type::update;
-    store::NewEntry created;  ///< for create
-    Entry entry;              ///< for update: the entry after the change
-    EntryChange change;
-};
-
 std::string terms_json(const rules::ListRule& list) {
     nlohmann::json measures = nlohmann::json::array();
     for (const rules::Measure& measure : list.measures) {
@@ -82,14 +74,13 @@ public:
     SubjectAdjudication(const rules::RuleSet& rules, const rules::Calendar& calendar,
                         const AdjudicateOptions& options, store::EntryStore& entries,
                         CriteriaEvaluator& evaluator, AdjudicationSummary& summary,
-                        std::vector<PendingWrite>& writes, Reporter& reporter)
+                        Reporter& reporter)
         : m_rules(rules),
           m_calendar(calendar),
           m_options(options),
           m_entries(entries),
           m_evaluator(evaluator),
           m_summary(summary),
-          m_writes(writes),
           m_reporter(reporter) {}
 
     void run(const store::SubjectRows& rows, std::vector<Entry> open) {
@@ -141,12 +132,12 @@ private:
         } else if (change == "lifted") {
             ++counts.lifted;
         }
-        PendingWrite write;
-        write.entry = entry;
-        write.change = EntryChange{entry.list_id, entry.subject_id, m_rows->name,
-                                   std::move(change), std::string(model::to_string(entry.status)),
-                                   std::move(reason)};
-        m_writes.push_back(std::move(write));
+        store::StagedChange staged;
+        staged.entry = entry;
+        staged.subject_name = m_rows->name;
+        staged.change = std::move(change);
+        staged.detail = std::move(reason);
+        m_entries.stage(staged);
     }
 
     void end(Entry& entry, EntryStatus status, util::Date on, std::string reason) {
@@ -316,27 +307,17 @@ private:
             explanation += line;
             explanation += '\n';
         }
-        const rules::DomainRules* domain = m_rules.domain(list.domain);
-        PendingWrite write;
-        write.type = PendingWrite::Type::create;
-        write.created = store::NewEntry{entry,
-                                        list.title,
-                                        list.title_zh,
-                                        list.basis,
-                                        list.authority,
-                                        terms_json(list),
-                                        domain->version,
-                                        domain->text_sha256,
-                                        explanation,
-                                        {}};
+        store::StagedChange staged;
+        staged.create = true;
+        staged.entry = entry;
+        staged.subject_name = m_rows->name;
+        staged.change = "created";
+        staged.detail = std::move(explanation);
         for (std::size_t index : verdict.evidence) {
-            write.created.evidence.emplace_back(m_records[index].rec,
-                                                m_records[index].record_id);
+            staged.evidence.emplace_back(m_records[index].rec, m_records[index].record_id);
         }
-        write.change = EntryChange{list.id, m_subject.subject_id, m_rows->name, "created",
-                                   std::string(model::to_string(entry.status)), explanation};
+        m_entries.stage(staged);
         ++m_summary.lists[list.id].created;
-        m_writes.push_back(std::move(write));
         m_open.push_back(entry);  // later lists of this run see it
     }
 
@@ -353,7 +334,6 @@ private:
     store::EntryStore& m_entries;
     CriteriaEvaluator& m_evaluator;
     AdjudicationSummary& m_summary;
-    std::vector<PendingWrite>& m_writes;
     Reporter& m_reporter;
     const store::SubjectRows* m_rows = nullptr;
     SubjectFacts m_subject;
@@ -378,9 +358,25 @@ void check_options(const rules::RuleSet& rules, const AdjudicateOptions& options
     }
 }
 
+EntryChange change_of(const store::StagedChange& staged) {
+    return EntryChange{staged.entry.list_id, staged.entry.subject_id, staged.subject_name,
+                       staged.change, std::string(model::to_string(staged.entry.status)),
+                       staged.detail};
+}
+
+// What a new entry keeps of its list, as the rules stand in this run.
+store::NewEntry new_entry(const rules::RuleSet& rules, const store::StagedChange& staged) {
+    const rules::ListRule* list = rules.list(staged.entry.list_id);
+    const rules::DomainRules* domain = rules.domain(list->domain);
+    return store::NewEntry{staged.entry,   list->title,       list->title_zh,
+                           list->basis,    list->authority,   terms_json(*list),
+                           domain->version, domain->text_sha256, staged.detail,
+                           staged.evidence};
+}
+
 void write_changes(store::Database& db, audit::AuditLog& audit, store::EntryStore& entries,
                    const rules::RuleSet& rules, const AdjudicateOptions& options,
-                   const std::vector<PendingWrite>& writes, AdjudicationSummary& summary,
+                   const ChangeSink& on_change, AdjudicationSummary& summary,
                    const std::string& started_at) {
     store::Transaction transaction(db, store::Transaction::Mode::immediate);
     nlohmann::json domains = nullptr;
@@ -391,33 +387,36 @@ void write_changes(store::Database& db, audit::AuditLog& audit, store::EntryStor
         summary.as_of, options.operator_name, RBL_VERSION, rules.sha256(),
         domains.is_null() ? std::nullopt : std::optional(domains.dump()), options.force,
         started_at});
-    for (const PendingWrite& write : writes) {
-        if (write.type == PendingWrite::Type::create) {
-            const std::int64_t entry_id = entries.create(write.created, run_id);
+    entries.for_each_staged([&](const store::StagedChange& staged) {
+        if (staged.create) {
+            const std::int64_t entry_id = entries.create(new_entry(rules, staged), run_id);
             nlohmann::json evidence = nlohmann::json::array();
-            for (const auto& [rec, record_id] : write.created.evidence) {
+            for (const auto& [rec, record_id] : staged.evidence) {
                 evidence.push_back(record_id);
             }
             audit.append("entry.created", fmt::format("entry:{}", entry_id),
                          nlohmann::json{{"run_id", run_id},
-                                        {"list_id", write.created.entry.list_id},
-                                        {"subject_id", write.created.entry.subject_id},
-                                        {"status", write.change.status},
-                                        {"decided_on", write.created.entry.decided_on.iso()},
+                                        {"list_id", staged.entry.list_id},
+                                        {"subject_id", staged.entry.subject_id},
+                                        {"status", model::to_string(staged.entry.status)},
+                                        {"decided_on", staged.entry.decided_on.iso()},
                                         {"evidence", evidence}}
                              .dump());
         } else {
-            entries.update(write.entry, run_id);
-            audit.append(fmt::format("entry.{}", write.change.change),
-                         fmt::format("entry:{}", write.entry.entry_id),
+            entries.update(staged.entry, run_id);
+            audit.append(fmt::format("entry.{}", staged.change),
+                         fmt::format("entry:{}", staged.entry.entry_id),
                          nlohmann::json{{"run_id", run_id},
-                                        {"list_id", write.entry.list_id},
-                                        {"subject_id", write.entry.subject_id},
-                                        {"status", write.change.status},
-                                        {"reason", write.change.reason}}
+                                        {"list_id", staged.entry.list_id},
+                                        {"subject_id", staged.entry.subject_id},
+                                        {"status", model::to_string(staged.entry.status)},
+                                        {"reason", staged.detail}}
                              .dump());
         }
-    }
+        if (on_change) {
+            on_change(change_of(staged));
+        }
+    });
     nlohmann::json counts = nlohmann::json::object();
     for (const auto& [list_id, list_counts] : summary.lists) {
         counts[list_id] = to_json(list_counts);
@@ -443,16 +442,17 @@ nlohmann::json to_json(const ListCounts& counts) {
 
 AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
                                const rules::RuleSet& rules, const rules::Calendar& calendar,
-                               const AdjudicateOptions& options, Reporter& reporter) {
+                               const AdjudicateOptions& options, Reporter& reporter,
+                               const ChangeSink& on_change) {
     store::EntryStore entries(db);
     AdjudicationSummary summary;
     summary.as_of = options.as_of.iso();
     const std::string started_at = util::utc_now_iso();
-    std::vector<PendingWrite> writes;
     {
         // Read everything from one snapshot; the write lock is taken only to write.
         store::Transaction snapshot(db, store::Transaction::Mode::deferred);
         check_options(rules, options, entries);
+        entries.start_staging();
         for (const rules::ListRule* list : rules.lists()) {
             if (options.domains.empty() ||
                 std::find(options.domains.begin(), options.domains.end(), list->domain) !=
@@ -464,7 +464,7 @@ AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
         std::vector<Entry> open = entries.open_entries();
         std::size_t open_at = 0;
         CriteriaEvaluator evaluator(rules);
-        SubjectAdjudication work(rules, calendar, options, entries, evaluator, summary, writes,
+        SubjectAdjudication work(rules, calendar, options, entries, evaluator, summary,
                                  reporter);
         using Clock = std::chrono::steady_clock;
         const auto loop_start = Clock::now();
@@ -491,9 +491,11 @@ AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
         summary.evaluate_seconds = std::chrono::duration<double>(evaluating).count();
         summary.read_seconds =
             std::chrono::duration<double>(Clock::now() - loop_start - evaluating).count();
-    }
-    for (const PendingWrite& write : writes) {
-        summary.changes.push_back(write.change);
+        if (options.dry_run && on_change) {
+            entries.for_each_staged(
+                [&](const store::StagedChange& staged) { on_change(change_of(staged)); });
+        }
+        snapshot.commit();  // ends the read; the staged changes stay in the TEMP tables
     }
     for (const auto& [list_id, counts] : summary.lists) {
         summary.total.created += counts.created;
@@ -505,7 +507,7 @@ AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
     }
     if (!options.dry_run) {
         const auto write_start = std::chrono::steady_clock::now();
-        write_changes(db, audit, entries, rules, options, writes, summary, started_at);
+        write_changes(db, audit, entries, rules, options, on_change, summary, started_at);
         summary.write_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - write_start).count();
     }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -57,7 +58,6 @@ struct AdjudicationSummary {
     std::optional<std::int64_t> run_id;  ///< nullopt for a dry run
     std::map<std::string, ListCounts> lists;  ///< every evaluated list, zeros included
     ListCounts total;
-    std::vector<EntryChange> changes;
     std::int64_t subjects = 0;
     /// Where the time went, in seconds: reading subjects and records, evaluating, writing.
     double read_seconds = 0;
@@ -65,11 +65,15 @@ struct AdjudicationSummary {
     double write_seconds = 0;
 };
 
+/// Receives each change of a run, in order (for a dry run's preview, or a log).
+using ChangeSink = std::function<void(const EntryChange&)>;
+
 /// Runs an adjudication. Throws UsageError for an as-of date before the last run's (without
 /// force) or an unknown domain, BusyError when the write lock is not had within --wait.
 AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
                                const rules::RuleSet& rules, const rules::Calendar& calendar,
-                               const AdjudicateOptions& options, Reporter& reporter);
+                               const AdjudicateOptions& options, Reporter& reporter,
+                               const ChangeSink& on_change = {});
 
 /// For every list, why the subject is or is not listed as of `as_of` (the criteria's figures),
 /// and the history of its entries, as printable lines. Throws UsageError for an unknown subject.

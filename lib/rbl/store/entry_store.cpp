@@ -45,6 +45,37 @@ constexpr std::string_view k_update = R"sql(
 UPDATE entries SET status = ?2, ended_on = ?3, end_reason = ?4, updated_run = ?5
 WHERE entry_id = ?1)sql";
 
+constexpr std::string_view k_create_staging = R"sql(
+CREATE TEMP TABLE IF NOT EXISTS staged_changes (
+    seq INTEGER PRIMARY KEY, is_create INTEGER NOT NULL, entry_id INTEGER NOT NULL,
+    list_id TEXT NOT NULL, subject_id TEXT NOT NULL, kind TEXT NOT NULL, domain TEXT NOT NULL,
+    status TEXT NOT NULL, decided_on TEXT NOT NULL, notice_until TEXT, publicity_until TEXT,
+    effective_from TEXT NOT NULL, expires_on TEXT NOT NULL, ended_on TEXT, end_reason TEXT,
+    subject_name TEXT NOT NULL, change TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE TEMP TABLE IF NOT EXISTS staged_evidence (
+    seq INTEGER NOT NULL, rec INTEGER NOT NULL, record_id TEXT NOT NULL,
+    PRIMARY KEY (seq, rec)) WITHOUT ROWID;
+DELETE FROM temp.staged_changes;
+DELETE FROM temp.staged_evidence;)sql";
+
+constexpr std::string_view k_stage = R"sql(
+INSERT INTO temp.staged_changes (seq, is_create, entry_id, list_id, subject_id, kind, domain,
+    status, decided_on, notice_until, publicity_until, effective_from, expires_on, ended_on,
+    end_reason, subject_name, change, detail)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18))sql";
+
+constexpr std::string_view k_stage_evidence =
+    "INSERT INTO temp.staged_evidence (seq, rec, record_id) VALUES (?1, ?2, ?3)";
+
+constexpr std::string_view k_staged = R"sql(
+SELECT seq, is_create, entry_id, list_id, subject_id, kind, domain, status, decided_on,
+       notice_until, publicity_until, effective_from, expires_on, ended_on, end_reason,
+       subject_name, change, detail
+FROM temp.staged_changes ORDER BY seq)sql";
+
+constexpr std::string_view k_staged_evidence =
+    "SELECT rec, record_id FROM temp.staged_evidence WHERE seq = ?1 ORDER BY record_id";
+
 std::optional<util::Date> optional_date(const Statement& statement, int column) {
     if (statement.is_null(column)) {
         return std::nullopt;
@@ -195,6 +226,88 @@ void EntryStore::update(const model::Entry& entry, std::int64_t run_id) {
                                           : std::optional<std::string_view>(entry.end_reason))
         .bind(5, run_id);
     m_update.run();
+}
+
+}  // namespace rbl::store
+
+namespace rbl::store {
+
+void EntryStore::start_staging() {
+    m_db.exec(k_create_staging);
+    m_stage = m_db.prepare(k_stage);
+    m_stage_evidence = m_db.prepare(k_stage_evidence);
+    m_staged = 0;
+}
+
+void EntryStore::stage(const StagedChange& staged) {
+    const model::Entry& e = staged.entry;
+    const std::int64_t seq = ++m_staged;
+    const std::string decided = e.decided_on.iso();
+    const auto notice = iso(e.notice_until);
+    const auto publicity = iso(e.publicity_until);
+    const std::string effective = e.effective_from.iso();
+    const std::string expires = e.expires_on.iso();
+    const auto ended = iso(e.ended_on);
+    m_stage.bind(1, seq)
+        .bind(2, staged.create ? 1 : 0)
+        .bind(3, e.entry_id)
+        .bind(4, e.list_id)
+        .bind(5, e.subject_id)
+        .bind(6, e.kind)
+        .bind(7, e.domain)
+        .bind(8, model::to_string(e.status))
+        .bind(9, decided)
+        .bind(10, notice)
+        .bind(11, publicity)
+        .bind(12, effective)
+        .bind(13, expires)
+        .bind(14, ended)
+        .bind(15, e.end_reason)
+        .bind(16, staged.subject_name)
+        .bind(17, staged.change)
+        .bind(18, staged.detail);
+    m_stage.run();
+    for (const auto& [rec, record_id] : staged.evidence) {
+        m_stage_evidence.bind(1, seq).bind(2, rec).bind(3, record_id);
+        m_stage_evidence.run();
+    }
+}
+
+void EntryStore::for_each_staged(const std::function<void(const StagedChange&)>& visit) {
+    Statement staged = m_db.prepare(k_staged);
+    Statement evidence = m_db.prepare(k_staged_evidence);
+    StagedChange change;
+    while (staged.step()) {
+        change.create = staged.column_int64(1) == 1;
+        change.entry = model::Entry{};
+        change.entry.entry_id = staged.column_int64(2);
+        change.entry.list_id = staged.column_text(3);
+        change.entry.subject_id = staged.column_text(4);
+        change.entry.kind = staged.column_text(5);
+        change.entry.domain = staged.column_text(6);
+        change.entry.status = model::parse_entry_status(staged.column_text(7))
+                                  .value_or(model::EntryStatus::notice);
+        change.entry.decided_on = date_of(staged, 8);
+        change.entry.notice_until = optional_date(staged, 9);
+        change.entry.publicity_until = optional_date(staged, 10);
+        change.entry.effective_from = date_of(staged, 11);
+        change.entry.expires_on = date_of(staged, 12);
+        change.entry.ended_on = optional_date(staged, 13);
+        change.entry.end_reason = staged.column_text(14);
+        change.subject_name = staged.column_text(15);
+        change.change = staged.column_text(16);
+        change.detail = staged.column_text(17);
+        change.evidence.clear();
+        if (change.create) {
+            evidence.bind(1, staged.column_int64(0));
+            while (evidence.step()) {
+                change.evidence.emplace_back(evidence.column_int64(0),
+                                             std::string(evidence.column_text(1)));
+            }
+            evidence.reset();
+        }
+        visit(change);
+    }
 }
 
 }  // namespace rbl::store

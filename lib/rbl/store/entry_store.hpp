@@ -3,6 +3,7 @@
 // here, prepared once per EntryStore.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,17 @@ struct RunStart {
     std::string started_at;
 };
 
+/// A change decided while reading a snapshot, staged in a TEMP table until the write
+/// transaction (so memory does not grow with the number of changes).
+struct StagedChange {
+    bool create = false;        ///< a new entry; otherwise an update of entry.entry_id
+    model::Entry entry;         ///< the entry after the change
+    std::string subject_name;
+    std::string change;         ///< created, advanced, expired, withdrawn, revoked, lifted
+    std::string detail;         ///< the explanation (created) or the end reason
+    std::vector<std::pair<std::int64_t, std::string>> evidence;  ///< (rec, record_id), create
+};
+
 /// Entries, evidence and runs of one database.
 class EntryStore {
 public:
@@ -61,6 +73,14 @@ public:
     /// Stores an entry's new status (and end) after a run moved it.
     void update(const model::Entry& entry, std::int64_t run_id);
 
+    /// Empties (creating if needed) this connection's TEMP staging tables. Writing to them takes
+    /// no lock on the database, so it may run inside a read snapshot.
+    void start_staging();
+    /// Stages one change.
+    void stage(const StagedChange& change);
+    /// Calls `visit` with every staged change in the order they were staged.
+    void for_each_staged(const std::function<void(const StagedChange&)>& visit);
+
 private:
     model::Entry read_entry(const Statement& statement) const;
 
@@ -74,6 +94,9 @@ private:
     Statement m_insert;
     Statement m_insert_evidence;
     Statement m_update;
+    Statement m_stage;           ///< prepared by start_staging(), once the TEMP tables exist
+    Statement m_stage_evidence;
+    std::int64_t m_staged = 0;
 };
 
 }  // namespace rbl::store
