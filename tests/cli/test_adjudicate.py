@@ -30,6 +30,8 @@ lists:
     criteria:
       count: { kind: penalty, within: 1y, where: "severity == 'serious'" }
       at_least: 2
+    lift:
+      exists: { kind: rectified, within: 1y }
     validity: 1y
     procedure: { notice_days: 5, appeal_days: 5 }
     repair: { allowed: true, after: 6m }
@@ -152,6 +154,37 @@ class Lifecycle(ToolTestCase):
         summary = self.adjudicate("2026-03-10")
         self.assertEqual(summary["lists"]["market.red.good"]["revoked"], 1)
         self.assertEqual(self.entry("market.red.good")[7], "black_listed")
+
+    def test_lift_ends_an_effective_entry_early(self):
+        self.load([["P1", uscc(1), "甲", "market", "penalty", "2026-01-05", "serious", ""],
+                   ["P2", uscc(1), "甲", "market", "penalty", "2026-01-06", "serious", ""]])
+        self.adjudicate("2026-01-06")
+        self.load([["R1", uscc(1), "甲", "market", "rectified", "2026-01-08", "", ""]], "r.csv")
+        # Still pending on 01-09: lift applies to effective entries only.
+        self.assertEqual(self.adjudicate("2026-01-09")["lifted"], 0)
+        summary = self.adjudicate("2026-01-20")
+        self.assertEqual((summary["advanced"], summary["lifted"]), (0, 1))
+        self.assertEqual(self.entry()[0], "lifted")
+        self.assertEqual(self.entry()[6], "2026-01-20")
+
+    def test_a_list_removed_from_the_rules_withdraws_pending_entries_only(self):
+        self.load([["P1", uscc(1), "甲", "market", "penalty", "2026-01-05", "serious", ""],
+                   ["P2", uscc(1), "甲", "market", "penalty", "2026-01-06", "serious", ""],
+                   ["Q1", uscc(2), "乙", "market", "penalty", "2026-01-07", "serious", ""],
+                   ["Q2", uscc(2), "乙", "market", "penalty", "2026-01-08", "serious", ""]])
+        self.adjudicate("2026-01-06")   # 甲: effective from 2026-01-14
+        self.adjudicate("2026-01-20")   # 乙: decided 01-20, pending
+        rules = Path(self.env["RBL_RULES"])
+        text = (rules / "market.yaml").read_text(encoding="utf-8")
+        (rules / "market.yaml").write_text(text[:text.index("  - id: market.black.serious")] +
+                                           text[text.index("  - id: market.red.good"):],
+                                           encoding="utf-8")
+        summary = self.adjudicate("2026-01-21")
+        self.assertEqual(summary["withdrawn"], 1)
+        statuses = dict(self.sql("SELECT subject_id, status FROM entries"))
+        self.assertEqual(statuses, {uscc(1): "effective", uscc(2): "withdrawn"})
+        self.assertEqual(self.scalar("SELECT end_reason FROM entries WHERE status = 'withdrawn'"),
+                         "rule_removed")
 
     def test_dry_run_previews_and_writes_nothing(self):
         self.load([["P1", uscc(1), "甲", "market", "penalty", "2026-01-05", "serious", ""],

@@ -262,8 +262,16 @@ private:
             return;
         }
         if (!verdict.evidence.empty()) {
-            // No listing twice for the same facts.
-            const auto used = m_entries.used_evidence(m_subject.subject_id, list.id);
+            // No listing twice for the same facts: those of entries that ended before this run,
+            // or in it (a lift or an expiry a moment ago), other than by withdrawal.
+            auto used = m_entries.used_evidence(m_subject.subject_id, list.id);
+            for (const Entry& entry : m_open) {
+                if (entry.list_id == list.id && entry.entry_id != 0 &&
+                    !model::is_open(entry.status) && entry.status != EntryStatus::withdrawn) {
+                    const auto recs = m_entries.evidence_of(entry.entry_id);
+                    used.insert(used.end(), recs.begin(), recs.end());
+                }
+            }
             const bool all_used = std::all_of(
                 verdict.evidence.begin(), verdict.evidence.end(), [&](std::size_t index) {
                     return std::find(used.begin(), used.end(), m_records[index].rec) != used.end();

@@ -20,6 +20,8 @@ SELECT DISTINCT ev.rec FROM entry_evidence ev JOIN entries e ON e.entry_id = ev.
 WHERE e.subject_id = ?1 AND e.list_id = ?2
   AND e.status IN ('expired', 'lifted', 'repaired', 'revoked'))sql";
 
+constexpr std::string_view k_evidence_of = "SELECT rec FROM entry_evidence WHERE entry_id = ?1";
+
 constexpr std::string_view k_last_as_of = "SELECT max(as_of) FROM runs";
 
 constexpr std::string_view k_begin_run = R"sql(
@@ -99,6 +101,7 @@ EntryStore::EntryStore(Database& db)
       m_open(db, k_open),
       m_of_subject(db, k_of_subject),
       m_used_evidence(db, k_used_evidence),
+      m_evidence_of(db, k_evidence_of),
       m_last_as_of(db, k_last_as_of),
       m_begin_run(db, k_begin_run),
       m_finish_run(db, k_finish_run),
@@ -152,6 +155,16 @@ std::vector<std::int64_t> EntryStore::used_evidence(std::string_view subject_id,
         recs.push_back(m_used_evidence.column_int64(0));
     }
     m_used_evidence.reset();
+    return recs;
+}
+
+std::vector<std::int64_t> EntryStore::evidence_of(std::int64_t entry_id) {
+    std::vector<std::int64_t> recs;
+    m_evidence_of.bind(1, entry_id);
+    while (m_evidence_of.step()) {
+        recs.push_back(m_evidence_of.column_int64(0));
+    }
+    m_evidence_of.reset();
     return recs;
 }
 

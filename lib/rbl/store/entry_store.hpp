@@ -61,6 +61,8 @@ public:
     /// The records that were evidence of the subject's entries on the list that ended other than
     /// `withdrawn` (facts already used for a listing).
     std::vector<std::int64_t> used_evidence(std::string_view subject_id, std::string_view list_id);
+    /// The records that were evidence of one entry.
+    std::vector<std::int64_t> evidence_of(std::int64_t entry_id);
     /// The as-of date of the latest recorded run, if any.
     std::optional<std::string> last_as_of();
 
@@ -88,6 +90,7 @@ private:
     Statement m_open;
     Statement m_of_subject;
     Statement m_used_evidence;
+    Statement m_evidence_of;
     Statement m_last_as_of;
     Statement m_begin_run;
     Statement m_finish_run;
