@@ -167,6 +167,25 @@ class Lifecycle(ToolTestCase):
         self.assertEqual(self.entry()[0], "lifted")
         self.assertEqual(self.entry()[6], "2026-01-20")
 
+    def test_no_entry_is_made_when_the_way_out_already_holds(self):
+        self.load([["P1", uscc(1), "甲", "market", "penalty", "2026-01-05", "serious", ""],
+                   ["P2", uscc(1), "甲", "market", "penalty", "2026-01-06", "serious", ""],
+                   ["R1", uscc(1), "甲", "market", "rectified", "2026-01-07", "", ""]])
+        self.assertEqual(self.adjudicate("2026-01-07")["created"], 0)
+        self.assertEqual(self.adjudicate("2026-01-07")["lifted"], 0)
+
+    def test_an_entry_that_advances_and_ends_in_one_run_counts_only_its_end(self):
+        self.load([["A1", uscc(1), "甲", "market", "award", "2026-03-02", "", ""]])
+        self.adjudicate("2026-03-02")  # red entry: publicity to 03-05, effective 03-06
+        self.load([["P1", uscc(1), "甲", "market", "penalty", "2026-03-02", "serious", ""],
+                   ["P2", uscc(1), "甲", "market", "penalty", "2026-03-03", "serious", ""]], "b.csv")
+        self.adjudicate("2026-03-03")  # black entry: notice to 03-10, effective 03-11
+        summary = self.adjudicate("2026-03-12")
+        self.assertEqual(summary["lists"]["market.red.good"],
+                         {"created": 0, "advanced": 0, "expired": 0, "withdrawn": 0,
+                          "revoked": 1, "lifted": 0})
+        self.assertEqual(summary["lists"]["market.black.serious"]["advanced"], 1)
+
     def test_a_list_removed_from_the_rules_withdraws_pending_entries_only(self):
         self.load([["P1", uscc(1), "甲", "market", "penalty", "2026-01-05", "serious", ""],
                    ["P2", uscc(1), "甲", "market", "penalty", "2026-01-06", "serious", ""],

@@ -88,7 +88,9 @@ public:
         m_subject = facts_of(rows);
         m_records = records_of(rows, m_rules);
         m_open = std::move(open);
-        advance_and_adjust();
+        m_advanced.clear();
+        advance();
+        adjust();
         for (const rules::ListRule* list : m_rules.lists()) {
             if (list->kind == rules::ListKind::black) {
                 consider(*list);
@@ -100,6 +102,7 @@ public:
                 consider(*list);
             }
         }
+        stage_advances();
     }
 
 private:
@@ -147,34 +150,42 @@ private:
     }
 
     // Steps 1 and 2: move entries along their dates, then re-check them.
-    void advance_and_adjust() {
+    // Step 1: every entry moves along its dates before any is re-checked. Entries only move
+    // forward, even when a forced run goes back in time.
+    void advance() {
         for (Entry& entry : m_open) {
             if (!in_scope(entry.domain)) {
                 continue;
             }
             const EntryStatus before = entry.status;
-            // Entries only move forward, even when a forced run goes back in time.
             const EntryStatus scheduled =
                 std::max(before, model::scheduled_status(entry, m_options.as_of));
-            const rules::ListRule* list = m_rules.list(entry.list_id);
             if (scheduled == EntryStatus::expired) {
                 end(entry, EntryStatus::expired, entry.expires_on, "validity ran out");
                 record(entry, "expired", entry.end_reason);
+            } else if (scheduled != before) {
+                entry.status = scheduled;
+                m_advanced.push_back(entry.entry_id);  // staged once the run's later steps are done
+            }
+        }
+    }
+
+    // Step 2: re-check open entries as of their decision date with the current records
+    // (withdrawn or corrected records can end an entry, the passing of time cannot); lift
+    // effective ones whose list's `lift` holds; withdraw pending entries of removed lists.
+    void adjust() {
+        for (Entry& entry : m_open) {
+            if (!in_scope(entry.domain) || !model::is_open(entry.status)) {
                 continue;
             }
-            const bool moved = scheduled != before;
-            entry.status = scheduled;
+            const rules::ListRule* list = m_rules.list(entry.list_id);
             if (list == nullptr) {
                 if (model::is_pending(entry.status)) {
                     end(entry, EntryStatus::withdrawn, m_options.as_of, "rule_removed");
                     record(entry, "withdrawn", entry.end_reason);
-                } else if (moved) {
-                    record(entry, "advanced", "");
                 }
                 continue;
             }
-            // Re-check as of the decision date with the current records: withdrawn or
-            // corrected records can end an entry, the passing of time cannot.
             const Verdict recheck = m_evaluator.evaluate(*list, list->criteria, m_subject,
                                                          m_records, other_lists(entry),
                                                          entry.decided_on);
@@ -189,17 +200,27 @@ private:
                 }
                 continue;
             }
-            if (entry.status == EntryStatus::effective && list->lift) {
-                const Verdict lift = m_evaluator.evaluate(*list, *list->lift, m_subject,
-                                                          m_records, other_lists(entry),
-                                                          m_options.as_of);
-                if (lift.holds) {
-                    end(entry, EntryStatus::lifted, m_options.as_of, "lift criteria hold");
-                    record(entry, "lifted", entry.end_reason);
-                    continue;
-                }
+            if (entry.status == EntryStatus::effective && lift_holds(*list, entry)) {
+                end(entry, EntryStatus::lifted, m_options.as_of, "lift criteria hold");
+                record(entry, "lifted", entry.end_reason);
             }
-            if (moved) {
+        }
+    }
+
+    bool lift_holds(const rules::ListRule& list, const Entry& entry) {
+        return list.lift && m_evaluator
+                                .evaluate(list, *list.lift, m_subject, m_records,
+                                          other_lists(entry), m_options.as_of)
+                                .holds;
+    }
+
+    // Entries that moved to a later pending or in-force state and did not end in this run are
+    // counted as advanced, once (SPEC §4: ends count only under their own name).
+    void stage_advances() {
+        for (const Entry& entry : m_open) {
+            if (model::is_open(entry.status) && entry.entry_id != 0 &&
+                std::find(m_advanced.begin(), m_advanced.end(), entry.entry_id) !=
+                    m_advanced.end()) {
                 record(entry, "advanced", "");
             }
         }
@@ -260,6 +281,9 @@ private:
                                                      open_list_ids(), m_options.as_of);
         if (!verdict.holds) {
             return;
+        }
+        if (lift_holds(list, Entry{})) {
+            return;  // the subject already meets the list's way out: an entry would end at once
         }
         if (!verdict.evidence.empty()) {
             // No listing twice for the same facts: those of entries that ended before this run,
@@ -347,6 +371,7 @@ private:
     SubjectFacts m_subject;
     std::vector<SubjectRecord> m_records;
     std::vector<Entry> m_open;
+    std::vector<std::int64_t> m_advanced;
     bool m_warned_coverage = false;
 };
 
