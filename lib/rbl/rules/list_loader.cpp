@@ -636,7 +636,10 @@ std::vector<const ListRule*> order_lists(
                 continue;
             }
             if (state[other] == 1) {
-                diagnostics.add("rules", 0, 0,
+                const auto domain = domains.find(list->domain);
+                diagnostics.add(domain != domains.end() ? domain->second.file.string()
+                                                        : std::string("rules"),
+                                list->spot.line, list->spot.column,
                                 fmt::format("lists '{}' and '{}' see each other through listed: "
                                             "a cycle",
                                             list->id, other->id));

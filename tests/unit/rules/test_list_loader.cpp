@@ -532,6 +532,9 @@ TEST_CASE("list loader: two lists that see each other through listed are a cycle
     CHECK(problems[0].message.find("a cycle") != std::string::npos);
     CHECK(problems[0].message.find("food.black.a") != std::string::npos);
     CHECK(problems[0].message.find("tax.black.b") != std::string::npos);
+    // The cycle is reported at the list where it was found.
+    CHECK(problems[0].line > 0);
+    CHECK((problems[0].file.ends_with("food.yaml") || problems[0].file.ends_with("tax.yaml")));
 }
 
 TEST_CASE("list loader: a list seeing itself is no cycle") {
