@@ -392,7 +392,6 @@ class ImportRejects(ToolTestCase):
 class ImportBadFiles(ToolTestCase):
     def assert_refused(self, args, code, *needles):
         result = self.run_tool("rbl-import", *args, check=code)
-        line = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
         self.assertTrue(result.stderr.startswith("rbl-import: error: "), result.stderr)
         for needle in needles:
             self.assertIn(needle, result.stderr)
@@ -421,7 +420,6 @@ class ImportBadFiles(ToolTestCase):
 
     def test_failed_import_into_an_existing_database_changes_nothing(self):
         self.run_tool("rbl-import", SAMPLES / "records/courts.csv", check=0)
-        before = self.db.read_bytes()
         self.assert_refused([self.write("empty.csv", "")], 2, "empty")
         self.assertTrue(self.db.exists())
         self.assertEqual(self.sql("SELECT count(*) FROM import_batches"), [(1,)])

@@ -130,6 +130,7 @@ Verdict CriteriaEvaluator::evaluate(const rules::ListRule& list, const Criterion
                                     std::span<const SubjectRecord> records,
                                     std::span<const std::string> entries, util::Date as_of) {
     m_list = &list;
+    m_schema = &m_rules.domain(list.domain)->record_schema;
     m_subject = &subject;
     m_records = records;
     m_entries = entries;
@@ -150,8 +151,7 @@ Verdict CriteriaEvaluator::evaluate(const rules::ListRule& list, const Criterion
 
 bool CriteriaEvaluator::where_holds(const rules::CompiledExpression& where,
                                     const SubjectRecord& record) {
-    const rules::DomainRules* domain = m_rules.domain(m_list->domain);
-    const auto fields = domain->record_schema.fields();
+    const auto fields = m_schema->fields();
     m_values.assign(fields.size(), rules::Value());
     m_values[rules::k_field_record_id] = rules::Value::text(record.record_id);
     m_values[rules::k_field_kind] = rules::Value::text(record.kind);

@@ -82,6 +82,7 @@ private:
 
     const rules::RuleSet& m_rules;
     const rules::ListRule* m_list = nullptr;
+    const rules::Schema* m_schema = nullptr;  ///< the record schema of m_list's domain
     const SubjectFacts* m_subject = nullptr;
     std::span<const SubjectRecord> m_records;
     std::span<const std::string> m_entries;

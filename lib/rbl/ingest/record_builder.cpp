@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <array>
 
 #include "rbl/ids/ids.hpp"
@@ -74,7 +75,10 @@ Rejection reject(const Field& field, std::string reason) {
 // Appends one value to the canonical form hashed for change detection, length-prefixed so that
 // no two different records serialise alike.
 void append_canonical(std::string& out, std::string_view value) {
-    out += fmt::format("{}:", value.size());
+    char length[24];
+    const auto end = std::to_chars(std::begin(length), std::end(length), value.size()).ptr;
+    out.append(length, end);
+    out += ':';
     out += value;
 }
 

@@ -94,6 +94,23 @@ std::optional<std::string> iso(const std::optional<util::Date>& date) {
     return date ? std::optional(date->iso()) : std::nullopt;
 }
 
+// An entry's dates as the ISO text bound to statements (alive until the statement has run).
+struct DateText {
+    explicit DateText(const model::Entry& e)
+        : decided(e.decided_on.iso()),
+          notice(iso(e.notice_until)),
+          publicity(iso(e.publicity_until)),
+          effective(e.effective_from.iso()),
+          expires(e.expires_on.iso()),
+          ended(iso(e.ended_on)) {}
+    std::string decided;
+    std::optional<std::string> notice;
+    std::optional<std::string> publicity;
+    std::string effective;
+    std::string expires;
+    std::optional<std::string> ended;
+};
+
 }  // namespace
 
 EntryStore::EntryStore(Database& db)
@@ -197,19 +214,15 @@ void EntryStore::finish_run(std::int64_t run_id, std::string_view counts_json,
 
 std::int64_t EntryStore::create(const NewEntry& entry, std::int64_t run_id) {
     const model::Entry& e = entry.entry;
-    const std::string decided = e.decided_on.iso();
-    const auto notice = iso(e.notice_until);
-    const auto publicity = iso(e.publicity_until);
-    const std::string effective = e.effective_from.iso();
-    const std::string expires = e.expires_on.iso();
+    const DateText dates(e);
     m_insert.bind(1, e.list_id)
         .bind(2, e.subject_id)
         .bind(3, model::to_string(e.status))
-        .bind(4, decided)
-        .bind(5, notice)
-        .bind(6, publicity)
-        .bind(7, effective)
-        .bind(8, expires)
+        .bind(4, dates.decided)
+        .bind(5, dates.notice)
+        .bind(6, dates.publicity)
+        .bind(7, dates.effective)
+        .bind(8, dates.expires)
         .bind(9, e.kind)
         .bind(10, e.domain)
         .bind(11, entry.list_title)
@@ -255,12 +268,7 @@ void EntryStore::start_staging() {
 void EntryStore::stage(const StagedChange& staged) {
     const model::Entry& e = staged.entry;
     const std::int64_t seq = ++m_staged;
-    const std::string decided = e.decided_on.iso();
-    const auto notice = iso(e.notice_until);
-    const auto publicity = iso(e.publicity_until);
-    const std::string effective = e.effective_from.iso();
-    const std::string expires = e.expires_on.iso();
-    const auto ended = iso(e.ended_on);
+    const DateText dates(e);
     m_stage.bind(1, seq)
         .bind(2, staged.create ? 1 : 0)
         .bind(3, e.entry_id)
@@ -269,12 +277,12 @@ void EntryStore::stage(const StagedChange& staged) {
         .bind(6, e.kind)
         .bind(7, e.domain)
         .bind(8, model::to_string(e.status))
-        .bind(9, decided)
-        .bind(10, notice)
-        .bind(11, publicity)
-        .bind(12, effective)
-        .bind(13, expires)
-        .bind(14, ended)
+        .bind(9, dates.decided)
+        .bind(10, dates.notice)
+        .bind(11, dates.publicity)
+        .bind(12, dates.effective)
+        .bind(13, dates.expires)
+        .bind(14, dates.ended)
         .bind(15, e.end_reason)
         .bind(16, staged.subject_name)
         .bind(17, staged.change)
