@@ -154,8 +154,8 @@ private:
     // forward, even when a forced run goes back in time.
     void advance() {
         for (Entry& entry : m_open) {
-            if (!in_scope(entry.domain)) {
-                continue;
+            if (!in_scope(entry.domain) || (entry.disputed && model::is_pending(entry.status))) {
+                continue;  // a pending entry held by an open objection does not move
             }
             const EntryStatus before = entry.status;
             const EntryStatus scheduled =

@@ -41,6 +41,9 @@ struct Entry {
     util::Date expires_on;  ///< the first day no longer in force
     std::optional<util::Date> ended_on;
     std::string end_reason;
+    /// An objection is open: a pending entry is held (does not advance), an effective one stays
+    /// in force, marked disputed.
+    bool disputed = false;
 };
 
 /// Where an entry stands on `day` by its dates alone: notice, publicity, effective or expired.

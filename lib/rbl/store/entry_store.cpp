@@ -6,13 +6,13 @@ namespace {
 
 constexpr std::string_view k_open = R"sql(
 SELECT entry_id, list_id, subject_id, kind, domain, status, decided_on, notice_until,
-       publicity_until, effective_from, expires_on, ended_on, end_reason
+       publicity_until, effective_from, expires_on, ended_on, end_reason, disputed
 FROM entries WHERE status IN ('notice', 'publicity', 'effective')
 ORDER BY subject_id, entry_id)sql";
 
 constexpr std::string_view k_of_subject = R"sql(
 SELECT entry_id, list_id, subject_id, kind, domain, status, decided_on, notice_until,
-       publicity_until, effective_from, expires_on, ended_on, end_reason
+       publicity_until, effective_from, expires_on, ended_on, end_reason, disputed
 FROM entries WHERE subject_id = ?1 ORDER BY entry_id)sql";
 
 constexpr std::string_view k_used_evidence = R"sql(
@@ -142,6 +142,7 @@ model::Entry EntryStore::read_entry(const Statement& statement) const {
     entry.expires_on = date_of(statement, 10);
     entry.ended_on = optional_date(statement, 11);
     entry.end_reason = statement.column_text(12);
+    entry.disputed = statement.column_int64(13) != 0;
     return entry;
 }
 

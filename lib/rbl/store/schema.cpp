@@ -129,7 +129,35 @@ CREATE TABLE entry_evidence (
 CREATE INDEX evidence_by_record ON entry_evidence (rec);
 )sql";
 
-constexpr std::array<std::string_view, 2> k_migrations = {k_v1, k_v2};
+// Version 3: objections and credit-repair applications (SPEC.md §5). An entry with an open
+// objection has `disputed` = 1: a pending one is held (it does not advance), an effective one
+// stays in force, marked disputed in exports.
+constexpr std::string_view k_v3 = R"sql(
+CREATE TABLE appeals (
+    appeal_id        INTEGER PRIMARY KEY,
+    entry_id         INTEGER NOT NULL REFERENCES entries(entry_id),
+    type             TEXT NOT NULL CHECK (type IN ('objection', 'repair')),
+    reason           TEXT NOT NULL,
+    filed_by         TEXT,
+    received_on      TEXT NOT NULL,
+    due_on           TEXT NOT NULL,  -- the last working day to decide (appeal_days from receipt)
+    entry_status     TEXT NOT NULL,  -- the entry's status when the appeal was filed
+    held_status      TEXT,           -- for a pending entry: the state the objection holds
+    operator         TEXT NOT NULL,
+    filed_at         TEXT NOT NULL,
+    outcome          TEXT CHECK (outcome IN ('upheld', 'rejected')),
+    decided_on       TEXT,
+    note             TEXT,
+    withdraw_records INTEGER NOT NULL DEFAULT 0,
+    decided_by       TEXT,
+    decided_at       TEXT,
+    CHECK ((outcome IS NULL) = (decided_on IS NULL))
+);
+CREATE INDEX appeals_by_entry ON appeals (entry_id);
+CREATE INDEX appeals_open ON appeals (outcome, due_on);
+)sql";
+
+constexpr std::array<std::string_view, 3> k_migrations = {k_v1, k_v2, k_v3};
 
 }  // namespace
 
