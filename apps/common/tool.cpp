@@ -39,6 +39,21 @@ void add_common_options(CLI::App& app, CommonOptions& options) {
         ->check(CLI::Range(0, 86400));
 }
 
+util::Date date_option(std::string_view option, std::string_view text) {
+    const util::Date today = util::today();
+    if (text.empty()) {
+        return today;
+    }
+    auto parsed = util::parse_iso_date(text);
+    if (!parsed) {
+        throw UsageError(fmt::format("{}: {}", option, parsed.error()));
+    }
+    if (*parsed > today) {
+        throw UsageError(fmt::format("{} {} lies after today ({})", option, text, today.iso()));
+    }
+    return *parsed;
+}
+
 int run_tool(std::string_view tool, CLI::App& app, int argc, char** argv,
              const std::function<ExitCode()>& body) {
     try {

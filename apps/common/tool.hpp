@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "rbl/util/date.hpp"
 #include "rbl/util/error.hpp"
 #include "rbl/util/report.hpp"
 
@@ -26,6 +27,11 @@ struct CommonOptions {
 
 /// Adds the common options to `app`, with their defaults from the environment.
 void add_common_options(CLI::App& app, CommonOptions& options);
+
+/// A date given on the command line (`--as-of`, `--received`, `--date`): today (CST, or
+/// $RBL_TODAY) when `text` is empty. Throws UsageError naming `option` for a malformed date or
+/// one after today (SPEC.md §1).
+util::Date date_option(std::string_view option, std::string_view text);
 
 /// Parses the command line and runs `body`, mapping what it throws to SPEC.md §1's exit codes
 /// and printing errors as "TOOL: error: MESSAGE". Returns the process's exit code.

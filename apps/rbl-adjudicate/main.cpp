@@ -23,23 +23,8 @@ struct Options {
     bool dry_run = false;
     bool force = false;
     std::string explain;
+    int notify_days = 30;
 };
-
-rbl::util::Date as_of_date(const Options& options) {
-    const rbl::util::Date today = rbl::util::today();
-    if (options.as_of.empty()) {
-        return today;
-    }
-    auto parsed = rbl::util::parse_iso_date(options.as_of);
-    if (!parsed) {
-        throw rbl::UsageError(fmt::format("--as-of: {}", parsed.error()));
-    }
-    if (*parsed > today) {
-        throw rbl::UsageError(fmt::format("--as-of {} lies after today ({})", options.as_of,
-                                          today.iso()));
-    }
-    return *parsed;
-}
 
 void print_summary(const Options& options, const rbl::engine::AdjudicationSummary& summary) {
     if (options.common.json) {
@@ -53,6 +38,15 @@ void print_summary(const Options& options, const rbl::engine::AdjudicationSummar
         out["dry_run"] = options.dry_run;
         out["subjects"] = summary.subjects;
         out["lists"] = lists;
+        nlohmann::json expiring = nlohmann::json::array();
+        for (const auto& entry : summary.expiring) {
+            expiring.push_back({{"entry_id", entry.entry_id},
+                                {"list_id", entry.list_id},
+                                {"subject_id", entry.subject_id},
+                                {"expires_on", entry.expires_on}});
+        }
+        out["notify_days"] = options.notify_days;
+        out["expiring"] = expiring;
         out["seconds"] = {{"read", summary.read_seconds},
                           {"evaluate", summary.evaluate_seconds},
                           {"write", summary.write_seconds}};
@@ -67,6 +61,20 @@ void print_summary(const Options& options, const rbl::engine::AdjudicationSummar
         fmt::print(stderr, "{:<40} {:>8} {:>8} {:>8} {:>9} {:>8} {:>7}\n", list_id, c.created,
                    c.advanced, c.expired, c.withdrawn, c.revoked, c.lifted);
     }
+    constexpr std::size_t k_expiring_shown = 20;
+    if (!summary.expiring.empty()) {
+        fmt::print(stderr, "{} effective entries expire within {} days:\n",
+                   summary.expiring.size(), options.notify_days);
+        for (std::size_t i = 0; i < summary.expiring.size() && i < k_expiring_shown; ++i) {
+            const auto& entry = summary.expiring[i];
+            fmt::print(stderr, "  entry {}\t{}\t{}\tno longer in force from {}\n",
+                       entry.entry_id, entry.list_id, entry.subject_id, entry.expires_on);
+        }
+        if (summary.expiring.size() > k_expiring_shown) {
+            fmt::print(stderr, "  ... and {} more (--json lists them all)\n",
+                       summary.expiring.size() - k_expiring_shown);
+        }
+    }
     const auto& t = summary.total;
     fmt::print(stderr,
                "{}: as of {}, {} subjects: {} created, {} advanced, {} expired, {} withdrawn, {} "
@@ -78,7 +86,7 @@ void print_summary(const Options& options, const rbl::engine::AdjudicationSummar
 }
 
 rbl::ExitCode run(const Options& options) {
-    const rbl::util::Date as_of = as_of_date(options);
+    const rbl::util::Date as_of = rbl::app::date_option("--as-of", options.as_of);
     const auto rules = rbl::rules::RuleSet::load(options.common.rules);
     const auto calendar =
         rbl::rules::Calendar::load(std::filesystem::path(options.common.rules) / "calendar.yaml");
@@ -103,7 +111,8 @@ rbl::ExitCode run(const Options& options) {
     };
     const auto summary = rbl::engine::adjudicate(
         db, audit, rules, calendar,
-        {as_of, options.domains, options.dry_run, options.force, options.common.operator_name},
+        {as_of, options.domains, options.dry_run, options.force, options.common.operator_name,
+         options.notify_days},
         reporter, options.dry_run ? rbl::engine::ChangeSink(preview) : rbl::engine::ChangeSink());
     print_summary(options, summary);
     return rbl::ExitCode::ok;
@@ -125,6 +134,9 @@ int main(int argc, char** argv) {
     app.add_flag("--force", options.force, "allow an --as-of date before the last run's");
     app.add_option("--explain", options.explain,
                    "print why SUBJECT_ID is or is not on every list, and its entries' history");
+    app.add_option("--notify-days", options.notify_days,
+                   "list effective entries that expire within this many days (default 30)")
+        ->check(CLI::Range(0, 3660));
     app.set_version_flag("--version", std::string(RBL_VERSION));
     return rbl::app::run_tool(k_tool, app, argc, argv, [&] { return run(options); });
 }

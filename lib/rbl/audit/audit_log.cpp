@@ -143,21 +143,26 @@ std::int64_t AuditLog::append(std::string_view action, std::string_view object,
     return row.seq;
 }
 
-std::vector<AuditRow> AuditLog::read(const LogFilter& filter) {
-    std::vector<AuditRow> rows;
+void AuditLog::for_each(const LogFilter& filter,
+                        const std::function<void(const AuditRow&)>& visit) {
     m_read.bind(1, filter.since_seq)
         .bind(2, filter.object)
         .bind(3, filter.action)
         .bind(4, filter.operator_name);
     try {
         while (m_read.step()) {
-            rows.push_back(row_from(m_read));
+            visit(row_from(m_read));
         }
     } catch (...) {
         m_read.reset();
         throw;
     }
     m_read.reset();
+}
+
+std::vector<AuditRow> AuditLog::read(const LogFilter& filter) {
+    std::vector<AuditRow> rows;
+    for_each(filter, [&rows](const AuditRow& row) { rows.push_back(row); });
     return rows;
 }
 

@@ -9,6 +9,7 @@
 // deletions in the middle and rows put in by hand.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,7 +69,11 @@ public:
     std::int64_t append(std::string_view action, std::string_view object,
                         std::string_view details_json);
 
-    /// Reads the rows that match every given filter, in seq order.
+    /// Calls `visit` with each row that matches every given filter, in seq order, streaming
+    /// (memory does not grow with the log).
+    void for_each(const LogFilter& filter, const std::function<void(const AuditRow&)>& visit);
+
+    /// Reads the rows that match every given filter, in seq order (for small logs and tests).
     std::vector<AuditRow> read(const LogFilter& filter);
 
     /// Walks the whole chain in seq order and reports the first row that is out of place: a gap

@@ -8,6 +8,8 @@
 
 #include "rbl/engine/criteria.hpp"
 #include "rbl/model/entry.hpp"
+#include "rbl/model/entry_history.hpp"
+#include "rbl/store/appeal_store.hpp"
 #include "rbl/store/entry_store.hpp"
 #include "rbl/store/subject_reader.hpp"
 
@@ -544,6 +546,11 @@ AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
         summary.write_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - write_start).count();
     }
+    for (const Entry& entry : entries.expiring(options.as_of.plus_days(1),
+                                               options.as_of.plus_days(options.notify_days))) {
+        summary.expiring.push_back(
+            {entry.entry_id, entry.list_id, entry.subject_id, entry.expires_on.iso()});
+    }
     return summary;
 }
 
@@ -551,6 +558,7 @@ std::vector<std::string> explain_subject(store::Database& db, const rules::RuleS
                                          std::string_view subject_id, util::Date as_of) {
     store::Transaction snapshot(db, store::Transaction::Mode::deferred);
     store::EntryStore entries(db);
+    store::AppealStore appeals(db);
     store::SubjectReader reader(db, as_of.iso(), std::string(subject_id));
     store::SubjectRows rows;
     if (!reader.next(rows)) {
@@ -585,13 +593,10 @@ std::vector<std::string> explain_subject(store::Database& db, const rules::RuleS
             if (entry.list_id != list->id) {
                 continue;
             }
-            lines.push_back(fmt::format(
-                "  entry {}: {} — decided {}, effective {}, expires {}{}", entry.entry_id,
-                model::to_string(entry.status), entry.decided_on.iso(),
-                entry.effective_from.iso(), entry.expires_on.iso(),
-                entry.ended_on ? fmt::format(", ended {} ({})", entry.ended_on->iso(),
-                                             entry.end_reason)
-                               : std::string()));
+            for (const std::string& line :
+                 model::describe_history(entry, appeals.of_entry(entry.entry_id), as_of)) {
+                lines.push_back("  " + line);
+            }
         }
     }
     return lines;

@@ -27,6 +27,15 @@ struct AdjudicateOptions {
     bool dry_run = false;              ///< report what would change, write nothing
     bool force = false;                ///< allow an as-of date before the last run's
     std::string operator_name;
+    int notify_days = 30;  ///< list effective entries that expire within this many days
+};
+
+/// An effective entry about to expire (the feedback loop: departments are told in advance).
+struct ExpiringEntry {
+    std::int64_t entry_id = 0;
+    std::string list_id;
+    std::string subject_id;
+    std::string expires_on;  ///< the first day no longer in force
 };
 
 /// Changes to one list's entries in a run.
@@ -59,6 +68,8 @@ struct AdjudicationSummary {
     std::map<std::string, ListCounts> lists;  ///< every evaluated list, zeros included
     ListCounts total;
     std::int64_t subjects = 0;
+    /// Effective entries that expire after as-of and within notify_days of it, by expiry date.
+    std::vector<ExpiringEntry> expiring;
     /// Where the time went, in seconds: reading subjects and records, evaluating, writing.
     double read_seconds = 0;
     double evaluate_seconds = 0;

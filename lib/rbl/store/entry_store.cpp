@@ -22,6 +22,12 @@ WHERE e.subject_id = ?1 AND e.list_id = ?2
 
 constexpr std::string_view k_evidence_of = "SELECT rec FROM entry_evidence WHERE entry_id = ?1";
 
+constexpr std::string_view k_expiring = R"sql(
+SELECT entry_id, list_id, subject_id, kind, domain, status, decided_on, notice_until,
+       publicity_until, effective_from, expires_on, ended_on, end_reason, disputed
+FROM entries WHERE status = 'effective' AND expires_on BETWEEN ?1 AND ?2
+ORDER BY expires_on, entry_id)sql";
+
 constexpr std::string_view k_last_as_of = "SELECT max(as_of) FROM runs";
 
 constexpr std::string_view k_begin_run = R"sql(
@@ -120,6 +126,7 @@ EntryStore::EntryStore(Database& db)
       m_used_evidence(db, k_used_evidence),
       m_evidence_of(db, k_evidence_of),
       m_last_as_of(db, k_last_as_of),
+      m_expiring(db, k_expiring),
       m_begin_run(db, k_begin_run),
       m_finish_run(db, k_finish_run),
       m_insert(db, k_insert),
@@ -174,6 +181,18 @@ std::vector<std::int64_t> EntryStore::used_evidence(std::string_view subject_id,
     }
     m_used_evidence.reset();
     return recs;
+}
+
+std::vector<model::Entry> EntryStore::expiring(util::Date first, util::Date last) {
+    const std::string from = first.iso();
+    const std::string to = last.iso();
+    m_expiring.bind(1, from).bind(2, to);
+    std::vector<model::Entry> entries;
+    while (m_expiring.step()) {
+        entries.push_back(read_entry(m_expiring));
+    }
+    m_expiring.reset();
+    return entries;
 }
 
 std::vector<std::int64_t> EntryStore::evidence_of(std::int64_t entry_id) {

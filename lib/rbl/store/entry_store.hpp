@@ -63,6 +63,8 @@ public:
     std::vector<std::int64_t> used_evidence(std::string_view subject_id, std::string_view list_id);
     /// The records that were evidence of one entry.
     std::vector<std::int64_t> evidence_of(std::int64_t entry_id);
+    /// Effective entries whose expiry date lies in [first, last], by expiry date then id.
+    std::vector<model::Entry> expiring(util::Date first, util::Date last);
     /// The as-of date of the latest recorded run, if any.
     std::optional<std::string> last_as_of();
 
@@ -92,6 +94,7 @@ private:
     Statement m_used_evidence;
     Statement m_evidence_of;
     Statement m_last_as_of;
+    Statement m_expiring;
     Statement m_begin_run;
     Statement m_finish_run;
     Statement m_insert;

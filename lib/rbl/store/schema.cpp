@@ -141,8 +141,7 @@ CREATE TABLE appeals (
     filed_by         TEXT,
     received_on      TEXT NOT NULL,
     due_on           TEXT NOT NULL,  -- the last working day to decide (appeal_days from receipt)
-    entry_status     TEXT NOT NULL,  -- the entry's status when the appeal was filed
-    held_status      TEXT,           -- for a pending entry: the state the objection holds
+    entry_status     TEXT NOT NULL,  -- the entry's status on the day of receipt (a pending one is held in it)
     operator         TEXT NOT NULL,
     filed_at         TEXT NOT NULL,
     outcome          TEXT CHECK (outcome IN ('upheld', 'rejected')),

@@ -1,0 +1,365 @@
+#include "rbl/appeal/appeal_desk.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "rbl/model/entry_history.hpp"
+#include "rbl/util/error.hpp"
+
+namespace rbl::appeal {
+
+namespace {
+
+using model::AppealOutcome;
+using model::AppealType;
+using model::Entry;
+using model::EntryStatus;
+
+util::Duration duration_field(const nlohmann::json& terms, const char* key,
+                              std::int64_t entry_id) {
+    auto parsed = util::parse_duration(terms.at(key).get<std::string>());
+    if (!parsed) {
+        throw FailedError(fmt::format("entry {}: its stored {} cannot be read: {}", entry_id, key,
+                                      parsed.error()));
+    }
+    return *parsed;
+}
+
+// The state a held pending entry was in ends on its planned last day or on the decision day,
+// whichever is later; the periods after it follow from there (SPEC §5).
+void release_hold(Entry& entry, util::Date decided, const EntryTerms& terms,
+                  const rules::Calendar& calendar) {
+    util::Date last = entry.decided_on;
+    if (entry.status == EntryStatus::notice) {
+        last = std::max(entry.notice_until.value_or(entry.decided_on), decided);
+        entry.notice_until = last;
+        if (terms.publicity_days > 0) {
+            last = calendar.period_end(last, terms.publicity_days).end;
+            entry.publicity_until = last;
+        }
+    } else {
+        last = std::max(entry.publicity_until.value_or(entry.decided_on), decided);
+        entry.publicity_until = last;
+    }
+    entry.effective_from = last.plus_days(1);
+    entry.expires_on = terms.validity.after(entry.effective_from);
+}
+
+void end_entry(Entry& entry, EntryStatus status, util::Date on, std::string reason) {
+    entry.status = status;
+    entry.ended_on = on;
+    entry.end_reason = std::move(reason);
+    entry.disputed = false;
+}
+
+std::string ended_message(const Entry& entry, EntryStatus state) {
+    if (state == EntryStatus::expired && entry.status != EntryStatus::expired) {
+        return fmt::format("entry {} ran out on {} (its validity ended)", entry.entry_id,
+                           entry.expires_on.plus_days(-1).iso());
+    }
+    return fmt::format("entry {} has ended: {} on {}{}", entry.entry_id, model::to_string(state),
+                       entry.ended_on ? entry.ended_on->iso() : entry.expires_on.iso(),
+                       entry.end_reason.empty() ? std::string()
+                                                : fmt::format(" ({})", entry.end_reason));
+}
+
+nlohmann::json entry_json(const Entry& entry) {
+    return {{"list_id", entry.list_id},
+            {"subject_id", entry.subject_id},
+            {"status", model::to_string(entry.status)},
+            {"disputed", entry.disputed},
+            {"effective_from", entry.effective_from.iso()},
+            {"expires_on", entry.expires_on.iso()}};
+}
+
+}  // namespace
+
+EntryTerms parse_terms(std::string_view terms_json, std::int64_t entry_id) {
+    try {
+        const auto terms = nlohmann::json::parse(terms_json);
+        EntryTerms out;
+        out.validity = duration_field(terms, "validity", entry_id);
+        out.notice_days = terms.at("notice_days").get<int>();
+        out.publicity_days = terms.at("publicity_days").get<int>();
+        out.appeal_days = terms.at("appeal_days").get<int>();
+        out.repair_allowed = terms.at("repair_allowed").get<bool>();
+        if (terms.contains("repair_after") && !terms.at("repair_after").is_null()) {
+            out.repair_after = duration_field(terms, "repair_after", entry_id);
+        }
+        return out;
+    } catch (const nlohmann::json::exception& error) {
+        throw FailedError(
+            fmt::format("entry {}: its stored terms cannot be read ({})", entry_id, error.what()));
+    }
+}
+
+EntryStatus status_on(const Entry& entry, util::Date day) {
+    if (!model::is_open(entry.status) || (entry.disputed && model::is_pending(entry.status))) {
+        return entry.status;
+    }
+    return std::max(entry.status, model::scheduled_status(entry, day));
+}
+
+AppealDesk::AppealDesk(store::Database& db, audit::AuditLog& audit,
+                       const rules::Calendar& calendar, std::string operator_name)
+    : m_db(db),
+      m_audit(audit),
+      m_calendar(calendar),
+      m_operator(std::move(operator_name)),
+      m_store(db) {}
+
+store::EntryDetail AppealDesk::entry_or_throw(std::int64_t entry_id) {
+    auto detail = m_store.entry(entry_id);
+    if (!detail) {
+        throw UsageError(fmt::format("there is no entry {}", entry_id));
+    }
+    return std::move(*detail);
+}
+
+void AppealDesk::check_repair(const store::EntryDetail& detail, const EntryTerms& terms,
+                              const FileRequest& request) {
+    const Entry& entry = detail.entry;
+    const EntryStatus state = status_on(entry, request.received);
+    if (state != EntryStatus::effective) {
+        throw UsageError(fmt::format(
+            "entry {} is not in force yet ({}, in force from {}): credit repair applies to "
+            "entries in force",
+            entry.entry_id, model::to_string(state), entry.effective_from.iso()));
+    }
+    if (!terms.repair_allowed) {
+        throw UsageError(fmt::format("entry {}: list {} allows no credit repair", entry.entry_id,
+                                     entry.list_id));
+    }
+    const util::Date earliest =
+        terms.repair_after ? terms.repair_after->after(entry.effective_from)
+                           : entry.effective_from;
+    if (request.received < earliest) {
+        throw UsageError(fmt::format(
+            "credit repair of entry {} is not allowed yet: it will be allowed from {} ({} after "
+            "it took effect on {})",
+            entry.entry_id, earliest.iso(), terms.repair_after ? terms.repair_after->text() : "0d",
+            entry.effective_from.iso()));
+    }
+    if (m_store.open_count(entry.entry_id, AppealType::repair) > 0) {
+        throw UsageError(fmt::format("entry {} already has an open repair application",
+                                     entry.entry_id));
+    }
+}
+
+model::Appeal AppealDesk::file(const FileRequest& request) {
+    store::Transaction transaction(m_db, store::Transaction::Mode::immediate);
+    store::EntryDetail detail = entry_or_throw(request.entry_id);
+    Entry& entry = detail.entry;
+    if (request.received < entry.decided_on) {
+        throw UsageError(fmt::format("the receipt date {} precedes entry {}'s decision date {}",
+                                     request.received.iso(), entry.entry_id,
+                                     entry.decided_on.iso()));
+    }
+    const EntryStatus state = status_on(entry, request.received);
+    if (!model::is_open(state)) {
+        throw UsageError(fmt::format("{}: an appeal needs a pending or effective entry",
+                                     ended_message(entry, state)));
+    }
+    const EntryTerms terms = parse_terms(detail.terms_json, entry.entry_id);
+    if (request.type == AppealType::repair) {
+        check_repair(detail, terms, request);
+    }
+
+    model::Appeal appeal;
+    appeal.entry_id = entry.entry_id;
+    appeal.type = request.type;
+    appeal.reason = request.reason;
+    appeal.filed_by = request.filed_by;
+    appeal.received_on = request.received;
+    appeal.due_on = m_calendar.period_end(request.received, terms.appeal_days).end;
+    appeal.entry_status = state;
+    appeal.operator_name = m_operator;
+    appeal.filed_at = util::utc_now_iso();
+    appeal.appeal_id = m_store.insert(appeal);
+    m_audit.append("appeal.filed", fmt::format("appeal:{}", appeal.appeal_id),
+                   nlohmann::json{{"entry_id", entry.entry_id},
+                                  {"type", model::to_string(appeal.type)},
+                                  {"received_on", appeal.received_on.iso()},
+                                  {"due_on", appeal.due_on.iso()},
+                                  {"by", appeal.filed_by},
+                                  {"reason", appeal.reason}}
+                       .dump());
+    if (request.type == AppealType::objection) {
+        // An objection holds a pending entry in the state it is in on the day of receipt (its
+        // stored status catches up with its dates first) and marks an effective one disputed.
+        entry.status = state;
+        entry.disputed = true;
+        m_store.update_entry(entry);
+        nlohmann::json details = entry_json(entry);
+        details["appeal_id"] = appeal.appeal_id;
+        m_audit.append(model::is_pending(state) ? "entry.held" : "entry.disputed",
+                       fmt::format("entry:{}", entry.entry_id), details.dump());
+    }
+    transaction.commit();
+    return appeal;
+}
+
+Decision AppealDesk::decide(const DecideRequest& request) {
+    store::Transaction transaction(m_db, store::Transaction::Mode::immediate);
+    auto found = m_store.find(request.appeal_id);
+    if (!found) {
+        throw UsageError(fmt::format("there is no appeal {}", request.appeal_id));
+    }
+    Decision decision{std::move(*found), {}, {}, {}};
+    model::Appeal& appeal = decision.appeal;
+    if (!appeal.is_open()) {
+        throw UsageError(fmt::format("appeal {} was already decided: {} on {}", appeal.appeal_id,
+                                     model::to_string(*appeal.outcome),
+                                     appeal.decided_on ? appeal.decided_on->iso() : "?"));
+    }
+    if (request.date < appeal.received_on) {
+        throw UsageError(fmt::format("the decision date {} precedes appeal {}'s receipt on {}",
+                                     request.date.iso(), appeal.appeal_id,
+                                     appeal.received_on.iso()));
+    }
+    if (request.withdraw_records && request.outcome != AppealOutcome::upheld) {
+        throw UsageError("--withdraw-records goes with --outcome upheld");
+    }
+    if (request.withdraw_records && appeal.type != AppealType::objection) {
+        throw UsageError(fmt::format(
+            "--withdraw-records applies to objections; appeal {} is a repair application",
+            appeal.appeal_id));
+    }
+    store::EntryDetail detail = entry_or_throw(appeal.entry_id);
+    Entry& entry = detail.entry;
+    const EntryStatus state = status_on(entry, request.date);
+    const EntryTerms terms = parse_terms(detail.terms_json, entry.entry_id);
+
+    appeal.outcome = request.outcome;
+    appeal.decided_on = request.date;
+    appeal.note = request.note;
+    appeal.withdraw_records = request.withdraw_records;
+    appeal.decided_by = m_operator;
+    appeal.decided_at = util::utc_now_iso();
+    m_store.record_decision(appeal);
+
+    const bool was_open = model::is_open(state);
+    const bool upheld = request.outcome == AppealOutcome::upheld;
+    std::string entry_action;
+    if (appeal.type == AppealType::objection) {
+        const bool others_open = m_store.open_count(entry.entry_id, AppealType::objection) > 0;
+        if (upheld && was_open) {
+            const bool pending = model::is_pending(state);
+            end_entry(entry, pending ? EntryStatus::withdrawn : EntryStatus::revoked,
+                      request.date, "objection_upheld");
+            entry_action = pending ? "entry.withdrawn" : "entry.revoked";
+            decision.effect = fmt::format("entry {} {}", entry.entry_id,
+                                          model::to_string(entry.status));
+        } else if (!upheld && was_open && model::is_pending(entry.status) && entry.disputed) {
+            release_hold(entry, request.date, terms, m_calendar);
+            entry.disputed = others_open;
+            entry_action = others_open ? "entry.held" : "entry.released";
+            decision.effect = fmt::format(
+                "entry {} stays {}{}; in force from {}", entry.entry_id,
+                model::to_string(entry.status),
+                others_open ? " and held by another open objection"
+                            : fmt::format(" until {}", (entry.status == EntryStatus::notice
+                                                            ? entry.notice_until
+                                                            : entry.publicity_until)
+                                                           ->iso()),
+                entry.effective_from.iso());
+        } else if (!upheld && was_open) {
+            entry.disputed = others_open;
+            entry_action = "entry.undisputed";
+            decision.effect = fmt::format("entry {} stays {}{}", entry.entry_id,
+                                          model::to_string(state),
+                                          others_open ? ", disputed by another objection" : "");
+        }
+    } else if (upheld && state == EntryStatus::effective) {
+        end_entry(entry, EntryStatus::repaired, request.date, "credit_repair");
+        entry_action = "entry.repaired";
+        decision.effect = fmt::format("entry {} repaired", entry.entry_id);
+    } else if (!upheld && was_open) {
+        decision.effect = fmt::format("entry {} stays {}", entry.entry_id, model::to_string(state));
+    }
+    if (!was_open) {
+        decision.effect = fmt::format("{}: the decision changes nothing on it",
+                                      ended_message(entry, state));
+    }
+    if (!entry_action.empty()) {
+        m_store.update_entry(entry);
+    }
+    if (request.withdraw_records) {
+        for (const auto& [source, record_id] : m_store.withdraw_evidence(entry.entry_id)) {
+            const std::string key = fmt::format("{}/{}", source, record_id);
+            m_audit.append("record.withdrawn", fmt::format("record:{}", key),
+                           nlohmann::json{{"by", "office"},
+                                          {"appeal_id", appeal.appeal_id},
+                                          {"entry_id", entry.entry_id}}
+                               .dump());
+            decision.withdrawn_records.push_back(key);
+        }
+    }
+    m_audit.append("appeal.decided", fmt::format("appeal:{}", appeal.appeal_id),
+                   nlohmann::json{{"entry_id", entry.entry_id},
+                                  {"type", model::to_string(appeal.type)},
+                                  {"outcome", model::to_string(request.outcome)},
+                                  {"decided_on", request.date.iso()},
+                                  {"withdraw_records", request.withdraw_records},
+                                  {"note", request.note}}
+                       .dump());
+    if (!entry_action.empty()) {
+        nlohmann::json details = entry_json(entry);
+        details["appeal_id"] = appeal.appeal_id;
+        if (entry.ended_on) {
+            details["ended_on"] = entry.ended_on->iso();
+            details["reason"] = entry.end_reason;
+        }
+        m_audit.append(entry_action, fmt::format("entry:{}", entry.entry_id), details.dump());
+    }
+    transaction.commit();
+    decision.entry = entry;
+    return decision;
+}
+
+AppealListing AppealDesk::list(bool open_only, bool overdue_only, util::Date as_of) {
+    store::Transaction snapshot(m_db, store::Transaction::Mode::deferred);
+    AppealListing listing;
+    for (store::AppealRow& row : m_store.list(open_only || overdue_only)) {
+        const bool overdue = row.appeal.is_overdue(as_of);
+        listing.overdue += overdue ? 1 : 0;
+        if (!overdue_only || overdue) {
+            listing.appeals.push_back(std::move(row));
+        }
+    }
+    return listing;
+}
+
+std::vector<std::string> AppealDesk::show(std::int64_t appeal_id, util::Date as_of) {
+    store::Transaction snapshot(m_db, store::Transaction::Mode::deferred);
+    const auto appeal = m_store.find(appeal_id);
+    if (!appeal) {
+        throw UsageError(fmt::format("there is no appeal {}", appeal_id));
+    }
+    const store::EntryDetail detail = entry_or_throw(appeal->entry_id);
+    std::vector<std::string> lines;
+    lines.push_back(fmt::format("appeal {}: {} against entry {}, filed by {} on {}",
+                                appeal->appeal_id, model::to_string(appeal->type),
+                                appeal->entry_id, appeal->operator_name, appeal->filed_at));
+    lines.push_back(fmt::format("subject {} {} ({}) on {} {}", detail.entry.subject_id,
+                                detail.subject_name, detail.subject_type, detail.entry.list_id,
+                                detail.list_title));
+    lines.push_back("decision's explanation:");
+    std::string_view explanation = detail.explanation;
+    while (!explanation.empty()) {
+        const auto end = explanation.find('\n');
+        lines.push_back(fmt::format("  {}", explanation.substr(0, end)));
+        explanation = end == std::string_view::npos ? std::string_view()
+                                                    : explanation.substr(end + 1);
+    }
+    lines.push_back("history:");
+    for (const std::string& line :
+         model::describe_history(detail.entry, m_store.of_entry(detail.entry.entry_id), as_of)) {
+        lines.push_back("  " + line);
+    }
+    return lines;
+}
+
+}  // namespace rbl::appeal

@@ -1,0 +1,110 @@
+#pragma once
+// rbl-appeal's work (SPEC.md §5): objections (异议) and credit-repair applications (信用修复)
+// against list entries — filing, deciding with their effect on the entry, deadlines in working
+// days, and the story of an appeal. Every change is one transaction with its audit rows.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rbl/audit/audit_log.hpp"
+#include "rbl/model/appeal.hpp"
+#include "rbl/model/entry.hpp"
+#include "rbl/rules/calendar.hpp"
+#include "rbl/store/appeal_store.hpp"
+#include "rbl/store/database.hpp"
+#include "rbl/util/date.hpp"
+
+namespace rbl::appeal {
+
+/// What an entry keeps of its list's terms (the `terms` JSON written when it was created).
+struct EntryTerms {
+    util::Duration validity;
+    int notice_days = 0;
+    int publicity_days = 0;
+    int appeal_days = 0;
+    bool repair_allowed = false;
+    std::optional<util::Duration> repair_after;
+};
+
+/// Reads an entry's stored terms. Throws FailedError when they cannot be read (a damaged row).
+EntryTerms parse_terms(std::string_view terms_json, std::int64_t entry_id);
+
+/// Where an entry stands on `day`: its stored status, moved along its dates unless it is held
+/// (pending with an open objection) or has ended.
+model::EntryStatus status_on(const model::Entry& entry, util::Date day);
+
+/// A new objection or repair application.
+struct FileRequest {
+    std::int64_t entry_id = 0;
+    model::AppealType type = model::AppealType::objection;
+    std::string reason;
+    std::string filed_by;
+    util::Date received;
+};
+
+/// A decision on an appeal.
+struct DecideRequest {
+    std::int64_t appeal_id = 0;
+    model::AppealOutcome outcome = model::AppealOutcome::rejected;
+    bool withdraw_records = false;
+    std::string note;
+    util::Date date;
+};
+
+/// What a decision did.
+struct Decision {
+    model::Appeal appeal;  ///< as decided
+    model::Entry entry;    ///< the entry after the decision
+    std::string effect;    ///< in plain words: "entry 7 revoked", "entry 7 held until ..."
+    std::vector<std::string> withdrawn_records;  ///< "source/record_id" of records withdrawn
+};
+
+/// Appeals to show and how many of the open ones are overdue.
+struct AppealListing {
+    std::vector<store::AppealRow> appeals;
+    std::int64_t overdue = 0;  ///< open appeals past their due date as of the listing's date
+};
+
+/// Files, decides, lists and shows appeals in one database.
+class AppealDesk {
+public:
+    AppealDesk(store::Database& db, audit::AuditLog& audit, const rules::Calendar& calendar,
+               std::string operator_name);
+
+    /// Files an objection or a repair application and returns it as stored. Throws UsageError
+    /// (nothing written) for an unknown or ended entry, a receipt before the entry's decision
+    /// date, and for repair: an entry not in force, a list that allows no repair, a receipt
+    /// before the earliest repair date (named in the message), an open application already.
+    model::Appeal file(const FileRequest& request);
+
+    /// Decides an appeal. Upheld: an objection withdraws a pending entry or revokes an effective
+    /// one (and with withdraw_records retires its evidence records); a repair application ends an
+    /// effective entry as `repaired`. Rejected: the entry stays; a held pending entry's state ends
+    /// on its planned last day or the decision day, whichever is later. Throws UsageError
+    /// (nothing written) for an unknown or decided appeal, a date before its receipt,
+    /// withdraw_records without `upheld` or on a repair application.
+    Decision decide(const DecideRequest& request);
+
+    /// The appeals, open ones only with `open_only`, overdue ones only with `overdue_only`, and
+    /// the number of open appeals overdue as of `as_of`.
+    AppealListing list(bool open_only, bool overdue_only, util::Date as_of);
+
+    /// The story of an appeal and of its entry, as printable lines. Throws UsageError for an
+    /// unknown appeal.
+    std::vector<std::string> show(std::int64_t appeal_id, util::Date as_of);
+
+private:
+    store::EntryDetail entry_or_throw(std::int64_t entry_id);
+    void check_repair(const store::EntryDetail& detail, const EntryTerms& terms,
+                      const FileRequest& request);
+
+    store::Database& m_db;
+    audit::AuditLog& m_audit;
+    const rules::Calendar& m_calendar;
+    std::string m_operator;
+    store::AppealStore m_store;
+};
+
+}  // namespace rbl::appeal

@@ -1,0 +1,51 @@
+#pragma once
+// Objections (异议) and credit-repair applications (信用修复) against list entries (SPEC.md §5).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "rbl/model/entry.hpp"
+#include "rbl/util/date.hpp"
+
+namespace rbl::model {
+
+/// What an appeal asks: an objection to the listing, or credit repair (early removal).
+enum class AppealType { objection, repair };
+/// How an appeal was decided: the request granted or refused.
+enum class AppealOutcome { upheld, rejected };
+
+/// The type's name as stored and shown ("objection", "repair").
+std::string_view to_string(AppealType type);
+/// The outcome's name as stored and shown ("upheld", "rejected").
+std::string_view to_string(AppealOutcome outcome);
+/// Parses "upheld" or "rejected".
+std::optional<AppealOutcome> parse_appeal_outcome(std::string_view text);
+
+/// One appeal as stored.
+struct Appeal {
+    std::int64_t appeal_id = 0;
+    std::int64_t entry_id = 0;
+    AppealType type = AppealType::objection;
+    std::string reason;
+    std::string filed_by;  ///< who filed it (--by); empty when not given
+    util::Date received_on;
+    util::Date due_on;  ///< the last working day to decide: appeal_days after receipt
+    EntryStatus entry_status = EntryStatus::effective;  ///< the entry's status when filed
+    std::string operator_name;
+    std::string filed_at;  ///< UTC ISO 8601
+    std::optional<AppealOutcome> outcome;
+    std::optional<util::Date> decided_on;
+    std::string note;
+    bool withdraw_records = false;
+    std::string decided_by;
+    std::string decided_at;
+
+    /// True while undecided.
+    [[nodiscard]] bool is_open() const { return !outcome.has_value(); }
+    /// True when undecided after its due date as of `day`.
+    [[nodiscard]] bool is_overdue(util::Date day) const { return is_open() && day > due_on; }
+};
+
+}  // namespace rbl::model
