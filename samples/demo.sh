@@ -19,6 +19,8 @@ explain_subject=91320105MAUP5XLG60  # 南京星河房地产开发有限公司, o
 
 step() { printf '\n== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
+# Like run, for a command that prints an id: stores it in the variable named first.
+run_id() { local -n id_var=$1; shift; printf '$ %s\n' "$*"; id_var=$("$@"); echo "$id_var"; }
 
 step "1. Import the sample records into $db"
 for file in courts tax work_safety statistics public_resource customs government; do
@@ -63,7 +65,31 @@ sqlite3 -header -column "$db" \
 step "6. Why one subject is listed: $explain_subject"
 run "$bin/rbl-adjudicate" --as-of "$as_of" --explain "$explain_subject" | sed -n '1p;/^tax\./,/^$/p'
 
-step "7. The audit log"
+step "7. An objection (异议): it holds a pending entry until it is decided"
+notice_entry=$(sqlite3 "$db" "SELECT min(entry_id) FROM entries
+                              WHERE list_id = 'labour.black.wage_arrears' AND status = 'notice'")
+run_id objection "$bin/rbl-appeal" file "$notice_entry" --by subject \
+    --reason "欠薪已于告知期内全部支付，附银行回单"
+run "$bin/rbl-appeal" list --open
+run "$bin/rbl-appeal" decide "$objection" --outcome rejected \
+    --note "支付发生在认定之后，认定事实无误；公示期顺延至异议处理之日"
+run "$bin/rbl-appeal" show "$objection"
+
+step "8. Credit repair (信用修复): refused where the rule allows none, granted where it does"
+aggravated=$(sqlite3 "$db" "SELECT min(entry_id) FROM entries
+                            WHERE list_id = 'courts.black.aggravated' AND status = 'effective'")
+set +e
+run "$bin/rbl-appeal" repair "$aggravated" --reason "申请提前移出"
+echo "exit code: $? (2 = refused, nothing written)"
+set -e
+debtor=$(sqlite3 "$db" "SELECT min(entry_id) FROM entries
+                        WHERE list_id = 'courts.black.dishonest_debtor' AND status = 'effective'")
+run_id repair "$bin/rbl-appeal" repair "$debtor" --reason "已履行全部义务，申请信用修复"
+run "$bin/rbl-appeal" decide "$repair" --outcome upheld --note "经核实已全部履行"
+
+step "9. The audit log: every change, hash-chained"
 sqlite3 -header -column "$db" \
     "SELECT action, count(*) AS rows FROM audit_log GROUP BY action ORDER BY min(seq);"
+run "$bin/rbl-audit" log --action appeal
+run "$bin/rbl-audit" verify
 printf '\nDone. The database is %s\n' "$db"

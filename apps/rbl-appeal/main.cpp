@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 #include "common/tool.hpp"
@@ -137,6 +139,7 @@ rbl::ExitCode run_list(const Options& options) {
                                                   : std::string("open"));
         }
     }
+    std::fflush(stdout);  // the listing before its summary line, also through a pipe
     if (!options.common.quiet) {
         fmt::print(stderr, "{}: {} appeals shown; {} open appeals overdue as of {}\n", k_tool,
                    listing.appeals.size(), listing.overdue, as_of.iso());

@@ -1,0 +1,189 @@
+#include <doctest/doctest.h>
+
+#include "../temp_dir.hpp"
+#include "rbl/appeal/appeal_desk.hpp"
+#include "rbl/util/error.hpp"
+
+using namespace rbl;
+using model::AppealOutcome;
+using model::AppealType;
+using model::EntryStatus;
+using util::Date;
+
+namespace {
+
+constexpr std::string_view k_terms =
+    R"({"validity":"1y","notice_days":5,"publicity_days":3,"appeal_days":5,)"
+    R"("repair_allowed":true,"repair_after":"6m","measures":[]})";
+
+// One subject with one entry (its dates as stored, not derived here): decided Mon 2026-03-02,
+// notice to Mon 03-09, publicity to Thu 03-12, in force from 03-13. Wed 03-04 is a holiday of the
+// test calendar.
+constexpr std::string_view k_setup = R"sql(
+INSERT INTO import_batches VALUES (1, 'default', 'f.csv', 'x', 'csv', 'utf-8', NULL, 't',
+    '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z', 2, 2, 0, 0, 0, NULL);
+INSERT INTO subjects VALUES ('91320102MA1000001X', '甲公司', 'legal_person', '320102', 1, 1, 1);
+INSERT INTO records (rec, source, record_id, subject_id, domain, kind, date, status, content_hash,
+                     inserted_batch, updated_batch, seen_batch)
+VALUES (1, 'default', 'P1', '91320102MA1000001X', 'market', 'penalty', '2026-02-01', 'active',
+        x'00', 1, 1, 1),
+       (2, 'default', 'P2', '91320102MA1000001X', 'market', 'penalty', '2026-02-02', 'active',
+        x'00', 1, 1, 1);
+INSERT INTO runs VALUES (1, '2026-03-02', 't', '0.1', 'x', NULL, 0, '', '', '{}');
+)sql";
+
+constexpr std::string_view k_entry = R"sql(
+INSERT INTO entries (entry_id, list_id, subject_id, status, decided_on, notice_until,
+    publicity_until, effective_from, expires_on, kind, domain, list_title, list_title_zh, basis,
+    authority, terms, rule_version, rule_sha256, explanation, created_run, updated_run)
+VALUES (1, 'market.black.serious', '91320102MA1000001X', 'notice', '2026-03-02', '2026-03-09',
+    '2026-03-12', '2026-03-13', '2027-03-13', 'black', 'market', 'T', 'T', 'B', 'A',
+    '{"validity":"1y","notice_days":5,"publicity_days":3,"appeal_days":5,"repair_allowed":true,"repair_after":"6m","measures":[]}',
+    't1', 'x', 'because', 1, 1);
+INSERT INTO entry_evidence VALUES (1, 1, 'P1'), (1, 2, 'P2');
+)sql";
+
+struct Fixture {
+    test::TempDir dir;
+    store::Database db{{.path = dir.path() / "rbl.db", .create = true}};
+    audit::AuditLog audit{db, {"tester", "login", "rbl-appeal"}};
+    rules::Calendar calendar = rules::Calendar::from_lists(
+        {rules::Weekday::sat, rules::Weekday::sun}, {Date::from_ymd(2026, 3, 4)}, {});
+    appeal::AppealDesk desk{db, audit, calendar, "tester"};
+
+    Fixture() {
+        db.exec(k_setup);
+        db.exec(k_entry);
+    }
+
+    std::string column(std::string_view sql) {
+        store::Statement statement(db, sql);
+        REQUIRE(statement.step());
+        return std::string(statement.column_text(0));
+    }
+};
+
+}  // namespace
+
+TEST_CASE("appeal: an entry's stored terms are read, a damaged one is a failure") {
+    const auto terms = appeal::parse_terms(k_terms, 1);
+    CHECK(terms.validity.text() == "1y");
+    CHECK(terms.notice_days == 5);
+    CHECK(terms.publicity_days == 3);
+    CHECK(terms.appeal_days == 5);
+    CHECK(terms.repair_allowed);
+    REQUIRE(terms.repair_after);
+    CHECK(terms.repair_after->text() == "6m");
+    CHECK_THROWS_AS(appeal::parse_terms("{}", 1), FailedError);
+    CHECK_THROWS_AS(appeal::parse_terms("not json", 1), FailedError);
+    CHECK_THROWS_AS(appeal::parse_terms(R"({"validity":"forever"})", 1), FailedError);
+}
+
+TEST_CASE("appeal: where an entry stands on a day") {
+    model::Entry entry;
+    entry.status = EntryStatus::notice;
+    entry.decided_on = Date::from_ymd(2026, 3, 2);
+    entry.notice_until = Date::from_ymd(2026, 3, 9);
+    entry.effective_from = Date::from_ymd(2026, 3, 10);
+    entry.expires_on = Date::from_ymd(2027, 3, 10);
+    CHECK(appeal::status_on(entry, Date::from_ymd(2026, 3, 9)) == EntryStatus::notice);
+    CHECK(appeal::status_on(entry, Date::from_ymd(2026, 3, 10)) == EntryStatus::effective);
+    CHECK(appeal::status_on(entry, Date::from_ymd(2027, 3, 10)) == EntryStatus::expired);
+    entry.disputed = true;  // held by an objection: dates do not move it
+    CHECK(appeal::status_on(entry, Date::from_ymd(2026, 6, 1)) == EntryStatus::notice);
+    entry.status = EntryStatus::revoked;
+    CHECK(appeal::status_on(entry, Date::from_ymd(2026, 3, 3)) == EntryStatus::revoked);
+}
+
+TEST_CASE_FIXTURE(Fixture, "appeal: a rejected objection extends the held state and what follows") {
+    // Received Tue 03-03: due 5 working days on, skipping the holiday 03-04: 03-11.
+    const auto objection = desk.file({1, AppealType::objection, "wrong", "subject",
+                                      Date::from_ymd(2026, 3, 3)});
+    CHECK(objection.due_on == Date::from_ymd(2026, 3, 11));
+    CHECK(column("SELECT disputed FROM entries") == "1");
+    // Decided Fri 03-13, after the planned end of notice: notice ends that day, publicity takes
+    // 3 working days after it (03-16..18), in force from 03-19 for 1y.
+    const auto decision = desk.decide({objection.appeal_id, AppealOutcome::rejected, false, "no",
+                                       Date::from_ymd(2026, 3, 13)});
+    CHECK(decision.entry.status == EntryStatus::notice);
+    CHECK(decision.entry.notice_until == Date::from_ymd(2026, 3, 13));
+    CHECK(decision.entry.publicity_until == Date::from_ymd(2026, 3, 18));
+    CHECK(decision.entry.effective_from == Date::from_ymd(2026, 3, 19));
+    CHECK(decision.entry.expires_on == Date::from_ymd(2027, 3, 19));
+    CHECK(column("SELECT notice_until || ' ' || publicity_until || ' ' || disputed FROM entries") ==
+          "2026-03-13 2026-03-18 0");
+    CHECK(audit.verify().first_bad == std::nullopt);
+}
+
+TEST_CASE_FIXTURE(Fixture, "appeal: a decision before the planned end keeps the planned dates") {
+    const auto objection =
+        desk.file({1, AppealType::objection, "wrong", "", Date::from_ymd(2026, 3, 3)});
+    const auto decision = desk.decide({objection.appeal_id, AppealOutcome::rejected, false, "no",
+                                       Date::from_ymd(2026, 3, 5)});
+    CHECK(decision.entry.notice_until == Date::from_ymd(2026, 3, 9));
+    CHECK(decision.entry.publicity_until == Date::from_ymd(2026, 3, 12));
+    CHECK(decision.entry.effective_from == Date::from_ymd(2026, 3, 13));
+}
+
+TEST_CASE_FIXTURE(Fixture, "appeal: upheld with withdraw_records retires the evidence") {
+    const auto objection =
+        desk.file({1, AppealType::objection, "wrong", "", Date::from_ymd(2026, 3, 3)});
+    const auto decision = desk.decide({objection.appeal_id, AppealOutcome::upheld, true, "yes",
+                                       Date::from_ymd(2026, 3, 5)});
+    CHECK(decision.entry.status == EntryStatus::withdrawn);
+    CHECK(decision.entry.end_reason == "objection_upheld");
+    CHECK(decision.withdrawn_records ==
+          std::vector<std::string>{"default/P1", "default/P2"});
+    CHECK(column("SELECT group_concat(status || ':' || withdrawn_by) FROM records") ==
+          "withdrawn:office,withdrawn:office");
+}
+
+TEST_CASE_FIXTURE(Fixture, "appeal: repair is refused before its time, with the date it opens") {
+    db.exec("UPDATE entries SET status = 'effective'");
+    try {
+        desk.file({1, AppealType::repair, "fixed", "", Date::from_ymd(2026, 4, 1)});
+        FAIL("repair accepted too early");
+    } catch (const UsageError& error) {
+        CHECK(std::string(error.what()).find("allowed from 2026-09-13") != std::string::npos);
+    }
+    const auto repair = desk.file({1, AppealType::repair, "fixed", "", Date::from_ymd(2026, 9, 13)});
+    CHECK_THROWS_AS(desk.file({1, AppealType::repair, "again", "", Date::from_ymd(2026, 9, 14)}),
+                    UsageError);
+    CHECK_THROWS_AS(desk.decide({repair.appeal_id, AppealOutcome::upheld, true, "x",
+                                 Date::from_ymd(2026, 9, 14)}),
+                    UsageError);  // --withdraw-records is for objections
+    const auto decision = desk.decide({repair.appeal_id, AppealOutcome::upheld, false, "ok",
+                                       Date::from_ymd(2026, 9, 14)});
+    CHECK(decision.entry.status == EntryStatus::repaired);
+    CHECK(decision.entry.ended_on == Date::from_ymd(2026, 9, 14));
+}
+
+TEST_CASE_FIXTURE(Fixture, "appeal: unknown ids, ended entries and decided appeals are refused") {
+    CHECK_THROWS_AS(desk.file({2, AppealType::objection, "x", "", Date::from_ymd(2026, 3, 3)}),
+                    UsageError);
+    CHECK_THROWS_AS(desk.decide({9, AppealOutcome::upheld, false, "x", Date::from_ymd(2026, 3, 3)}),
+                    UsageError);
+    CHECK_THROWS_AS(desk.file({1, AppealType::objection, "x", "", Date::from_ymd(2026, 3, 1)}),
+                    UsageError);  // before the decision date
+    // Effective and past its expiry on the day of receipt: it ran out.
+    db.exec("UPDATE entries SET status = 'effective'");
+    CHECK_THROWS_AS(desk.file({1, AppealType::objection, "x", "", Date::from_ymd(2027, 3, 13)}),
+                    UsageError);
+    const auto objection =
+        desk.file({1, AppealType::objection, "x", "", Date::from_ymd(2026, 3, 20)});
+    desk.decide({objection.appeal_id, AppealOutcome::rejected, false, "x",
+                 Date::from_ymd(2026, 3, 21)});
+    CHECK_THROWS_AS(desk.decide({objection.appeal_id, AppealOutcome::upheld, false, "x",
+                                 Date::from_ymd(2026, 3, 22)}),
+                    UsageError);
+    CHECK(column("SELECT count(*) FROM appeals") == "1");
+}
+
+TEST_CASE_FIXTURE(Fixture, "appeal: overdue appeals are counted as of a date") {
+    desk.file({1, AppealType::objection, "x", "", Date::from_ymd(2026, 3, 3)});  // due 03-11
+    CHECK(desk.list(true, true, Date::from_ymd(2026, 3, 11)).overdue == 0);
+    const auto listing = desk.list(true, true, Date::from_ymd(2026, 3, 12));
+    CHECK(listing.overdue == 1);
+    REQUIRE(listing.appeals.size() == 1);
+    CHECK(listing.appeals[0].subject_name == "甲公司");
+}
