@@ -90,6 +90,10 @@ public:
         m_subject = facts_of(rows);
         m_records = records_of(rows, m_rules);
         m_open = std::move(open);
+        m_status_read.clear();
+        for (const Entry& entry : m_open) {
+            m_status_read.emplace_back(entry.entry_id, entry.status);
+        }
         m_advanced.clear();
         advance();
         adjust();
@@ -142,7 +146,17 @@ private:
         staged.subject_name = m_rows->name;
         staged.change = std::move(change);
         staged.detail = std::move(reason);
+        staged.status_read = status_read(entry.entry_id);
         m_entries.stage(staged);
+    }
+
+    EntryStatus status_read(std::int64_t entry_id) const {
+        for (const auto& [id, status] : m_status_read) {
+            if (id == entry_id) {
+                return status;
+            }
+        }
+        return EntryStatus::notice;
     }
 
     void end(Entry& entry, EntryStatus status, util::Date on, std::string reason) {
@@ -373,6 +387,7 @@ private:
     SubjectFacts m_subject;
     std::vector<SubjectRecord> m_records;
     std::vector<Entry> m_open;
+    std::vector<std::pair<std::int64_t, EntryStatus>> m_status_read;  ///< as in the snapshot
     std::vector<std::int64_t> m_advanced;
     bool m_warned_coverage = false;
 };
@@ -409,11 +424,34 @@ store::NewEntry new_entry(const rules::RuleSet& rules, const store::StagedChange
                            staged.evidence};
 }
 
-void write_changes(store::Database& db, audit::AuditLog& audit, store::EntryStore& entries,
+// Undoes the count of a staged change that was not written.
+void uncount(ListCounts& counts, std::string_view change) {
+    if (change == "advanced") {
+        --counts.advanced;
+    } else if (change == "expired") {
+        --counts.expired;
+    } else if (change == "withdrawn") {
+        --counts.withdrawn;
+    } else if (change == "revoked") {
+        --counts.revoked;
+    } else if (change == "lifted") {
+        --counts.lifted;
+    }
+}
+
+// Writes the staged changes in one transaction. Returns false, writing nothing, when another run
+// was recorded after the snapshot this one evaluated (its changes would be stale: evaluate again).
+// An entry that an appeal changed since the snapshot keeps what the appeal made of it: its staged
+// change is skipped with a warning, and the next run takes the entry up again.
+bool write_changes(store::Database& db, audit::AuditLog& audit, store::EntryStore& entries,
                    const rules::RuleSet& rules, const AdjudicateOptions& options,
                    const ChangeSink& on_change, AdjudicationSummary& summary,
-                   const std::string& started_at) {
+                   const std::string& started_at, std::int64_t last_run_read,
+                   Reporter& reporter) {
     store::Transaction transaction(db, store::Transaction::Mode::immediate);
+    if (entries.last_run_id() != last_run_read) {
+        return false;
+    }
     nlohmann::json domains = nullptr;
     if (!options.domains.empty()) {
         domains = options.domains;
@@ -437,8 +475,7 @@ void write_changes(store::Database& db, audit::AuditLog& audit, store::EntryStor
                                         {"decided_on", staged.entry.decided_on.iso()},
                                         {"evidence", evidence}}
                              .dump());
-        } else {
-            entries.update(staged.entry, run_id);
+        } else if (entries.update(staged.entry, staged.status_read, run_id)) {
             audit.append(fmt::format("entry.{}", staged.change),
                          fmt::format("entry:{}", staged.entry.entry_id),
                          nlohmann::json{{"run_id", run_id},
@@ -447,6 +484,14 @@ void write_changes(store::Database& db, audit::AuditLog& audit, store::EntryStor
                                         {"status", model::to_string(staged.entry.status)},
                                         {"reason", staged.detail}}
                              .dump());
+        } else {
+            reporter.warning(fmt::format(
+                "entry {} was changed by another tool (an appeal) while this run evaluated; it "
+                "keeps that change, and the next run takes it up ({} not written)",
+                staged.entry.entry_id, staged.change));
+            uncount(summary.lists[staged.entry.list_id], staged.change);
+            uncount(summary.total, staged.change);
+            return;
         }
         if (on_change) {
             on_change(change_of(staged));
@@ -465,6 +510,7 @@ void write_changes(store::Database& db, audit::AuditLog& audit, store::EntryStor
                      .dump());
     transaction.commit();
     summary.run_id = run_id;
+    return true;
 }
 
 }  // namespace
@@ -475,63 +521,61 @@ nlohmann::json to_json(const ListCounts& counts) {
             {"revoked", counts.revoked},   {"lifted", counts.lifted}};
 }
 
-AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
+namespace {
+
+// Steps 1-5 over every subject from one snapshot, staging the changes; fills the summary's
+// counts and read/evaluate times. Returns the id of the last run the snapshot held.
+std::int64_t evaluate_snapshot(store::Database& db, store::EntryStore& entries,
                                const rules::RuleSet& rules, const rules::Calendar& calendar,
                                const AdjudicateOptions& options, Reporter& reporter,
-                               const ChangeSink& on_change) {
-    store::EntryStore entries(db);
-    AdjudicationSummary summary;
-    summary.as_of = options.as_of.iso();
-    const std::string started_at = util::utc_now_iso();
-    {
-        // Read everything from one snapshot; the write lock is taken only to write.
-        store::Transaction snapshot(db, store::Transaction::Mode::deferred);
-        check_options(rules, options, entries);
-        entries.start_staging();
-        for (const rules::ListRule* list : rules.lists()) {
-            if (options.domains.empty() ||
-                std::find(options.domains.begin(), options.domains.end(), list->domain) !=
-                    options.domains.end()) {
-                summary.lists[list->id];
-            }
+                               const ChangeSink& on_change, AdjudicationSummary& summary) {
+    // Read everything from one snapshot; the write lock is taken only to write.
+    store::Transaction snapshot(db, store::Transaction::Mode::deferred);
+    check_options(rules, options, entries);
+    const std::int64_t last_run_read = entries.last_run_id();
+    entries.start_staging();
+    for (const rules::ListRule* list : rules.lists()) {
+        if (options.domains.empty() ||
+            std::find(options.domains.begin(), options.domains.end(), list->domain) !=
+                options.domains.end()) {
+            summary.lists[list->id];
         }
-        const std::int64_t total_subjects = store::count_subjects(db);
-        std::vector<Entry> open = entries.open_entries();
-        std::size_t open_at = 0;
-        CriteriaEvaluator evaluator(rules);
-        SubjectAdjudication work(rules, calendar, options, entries, evaluator, summary,
-                                 reporter);
-        using Clock = std::chrono::steady_clock;
-        const auto loop_start = Clock::now();
-        Clock::duration evaluating{};
-        store::SubjectReader reader(db, summary.as_of, std::nullopt);
-        store::SubjectRows rows;
-        while (reader.next(rows)) {
-            std::vector<Entry> mine;
-            while (open_at < open.size() && open[open_at].subject_id < rows.subject_id) {
-                ++open_at;
-            }
-            while (open_at < open.size() && open[open_at].subject_id == rows.subject_id) {
-                mine.push_back(open[open_at++]);
-            }
-            const auto evaluate_start = Clock::now();
-            work.run(rows, std::move(mine));
-            evaluating += Clock::now() - evaluate_start;
-            if (++summary.subjects % k_progress_every == 0) {
-                reporter.progress("adjudicating", static_cast<std::uint64_t>(summary.subjects),
-                                  static_cast<std::uint64_t>(total_subjects));
-            }
-        }
-        reporter.progress_done();
-        summary.evaluate_seconds = std::chrono::duration<double>(evaluating).count();
-        summary.read_seconds =
-            std::chrono::duration<double>(Clock::now() - loop_start - evaluating).count();
-        if (options.dry_run && on_change) {
-            entries.for_each_staged(
-                [&](const store::StagedChange& staged) { on_change(change_of(staged)); });
-        }
-        snapshot.commit();  // ends the read; the staged changes stay in the TEMP tables
     }
+    const std::int64_t total_subjects = store::count_subjects(db);
+    std::vector<Entry> open = entries.open_entries();
+    std::size_t open_at = 0;
+    CriteriaEvaluator evaluator(rules);
+    SubjectAdjudication work(rules, calendar, options, entries, evaluator, summary, reporter);
+    using Clock = std::chrono::steady_clock;
+    const auto loop_start = Clock::now();
+    Clock::duration evaluating{};
+    store::SubjectReader reader(db, summary.as_of, std::nullopt);
+    store::SubjectRows rows;
+    while (reader.next(rows)) {
+        std::vector<Entry> mine;
+        while (open_at < open.size() && open[open_at].subject_id < rows.subject_id) {
+            ++open_at;
+        }
+        while (open_at < open.size() && open[open_at].subject_id == rows.subject_id) {
+            mine.push_back(open[open_at++]);
+        }
+        const auto evaluate_start = Clock::now();
+        work.run(rows, std::move(mine));
+        evaluating += Clock::now() - evaluate_start;
+        if (++summary.subjects % k_progress_every == 0) {
+            reporter.progress("adjudicating", static_cast<std::uint64_t>(summary.subjects),
+                              static_cast<std::uint64_t>(total_subjects));
+        }
+    }
+    reporter.progress_done();
+    summary.evaluate_seconds = std::chrono::duration<double>(evaluating).count();
+    summary.read_seconds =
+        std::chrono::duration<double>(Clock::now() - loop_start - evaluating).count();
+    if (options.dry_run && on_change) {
+        entries.for_each_staged(
+            [&](const store::StagedChange& staged) { on_change(change_of(staged)); });
+    }
+    snapshot.commit();  // ends the read; the staged changes stay in the TEMP tables
     for (const auto& [list_id, counts] : summary.lists) {
         summary.total.created += counts.created;
         summary.total.advanced += counts.advanced;
@@ -540,11 +584,43 @@ AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
         summary.total.revoked += counts.revoked;
         summary.total.lifted += counts.lifted;
     }
-    if (!options.dry_run) {
+    return last_run_read;
+}
+
+// How many times a run evaluates again when other runs keep being recorded while it evaluates.
+constexpr int k_max_attempts = 3;
+
+}  // namespace
+
+AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
+                               const rules::RuleSet& rules, const rules::Calendar& calendar,
+                               const AdjudicateOptions& options, Reporter& reporter,
+                               const ChangeSink& on_change) {
+    store::EntryStore entries(db);
+    AdjudicationSummary summary;
+    for (int attempt = 1;; ++attempt) {
+        summary = AdjudicationSummary{};
+        summary.as_of = options.as_of.iso();
+        const std::string started_at = util::utc_now_iso();
+        const std::int64_t last_run_read = evaluate_snapshot(db, entries, rules, calendar,
+                                                             options, reporter, on_change, summary);
+        if (options.dry_run) {
+            break;
+        }
         const auto write_start = std::chrono::steady_clock::now();
-        write_changes(db, audit, entries, rules, options, on_change, summary, started_at);
+        const bool written = write_changes(db, audit, entries, rules, options, on_change, summary,
+                                           started_at, last_run_read, reporter);
         summary.write_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - write_start).count();
+        if (written) {
+            break;
+        }
+        if (attempt == k_max_attempts) {
+            throw BusyError(fmt::format("other runs were recorded while this one evaluated, {} "
+                                        "times; try again when they are done",
+                                        attempt));
+        }
+        reporter.info("another run was recorded while this one evaluated: evaluating again");
     }
     for (const Entry& entry : entries.expiring(options.as_of.plus_days(1),
                                                options.as_of.plus_days(options.notify_days))) {

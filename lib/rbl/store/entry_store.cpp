@@ -51,7 +51,9 @@ constexpr std::string_view k_insert_evidence =
 
 constexpr std::string_view k_update = R"sql(
 UPDATE entries SET status = ?2, ended_on = ?3, end_reason = ?4, updated_run = ?5
-WHERE entry_id = ?1)sql";
+WHERE entry_id = ?1 AND status = ?6 AND disputed = ?7)sql";
+
+constexpr std::string_view k_last_run_id = "SELECT coalesce(max(run_id), 0) FROM runs";
 
 constexpr std::string_view k_create_staging = R"sql(
 CREATE TEMP TABLE IF NOT EXISTS staged_changes (
@@ -59,7 +61,8 @@ CREATE TEMP TABLE IF NOT EXISTS staged_changes (
     list_id TEXT NOT NULL, subject_id TEXT NOT NULL, kind TEXT NOT NULL, domain TEXT NOT NULL,
     status TEXT NOT NULL, decided_on TEXT NOT NULL, notice_until TEXT, publicity_until TEXT,
     effective_from TEXT NOT NULL, expires_on TEXT NOT NULL, ended_on TEXT, end_reason TEXT,
-    subject_name TEXT NOT NULL, change TEXT NOT NULL, detail TEXT NOT NULL);
+    subject_name TEXT NOT NULL, change TEXT NOT NULL, detail TEXT NOT NULL,
+    status_read TEXT NOT NULL, disputed INTEGER NOT NULL);
 CREATE TEMP TABLE IF NOT EXISTS staged_evidence (
     seq INTEGER NOT NULL, rec INTEGER NOT NULL, record_id TEXT NOT NULL,
     PRIMARY KEY (seq, rec)) WITHOUT ROWID;
@@ -69,8 +72,9 @@ DELETE FROM temp.staged_evidence;)sql";
 constexpr std::string_view k_stage = R"sql(
 INSERT INTO temp.staged_changes (seq, is_create, entry_id, list_id, subject_id, kind, domain,
     status, decided_on, notice_until, publicity_until, effective_from, expires_on, ended_on,
-    end_reason, subject_name, change, detail)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18))sql";
+    end_reason, subject_name, change, detail, status_read, disputed)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+        ?20))sql";
 
 constexpr std::string_view k_stage_evidence =
     "INSERT INTO temp.staged_evidence (seq, rec, record_id) VALUES (?1, ?2, ?3)";
@@ -78,7 +82,7 @@ constexpr std::string_view k_stage_evidence =
 constexpr std::string_view k_staged = R"sql(
 SELECT seq, is_create, entry_id, list_id, subject_id, kind, domain, status, decided_on,
        notice_until, publicity_until, effective_from, expires_on, ended_on, end_reason,
-       subject_name, change, detail
+       subject_name, change, detail, status_read, disputed
 FROM temp.staged_changes ORDER BY seq)sql";
 
 constexpr std::string_view k_staged_evidence =
@@ -126,6 +130,7 @@ EntryStore::EntryStore(Database& db)
       m_used_evidence(db, k_used_evidence),
       m_evidence_of(db, k_evidence_of),
       m_last_as_of(db, k_last_as_of),
+      m_last_run_id(db, k_last_run_id),
       m_expiring(db, k_expiring),
       m_begin_run(db, k_begin_run),
       m_finish_run(db, k_finish_run),
@@ -263,15 +268,26 @@ std::int64_t EntryStore::create(const NewEntry& entry, std::int64_t run_id) {
     return entry_id;
 }
 
-void EntryStore::update(const model::Entry& entry, std::int64_t run_id) {
+bool EntryStore::update(const model::Entry& entry, model::EntryStatus status_read,
+                        std::int64_t run_id) {
     const auto ended = iso(entry.ended_on);
     m_update.bind(1, entry.entry_id)
         .bind(2, model::to_string(entry.status))
         .bind(3, ended)
         .bind(4, entry.end_reason.empty() ? std::optional<std::string_view>()
                                           : std::optional<std::string_view>(entry.end_reason))
-        .bind(5, run_id);
+        .bind(5, run_id)
+        .bind(6, model::to_string(status_read))
+        .bind(7, entry.disputed ? 1 : 0);
     m_update.run();
+    return m_db.changes() == 1;
+}
+
+std::int64_t EntryStore::last_run_id() {
+    m_last_run_id.step();
+    const std::int64_t run_id = m_last_run_id.column_int64(0);
+    m_last_run_id.reset();
+    return run_id;
 }
 
 }  // namespace rbl::store
@@ -306,7 +322,9 @@ void EntryStore::stage(const StagedChange& staged) {
         .bind(15, e.end_reason)
         .bind(16, staged.subject_name)
         .bind(17, staged.change)
-        .bind(18, staged.detail);
+        .bind(18, staged.detail)
+        .bind(19, model::to_string(staged.status_read))
+        .bind(20, e.disputed ? 1 : 0);
     m_stage.run();
     for (const auto& [rec, record_id] : staged.evidence) {
         m_stage_evidence.bind(1, seq).bind(2, rec).bind(3, record_id);
@@ -338,6 +356,9 @@ void EntryStore::for_each_staged(const std::function<void(const StagedChange&)>&
         change.subject_name = staged.column_text(15);
         change.change = staged.column_text(16);
         change.detail = staged.column_text(17);
+        change.status_read = model::parse_entry_status(staged.column_text(18))
+                                 .value_or(model::EntryStatus::notice);
+        change.entry.disputed = staged.column_int64(19) != 0;
         change.evidence.clear();
         if (change.create) {
             evidence.bind(1, staged.column_int64(0));

@@ -47,6 +47,10 @@ struct StagedChange {
     std::string change;         ///< created, advanced, expired, withdrawn, revoked, lifted
     std::string detail;         ///< the explanation (created) or the end reason
     std::vector<std::pair<std::int64_t, std::string>> evidence;  ///< (rec, record_id), create
+    /// For an update: the entry's status as read in the snapshot; the update is written only if
+    /// the entry still has it (and its disputed flag) — else someone (an appeal decided while
+    /// the run evaluated) changed it meanwhile, and the change is skipped.
+    model::EntryStatus status_read = model::EntryStatus::notice;
 };
 
 /// Entries, evidence and runs of one database.
@@ -74,8 +78,12 @@ public:
     void finish_run(std::int64_t run_id, std::string_view counts_json, std::string_view at);
     /// Inserts an entry and its evidence; returns the entry's id.
     std::int64_t create(const NewEntry& entry, std::int64_t run_id);
-    /// Stores an entry's new status (and end) after a run moved it.
-    void update(const model::Entry& entry, std::int64_t run_id);
+    /// Stores an entry's new status (and end) after a run moved it, provided the entry still
+    /// has `status_read` and `entry.disputed` as read in the run's snapshot. Returns false (and
+    /// writes nothing) when another writer changed the entry since.
+    bool update(const model::Entry& entry, model::EntryStatus status_read, std::int64_t run_id);
+    /// The id of the latest recorded run (0 when none).
+    std::int64_t last_run_id();
 
     /// Empties (creating if needed) this connection's TEMP staging tables. Writing to them takes
     /// no lock on the database, so it may run inside a read snapshot.
@@ -94,6 +102,7 @@ private:
     Statement m_used_evidence;
     Statement m_evidence_of;
     Statement m_last_as_of;
+    Statement m_last_run_id;
     Statement m_expiring;
     Statement m_begin_run;
     Statement m_finish_run;

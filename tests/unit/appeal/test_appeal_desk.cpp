@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "../entry_fixture.hpp"
 #include "../temp_dir.hpp"
 #include "rbl/appeal/appeal_desk.hpp"
 #include "rbl/util/error.hpp"
@@ -16,33 +17,6 @@ constexpr std::string_view k_terms =
     R"({"validity":"1y","notice_days":5,"publicity_days":3,"appeal_days":5,)"
     R"("repair_allowed":true,"repair_after":"6m","measures":[]})";
 
-// One subject with one entry (its dates as stored, not derived here): decided Mon 2026-03-02,
-// notice to Mon 03-09, publicity to Thu 03-12, in force from 03-13. Wed 03-04 is a holiday of the
-// test calendar.
-constexpr std::string_view k_setup = R"sql(
-INSERT INTO import_batches VALUES (1, 'default', 'f.csv', 'x', 'csv', 'utf-8', NULL, 't',
-    '2026-03-01T00:00:00Z', '2026-03-01T00:00:00Z', 2, 2, 0, 0, 0, NULL);
-INSERT INTO subjects VALUES ('91320102MA1000001X', '甲公司', 'legal_person', '320102', 1, 1, 1);
-INSERT INTO records (rec, source, record_id, subject_id, domain, kind, date, status, content_hash,
-                     inserted_batch, updated_batch, seen_batch)
-VALUES (1, 'default', 'P1', '91320102MA1000001X', 'market', 'penalty', '2026-02-01', 'active',
-        x'00', 1, 1, 1),
-       (2, 'default', 'P2', '91320102MA1000001X', 'market', 'penalty', '2026-02-02', 'active',
-        x'00', 1, 1, 1);
-INSERT INTO runs VALUES (1, '2026-03-02', 't', '0.1', 'x', NULL, 0, '', '', '{}');
-)sql";
-
-constexpr std::string_view k_entry = R"sql(
-INSERT INTO entries (entry_id, list_id, subject_id, status, decided_on, notice_until,
-    publicity_until, effective_from, expires_on, kind, domain, list_title, list_title_zh, basis,
-    authority, terms, rule_version, rule_sha256, explanation, created_run, updated_run)
-VALUES (1, 'market.black.serious', '91320102MA1000001X', 'notice', '2026-03-02', '2026-03-09',
-    '2026-03-12', '2026-03-13', '2027-03-13', 'black', 'market', 'T', 'T', 'B', 'A',
-    '{"validity":"1y","notice_days":5,"publicity_days":3,"appeal_days":5,"repair_allowed":true,"repair_after":"6m","measures":[]}',
-    't1', 'x', 'because', 1, 1);
-INSERT INTO entry_evidence VALUES (1, 1, 'P1'), (1, 2, 'P2');
-)sql";
-
 struct Fixture {
     test::TempDir dir;
     store::Database db{{.path = dir.path() / "rbl.db", .create = true}};
@@ -52,8 +26,7 @@ struct Fixture {
     appeal::AppealDesk desk{db, audit, calendar, "tester"};
 
     Fixture() {
-        db.exec(k_setup);
-        db.exec(k_entry);
+        db.exec(test::k_one_entry);
     }
 
     std::string column(std::string_view sql) {
