@@ -414,14 +414,20 @@ EntryChange change_of(const store::StagedChange& staged) {
                        staged.detail};
 }
 
-// What a new entry keeps of its list, as the rules stand in this run.
-store::NewEntry new_entry(const rules::RuleSet& rules, const store::StagedChange& staged) {
-    const rules::ListRule* list = rules.list(staged.entry.list_id);
+// What the entries of a list keep of its rule, as the rules stand in this run; built once per
+// list and run.
+const store::ListTerms& list_terms(const rules::RuleSet& rules, const std::string& list_id,
+                                   std::map<std::string, store::ListTerms>& cache) {
+    if (const auto found = cache.find(list_id); found != cache.end()) {
+        return found->second;
+    }
+    const rules::ListRule* list = rules.list(list_id);
     const rules::DomainRules* domain = rules.domain(list->domain);
-    return store::NewEntry{staged.entry,   list->title,       list->title_zh,
-                           list->basis,    list->authority,   terms_json(*list),
-                           domain->version, domain->text_sha256, staged.detail,
-                           staged.evidence};
+    return cache
+        .emplace(list_id, store::ListTerms{list->title, list->title_zh, list->basis,
+                                           list->authority, terms_json(*list), domain->version,
+                                           domain->text_sha256})
+        .first->second;
 }
 
 // Undoes the count of a staged change that was not written.
@@ -460,9 +466,12 @@ bool write_changes(store::Database& db, audit::AuditLog& audit, store::EntryStor
         summary.as_of, options.operator_name, RBL_VERSION, rules.sha256(),
         domains.is_null() ? std::nullopt : std::optional(domains.dump()), options.force,
         started_at});
+    std::map<std::string, store::ListTerms> terms_cache;
     entries.for_each_staged([&](const store::StagedChange& staged) {
         if (staged.create) {
-            const std::int64_t entry_id = entries.create(new_entry(rules, staged), run_id);
+            const std::int64_t entry_id =
+                entries.create(staged.entry, list_terms(rules, staged.entry.list_id, terms_cache),
+                               staged.detail, staged.evidence, run_id);
             nlohmann::json evidence = nlohmann::json::array();
             for (const auto& [rec, record_id] : staged.evidence) {
                 evidence.push_back(record_id);

@@ -1,7 +1,8 @@
 #include "rbl/engine/criteria.hpp"
 
+#include "rbl/util/json_line.hpp"
+
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
@@ -86,41 +87,42 @@ util::Decimal add(const util::Decimal& a, const util::Decimal& b) {
 void SubjectRecord::set_attributes(std::string_view attrs_json,
                                    const rules::DomainRules* domain_rules) {
     attributes.clear();
-    const auto object = nlohmann::json::parse(attrs_json, nullptr, false);
-    if (!object.is_object()) {
+    // A flat object written by the importer; numbers keep their exact text (no double).
+    auto fields = util::parse_json_line(attrs_json, {});
+    if (!fields) {
         return;
     }
-    for (const auto& [name, value] : object.items()) {
+    for (util::JsonField& field : *fields) {
         AttributeValue attribute;
-        attribute.name = name;
         const rules::Attribute* declared =
-            domain_rules != nullptr ? domain_rules->attribute(name) : nullptr;
+            domain_rules != nullptr ? domain_rules->attribute(field.name) : nullptr;
         attribute.type = declared != nullptr ? declared->type : AttributeType::text;
-        attribute.text = value.is_string() ? value.get<std::string>() : value.dump();
         switch (attribute.type) {
             case AttributeType::number:
-                if (auto number = util::parse_decimal(attribute.text)) {
+                if (auto number = util::parse_decimal(field.value.text)) {
                     attribute.number = *number;
                 } else {
                     continue;
                 }
                 break;
             case AttributeType::date:
-                if (auto date = util::parse_iso_date(attribute.text)) {
+                if (auto date = util::parse_iso_date(field.value.text)) {
                     attribute.date = *date;
                 } else {
                     continue;
                 }
                 break;
             case AttributeType::boolean:
-                if (!value.is_boolean()) {
+                if (field.value.type != util::JsonScalar::Type::boolean) {
                     continue;
                 }
-                attribute.flag = value.get<bool>();
+                attribute.flag = field.value.text == "true";
                 break;
             case AttributeType::text:
                 break;
         }
+        attribute.name = std::move(field.name);
+        attribute.text = std::move(field.value.text);
         attributes.push_back(std::move(attribute));
     }
 }

@@ -237,8 +237,10 @@ void EntryStore::finish_run(std::int64_t run_id, std::string_view counts_json,
     m_finish_run.run();
 }
 
-std::int64_t EntryStore::create(const NewEntry& entry, std::int64_t run_id) {
-    const model::Entry& e = entry.entry;
+std::int64_t EntryStore::create(const model::Entry& e, const ListTerms& terms,
+                               std::string_view explanation,
+                               const std::vector<std::pair<std::int64_t, std::string>>& evidence,
+                               std::int64_t run_id) {
     const DateText dates(e);
     m_insert.bind(1, e.list_id)
         .bind(2, e.subject_id)
@@ -250,18 +252,18 @@ std::int64_t EntryStore::create(const NewEntry& entry, std::int64_t run_id) {
         .bind(8, dates.expires)
         .bind(9, e.kind)
         .bind(10, e.domain)
-        .bind(11, entry.list_title)
-        .bind(12, entry.list_title_zh)
-        .bind(13, entry.basis)
-        .bind(14, entry.authority)
-        .bind(15, entry.terms_json)
-        .bind(16, entry.rule_version)
-        .bind(17, entry.rule_sha256)
-        .bind(18, entry.explanation)
+        .bind(11, terms.list_title)
+        .bind(12, terms.list_title_zh)
+        .bind(13, terms.basis)
+        .bind(14, terms.authority)
+        .bind(15, terms.terms_json)
+        .bind(16, terms.rule_version)
+        .bind(17, terms.rule_sha256)
+        .bind(18, explanation)
         .bind(19, run_id);
     m_insert.run();
     const std::int64_t entry_id = m_db.last_insert_rowid();
-    for (const auto& [rec, record_id] : entry.evidence) {
+    for (const auto& [rec, record_id] : evidence) {
         m_insert_evidence.bind(1, entry_id).bind(2, rec).bind(3, record_id);
         m_insert_evidence.run();
     }

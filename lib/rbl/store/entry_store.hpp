@@ -13,9 +13,9 @@
 
 namespace rbl::store {
 
-/// A new entry with what it keeps of its rule.
-struct NewEntry {
-    model::Entry entry;
+/// What an entry keeps of its list's rule as it stood when the entry was created (the same for
+/// every entry of the list in a run).
+struct ListTerms {
     std::string list_title;
     std::string list_title_zh;
     std::string basis;
@@ -23,8 +23,6 @@ struct NewEntry {
     std::string terms_json;  ///< validity, procedure, repair, measures
     std::string rule_version;
     std::string rule_sha256;
-    std::string explanation;
-    std::vector<std::pair<std::int64_t, std::string>> evidence;  ///< (rec, record_id)
 };
 
 /// A run as it starts.
@@ -76,8 +74,12 @@ public:
     std::int64_t begin_run(const RunStart& run);
     /// Stores the run's counts (JSON) and finishing time.
     void finish_run(std::int64_t run_id, std::string_view counts_json, std::string_view at);
-    /// Inserts an entry and its evidence; returns the entry's id.
-    std::int64_t create(const NewEntry& entry, std::int64_t run_id);
+    /// Inserts an entry with its list's terms, explanation and evidence (rec, record_id);
+    /// returns the entry's id.
+    std::int64_t create(const model::Entry& entry, const ListTerms& terms,
+                        std::string_view explanation,
+                        const std::vector<std::pair<std::int64_t, std::string>>& evidence,
+                        std::int64_t run_id);
     /// Stores an entry's new status (and end) after a run moved it, provided the entry still
     /// has `status_read` and `entry.disputed` as read in the run's snapshot. Returns false (and
     /// writes nothing) when another writer changed the entry since.

@@ -545,3 +545,20 @@ TEST_CASE("criteria: an evaluator is reused across lists and subjects") {
     CHECK(evaluator.evaluate(*severe, severe->criteria, company(), serious, {}, as_of).evidence ==
           std::vector<std::size_t>{0});
 }
+
+// Regression (was a bug): attributes were read through a JSON DOM, so a stored number with more
+// significant digits than a double holds came back rounded (1234567890123456.78 as
+// "1234567890123456.8").
+TEST_CASE("criteria: stored number attributes keep their exact digits") {
+    rbl::test::TempDir dir;
+    const RuleSet rules = evaluator_rules(dir);
+    const std::vector<SubjectRecord> records = {
+        record(rules, "F1", "penalty", "2026-01-01", std::nullopt,
+               R"({"fine":1234567890123456.78})")};
+    REQUIRE(records[0].attributes.size() == 1);
+    CHECK(records[0].attributes[0].text == "1234567890123456.78");
+    const Verdict verdict = judge(rules, "food.black.sum_fine_big", records, "2026-06-01");
+    CHECK(verdict.holds);
+    CHECK(verdict.explanation[0] ==
+          "[yes] sum of fine is 1234567890123456.78 over 1 penalty record (needs ≥ 1000): F1");
+}
