@@ -266,5 +266,68 @@ class SampleRun(ToolTestCase):
                          entries)
 
 
+# A list that depends on another (`listed`) and whose way out (`lift`) needs the subject off it.
+DEPENDENT_RULES = {
+    "courts": """domain: courts
+title: Courts
+title_zh: 法院
+version: "t1"
+lists:
+  - id: courts.black.debtor
+    kind: black
+    title: Debtors
+    title_zh: 失信被执行人
+    basis: 测试依据
+    authority: 测试法院
+    criteria:
+      exists: { kind: court_default }
+    validity: 2y
+""",
+    "government": """domain: government
+title: Government
+title_zh: 政务
+version: "t1"
+lists:
+  - id: government.black.body
+    kind: black
+    title: Dishonest bodies
+    title_zh: 政务失信
+    basis: 测试依据
+    authority: 测试委
+    criteria:
+      listed: { list: courts.black.debtor }
+    lift:
+      all:
+        - not: { listed: { list: courts.black.debtor } }
+        - exists: { kind: performed, domain: courts }
+    validity: 2y
+""",
+}
+
+
+class DependentLists(ToolTestCase):
+    # Regression (was a bug): when deciding whether a new entry's way out already holds, the
+    # entries created earlier in the same run were left out of the subject's lists, so the first
+    # run found `not listed` true and made no entry, and the second run made it: not idempotent.
+    def test_an_entry_made_earlier_in_the_run_counts_for_the_lift_of_a_later_list(self):
+        rules = self.dir / "rules"
+        rules.mkdir()
+        shutil.copy(RULES / "calendar.yaml", rules / "calendar.yaml")
+        for name, text in DEPENDENT_RULES.items():
+            (rules / f"{name}.yaml").write_text(text, encoding="utf-8")
+        self.env["RBL_RULES"] = str(rules)
+        body = "11320102" + "0" * 9
+        body += rbl_ids.uscc_check_char(body)
+        path = self.write("in.csv", "record_id,subject_id,subject_name,domain,kind,date\n"
+                          f"C1,{body},某局,courts,court_default,2026-05-01\n"
+                          f"C2,{body},某局,courts,performed,2026-04-01\n")
+        self.run_tool("rbl-import", path, check=0)
+        first = json.loads(self.run_tool("rbl-adjudicate", "--json", check=0).stdout)
+        self.assertEqual(first["lists"]["courts.black.debtor"]["created"], 1)
+        self.assertEqual(first["lists"]["government.black.body"]["created"], 1)
+        second = json.loads(self.run_tool("rbl-adjudicate", "--json", check=0).stdout)
+        self.assertEqual(second["created"], 0)
+
+
 if __name__ == "__main__":
     rbltest.main()

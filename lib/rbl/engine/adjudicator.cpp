@@ -216,18 +216,18 @@ private:
                 }
                 continue;
             }
-            if (entry.status == EntryStatus::effective && lift_holds(*list, entry)) {
+            if (entry.status == EntryStatus::effective && lift_holds(*list, other_lists(entry))) {
                 end(entry, EntryStatus::lifted, m_options.as_of, "lift criteria hold");
                 record(entry, "lifted", entry.end_reason);
             }
         }
     }
 
-    bool lift_holds(const rules::ListRule& list, const Entry& entry) {
-        return list.lift && m_evaluator
-                                .evaluate(list, *list.lift, m_subject, m_records,
-                                          other_lists(entry), m_options.as_of)
-                                .holds;
+    // `lists`: the lists the subject is on, apart from the entry whose lift is in question.
+    bool lift_holds(const rules::ListRule& list, const std::vector<std::string>& lists) {
+        return list.lift &&
+               m_evaluator.evaluate(list, *list.lift, m_subject, m_records, lists, m_options.as_of)
+                   .holds;
     }
 
     // Entries that moved to a later pending or in-force state and did not end in this run are
@@ -242,10 +242,11 @@ private:
         }
     }
 
+    // The lists of the subject's open entries other than `except` (an element of m_open).
     std::vector<std::string> other_lists(const Entry& except) const {
         std::vector<std::string> ids;
         for (const Entry& entry : m_open) {
-            if (model::is_open(entry.status) && entry.entry_id != except.entry_id) {
+            if (model::is_open(entry.status) && &entry != &except) {
                 ids.push_back(entry.list_id);
             }
         }
@@ -298,7 +299,9 @@ private:
         if (!verdict.holds) {
             return;
         }
-        if (lift_holds(list, Entry{})) {
+        // Every open entry counts here, those created earlier in this run too (they have no id
+        // yet, so other_lists() would leave them out).
+        if (lift_holds(list, open_list_ids())) {
             return;  // the subject already meets the list's way out: an entry would end at once
         }
         if (!verdict.evidence.empty()) {
