@@ -1,0 +1,117 @@
+"""Concurrency (issue 6): writers beside writers wait or finish serially, readers never block and
+never see half a run."""
+
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import rbltest  # noqa: E402
+from rbltest import SAMPLES, SOURCE_DIR, ToolTestCase  # noqa: E402
+
+OPEN_ENTRIES = ("SELECT list_id, subject_id, status FROM entries "
+                "WHERE status IN ('notice', 'publicity', 'effective') ORDER BY 1, 2")
+
+
+class Concurrency(ToolTestCase):
+    def setUp(self):
+        super().setUp()
+        self.data = self.dir / "records.csv"
+        subprocess.run([sys.executable, str(SOURCE_DIR / "bench/gen_records.py"), "--subjects",
+                        "4000", "--records", "60000", "--seed", "5", "--out", str(self.data),
+                        "-q"], check=True)
+        self.run_tool("rbl-import", "-q", self.data, check=0)
+
+    def start(self, tool, *args):
+        return subprocess.Popen([str(rbltest.BIN_DIR / tool), *[str(a) for a in args]],
+                                env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, cwd=self.dir)
+
+    def reference_entries(self):
+        copy = self.dir / "reference.db"
+        copy.write_bytes(self.db.read_bytes())
+        self.run_tool("rbl-adjudicate", "-q", "--db", copy, check=0)
+        return self.sql(OPEN_ENTRIES, db=copy)
+
+    def test_two_adjudications_at_once_end_as_one_run_would(self):
+        expected = self.reference_entries()
+        first = self.start("rbl-adjudicate", "--json", "-q")
+        second = self.start("rbl-adjudicate", "--json", "-q")
+        results = [(p.wait(timeout=300), *p.communicate()) for p in (first, second)]
+        codes = sorted(code for code, _, _ in results)
+        self.assertIn(codes, ([0, 0], [0, 4]), results)
+        self.assertEqual(self.sql(OPEN_ENTRIES), expected)
+        self.assertEqual(self.scalar("SELECT count(*) FROM (SELECT 1 FROM entries WHERE status "
+                                     "IN ('notice','publicity','effective') "
+                                     "GROUP BY list_id, subject_id HAVING count(*) > 1)"), 0)
+        created = sorted(json.loads(out)["created"] for code, out, _ in results if code == 0)
+        self.assertEqual(created[-1], len(expected))
+        if len(created) == 2:
+            self.assertEqual(created[0], 0)  # the later one found the work done
+
+    def test_an_import_beside_an_adjudication_completes(self):
+        adjudication = self.start("rbl-adjudicate", "--json", "-q")
+        time.sleep(0.2)
+        imported = self.run_tool("rbl-import", "--json", "-q", SAMPLES / "records/courts.csv")
+        self.assertEqual(imported.returncode, 0, imported.stderr)
+        self.assertEqual(adjudication.wait(timeout=300), 0, adjudication.communicate())
+        self.assertEqual(self.scalar("SELECT count(*) FROM import_batches"), 2)
+        self.assertEqual(self.scalar("PRAGMA integrity_check"), "ok")
+
+    def test_readers_never_see_half_a_run(self):
+        adjudication = self.start("rbl-adjudicate", "--json", "-q")
+        seen = set()
+        connection = sqlite3.connect(self.db)
+        try:
+            while adjudication.poll() is None:
+                connection.execute("BEGIN")
+                runs = connection.execute("SELECT count(*) FROM runs").fetchone()[0]
+                entries = connection.execute("SELECT count(*) FROM entries").fetchone()[0]
+                audit = connection.execute("SELECT count(*) FROM audit_log "
+                                           "WHERE action = 'entry.created'").fetchone()[0]
+                connection.execute("COMMIT")
+                seen.add((runs, entries, audit))
+                time.sleep(0.01)
+        finally:
+            connection.close()
+        out, err = adjudication.communicate()
+        self.assertEqual(adjudication.returncode, 0, err)
+        total = json.loads(out)["created"]
+        self.assertTrue(seen <= {(0, 0, 0), (1, total, total)}, seen)
+
+    def test_readers_do_not_wait_for_a_writer_and_writers_give_up_after_wait(self):
+        self.run_tool("rbl-adjudicate", "-q", check=0)
+        holder = sqlite3.connect(self.db, isolation_level=None)
+        try:
+            holder.execute("BEGIN IMMEDIATE")  # another writer holds the write lock
+            for args in (("rbl-audit", "verify"), ("rbl-audit", "log", "--since", "999999"),
+                         ("rbl-appeal", "list"), ("rbl-adjudicate", "--dry-run", "-q"),
+                         ("rbl-adjudicate", "--explain", self.any_subject())):
+                start = time.monotonic()
+                result = self.run_tool(*args, "--wait", "0")
+                self.assertEqual(result.returncode, 0, f"{args}: {result.stderr}")
+                self.assertLess(time.monotonic() - start, 20)
+            start = time.monotonic()
+            busy = self.run_tool("rbl-appeal", "file", "1", "--reason", "x", "--wait", "1",
+                                 check=4)
+            self.assertIn("busy", busy.stderr)
+            self.assertIn("--wait", busy.stderr)
+            self.assertGreaterEqual(time.monotonic() - start, 0.9)
+            self.run_tool("rbl-adjudicate", "-q", "--wait", "1", check=4)
+            self.run_tool("rbl-import", "-q", "--wait", "1", SAMPLES / "records/tax.csv",
+                          check=4)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        self.assertEqual(self.scalar("SELECT count(*) FROM appeals"), 0)
+        self.run_tool("rbl-appeal", "file", "1", "--reason", "x", check=0)
+
+    def any_subject(self):
+        return self.scalar("SELECT subject_id FROM subjects ORDER BY subject_id LIMIT 1")
+
+
+if __name__ == "__main__":
+    rbltest.main()
