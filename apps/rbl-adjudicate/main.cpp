@@ -93,7 +93,8 @@ rbl::ExitCode run(const Options& options) {
     rbl::store::Database db({.path = options.common.db,
                              .create = false,
                              .read_only = false,
-                             .wait_seconds = options.common.wait_seconds});
+                             .wait_seconds = options.common.wait_seconds,
+                             .map_for_reading = true});
     if (!options.explain.empty()) {
         for (const std::string& line :
              rbl::engine::explain_subject(db, rules, options.explain, as_of)) {

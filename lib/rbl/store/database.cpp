@@ -297,6 +297,9 @@ Database::Database(const OpenOptions& options)
         exec("PRAGMA foreign_keys=ON");
         exec("PRAGMA synchronous=NORMAL");
         exec("PRAGMA cache_size=-65536");  // 64 MiB
+        if (options.map_for_reading) {
+            exec("PRAGMA mmap_size=268435456");  // 256 MiB
+        }
 
         const int found = schema_version();
         const int known = current_schema_version();

@@ -72,6 +72,10 @@ struct OpenOptions {
     bool create = false;        ///< create the file (mode 0600) when it does not exist
     bool read_only = false;     ///< open read-only (readers never take the write lock)
     int wait_seconds = 30;      ///< busy timeout for writers (--wait)
+    /// Read through a memory map of up to 256 MiB of the file (for tools that read most of a
+    /// large database: fewer copies; the mapped pages count in the process's RSS but are the
+    /// kernel's page cache, shared and reclaimable).
+    bool map_for_reading = false;
 };
 
 /// An open SQLite connection, migrated to the current schema.
