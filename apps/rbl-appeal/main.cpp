@@ -11,6 +11,7 @@
 #include "rbl/appeal/appeal_desk.hpp"
 #include "rbl/audit/audit_log.hpp"
 #include "rbl/rules/calendar.hpp"
+#include "rbl/rules/rule_set.hpp"
 #include "rbl/store/database.hpp"
 
 namespace {
@@ -49,7 +50,8 @@ nlohmann::json appeal_json(const rbl::model::Appeal& appeal) {
 // The database, audit log and calendar every subcommand works with.
 struct Desk {
     explicit Desk(const Options& options)
-        : calendar(rbl::rules::Calendar::load(std::filesystem::path(options.common.rules) /
+        : rules(rbl::rules::RuleSet::load(options.common.rules)),  // invalid rules: exit 2
+          calendar(rbl::rules::Calendar::load(std::filesystem::path(options.common.rules) /
                                               "calendar.yaml")),
           db({.path = options.common.db,
               .create = false,
@@ -57,6 +59,7 @@ struct Desk {
               .wait_seconds = options.common.wait_seconds}),
           audit(db, {options.common.operator_name, rbl::audit::login_name(), std::string(k_tool)}),
           desk(db, audit, calendar, options.common.operator_name) {}
+    rbl::rules::RuleSet rules;
     rbl::rules::Calendar calendar;
     rbl::store::Database db;
     rbl::audit::AuditLog audit;
@@ -150,7 +153,12 @@ rbl::ExitCode run_list(const Options& options) {
 rbl::ExitCode run_show(const Options& options) {
     const rbl::util::Date as_of = rbl::app::date_option("--as-of", options.as_of);
     Desk desk(options);
-    for (const std::string& line : desk.desk.show(options.id, as_of)) {
+    const auto lines = desk.desk.show(options.id, as_of);
+    if (options.common.json) {
+        fmt::print("{}\n", nlohmann::json{{"appeal_id", options.id}, {"story", lines}}.dump());
+        return rbl::ExitCode::ok;
+    }
+    for (const std::string& line : lines) {
         fmt::print("{}\n", line);
     }
     return rbl::ExitCode::ok;

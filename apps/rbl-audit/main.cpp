@@ -113,7 +113,6 @@ int main(int argc, char** argv) {
         if (verify->parsed()) {
             return run_verify(options);
         }
-        (void)log;
         return run_log(options);
     });
 }

@@ -233,6 +233,32 @@ class FullLife(AppealCase):
                          ("revoked", "2026-11-04", "objection_upheld", 0))
         self.assert_db_and_audit_agree(effective)
 
+    def test_an_upheld_objection_is_not_undone_by_the_next_run(self):
+        # Review finding: the withdrawn entry's facts were free again, so the next run listed the
+        # subject anew on the very records the office had ruled out.
+        entry = self.listed_subject()
+        filed = json.loads(self.appeal("2026-09-28", "file", entry, "--reason", "错误",
+                                       "--json").stdout)
+        self.appeal("2026-09-29", "decide", filed["appeal_id"], "--outcome", "upheld",
+                    "--note", "认定有误")
+        self.assertEqual(self.adjudicate("2026-09-30")["created"], 0)
+        self.assertEqual(self.scalar("SELECT count(*) FROM entries"), 1)
+
+    def test_an_entry_a_run_ends_is_no_longer_disputed(self):
+        self.load([["P1a", uscc(1), "公司1", "market", "penalty", "2026-09-01", "serious"],
+                   ["P1b", uscc(1), "公司1", "market", "penalty", "2026-09-02", "serious"]])
+        self.adjudicate("2026-09-24")
+        self.appeal("2026-09-28", "file", "1", "--reason", "错误")
+        self.assertEqual(self.entry(1)["disputed"], 1)
+        self.load([["P1b", uscc(1), "公司1", "market", "penalty", "2026-09-02", "minor"]],
+                  "corrected.csv")
+        self.assertEqual(self.adjudicate("2026-09-29")["withdrawn"], 1)
+        self.assertEqual((self.entry(1)["status"], self.entry(1)["disputed"]), ("withdrawn", 0))
+        decided = json.loads(self.appeal("2026-09-30", "decide", "1", "--outcome", "rejected",
+                                         "--note", "已撤销", "--json").stdout)
+        self.assertIn("changes nothing", decided["effect"])
+        self.assert_db_and_audit_agree(1)
+
     def test_withdraw_records_retires_the_evidence_so_the_facts_never_list_again(self):
         entry = self.listed_subject(1)
         filed = json.loads(self.appeal("2026-09-28", "file", entry, "--reason", "处罚已撤销",
@@ -307,6 +333,24 @@ class BadAppeals(AppealCase):
         # The entry has ended (withdrawn): no appeal against it.
         self.assert_refused("2026-09-30", "file", entry, "--reason", "x",
                             message="has ended: withdrawn on 2026-09-29")
+
+    def test_empty_reason_or_note_and_invalid_rules_are_refused(self):
+        entry = self.listed_subject()
+        self.assert_refused("2026-09-28", "file", entry, "--reason", "  ",
+                            message="--reason may not be empty")
+        filed = json.loads(self.appeal("2026-09-28", "file", entry, "--reason", "x",
+                                       "--json").stdout)
+        self.assert_refused("2026-09-28", "decide", filed["appeal_id"], "--outcome", "rejected",
+                            "--note", "", message="--note may not be empty")
+        rules = Path(self.env["RBL_RULES"])
+        with open(rules / "market.yaml", "a", encoding="utf-8") as f:
+            f.write("bogus_key: 1\n")
+        self.assert_refused("2026-09-28", "file", entry, "--reason", "x", message="bogus_key")
+
+    def test_repair_of_a_pending_entry_names_the_date_it_will_be_allowed(self):
+        entry = self.listed_subject()  # in force from 2026-10-16, repair after 6m
+        self.assert_refused("2026-09-28", "repair", entry, "--reason", "x",
+                            message="it will be allowed from 2027-04-16")
 
     def test_repair_refused_where_the_list_allows_none(self):
         self.load([["A1", uscc(5), "红", "market", "award", "2026-09-01", ""]], "award.csv")

@@ -121,13 +121,6 @@ store::EntryDetail AppealDesk::entry_or_throw(std::int64_t entry_id) {
 void AppealDesk::check_repair(const store::EntryDetail& detail, const EntryTerms& terms,
                               const FileRequest& request) {
     const Entry& entry = detail.entry;
-    const EntryStatus state = status_on(entry, request.received);
-    if (state != EntryStatus::effective) {
-        throw UsageError(fmt::format(
-            "entry {} is not in force yet ({}, in force from {}): credit repair applies to "
-            "entries in force",
-            entry.entry_id, model::to_string(state), entry.effective_from.iso()));
-    }
     if (!terms.repair_allowed) {
         throw UsageError(fmt::format("entry {}: list {} allows no credit repair", entry.entry_id,
                                      entry.list_id));
@@ -135,6 +128,15 @@ void AppealDesk::check_repair(const store::EntryDetail& detail, const EntryTerms
     const util::Date earliest =
         terms.repair_after ? terms.repair_after->after(entry.effective_from)
                            : entry.effective_from;
+    const EntryStatus state = status_on(entry, request.received);
+    if (state != EntryStatus::effective) {
+        throw UsageError(fmt::format(
+            "entry {} is not in force yet ({}, in force from {}{}): credit repair applies to "
+            "entries in force; it will be allowed from {}{}",
+            entry.entry_id, model::to_string(state), entry.effective_from.iso(),
+            entry.disputed ? " unless an open objection holds it longer" : "", earliest.iso(),
+            entry.disputed ? " at the earliest" : ""));
+    }
     if (request.received < earliest) {
         throw UsageError(fmt::format(
             "credit repair of entry {} is not allowed yet: it will be allowed from {} ({} after "
@@ -148,7 +150,18 @@ void AppealDesk::check_repair(const store::EntryDetail& detail, const EntryTerms
     }
 }
 
+namespace {
+
+void require_text(std::string_view text, std::string_view option) {
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+        throw UsageError(fmt::format("{} may not be empty", option));
+    }
+}
+
+}  // namespace
+
 model::Appeal AppealDesk::file(const FileRequest& request) {
+    require_text(request.reason, "--reason");
     store::Transaction transaction(m_db, store::Transaction::Mode::immediate);
     store::EntryDetail detail = entry_or_throw(request.entry_id);
     Entry& entry = detail.entry;
@@ -189,6 +202,16 @@ model::Appeal AppealDesk::file(const FileRequest& request) {
     if (request.type == AppealType::objection) {
         // An objection holds a pending entry in the state it is in on the day of receipt (its
         // stored status catches up with its dates first) and marks an effective one disputed.
+        if (state != entry.status) {
+            m_audit.append("entry.advanced", fmt::format("entry:{}", entry.entry_id),
+                           nlohmann::json{{"list_id", entry.list_id},
+                                          {"subject_id", entry.subject_id},
+                                          {"status", model::to_string(state)},
+                                          {"reason", fmt::format("its dates, on the objection's "
+                                                                 "receipt {}",
+                                                                 request.received.iso())}}
+                               .dump());
+        }
         entry.status = state;
         entry.disputed = true;
         m_store.update_entry(entry);
@@ -202,6 +225,7 @@ model::Appeal AppealDesk::file(const FileRequest& request) {
 }
 
 Decision AppealDesk::decide(const DecideRequest& request) {
+    require_text(request.note, "--note");
     store::Transaction transaction(m_db, store::Transaction::Mode::immediate);
     auto found = m_store.find(request.appeal_id);
     if (!found) {
@@ -267,7 +291,7 @@ Decision AppealDesk::decide(const DecideRequest& request) {
                 entry.effective_from.iso());
         } else if (!upheld && was_open) {
             entry.disputed = others_open;
-            entry_action = "entry.undisputed";
+            entry_action = others_open ? "entry.disputed" : "entry.undisputed";
             decision.effect = fmt::format("entry {} stays {}{}", entry.entry_id,
                                           model::to_string(state),
                                           others_open ? ", disputed by another objection" : "");
@@ -282,6 +306,10 @@ Decision AppealDesk::decide(const DecideRequest& request) {
     if (!was_open) {
         decision.effect = fmt::format("{}: the decision changes nothing on it",
                                       ended_message(entry, state));
+        if (entry.disputed && !model::is_open(entry.status)) {
+            entry.disputed = false;  // no objection can hold an ended entry
+            entry_action = "entry.undisputed";
+        }
     }
     if (!entry_action.empty()) {
         m_store.update_entry(entry);
@@ -340,9 +368,16 @@ std::vector<std::string> AppealDesk::show(std::int64_t appeal_id, util::Date as_
     }
     const store::EntryDetail detail = entry_or_throw(appeal->entry_id);
     std::vector<std::string> lines;
-    lines.push_back(fmt::format("appeal {}: {} against entry {}, filed by {} on {}",
+    lines.push_back(fmt::format("appeal {}: {} against entry {}{}, recorded by {} at {}{}",
                                 appeal->appeal_id, model::to_string(appeal->type),
-                                appeal->entry_id, appeal->operator_name, appeal->filed_at));
+                                appeal->entry_id,
+                                appeal->filed_by.empty() ? std::string()
+                                                         : fmt::format(" by {}", appeal->filed_by),
+                                appeal->operator_name, appeal->filed_at,
+                                appeal->decided_by.empty()
+                                    ? std::string()
+                                    : fmt::format("; decided by {} at {}", appeal->decided_by,
+                                                  appeal->decided_at)));
     lines.push_back(fmt::format("subject {} {} ({}) on {} {}", detail.entry.subject_id,
                                 detail.subject_name, detail.subject_type, detail.entry.list_id,
                                 detail.list_title));

@@ -18,7 +18,8 @@ FROM entries WHERE subject_id = ?1 ORDER BY entry_id)sql";
 constexpr std::string_view k_used_evidence = R"sql(
 SELECT DISTINCT ev.rec FROM entry_evidence ev JOIN entries e ON e.entry_id = ev.entry_id
 WHERE e.subject_id = ?1 AND e.list_id = ?2
-  AND e.status IN ('expired', 'lifted', 'repaired', 'revoked'))sql";
+  AND (e.status IN ('expired', 'lifted', 'repaired', 'revoked')
+       OR e.end_reason = 'objection_upheld'))sql";
 
 constexpr std::string_view k_evidence_of = "SELECT rec FROM entry_evidence WHERE entry_id = ?1";
 
@@ -50,7 +51,9 @@ constexpr std::string_view k_insert_evidence =
     "INSERT INTO entry_evidence (entry_id, rec, record_id) VALUES (?1, ?2, ?3)";
 
 constexpr std::string_view k_update = R"sql(
-UPDATE entries SET status = ?2, ended_on = ?3, end_reason = ?4, updated_run = ?5
+UPDATE entries SET status = ?2, ended_on = ?3, end_reason = ?4, updated_run = ?5,
+                   disputed = CASE WHEN ?2 IN ('notice', 'publicity', 'effective')
+                                   THEN disputed ELSE 0 END
 WHERE entry_id = ?1 AND status = ?6 AND disputed = ?7)sql";
 
 constexpr std::string_view k_last_run_id = "SELECT coalesce(max(run_id), 0) FROM runs";

@@ -61,7 +61,8 @@ public:
     /// Every entry of one subject, oldest first.
     std::vector<model::Entry> subject_entries(std::string_view subject_id);
     /// The records that were evidence of the subject's entries on the list that ended other than
-    /// `withdrawn` (facts already used for a listing).
+    /// `withdrawn`, or withdrawn by an upheld objection (facts already used for a listing, or
+    /// ruled out by the office).
     std::vector<std::int64_t> used_evidence(std::string_view subject_id, std::string_view list_id);
     /// The records that were evidence of one entry.
     std::vector<std::int64_t> evidence_of(std::int64_t entry_id);
