@@ -156,7 +156,45 @@ CREATE INDEX appeals_by_entry ON appeals (entry_id);
 CREATE INDEX appeals_open ON appeals (outcome, due_on);
 )sql";
 
-constexpr std::array<std::string_view, 3> k_migrations = {k_v1, k_v2, k_v3};
+// Version 4: publications per channel with a hash of each row (for deltas), and the measures
+// departments report having applied to entries (feedback).
+constexpr std::string_view k_v4 = R"sql(
+CREATE TABLE publications (
+    publication_id INTEGER PRIMARY KEY,
+    channel        TEXT NOT NULL,
+    published_at   TEXT NOT NULL,
+    as_of          TEXT NOT NULL,
+    filter         TEXT NOT NULL,  -- the filter as canonical JSON
+    format         TEXT NOT NULL,
+    delta          INTEGER NOT NULL,
+    rows           INTEGER NOT NULL,  -- rows written (changes, for a delta)
+    sha256         TEXT NOT NULL,     -- of the file written
+    out            TEXT NOT NULL,
+    operator       TEXT NOT NULL
+);
+CREATE INDEX publications_by_channel ON publications (channel, publication_id);
+
+-- Every entry a publication stood for (the whole filtered list, also for a delta).
+CREATE TABLE publication_rows (
+    publication_id INTEGER NOT NULL REFERENCES publications(publication_id),
+    entry_id       INTEGER NOT NULL,
+    row_hash       TEXT NOT NULL,
+    PRIMARY KEY (publication_id, entry_id)
+) WITHOUT ROWID;
+
+CREATE TABLE feedback (
+    feedback_id INTEGER PRIMARY KEY,
+    entry_id    INTEGER NOT NULL REFERENCES entries(entry_id),
+    department  TEXT NOT NULL,
+    measure_id  TEXT NOT NULL,
+    applied_on  TEXT NOT NULL,
+    note        TEXT NOT NULL DEFAULT '',
+    batch_id    INTEGER NOT NULL REFERENCES import_batches(batch_id),
+    UNIQUE (entry_id, department, measure_id, applied_on)
+);
+)sql";
+
+constexpr std::array<std::string_view, 4> k_migrations = {k_v1, k_v2, k_v3, k_v4};
 
 }  // namespace
 

@@ -1,0 +1,156 @@
+#include "rbl/publish/report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "rbl/store/publication_store.hpp"
+
+namespace rbl::publish {
+
+namespace {
+
+std::string escape(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+// Colours of the series (group keys), in a fixed order.
+std::string colour_of(std::string_view group) {
+    static const std::map<std::string, std::string, std::less<>> k_colours = {
+        {"black", "#37474f"},   {"red", "#c62828"},      {"notice", "#f9a825"},
+        {"publicity", "#fb8c00"}, {"effective", "#1565c0"}, {"decided", "#1565c0"},
+        {"ended", "#9e9e9e"}};
+    const auto found = k_colours.find(group);
+    return found != k_colours.end() ? found->second : "#6a1b9a";
+}
+
+// A horizontal stacked bar chart: one bar per label, one segment per group.
+std::string bar_chart(const std::string& title, const std::vector<store::LabelCount>& counts) {
+    std::vector<std::string> labels;
+    std::vector<std::string> groups;
+    std::map<std::pair<std::string, std::string>, std::int64_t> values;
+    std::map<std::string, std::int64_t> totals;
+    for (const auto& count : counts) {
+        if (std::find(labels.begin(), labels.end(), count.label) == labels.end()) {
+            labels.push_back(count.label);
+        }
+        if (std::find(groups.begin(), groups.end(), count.group) == groups.end()) {
+            groups.push_back(count.group);
+        }
+        values[{count.label, count.group}] += count.count;
+        totals[count.label] += count.count;
+    }
+    std::int64_t max_total = 1;
+    for (const auto& [label, total] : totals) {
+        max_total = std::max(max_total, total);
+    }
+    constexpr int k_label_width = 300;
+    constexpr int k_bar_width = 420;
+    constexpr int k_row = 22;
+    const int height = static_cast<int>(labels.size()) * k_row + 34;
+    std::string svg = fmt::format(
+        "<section><h2>{}</h2>\n<svg role=\"img\" aria-label=\"{}\" width=\"{}\" height=\"{}\" "
+        "xmlns=\"http://www.w3.org/2000/svg\" font-family=\"sans-serif\" font-size=\"12\">\n",
+        escape(title), escape(title), k_label_width + k_bar_width + 80, height);
+    int y = 4;
+    for (const std::string& label : labels) {
+        svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
+                           k_label_width - 6, y + 14, escape(label));
+        double x = k_label_width;
+        for (const std::string& group : groups) {
+            const auto value = values[{label, group}];
+            if (value == 0) {
+                continue;
+            }
+            const double width = static_cast<double>(value) * k_bar_width /
+                                 static_cast<double>(max_total);
+            svg += fmt::format(
+                "<rect x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"16\" fill=\"{}\">"
+                "<title>{} {}: {}</title></rect>\n",
+                x, y, std::max(width, 1.0), colour_of(group), escape(label), escape(group), value);
+            x += width;
+        }
+        svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\">{}</text>\n", x + 4, y + 14,
+                           totals[label]);
+        y += k_row;
+    }
+    int legend_x = k_label_width;
+    for (const std::string& group : groups) {
+        svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/>"
+                           "<text x=\"{}\" y=\"{}\">{}</text>\n",
+                           legend_x, y + 6, colour_of(group), legend_x + 14, y + 15,
+                           escape(group.empty() ? "count" : group));
+        legend_x += 110;
+    }
+    svg += "</svg>\n";
+    if (labels.empty()) {
+        svg += "<p>None.</p>\n";
+    }
+    return svg + "</section>\n";
+}
+
+std::vector<store::LabelCount> by_month(const std::vector<store::LabelCount>& decided,
+                                        const std::vector<store::LabelCount>& ended) {
+    std::vector<store::LabelCount> counts;
+    for (const auto& count : decided) {
+        counts.push_back({count.label, "decided", count.count});
+    }
+    for (const auto& count : ended) {
+        counts.push_back({count.label, "ended", count.count});
+    }
+    std::stable_sort(counts.begin(), counts.end(),
+                     [](const auto& a, const auto& b) { return a.label < b.label; });
+    return counts;
+}
+
+}  // namespace
+
+std::string report_html(store::Database& db, util::Date as_of) {
+    store::Transaction snapshot(db, store::Transaction::Mode::deferred);
+    store::PublicationStore store(db);
+    const auto [open_objections, overdue] = store.objections_open_overdue(as_of);
+    std::string html = fmt::format(
+        "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<title>信用红黑名单报告 Credit red and black lists — {0}</title>\n"
+        "<style>body{{font-family:sans-serif;margin:2em;color:#212121}}"
+        "h1{{font-size:1.5em}}h2{{font-size:1.1em;margin-top:1.5em}}"
+        "table{{border-collapse:collapse}}td,th{{border:1px solid #bdbdbd;padding:3px 8px;"
+        "text-align:right}}th:first-child,td:first-child{{text-align:left}}"
+        ".alert{{color:#c62828;font-weight:bold}}</style>\n</head>\n<body>\n"
+        "<h1>信用红黑名单报告 · Credit red and black lists, as of {0}</h1>\n",
+        as_of.iso());
+    html += fmt::format("<p>Open objections (异议): <b>{}</b>; overdue: <b{}>{}</b>.</p>\n",
+                        open_objections, overdue > 0 ? " class=\"alert\"" : "", overdue);
+    html += bar_chart("Entries in force or pending, per list and status (名单条目)",
+                      store.open_by_list(as_of));
+    html += bar_chart("Per domain (领域)", store.open_by_domain(as_of));
+    html += bar_chart("Per region, by city code (地区)", store.open_by_region(as_of));
+    html += bar_chart("Entries decided and ended per month (新增与移出)",
+                      by_month(store.decided_by_month(as_of), store.ended_by_month(as_of)));
+    const auto feedback = store.feedback_by_list_department();
+    html += "<section><h2>Joint measures: entries distributed and measures reported, per list "
+            "and department (联合奖惩反馈)</h2>\n<table>\n<tr><th>list</th><th>department</th>"
+            "<th>entries distributed</th><th>measures reported</th></tr>\n";
+    for (const auto& row : feedback) {
+        html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                            escape(row.list_id), escape(row.department), row.distributed,
+                            row.reported);
+    }
+    html += "</table>\n</section>\n<footer><p>Made by rbl-publish report; no external resources."
+            "</p></footer>\n</body>\n</html>\n";
+    return html;
+}
+
+}  // namespace rbl::publish

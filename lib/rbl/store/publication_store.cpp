@@ -1,0 +1,289 @@
+#include "rbl/store/publication_store.hpp"
+
+namespace rbl::store {
+
+namespace {
+
+#define RBL_ENTRY_ROW                                                                           \
+    "SELECT e.entry_id, e.list_id, e.list_title, e.list_title_zh, e.kind, e.domain, "          \
+    "e.subject_id, s.name, s.subject_type, e.status, e.decided_on, e.notice_until, "            \
+    "e.publicity_until, e.effective_from, e.expires_on, e.ended_on, e.end_reason, e.authority, " \
+    "e.basis, e.explanation, e.terms, "                                                         \
+    "(SELECT group_concat(record_id, ';') FROM (SELECT record_id FROM entry_evidence v "         \
+    "  WHERE v.entry_id = e.entry_id ORDER BY record_id)), "                                    \
+    "EXISTS (SELECT 1 FROM appeals a WHERE a.entry_id = e.entry_id AND a.type = 'objection' "   \
+    "  AND a.received_on <= ?1 AND (a.decided_on IS NULL OR a.decided_on > ?1)) "               \
+    "FROM entries e JOIN subjects s ON s.subject_id = e.subject_id "
+
+constexpr std::string_view k_entries =
+    RBL_ENTRY_ROW
+    "WHERE e.decided_on <= ?1 AND (?2 IS NULL OR e.kind = ?2) "
+    "AND (?3 IS NULL OR e.domain IN (SELECT value FROM json_each(?3))) "
+    "AND (?4 IS NULL OR e.subject_id = ?4) ORDER BY e.entry_id";
+
+constexpr std::string_view k_entry = RBL_ENTRY_ROW "WHERE e.entry_id = ?2";
+
+#undef RBL_ENTRY_ROW
+
+constexpr std::string_view k_last_as_of = "SELECT max(as_of) FROM runs";
+
+constexpr std::string_view k_last_publication = R"sql(
+SELECT publication_id, filter, as_of FROM publications WHERE channel = ?1
+ORDER BY publication_id DESC LIMIT 1)sql";
+
+constexpr std::string_view k_create_rows = R"sql(
+CREATE TEMP TABLE IF NOT EXISTS published_rows (
+    entry_id INTEGER PRIMARY KEY, row_hash TEXT NOT NULL);
+DELETE FROM temp.published_rows;)sql";
+
+constexpr std::string_view k_add_row =
+    "INSERT INTO temp.published_rows (entry_id, row_hash) VALUES (?1, ?2)";
+
+constexpr std::string_view k_changes = R"sql(
+SELECT coalesce(c.entry_id, p.entry_id) AS id,
+       CASE WHEN p.entry_id IS NULL THEN 'added'
+            WHEN c.entry_id IS NULL THEN 'removed' ELSE 'updated' END
+FROM temp.published_rows c
+FULL OUTER JOIN (SELECT entry_id, row_hash FROM publication_rows WHERE publication_id = ?1) p
+  ON p.entry_id = c.entry_id
+WHERE p.entry_id IS NULL OR c.entry_id IS NULL OR p.row_hash <> c.row_hash
+ORDER BY id)sql";
+
+constexpr std::string_view k_insert_publication = R"sql(
+INSERT INTO publications (channel, published_at, as_of, filter, format, delta, rows, sha256, out,
+                          operator)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10))sql";
+
+constexpr std::string_view k_copy_rows = R"sql(
+INSERT INTO publication_rows (publication_id, entry_id, row_hash)
+SELECT ?1, entry_id, row_hash FROM temp.published_rows ORDER BY entry_id)sql";
+
+// Report figures. An entry is open on a day when decided by then and not ended by then; its
+// state is counted as stored.
+constexpr std::string_view k_open_by_list = R"sql(
+SELECT list_id, status, count(*) FROM entries
+WHERE decided_on <= ?1 AND status IN ('notice', 'publicity', 'effective')
+GROUP BY list_id, status ORDER BY list_id, status)sql";
+
+constexpr std::string_view k_open_by_domain = R"sql(
+SELECT domain, kind, count(*) FROM entries
+WHERE decided_on <= ?1 AND status IN ('notice', 'publicity', 'effective')
+GROUP BY domain, kind ORDER BY domain, kind)sql";
+
+constexpr std::string_view k_open_by_region = R"sql(
+SELECT substr(s.region, 1, 4), e.kind, count(*) FROM entries e
+JOIN subjects s ON s.subject_id = e.subject_id
+WHERE e.decided_on <= ?1 AND e.status IN ('notice', 'publicity', 'effective')
+GROUP BY 1, 2 ORDER BY 1, 2)sql";
+
+constexpr std::string_view k_decided_by_month = R"sql(
+SELECT substr(decided_on, 1, 7), kind, count(*) FROM entries WHERE decided_on <= ?1
+GROUP BY 1, 2 ORDER BY 1, 2)sql";
+
+constexpr std::string_view k_ended_by_month = R"sql(
+SELECT substr(ended_on, 1, 7), kind, count(*) FROM entries
+WHERE ended_on IS NOT NULL AND ended_on <= ?1 GROUP BY 1, 2 ORDER BY 1, 2)sql";
+
+constexpr std::string_view k_objections = R"sql(
+SELECT count(*), coalesce(sum(due_on < ?1), 0) FROM appeals
+WHERE outcome IS NULL AND received_on <= ?1)sql";
+
+constexpr std::string_view k_feedback = R"sql(
+WITH distributed AS (
+    SELECT DISTINCT e.entry_id, e.list_id, d.value AS department
+    FROM entries e, json_each(e.terms, '$.measures') m, json_each(m.value, '$.departments') d
+    WHERE e.status = 'effective')
+SELECT t.list_id, t.department, count(*),
+       sum(EXISTS (SELECT 1 FROM feedback f WHERE f.entry_id = t.entry_id
+                   AND f.department = t.department))
+FROM distributed t GROUP BY t.list_id, t.department ORDER BY t.list_id, t.department)sql";
+
+void assign(std::string& out, const Statement& statement, int column) {
+    const std::string_view text = statement.column_text(column);
+    out.assign(text.data(), text.size());
+}
+
+std::vector<LabelCount> label_counts(Database& db, std::string_view sql, util::Date as_of) {
+    Statement statement(db, sql);
+    const std::string day = as_of.iso();
+    statement.bind(1, day);
+    std::vector<LabelCount> counts;
+    while (statement.step()) {
+        counts.push_back({std::string(statement.column_text(0)),
+                          std::string(statement.column_text(1)), statement.column_int64(2)});
+    }
+    return counts;
+}
+
+}  // namespace
+
+PublicationStore::PublicationStore(Database& db)
+    : m_db(db),
+      m_last_as_of(db, k_last_as_of),
+      m_entries(db, k_entries),
+      m_entry(db, k_entry),
+      m_last_publication(db, k_last_publication),
+      m_insert_publication(db, k_insert_publication) {}
+
+std::optional<std::string> PublicationStore::last_run_as_of() {
+    std::optional<std::string> as_of;
+    if (m_last_as_of.step() && !m_last_as_of.is_null(0)) {
+        as_of = std::string(m_last_as_of.column_text(0));
+    }
+    m_last_as_of.reset();
+    return as_of;
+}
+
+void PublicationStore::read_row(const Statement& statement, EntryRow& row) const {
+    row.entry_id = statement.column_int64(0);
+    assign(row.list_id, statement, 1);
+    assign(row.list_title, statement, 2);
+    assign(row.list_title_zh, statement, 3);
+    assign(row.kind, statement, 4);
+    assign(row.domain, statement, 5);
+    assign(row.subject_id, statement, 6);
+    assign(row.subject_name, statement, 7);
+    assign(row.subject_type, statement, 8);
+    assign(row.status, statement, 9);
+    assign(row.decided_on, statement, 10);
+    assign(row.notice_until, statement, 11);
+    assign(row.publicity_until, statement, 12);
+    assign(row.effective_from, statement, 13);
+    assign(row.expires_on, statement, 14);
+    assign(row.ended_on, statement, 15);
+    assign(row.end_reason, statement, 16);
+    assign(row.authority, statement, 17);
+    assign(row.basis, statement, 18);
+    assign(row.explanation, statement, 19);
+    assign(row.terms_json, statement, 20);
+    assign(row.evidence, statement, 21);
+    row.disputed = statement.column_int64(22) != 0;
+}
+
+void PublicationStore::for_each_entry(const EntryFilter& filter,
+                                      const std::function<void(const EntryRow&)>& visit) {
+    const std::string day = filter.as_of.iso();
+    m_entries.bind(1, day)
+        .bind(2, filter.kind)
+        .bind(3, filter.domains_json)
+        .bind(4, filter.subject_id);
+    EntryRow row;
+    try {
+        while (m_entries.step()) {
+            read_row(m_entries, row);
+            visit(row);
+        }
+    } catch (...) {
+        m_entries.reset();
+        throw;
+    }
+    m_entries.reset();
+}
+
+bool PublicationStore::entry(std::int64_t entry_id, util::Date as_of, EntryRow& row) {
+    const std::string day = as_of.iso();
+    m_entry.bind(1, day).bind(2, entry_id);
+    const bool found = m_entry.step();
+    if (found) {
+        read_row(m_entry, row);
+    }
+    m_entry.reset();
+    return found;
+}
+
+std::optional<LastPublication> PublicationStore::last_publication(std::string_view channel) {
+    m_last_publication.bind(1, channel);
+    std::optional<LastPublication> last;
+    if (m_last_publication.step()) {
+        last = LastPublication{m_last_publication.column_int64(0),
+                               std::string(m_last_publication.column_text(1)),
+                               std::string(m_last_publication.column_text(2))};
+    }
+    m_last_publication.reset();
+    return last;
+}
+
+void PublicationStore::start_rows() {
+    m_db.exec(k_create_rows);
+    m_add_row = m_db.prepare(k_add_row);
+    m_changes = m_db.prepare(k_changes);
+    m_copy_rows = m_db.prepare(k_copy_rows);
+}
+
+void PublicationStore::add_row(std::int64_t entry_id, std::string_view row_hash) {
+    m_add_row.bind(1, entry_id).bind(2, row_hash);
+    m_add_row.run();
+}
+
+void PublicationStore::for_each_change(
+    std::int64_t previous, const std::function<void(std::int64_t, std::string_view)>& visit) {
+    m_changes.bind(1, previous);
+    try {
+        while (m_changes.step()) {
+            visit(m_changes.column_int64(0), m_changes.column_text(1));
+        }
+    } catch (...) {
+        m_changes.reset();
+        throw;
+    }
+    m_changes.reset();
+}
+
+std::int64_t PublicationStore::record(const PublicationRecord& publication) {
+    m_insert_publication.bind(1, publication.channel)
+        .bind(2, publication.published_at)
+        .bind(3, publication.as_of)
+        .bind(4, publication.filter_json)
+        .bind(5, publication.format)
+        .bind(6, publication.delta ? 1 : 0)
+        .bind(7, publication.rows)
+        .bind(8, publication.sha256)
+        .bind(9, publication.out)
+        .bind(10, publication.operator_name);
+    m_insert_publication.run();
+    const std::int64_t publication_id = m_db.last_insert_rowid();
+    m_copy_rows.bind(1, publication_id);
+    m_copy_rows.run();
+    return publication_id;
+}
+
+std::vector<LabelCount> PublicationStore::open_by_list(util::Date as_of) {
+    return label_counts(m_db, k_open_by_list, as_of);
+}
+
+std::vector<LabelCount> PublicationStore::open_by_domain(util::Date as_of) {
+    return label_counts(m_db, k_open_by_domain, as_of);
+}
+
+std::vector<LabelCount> PublicationStore::open_by_region(util::Date as_of) {
+    return label_counts(m_db, k_open_by_region, as_of);
+}
+
+std::vector<LabelCount> PublicationStore::decided_by_month(util::Date as_of) {
+    return label_counts(m_db, k_decided_by_month, as_of);
+}
+
+std::vector<LabelCount> PublicationStore::ended_by_month(util::Date as_of) {
+    return label_counts(m_db, k_ended_by_month, as_of);
+}
+
+std::pair<std::int64_t, std::int64_t> PublicationStore::objections_open_overdue(util::Date as_of) {
+    Statement statement(m_db, k_objections);
+    const std::string day = as_of.iso();
+    statement.bind(1, day);
+    statement.step();
+    return {statement.column_int64(0), statement.column_int64(1)};
+}
+
+std::vector<DepartmentFeedback> PublicationStore::feedback_by_list_department() {
+    Statement statement(m_db, k_feedback);
+    std::vector<DepartmentFeedback> rows;
+    while (statement.step()) {
+        rows.push_back({std::string(statement.column_text(0)),
+                        std::string(statement.column_text(1)), statement.column_int64(2),
+                        statement.column_int64(3)});
+    }
+    return rows;
+}
+
+}  // namespace rbl::store
