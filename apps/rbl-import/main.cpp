@@ -8,6 +8,7 @@
 
 #include "common/tool.hpp"
 #include "rbl/audit/audit_log.hpp"
+#include "rbl/ingest/feedback.hpp"
 #include "rbl/ingest/importer.hpp"
 #include "rbl/rules/rule_set.hpp"
 #include "rbl/store/database.hpp"
@@ -28,6 +29,7 @@ struct Options {
     bool strict = false;
     bool dry_run = false;
     std::int64_t revert = 0;
+    std::string feedback;
 };
 
 nlohmann::json summary_json(const rbl::ingest::ImportSummary& summary, bool dry_run) {
@@ -99,6 +101,40 @@ rbl::ExitCode run_revert(const Options& options) {
                    summary.batch_id, summary.withdrawn);
     }
     return rbl::ExitCode::ok;
+}
+
+rbl::ExitCode run_feedback(const Options& options) {
+    rbl::store::Database db({.path = options.common.db,
+                             .create = false,
+                             .read_only = false,
+                             .wait_seconds = options.common.wait_seconds});
+    rbl::audit::AuditLog audit(
+        db, {options.common.operator_name, rbl::audit::login_name(), std::string(k_tool)});
+    rbl::app::TerminalReporter reporter(std::string(k_tool), options.common.quiet);
+    const auto summary =
+        rbl::ingest::import_feedback(db, audit, options.feedback, options.strict,
+                                     options.dry_run, reporter, options.common.operator_name);
+    if (options.common.json) {
+        fmt::print("{}\n", nlohmann::json{{"rows", summary.rows},
+                                          {"inserted", summary.inserted},
+                                          {"updated", 0},
+                                          {"unchanged", summary.unchanged},
+                                          {"rejected", summary.rejected},
+                                          {"rejections", summary.rejections},
+                                          {"batch_id", summary.batch_id
+                                                           ? nlohmann::json(*summary.batch_id)
+                                                           : nlohmann::json(nullptr)}}
+                               .dump());
+    }
+    if (!options.common.quiet) {
+        fmt::print(stderr, "{}: feedback {}: {} rows: {} recorded, {} already recorded, {} "
+                   "rejected; {}\n",
+                   k_tool, options.feedback, summary.rows, summary.inserted, summary.unchanged,
+                   summary.rejected,
+                   summary.committed ? fmt::format("batch {}", *summary.batch_id)
+                                     : std::string("nothing committed"));
+    }
+    return summary.rejected > 0 ? rbl::ExitCode::rejected : rbl::ExitCode::ok;
 }
 
 rbl::ExitCode run_import(const Options& options) {
@@ -184,6 +220,9 @@ int main(int argc, char** argv) {
                    "reject (default) or warn: accept a bad check character with a warning")
         ->check(CLI::IsMember({"reject", "warn"}));
     app.add_flag("--dry-run", options.dry_run, "validate and report; write nothing");
+    app.add_option("--feedback", options.feedback,
+                   "record measures departments applied (CSV: entry_id, department, measure_id, "
+                   "applied_on, note)");
     app.add_option("--revert", options.revert,
                    "withdraw the records that import batch BATCH_ID inserted")
         ->check(CLI::PositiveNumber);
@@ -195,6 +234,12 @@ int main(int argc, char** argv) {
                 throw rbl::UsageError("give either FILE or --revert BATCH_ID, not both");
             }
             return run_revert(options);
+        }
+        if (!options.feedback.empty()) {
+            if (!options.file.empty()) {
+                throw rbl::UsageError("give either FILE or --feedback FILE, not both");
+            }
+            return run_feedback(options);
         }
         if (options.file.empty()) {
             throw rbl::UsageError("no file to import (see rbl-import --help)");

@@ -194,11 +194,11 @@ int main(int argc, char** argv) {
                    "only entries whose measures name this department, with the measures");
     app.add_option("--by-department", options.by_department,
                    "one file per department in this folder");
+    app.fallthrough();  // before the subcommand, which inherits it: report --out F.html -q
     auto* report = app.add_subcommand("report", "write the summary report (one HTML page)");
     report->add_option("--out", options.report_out, "the HTML file to write")->required();
     report->add_option("--as-of", options.as_of, "the day (default: the last run's as-of)");
     app.require_subcommand(0, 1);
-    app.fallthrough();
     return rbl::app::run_tool(k_tool, app, argc, argv, [&] {
         return report->parsed() ? run_report(options) : run_export(options);
     });

@@ -98,6 +98,13 @@ SELECT t.list_id, t.department, count(*),
                    AND f.department = t.department))
 FROM distributed t GROUP BY t.list_id, t.department ORDER BY t.list_id, t.department)sql";
 
+constexpr std::string_view k_entry_terms =
+    "SELECT decided_on, terms FROM entries WHERE entry_id = ?1";
+
+constexpr std::string_view k_add_feedback = R"sql(
+INSERT OR IGNORE INTO feedback (entry_id, department, measure_id, applied_on, note, batch_id)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6))sql";
+
 void assign(std::string& out, const Statement& statement, int column) {
     const std::string_view text = statement.column_text(column);
     out.assign(text.data(), text.size());
@@ -123,7 +130,34 @@ PublicationStore::PublicationStore(Database& db)
       m_entries(db, k_entries),
       m_entry(db, k_entry),
       m_last_publication(db, k_last_publication),
-      m_insert_publication(db, k_insert_publication) {}
+      m_insert_publication(db, k_insert_publication),
+      m_entry_terms(db, k_entry_terms),
+      m_add_feedback(db, k_add_feedback) {}
+
+bool PublicationStore::entry_terms(std::int64_t entry_id, std::string& decided_on,
+                                   std::string& terms_json) {
+    m_entry_terms.bind(1, entry_id);
+    const bool found = m_entry_terms.step();
+    if (found) {
+        assign(decided_on, m_entry_terms, 0);
+        assign(terms_json, m_entry_terms, 1);
+    }
+    m_entry_terms.reset();
+    return found;
+}
+
+bool PublicationStore::add_feedback(std::int64_t entry_id, std::string_view department,
+                                    std::string_view measure_id, std::string_view applied_on,
+                                    std::string_view note, std::int64_t batch_id) {
+    m_add_feedback.bind(1, entry_id)
+        .bind(2, department)
+        .bind(3, measure_id)
+        .bind(4, applied_on)
+        .bind(5, note)
+        .bind(6, batch_id);
+    m_add_feedback.run();
+    return m_db.changes() == 1;
+}
 
 std::optional<std::string> PublicationStore::last_run_as_of() {
     std::optional<std::string> as_of;

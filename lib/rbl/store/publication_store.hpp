@@ -124,6 +124,13 @@ public:
     std::pair<std::int64_t, std::int64_t> objections_open_overdue(util::Date as_of);
     std::vector<DepartmentFeedback> feedback_by_list_department();
 
+    /// An entry's decision date and kept terms (JSON), for checking feedback; false when none.
+    bool entry_terms(std::int64_t entry_id, std::string& decided_on, std::string& terms_json);
+    /// Records a measure a department applied; false when the same report was recorded before.
+    bool add_feedback(std::int64_t entry_id, std::string_view department,
+                      std::string_view measure_id, std::string_view applied_on,
+                      std::string_view note, std::int64_t batch_id);
+
 private:
     void read_row(const Statement& statement, EntryRow& row) const;
 
@@ -136,6 +143,8 @@ private:
     Statement m_changes;
     Statement m_insert_publication;
     Statement m_copy_rows;
+    Statement m_entry_terms;
+    Statement m_add_feedback;
 };
 
 }  // namespace rbl::store

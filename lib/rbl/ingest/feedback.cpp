@@ -1,0 +1,185 @@
+#include "rbl/ingest/feedback.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+#include "rbl/store/publication_store.hpp"
+#include "rbl/store/record_store.hpp"
+#include "rbl/util/csv.hpp"
+#include "rbl/util/error.hpp"
+#include "rbl/util/input.hpp"
+#include "rbl/util/sha256.hpp"
+#include "rbl/util/text.hpp"
+
+namespace rbl::ingest {
+
+namespace {
+
+constexpr std::array<std::string_view, 4> k_required = {"entry_id", "department", "measure_id",
+                                                        "applied_on"};
+
+struct Columns {
+    std::size_t entry_id = 0;
+    std::size_t department = 0;
+    std::size_t measure_id = 0;
+    std::size_t applied_on = 0;
+    std::optional<std::size_t> note;
+};
+
+Columns read_header(const util::CsvRow& header, const std::filesystem::path& file) {
+    auto find = [&](std::string_view name) -> std::optional<std::size_t> {
+        for (std::size_t i = 0; i < header.fields.size(); ++i) {
+            std::string_view field = util::trim(header.fields[i]);
+            if (i == 0 && field.starts_with("\xEF\xBB\xBF")) {
+                field.remove_prefix(3);
+            }
+            if (field == name) {
+                return i;
+            }
+        }
+        return std::nullopt;
+    };
+    std::vector<std::size_t> found;
+    for (const std::string_view name : k_required) {
+        const auto index = find(name);
+        if (!index) {
+            throw UsageError(fmt::format("{}:1: the header has no column '{}' (a feedback file has "
+                                         "entry_id, department, measure_id, applied_on, note)",
+                                         file.string(), name));
+        }
+        found.push_back(*index);
+    }
+    return {found[0], found[1], found[2], found[3], find("note")};
+}
+
+// Why a row can't be recorded, or "" when it can.
+std::string check_row(const std::vector<std::string>& fields, const Columns& columns,
+                      store::PublicationStore& store, std::int64_t& entry_id,
+                      std::string& applied_on) {
+    const std::size_t needed = std::max({columns.entry_id, columns.department,
+                                         columns.measure_id, columns.applied_on}) + 1;
+    if (fields.size() < needed) {
+        return fmt::format("{} fields, the header has at least {}", fields.size(), needed);
+    }
+    const std::string_view id_text = util::trim(fields[columns.entry_id]);
+    const auto [end, error] = std::from_chars(id_text.data(), id_text.data() + id_text.size(),
+                                              entry_id);
+    if (error != std::errc() || end != id_text.data() + id_text.size() || entry_id <= 0) {
+        return fmt::format("entry_id '{}' is not an entry number", id_text);
+    }
+    std::string decided_on;
+    std::string terms_json;
+    if (!store.entry_terms(entry_id, decided_on, terms_json)) {
+        return fmt::format("there is no entry {}", entry_id);
+    }
+    const std::string_view department = util::trim(fields[columns.department]);
+    const std::string_view measure_id = util::trim(fields[columns.measure_id]);
+    const auto terms = nlohmann::json::parse(terms_json, nullptr, false);
+    const nlohmann::json* measure = nullptr;
+    if (terms.is_object() && terms.contains("measures")) {
+        for (const auto& candidate : terms["measures"]) {
+            if (candidate.value("id", "") == measure_id) {
+                measure = &candidate;
+            }
+        }
+    }
+    if (measure == nullptr) {
+        return fmt::format("entry {} has no measure '{}'", entry_id, measure_id);
+    }
+    const auto& departments = (*measure)["departments"];
+    if (std::find(departments.begin(), departments.end(), std::string(department)) ==
+        departments.end()) {
+        return fmt::format("measure '{}' of entry {} is not one for {} (it is for: {})",
+                           measure_id, entry_id, department, departments.dump());
+    }
+    const auto date = util::parse_date(fields[columns.applied_on]);
+    if (!date) {
+        return fmt::format("applied_on: {}", date.error());
+    }
+    applied_on = date->iso();
+    if (applied_on < decided_on) {
+        return fmt::format("applied_on {} precedes entry {}'s decision on {}", applied_on,
+                           entry_id, decided_on);
+    }
+    if (*date > util::today()) {
+        return fmt::format("applied_on {} lies after today", applied_on);
+    }
+    return {};
+}
+
+}  // namespace
+
+FeedbackSummary import_feedback(store::Database& db, audit::AuditLog& audit,
+                                const std::filesystem::path& file, bool strict, bool dry_run,
+                                Reporter& reporter, const std::string& operator_name) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) {
+        throw UsageError(fmt::format("{}: no such file", file.string()));
+    }
+    const std::string file_sha256 = util::sha256_file_hex(file);
+    auto input = util::open_text_input(file, util::Encoding::utf8);
+    util::CsvReader reader(*input);
+    util::CsvRow row;
+    if (!reader.next(row) || !row.error.empty()) {
+        throw UsageError(fmt::format("{}: the file is empty or its header is malformed",
+                                     file.string()));
+    }
+    const Columns columns = read_header(row, file);
+
+    store::Transaction transaction(db, store::Transaction::Mode::immediate);
+    store::RecordStore records(db);
+    store::PublicationStore store(db);
+    FeedbackSummary summary;
+    const std::string started_at = util::utc_now_iso();
+    const std::int64_t batch_id = records.begin_batch({"feedback", file.filename().string(),
+                                                       file_sha256, "feedback", "utf-8",
+                                                       std::nullopt, operator_name, started_at});
+    std::int64_t entry_id = 0;
+    std::string applied_on;
+    while (reader.next(row)) {
+        ++summary.rows;
+        std::string reason = row.error.empty()
+                                 ? check_row(row.fields, columns, store, entry_id, applied_on)
+                                 : row.error;
+        if (!reason.empty()) {
+            ++summary.rejected;
+            summary.rejections.push_back(fmt::format("line {}: {}", row.line, reason));
+            reporter.warning(fmt::format("{}:{}: {}", file.string(), row.line, reason));
+            continue;
+        }
+        const std::string_view note =
+            columns.note && *columns.note < row.fields.size()
+                ? util::trim(row.fields[*columns.note]) : std::string_view();
+        if (store.add_feedback(entry_id, util::trim(row.fields[columns.department]),
+                               util::trim(row.fields[columns.measure_id]), applied_on, note,
+                               batch_id)) {
+            ++summary.inserted;
+        } else {
+            ++summary.unchanged;
+        }
+    }
+    records.finish_batch(batch_id, {summary.rows, summary.inserted, 0, summary.unchanged,
+                                    summary.rejected},
+                         util::utc_now_iso());
+    audit.append("import.feedback", fmt::format("batch:{}", batch_id),
+                 nlohmann::json{{"file", file.filename().string()},
+                                {"sha256", file_sha256},
+                                {"rows", summary.rows},
+                                {"inserted", summary.inserted},
+                                {"unchanged", summary.unchanged},
+                                {"rejected", summary.rejected}}
+                     .dump());
+    if (dry_run || (strict && summary.rejected > 0)) {
+        return summary;  // the transaction rolls back
+    }
+    transaction.commit();
+    summary.batch_id = batch_id;
+    summary.committed = true;
+    return summary;
+}
+
+}  // namespace rbl::ingest
