@@ -11,7 +11,7 @@ PACKAGES := g++ cmake ninja-build pkg-config python3 sqlite3 libsqlite3-dev libc
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build test test-sanitize demo bench clean
+.PHONY: all deps configure build test test-sanitize demo bench bench-publish report-check clean
 
 all: build
 
@@ -48,6 +48,19 @@ demo: build
 
 bench: build
 	@bash bench/run_import.sh $(BUILD)/bin
+
+# Export speed: 1,000,000 entries to CSV (docs/PERFORMANCE.md).
+bench-publish: build
+	@bash bench/run_publish.sh $(BUILD)/bin
+
+# The summary report rendered by headless Chromium (Debian's chromium package, installed here
+# when missing: it is large, so `make test` skips that one test when it is absent).
+report-check: build
+	@dpkg-query -W -f='$${Status}\n' chromium 2>/dev/null | grep -q 'install ok installed' || \
+	  { $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
+	RBL_BIN_DIR=$(CURDIR)/$(BUILD)/bin RBL_SOURCE_DIR=$(CURDIR) \
+	  python3 tests/cli/test_publish.py Report
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan $(DEMO_DIR)

@@ -1,5 +1,7 @@
 #include "rbl/store/publication_store.hpp"
 
+#include <set>
+
 namespace rbl::store {
 
 namespace {
@@ -10,9 +12,7 @@ namespace {
     "e.publicity_until, e.effective_from, e.expires_on, e.ended_on, e.end_reason, e.authority, " \
     "e.basis, e.explanation, e.terms, "                                                         \
     "(SELECT group_concat(record_id, ';') FROM (SELECT record_id FROM entry_evidence v "         \
-    "  WHERE v.entry_id = e.entry_id ORDER BY record_id)), "                                    \
-    "EXISTS (SELECT 1 FROM appeals a WHERE a.entry_id = e.entry_id AND a.type = 'objection' "   \
-    "  AND a.received_on <= ?1 AND (a.decided_on IS NULL OR a.decided_on > ?1)) "               \
+    "  WHERE v.entry_id = e.entry_id ORDER BY record_id)) "                                     \
     "FROM entries e JOIN subjects s ON s.subject_id = e.subject_id "
 
 constexpr std::string_view k_entries =
@@ -26,6 +26,11 @@ constexpr std::string_view k_entry = RBL_ENTRY_ROW "WHERE e.entry_id = ?2";
 #undef RBL_ENTRY_ROW
 
 constexpr std::string_view k_last_as_of = "SELECT max(as_of) FROM runs";
+
+// Entries with an objection open on ?1 (few: read once, not a subquery per exported row).
+constexpr std::string_view k_disputed = R"sql(
+SELECT DISTINCT entry_id FROM appeals WHERE type = 'objection' AND received_on <= ?1
+  AND (decided_on IS NULL OR decided_on > ?1))sql";
 
 constexpr std::string_view k_last_publication = R"sql(
 SELECT publication_id, filter, as_of FROM publications WHERE channel = ?1
@@ -134,6 +139,16 @@ PublicationStore::PublicationStore(Database& db)
       m_entry_terms(db, k_entry_terms),
       m_add_feedback(db, k_add_feedback) {}
 
+std::set<std::int64_t> PublicationStore::disputed_on(const std::string& day) {
+    Statement statement(m_db, k_disputed);
+    statement.bind(1, day);
+    std::set<std::int64_t> ids;
+    while (statement.step()) {
+        ids.insert(statement.column_int64(0));
+    }
+    return ids;
+}
+
 bool PublicationStore::entry_terms(std::int64_t entry_id, std::string& decided_on,
                                    std::string& terms_json) {
     m_entry_terms.bind(1, entry_id);
@@ -191,12 +206,12 @@ void PublicationStore::read_row(const Statement& statement, EntryRow& row) const
     assign(row.explanation, statement, 19);
     assign(row.terms_json, statement, 20);
     assign(row.evidence, statement, 21);
-    row.disputed = statement.column_int64(22) != 0;
 }
 
 void PublicationStore::for_each_entry(const EntryFilter& filter,
                                       const std::function<void(const EntryRow&)>& visit) {
     const std::string day = filter.as_of.iso();
+    const std::set<std::int64_t> disputed = disputed_on(day);
     m_entries.bind(1, day)
         .bind(2, filter.kind)
         .bind(3, filter.domains_json)
@@ -205,6 +220,7 @@ void PublicationStore::for_each_entry(const EntryFilter& filter,
     try {
         while (m_entries.step()) {
             read_row(m_entries, row);
+            row.disputed = disputed.contains(row.entry_id);
             visit(row);
         }
     } catch (...) {
@@ -222,6 +238,9 @@ bool PublicationStore::entry(std::int64_t entry_id, util::Date as_of, EntryRow& 
         read_row(m_entry, row);
     }
     m_entry.reset();
+    if (found) {
+        row.disputed = disputed_on(day).contains(entry_id);
+    }
     return found;
 }
 

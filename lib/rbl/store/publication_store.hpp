@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -133,6 +134,7 @@ public:
 
 private:
     void read_row(const Statement& statement, EntryRow& row) const;
+    std::set<std::int64_t> disputed_on(const std::string& day);
 
     Database& m_db;
     Statement m_last_as_of;

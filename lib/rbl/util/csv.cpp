@@ -230,16 +230,28 @@ bool CsvReader::next(CsvRow& row) {
 }
 
 void append_csv_field(std::string& out, std::string_view field) {
-    if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+    // One pass over the bytes (find_first_of calls memchr per byte, which showed in profiles).
+    bool needs_quotes = false;
+    for (const char c : field) {
+        if (c == ',' || c == '"' || c == '\r' || c == '\n') {
+            needs_quotes = true;
+            break;
+        }
+    }
+    if (!needs_quotes) {
         out.append(field);
         return;
     }
     out.push_back('"');
-    for (const char c : field) {
-        if (c == '"') {
-            out.push_back('"');
+    while (!field.empty()) {
+        const auto quote = field.find('"');
+        if (quote == std::string_view::npos) {
+            out.append(field);
+            break;
         }
-        out.push_back(c);
+        out.append(field.substr(0, quote + 1));
+        out.push_back('"');
+        field.remove_prefix(quote + 1);
     }
     out.push_back('"');
 }
