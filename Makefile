@@ -53,12 +53,16 @@ bench: build
 bench-publish: build
 	@bash bench/run_publish.sh $(BUILD)/bin
 
-# The summary report rendered by headless Chromium (Debian's chromium package, installed here
-# when missing: it is large, so `make test` skips that one test when it is absent).
+# The summary report rendered by headless Chromium (Debian's chromium, and a CJK font for the
+# Chinese titles, installed here when missing: they are large, so `make test` skips that one
+# test when Chromium is absent).
+REPORT_PACKAGES := chromium fonts-wqy-zenhei
 report-check: build
-	@dpkg-query -W -f='$${Status}\n' chromium 2>/dev/null | grep -q 'install ok installed' || \
-	  { $(SUDO) apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
+	@missing=""; for p in $(REPORT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
 	RBL_BIN_DIR=$(CURDIR)/$(BUILD)/bin RBL_SOURCE_DIR=$(CURDIR) \
 	  python3 tests/cli/test_publish.py Report
 

@@ -87,9 +87,32 @@ debtor=$(sqlite3 "$db" "SELECT min(entry_id) FROM entries
 run_id repair "$bin/rbl-appeal" repair "$debtor" --reason "已履行全部义务，申请信用修复"
 run "$bin/rbl-appeal" decide "$repair" --outcome upheld --note "经核实已全部履行"
 
-step "9. The audit log: every change, hash-chained"
+step "9. Publish: the black list for analysts (CSV), its manifest, deltas for the website"
+run "$bin/rbl-publish" --kind black --lang zh --bom --out "$out/black_list.csv" --manifest
+(cd "$out" && run sha256sum -c black_list.csv.sha256)
+echo "first rows (natural persons' ID numbers masked):"
+python3 - "$out/black_list.csv" <<'PY'
+import csv, sys
+with open(sys.argv[1], encoding="utf-8-sig", newline="") as f:
+    for row in list(csv.DictReader(f))[:5]:
+        print(f"  {row['条目编号']:>3}  {row['名单编号']:<32} {row['主体标识']:<20} {row['主体名称']}")
+PY
+run "$bin/rbl-publish" --format jsonl --channel website --delta --out "$out/website_1.jsonl"
+run "$bin/rbl-publish" --format jsonl --channel website --delta --out "$out/website_2.jsonl"
+echo "(the second delta is empty: nothing changed in between)"
+mkdir -p "$out/departments"
+run "$bin/rbl-publish" --by-department "$out/departments"
+ls "$out/departments" | sed 's/^/  /'
+echo "departments report back the measures they applied (one row names a measure not theirs):"
+set +e
+run "$bin/rbl-import" --feedback "$root/samples/feedback/measures_applied.csv"
+echo "exit code: $? (3 = some rows rejected)"
+set -e
+run "$bin/rbl-publish" report --out "$out/report.html"
+
+step "10. The audit log: every change, hash-chained"
 sqlite3 -header -column "$db" \
     "SELECT action, count(*) AS rows FROM audit_log GROUP BY action ORDER BY min(seq);"
 run "$bin/rbl-audit" log --action appeal
 run "$bin/rbl-audit" verify
-printf '\nDone. The database is %s\n' "$db"
+printf '\nDone. The database is %s; the published files and report.html are in %s\n' "$db" "$out"

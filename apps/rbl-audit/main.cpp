@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 #include "common/tool.hpp"
@@ -61,6 +63,7 @@ rbl::ExitCode run_log(const Options& options) {
                                     row.details);
                      }
                  });
+    std::fflush(stdout);  // the rows before their summary line, also through a pipe
     if (!options.common.quiet) {
         fmt::print(stderr, "{}: {} rows\n", k_tool, shown);
     }

@@ -104,11 +104,12 @@ std::string bar_chart(const std::string& title, const std::vector<store::LabelCo
 std::vector<store::LabelCount> by_month(const std::vector<store::LabelCount>& decided,
                                         const std::vector<store::LabelCount>& ended) {
     std::vector<store::LabelCount> counts;
+    // One bar each for the month's additions and removals (side by side, not stacked).
     for (const auto& count : decided) {
-        counts.push_back({count.label, "decided", count.count});
+        counts.push_back({count.label + " added", count.group, count.count});
     }
     for (const auto& count : ended) {
-        counts.push_back({count.label, "ended", count.count});
+        counts.push_back({count.label + " removed", count.group, count.count});
     }
     std::stable_sort(counts.begin(), counts.end(),
                      [](const auto& a, const auto& b) { return a.label < b.label; });
@@ -137,7 +138,7 @@ std::string report_html(store::Database& db, util::Date as_of) {
                       store.open_by_list(as_of));
     html += bar_chart("Per domain (领域)", store.open_by_domain(as_of));
     html += bar_chart("Per region, by city code (地区)", store.open_by_region(as_of));
-    html += bar_chart("Entries decided and ended per month (新增与移出)",
+    html += bar_chart("Entries added (decided) and removed (ended) per month, by kind (新增与移出)",
                       by_month(store.decided_by_month(as_of), store.ended_by_month(as_of)));
     const auto feedback = store.feedback_by_list_department();
     html += "<section><h2>Joint measures: entries distributed and measures reported, per list "
