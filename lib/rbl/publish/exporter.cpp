@@ -40,6 +40,7 @@ constexpr std::array<std::string_view, 19> k_columns_zh = {
     "认定部门", "认定依据", "认定理由", "证据记录", "异议中"};
 
 constexpr std::size_t k_flush_bytes = 1 << 20;
+constexpr std::uint64_t k_progress_every = 16384;
 
 // ---- output -------------------------------------------------------------------------------
 
@@ -551,6 +552,7 @@ struct ExportRun {
     store::Database& db;
     store::Transaction& transaction;
     audit::AuditLog& audit;
+    Reporter& reporter;
     const ExportOptions& options;
     store::PublicationStore store;
     util::Date as_of;
@@ -603,7 +605,11 @@ struct ExportRun {
             store.start_rows();
         }
         const std::vector<Measure> no_measures;
+        std::uint64_t read = 0;
         store.for_each_entry(filter(), [&](const store::EntryRow& row) {
+            if (++read % k_progress_every == 0) {
+                reporter.progress("entries read", read, 0);
+            }
             const PublishedRow state = state_on(row, as_of, last_run);
             if (!passes_status(state)) {
                 return;
@@ -646,6 +652,7 @@ struct ExportRun {
                                       ++summary.rows;
                                   });
         }
+        reporter.progress_done();
         summary.sha256 = file.finish();
         if (options.channel) {
             summary.publication_id = store.record(store::PublicationRecord{
@@ -750,7 +757,6 @@ std::string guard_formula(std::string_view cell) {
 
 ExportSummary export_entries(store::Database& db, audit::AuditLog& audit,
                              const ExportOptions& options, Reporter& reporter) {
-    (void)reporter;
     check_options(db, options);
     // A channel publication records what it published: it reads and records under the write
     // lock, so that the rows recorded are the rows written; so does an --unmask export, which is
@@ -758,7 +764,8 @@ ExportSummary export_entries(store::Database& db, audit::AuditLog& audit,
     const bool writes = options.channel.has_value() || options.unmask;
     store::Transaction transaction(
         db, writes ? store::Transaction::Mode::immediate : store::Transaction::Mode::deferred);
-    ExportRun run{db, transaction, audit, options, store::PublicationStore(db), {}, {}, {}, {}, {}};
+    ExportRun run{db,  transaction, audit, reporter, options, store::PublicationStore(db),
+                  {},  {},          {},    {},       {}};
     run.as_of = resolve_as_of(run.store, options, run.last_run);
     ExportSummary summary;
     if (options.by_department_dir) {
