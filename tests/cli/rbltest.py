@@ -75,6 +75,17 @@ class ToolTestCase(unittest.TestCase):
     def scalar(self, query, params=(), db=None):
         return self.sql(query, params, db)[0][0]
 
+    def use_rules(self, files):
+        """Makes a rules folder of the shipped calendar and `files` ({domain: YAML text}) the
+        tests' $RBL_RULES; returns it."""
+        rules = self.dir / "rules"
+        rules.mkdir()
+        shutil.copy(RULES / "calendar.yaml", rules / "calendar.yaml")
+        for domain, text in files.items():
+            (rules / f"{domain}.yaml").write_text(text, encoding="utf-8")
+        self.env["RBL_RULES"] = str(rules)
+        return rules
+
     def write(self, name, text, encoding="utf-8"):
         """Writes a file in the test folder and returns its path."""
         path = self.dir / name
@@ -84,6 +95,14 @@ class ToolTestCase(unittest.TestCase):
         else:
             path.write_bytes(text.encode(encoding))
         return path
+
+
+def uscc(n):
+    """A valid unified social credit code of a company in Nanjing, numbered n."""
+    sys.path.insert(0, str(SOURCE_DIR / "bench"))
+    import rbl_ids
+    first17 = f"91320102MA1{n:06d}"
+    return first17 + rbl_ids.uscc_check_char(first17)
 
 
 def main():

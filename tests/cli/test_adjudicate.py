@@ -1,13 +1,12 @@
 """End-to-end tests of rbl-adjudicate (SPEC.md §4): life of entries, idempotency, exclusion."""
 
 import json
-import shutil
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import rbltest  # noqa: E402
-from rbltest import RULES, SAMPLES, SOURCE_DIR, ToolTestCase  # noqa: E402
+from rbltest import uscc, SAMPLES, SOURCE_DIR, ToolTestCase  # noqa: E402
 
 sys.path.insert(0, str(SOURCE_DIR / "bench"))
 import rbl_ids  # noqa: E402
@@ -50,19 +49,12 @@ lists:
 """
 
 
-def uscc(n):
-    first17 = f"91320102MA1{n:06d}"
-    return first17 + rbl_ids.uscc_check_char(first17)
 
 
 class Lifecycle(ToolTestCase):
     def setUp(self):
         super().setUp()
-        rules = self.dir / "rules"
-        rules.mkdir()
-        shutil.copy(RULES / "calendar.yaml", rules / "calendar.yaml")
-        (rules / "market.yaml").write_text(TEST_RULES, encoding="utf-8")
-        self.env["RBL_RULES"] = str(rules)
+        self.use_rules({"market": TEST_RULES})
 
     def load(self, rows, name="in.csv"):
         text = "record_id,subject_id,subject_name,domain,kind,date,severity,status\n"
@@ -310,12 +302,7 @@ class DependentLists(ToolTestCase):
     # entries created earlier in the same run were left out of the subject's lists, so the first
     # run found `not listed` true and made no entry, and the second run made it: not idempotent.
     def test_an_entry_made_earlier_in_the_run_counts_for_the_lift_of_a_later_list(self):
-        rules = self.dir / "rules"
-        rules.mkdir()
-        shutil.copy(RULES / "calendar.yaml", rules / "calendar.yaml")
-        for name, text in DEPENDENT_RULES.items():
-            (rules / f"{name}.yaml").write_text(text, encoding="utf-8")
-        self.env["RBL_RULES"] = str(rules)
+        self.use_rules(DEPENDENT_RULES)
         body = "11320102" + "0" * 9
         body += rbl_ids.uscc_check_char(body)
         path = self.write("in.csv", "record_id,subject_id,subject_name,domain,kind,date\n"

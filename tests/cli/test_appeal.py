@@ -3,17 +3,13 @@ objections and credit repair, over the shipped 2026 holiday calendar, with the d
 audit log checked against each other at every step."""
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import rbltest  # noqa: E402
-from rbltest import RULES, SOURCE_DIR, ToolTestCase  # noqa: E402
-
-sys.path.insert(0, str(SOURCE_DIR / "bench"))
-import rbl_ids  # noqa: E402
+from rbltest import uscc, ToolTestCase  # noqa: E402
 
 # A black list with 5 working days of notice, 5 of publicity, 5 to decide an objection, and
 # repair after 6 months; a red list that allows no repair.
@@ -51,19 +47,12 @@ lists:
 BLACK = "market.black.serious"
 
 
-def uscc(n):
-    first17 = f"91320102MA1{n:06d}"
-    return first17 + rbl_ids.uscc_check_char(first17)
 
 
 class AppealCase(ToolTestCase):
     def setUp(self):
         super().setUp()
-        rules = self.dir / "rules"
-        rules.mkdir()
-        shutil.copy(RULES / "calendar.yaml", rules / "calendar.yaml")
-        (rules / "market.yaml").write_text(TEST_RULES, encoding="utf-8")
-        self.env["RBL_RULES"] = str(rules)
+        self.use_rules({"market": TEST_RULES})
 
     def load(self, rows, name="in.csv"):
         text = "record_id,subject_id,subject_name,domain,kind,date,severity\n"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import rbltest  # noqa: E402
-from rbltest import RULES, SOURCE_DIR, ToolTestCase  # noqa: E402
+from rbltest import uscc, SOURCE_DIR, ToolTestCase  # noqa: E402
 
 sys.path.insert(0, str(SOURCE_DIR / "bench"))
 import rbl_ids  # noqa: E402
@@ -61,9 +61,6 @@ CSV_COLUMNS = ["entry_id", "list_id", "list_title", "kind", "domain", "subject_i
                "evidence", "disputed"]
 
 
-def uscc(n):
-    first17 = f"91320102MA1{n:06d}"
-    return first17 + rbl_ids.uscc_check_char(first17)
 
 
 PERSON = rbl_ids.make_resident_id("320102", datetime.date(1980, 5, 17), 123)
@@ -73,11 +70,7 @@ NAMES = {uscc(1): '甲公司, "总部"\n南京分公司', uscc(2): "=HYPERLINK(\
 class PublishCase(ToolTestCase):
     def setUp(self):
         super().setUp()
-        rules = self.dir / "rules"
-        rules.mkdir()
-        shutil.copy(RULES / "calendar.yaml", rules / "calendar.yaml")
-        (rules / "market.yaml").write_text(TEST_RULES, encoding="utf-8")
-        self.env["RBL_RULES"] = str(rules)
+        self.use_rules({"market": TEST_RULES})
         self.env["RBL_TODAY"] = AS_OF
         rows = []
         for n, subject in enumerate(NAMES):

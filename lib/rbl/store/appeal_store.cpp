@@ -1,5 +1,7 @@
 #include "rbl/store/appeal_store.hpp"
 
+#include "rbl/store/columns.hpp"
+
 namespace rbl::store {
 
 namespace {
@@ -58,27 +60,6 @@ constexpr std::string_view k_withdraw = R"sql(
 UPDATE records SET status = 'withdrawn', withdrawn_by = 'office'
 WHERE rec IN (SELECT rec FROM entry_evidence WHERE entry_id = ?1) AND status = 'active'
 RETURNING source, record_id)sql";
-
-std::optional<util::Date> optional_date(const Statement& statement, int column) {
-    if (statement.is_null(column)) {
-        return std::nullopt;
-    }
-    auto parsed = util::parse_iso_date(statement.column_text(column));
-    return parsed ? std::optional(*parsed) : std::nullopt;
-}
-
-util::Date date_of(const Statement& statement, int column) {
-    return optional_date(statement, column).value_or(util::Date());
-}
-
-std::optional<std::string> iso(const std::optional<util::Date>& date) {
-    return date ? std::optional(date->iso()) : std::nullopt;
-}
-
-model::EntryStatus status_of(const Statement& statement, int column) {
-    return model::parse_entry_status(statement.column_text(column))
-        .value_or(model::EntryStatus::notice);
-}
 
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "rbl/store/entry_store.hpp"
 
+#include "rbl/store/columns.hpp"
+
 namespace rbl::store {
 
 namespace {
@@ -90,22 +92,6 @@ FROM temp.staged_changes ORDER BY seq)sql";
 
 constexpr std::string_view k_staged_evidence =
     "SELECT rec, record_id FROM temp.staged_evidence WHERE seq = ?1 ORDER BY record_id";
-
-std::optional<util::Date> optional_date(const Statement& statement, int column) {
-    if (statement.is_null(column)) {
-        return std::nullopt;
-    }
-    auto parsed = util::parse_iso_date(statement.column_text(column));
-    return parsed ? std::optional(*parsed) : std::nullopt;
-}
-
-util::Date date_of(const Statement& statement, int column) {
-    return optional_date(statement, column).value_or(util::Date());
-}
-
-std::optional<std::string> iso(const std::optional<util::Date>& date) {
-    return date ? std::optional(date->iso()) : std::nullopt;
-}
 
 // An entry's dates as the ISO text bound to statements (alive until the statement has run).
 struct DateText {
