@@ -89,6 +89,8 @@ class Concurrency(ToolTestCase):
             holder.execute("BEGIN IMMEDIATE")  # another writer holds the write lock
             for args in (("rbl-audit", "verify"), ("rbl-audit", "log", "--since", "999999"),
                          ("rbl-appeal", "list"), ("rbl-adjudicate", "--dry-run", "-q"),
+                         ("rbl-publish", "--status", "all", "-q"),
+                         ("rbl-publish", "report", "--out", self.dir / "report.html", "-q"),
                          ("rbl-adjudicate", "--explain", self.any_subject())):
                 start = time.monotonic()
                 result = self.run_tool(*args, "--wait", "0")
@@ -103,6 +105,10 @@ class Concurrency(ToolTestCase):
             self.run_tool("rbl-adjudicate", "-q", "--wait", "1", check=4)
             self.run_tool("rbl-import", "-q", "--wait", "1", SAMPLES / "records/tax.csv",
                           check=4)
+            # A channel publication records what it published: it is a writer.
+            self.run_tool("rbl-publish", "--channel", "web", "-q", "--wait", "1",
+                          "--out", self.dir / "web.csv", check=4)
+            self.assertFalse((self.dir / "web.csv").exists())
         finally:
             holder.execute("ROLLBACK")
             holder.close()
