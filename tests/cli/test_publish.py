@@ -355,6 +355,10 @@ class Feedback(PublishCase):
         self.publish("report", "--out", out, "-q")
         self.assertIn("<td>market.black.serious</td><td>省财政厅</td><td>3</td><td>1</td>",
                       out.read_text(encoding="utf-8"))
+        rows = [json.loads(l) for l in self.publish("--format", "jsonl", "--department",
+                                                    "省财政厅").stdout.splitlines()]
+        self.assertEqual({r["entry_id"]: r["measures_reported"] for r in rows},
+                         {1: ["procurement"], 2: [], 3: []})
 
 
 if __name__ == "__main__":

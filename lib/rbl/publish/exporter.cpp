@@ -238,7 +238,8 @@ public:
         const auto& columns = zh ? k_columns_zh : k_columns_en;
         names.insert(names.end(), columns.begin(), columns.end());
         if (m_with_measures) {
-            names.push_back(zh ? "联合惩戒措施" : "measures");
+            names.push_back(zh ? "联合奖惩措施" : "measures");
+            names.push_back(zh ? "已反馈措施" : "measures_reported");
         }
         for (std::size_t i = 0; i < names.size(); ++i) {
             if (i > 0) {
@@ -252,7 +253,8 @@ public:
 
     // The row's line; `change` empty unless a delta; `measures` those of the department.
     const std::string& line(const store::EntryRow& row, const PublishedRow& state,
-                            std::string_view change, const std::vector<Measure>* measures) {
+                            std::string_view change, const std::vector<Measure>* measures,
+                            std::string_view reported = {}) {
         m_subject_id = row.subject_id;
         if (!m_options.unmask && row.subject_type == "natural_person") {
             m_subject_id = ids::mask(row.subject_id, ids::IdKind::resident);
@@ -261,9 +263,9 @@ public:
             m_options.lang == Language::zh ? row.list_title_zh : row.list_title;
         m_line.clear();
         if (m_options.format == Format::csv) {
-            csv_line(row, state, change, measures, title);
+            csv_line(row, state, change, measures, title, reported);
         } else {
-            json_line(row, state, change, measures, title);
+            json_line(row, state, change, measures, title, reported);
         }
         return m_line;
     }
@@ -283,7 +285,8 @@ private:
     }
 
     void csv_line(const store::EntryRow& row, const PublishedRow& state, std::string_view change,
-                  const std::vector<Measure>* measures, const std::string& title) {
+                  const std::vector<Measure>* measures, const std::string& title,
+                  std::string_view reported) {
         m_first = true;
         if (m_with_change) {
             cell(change);
@@ -316,6 +319,7 @@ private:
                 texts += measure.text_zh;
             }
             cell(texts);
+            cell(reported);
         }
         m_line += "\r\n";
     }
@@ -339,8 +343,25 @@ private:
         }
     }
 
+    // A ';'-joined list as a JSON array of strings.
+    void append_list(std::string_view joined) {
+        m_line += '[';
+        bool first = true;
+        while (!joined.empty()) {
+            const auto end = joined.find(';');
+            if (!first) {
+                m_line += ',';
+            }
+            first = false;
+            util::append_json_string(m_line, joined.substr(0, end));
+            joined = end == std::string_view::npos ? std::string_view() : joined.substr(end + 1);
+        }
+        m_line += ']';
+    }
+
     void json_line(const store::EntryRow& row, const PublishedRow& state, std::string_view change,
-                   const std::vector<Measure>* measures, const std::string& title) {
+                   const std::vector<Measure>* measures, const std::string& title,
+                  std::string_view reported) {
         m_first = true;
         if (m_with_change) {
             text("change", change);
@@ -364,20 +385,7 @@ private:
         text("basis", row.basis);
         text("reason", trim_newlines(row.explanation));
         key("evidence");
-        m_line += '[';
-        std::string_view evidence = row.evidence;
-        bool first = true;
-        while (!evidence.empty()) {
-            const auto end = evidence.find(';');
-            if (!first) {
-                m_line += ',';
-            }
-            first = false;
-            util::append_json_string(m_line, evidence.substr(0, end));
-            evidence = end == std::string_view::npos ? std::string_view()
-                                                     : evidence.substr(end + 1);
-        }
-        m_line += ']';
+        append_list(row.evidence);
         key("disputed");
         m_line += row.disputed ? "true" : "false";
         if (m_with_measures) {
@@ -392,6 +400,8 @@ private:
                 m_line += '}';
             }
             m_line += ']';
+            key("measures_reported");
+            append_list(reported);
         }
         m_line += "}\n";
     }
@@ -558,6 +568,12 @@ struct ExportRun {
     util::Date as_of;
     util::Date last_run;
     MeasureIndex measures;
+    std::map<std::pair<std::int64_t, std::string>, std::string> reported;
+
+    std::string_view reported_by(std::int64_t entry_id, const std::string& department) const {
+        const auto found = reported.find({entry_id, department});
+        return found != reported.end() ? std::string_view(found->second) : std::string_view();
+    }
 
     bool passes_status(const PublishedRow& state) const {
         return options.status == "all" || state.status == options.status;
@@ -628,7 +644,9 @@ struct ExportRun {
                 store.add_row(row.entry_id, util::sha256_hex(json));
             }
             if (!options.delta) {
-                file.write(writer.line(row, state, "", mine));
+                file.write(writer.line(row, state, "", mine,
+                                       with_measures ? reported_by(row.entry_id, *options.department)
+                                                     : std::string_view()));
                 ++summary.rows;
             }
         });
@@ -648,7 +666,11 @@ struct ExportRun {
                                               mine = &found->second;
                                           }
                                       }
-                                      file.write(writer.line(row, state, change, mine));
+                                      file.write(writer.line(
+                                          row, state, change, mine,
+                                          with_measures
+                                              ? reported_by(row.entry_id, *options.department)
+                                              : std::string_view()));
                                       ++summary.rows;
                                   });
         }
@@ -702,7 +724,8 @@ struct ExportRun {
                         (dir / (file_name_of(department) + extension)).string(), options.mode);
                     out.file->write(writer.header());
                 }
-                out.file->write(writer.line(row, state, "", &mine));
+                out.file->write(
+                    writer.line(row, state, "", &mine, reported_by(row.entry_id, department)));
                 ++out.rows;
                 ++summary.rows;
             }
@@ -764,9 +787,12 @@ ExportSummary export_entries(store::Database& db, audit::AuditLog& audit,
     const bool writes = options.channel.has_value() || options.unmask;
     store::Transaction transaction(
         db, writes ? store::Transaction::Mode::immediate : store::Transaction::Mode::deferred);
-    ExportRun run{db,  transaction, audit, reporter, options, store::PublicationStore(db),
-                  {},  {},          {},    {},       {}};
+    ExportRun run{db, transaction, audit, reporter, options, store::PublicationStore(db),
+                  {}, {},          {},    {},       {},      {}};
     run.as_of = resolve_as_of(run.store, options, run.last_run);
+    if (options.department || options.by_department_dir) {
+        run.reported = run.store.reported_measures();
+    }
     ExportSummary summary;
     if (options.by_department_dir) {
         summary = run.by_department();

@@ -103,6 +103,11 @@ SELECT t.list_id, t.department, count(*),
                    AND f.department = t.department))
 FROM distributed t GROUP BY t.list_id, t.department ORDER BY t.list_id, t.department)sql";
 
+constexpr std::string_view k_reported = R"sql(
+SELECT entry_id, department, group_concat(measure_id, ';') FROM (
+    SELECT DISTINCT entry_id, department, measure_id FROM feedback ORDER BY 1, 2, 3)
+GROUP BY entry_id, department)sql";
+
 constexpr std::string_view k_entry_terms =
     "SELECT decided_on, terms FROM entries WHERE entry_id = ?1";
 
@@ -147,6 +152,17 @@ std::set<std::int64_t> PublicationStore::disputed_on(const std::string& day) {
         ids.insert(statement.column_int64(0));
     }
     return ids;
+}
+
+std::map<std::pair<std::int64_t, std::string>, std::string>
+PublicationStore::reported_measures() {
+    Statement statement(m_db, k_reported);
+    std::map<std::pair<std::int64_t, std::string>, std::string> reported;
+    while (statement.step()) {
+        reported.emplace(std::pair(statement.column_int64(0), std::string(statement.column_text(1))),
+                         std::string(statement.column_text(2)));
+    }
+    return reported;
 }
 
 bool PublicationStore::entry_terms(std::int64_t entry_id, std::string& decided_on,

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -127,6 +128,9 @@ public:
 
     /// An entry's decision date and kept terms (JSON), for checking feedback; false when none.
     bool entry_terms(std::int64_t entry_id, std::string& decided_on, std::string& terms_json);
+    /// The measures each department reported applied to each entry: (entry_id, department) ->
+    /// measure ids joined by ';' (feedback is small: read once per export).
+    std::map<std::pair<std::int64_t, std::string>, std::string> reported_measures();
     /// Records a measure a department applied; false when the same report was recorded before.
     bool add_feedback(std::int64_t entry_id, std::string_view department,
                       std::string_view measure_id, std::string_view applied_on,
