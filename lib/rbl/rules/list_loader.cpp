@@ -6,11 +6,15 @@
 #include <functional>
 #include <set>
 
+#include "rbl/util/text.hpp"
+
 namespace rbl::rules {
 
 namespace {
 
 constexpr int k_max_criteria_depth = 64;
+// Characters of an expression quoted in an error message; a longer one is cut with "…".
+constexpr std::size_t k_expression_quoted = 80;
 
 SourceSpot spot_of(const YAML::Node& node) {
     const YAML::Mark mark = node.Mark();
@@ -127,7 +131,9 @@ std::optional<CompiledExpression> ListReader::expression(const YAML::Node& node,
                                                       : line_end - offset);
         const auto [line, column] = m_file.locate(node, rest);
         m_file.error_at(line, column,
-                        fmt::format("in expression \"{}\": {}", text, compiled.error().message));
+                        fmt::format("in expression \"{}\": {}",
+                                    util::abbreviate(text, k_expression_quoted),
+                                    compiled.error().message));
         return std::nullopt;
     }
     return *compiled;
