@@ -13,6 +13,7 @@
 #include "rbl/util/csv.hpp"
 #include "rbl/util/encoding_guess.hpp"
 #include "rbl/util/money.hpp"
+#include "rbl/util/private_file.hpp"
 #include "rbl/util/sha256.hpp"
 #include "rbl/util/text.hpp"
 
@@ -51,9 +52,14 @@ void check_input_file(const std::filesystem::path& file, util::Encoding encoding
         throw UsageError(fmt::format("{} is not UTF-8 but reads as GB18030: use --encoding gb18030",
                                      file.string()));
     }
+    if (encoding == util::Encoding::gb18030 && util::looks_like_utf8_text(head)) {
+        throw UsageError(fmt::format("{} is UTF-8 text, not GB18030: leave out --encoding gb18030",
+                                     file.string()));
+    }
 }
 
-// Writes rejected rows as CSV: line, column, reason, then the row's original fields.
+// Writes rejected rows as CSV: line, column, reason, then the row's original fields. The file
+// holds personal data: it is created 0600 and never written through a symbolic link.
 class RejectsFile {
 public:
     RejectsFile(const std::optional<std::filesystem::path>& path,
@@ -61,12 +67,7 @@ public:
         if (!path) {
             return;
         }
-        m_out.open(*path, std::ios::binary | std::ios::trunc);
-        if (!m_out) {
-            throw UsageError(fmt::format("cannot write the rejects file {}: {}", path->string(),
-                                         std::strerror(errno)));
-        }
-        m_path = path->string();
+        m_out.emplace(*path, "the rejects file");
         std::vector<std::string> columns = {"line", "column", "reason"};
         columns.insert(columns.end(), header.begin(), header.end());
         write(columns);
@@ -74,7 +75,7 @@ public:
 
     void add(std::uint64_t line, const Rejection& rejection,
              const std::vector<std::string>& fields) {
-        if (!m_out.is_open()) {
+        if (!m_out) {
             return;
         }
         std::vector<std::string> row = {std::to_string(line), rejection.column, rejection.reason};
@@ -83,11 +84,8 @@ public:
     }
 
     void close() {
-        if (m_out.is_open()) {
-            m_out.close();
-            if (!m_out) {
-                throw FailedError(fmt::format("cannot write the rejects file {}", m_path));
-            }
+        if (m_out) {
+            m_out->close();
         }
     }
 
@@ -101,11 +99,10 @@ private:
             util::append_csv_field(m_line, fields[i]);
         }
         m_line += "\r\n";
-        m_out << m_line;
+        m_out->write(m_line);
     }
 
-    std::ofstream m_out;
-    std::string m_path;
+    std::optional<util::PrivateOutputFile> m_out;
     std::string m_line;
 };
 

@@ -118,6 +118,13 @@ std::optional<Rejection> RecordBuilder::build(std::span<const Field> fields,
     record.source = m_options.source;
     warning.clear();
     bool has_type = false;
+    for (const Field& field : fields) {
+        if (field.value.size() > k_max_value_bytes) {
+            return reject(field, fmt::format("value of {} bytes is longer than the {} KiB a value "
+                                             "may hold",
+                                             field.value.size(), k_max_value_bytes / 1024));
+        }
+    }
     // A given subject_type settles identifiers that could be either kind (see ids::classify).
     m_expected_kind.reset();
     for (const Field& field : fields) {

@@ -197,3 +197,28 @@ TEST_CASE("record builder: a given subject_type settles an all-digit identifier"
     CHECK(record.subject_type == model::SubjectType::government);
     CHECK(builder.subject_region() == "320119");
 }
+
+// Bad-input catalogue (docs/BAD_INPUTS.md): a 10 MB field was stored whole (a name, an authority
+// or an attribute of any size went into the database and the exports).
+TEST_CASE("record builder: a value longer than 64 KiB rejects its row") {
+    test::TempDir dir;
+    const auto rules = test_rules(dir);
+    const ingest::Mapping mapping;
+    ingest::RecordBuilder builder(rules, mapping, {"src", false, util::Date::from_ymd(2026, 11, 28)});
+    for (const char* column : {"subject_name", "subject_id", "note", "violence"}) {
+        CAPTURE(column);
+        auto row = good_row();
+        set(row, column, std::string(10 * 1024 * 1024, 'x'));
+        model::Record record;
+        std::string warning;
+        const auto rejection = builder.build(row.fields(), record, warning);
+        REQUIRE(rejection.has_value());
+        CHECK(rejection->column == column);
+        CHECK(rejection->reason == "value of 10485760 bytes is longer than the 64 KiB a value may hold");
+    }
+    auto row = good_row();
+    set(row, "note", std::string(ingest::k_max_value_bytes, 'x'));
+    model::Record record;
+    std::string warning;
+    CHECK_FALSE(builder.build(row.fields(), record, warning).has_value());
+}
