@@ -122,10 +122,15 @@ public:
             if (!m_reader.next(m_line)) {
                 return false;
             }
-        } while (util::trim(m_line).empty());
+        } while (!m_reader.too_long() && util::trim(m_line).empty());
         row.line = m_reader.number();
         row.fields.clear();
         row.problem.reset();
+        if (m_reader.too_long()) {
+            row.problem = Rejection{"", fmt::format("line longer than {} MiB",
+                                                    util::LineReader::k_max_line >> 20)};
+            return true;
+        }
         if (auto bad = util::find_invalid_utf8(m_line)) {
             row.problem = Rejection{"", fmt::format("byte {} is not valid UTF-8", *bad + 1)};
             return true;
