@@ -44,6 +44,10 @@ void check_input_file(const std::filesystem::path& file, util::Encoding encoding
     if (head.empty()) {
         throw UsageError(fmt::format("{} is empty: expected a header row", file.string()));
     }
+    if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF")) {
+        throw UsageError(fmt::format("{} is UTF-16 text; save it as UTF-8 (or GB18030)",
+                                     file.string()));
+    }
     if (util::looks_binary(head)) {
         throw UsageError(fmt::format("{} is a binary file, not CSV or JSON Lines text",
                                      file.string()));
