@@ -25,7 +25,7 @@ HAND_SEEDS = SOURCE / "tests" / "fuzz" / "corpus"
 DICTS = SOURCE / "tests" / "fuzz"
 
 # Per target: the longest input libFuzzer makes (a rule file is a few KiB).
-MAX_LEN = {"fuzz_rules": 16384, "fuzz_calendar": 8192, "fuzz_csv": 16384}
+MAX_LEN = {"fuzz_rules": 16384, "fuzz_calendar": 8192, "fuzz_csv": 16384, "fuzz_import_rows": 16384}
 
 
 def add_seed(folder, data):
@@ -72,6 +72,16 @@ def make_seeds(target, folder):
         for path in sorted((SAMPLES / "records").glob("*.csv")) + sorted((SAMPLES / "bad").glob("*.csv")):
             add_seed(folder, b"\x00" + path.read_bytes())
             add_seed(folder, b"\x3c" + path.read_bytes())
+    elif name == "import_rows":
+        # The first byte: bit 0 JSON Lines, bit 1 the sample mapping, bit 2 --id-check warn.
+        for path in sorted((SAMPLES / "records").glob("*.csv")) + sorted((SAMPLES / "bad").glob("*.csv")):
+            if "gb18030" in path.name:
+                continue
+            flags = 2 if "shuanggongshi" in path.name else 0
+            add_seed(folder, bytes([flags]) + path.read_bytes())
+            add_seed(folder, bytes([flags | 4]) + path.read_bytes())
+        for path in sorted((SAMPLES / "records").glob("*.jsonl")):
+            add_seed(folder, b"\x01" + path.read_bytes())
     elif name == "json_line":
         for path in sorted((SAMPLES / "records").glob("*.jsonl")):
             for line in path.read_bytes().splitlines()[:40]:
