@@ -328,6 +328,35 @@ class HostileOutputPaths(BadInputCase):
                             "symbolic link")
         self.assertFalse(self.db.exists())
 
+    def test_rejects_path_that_is_the_database(self):
+        started = self.loaded_database()
+        before = file_digest(self.db)
+        self.assert_refused("rbl-import", ["--rejects", self.db, SAMPLES / "bad/bad_rows.csv"], 2,
+                            f"the rejects file {self.db} is the database's file {self.db}")
+        self.assertEqual(file_digest(self.db), before)
+        self.assertEqual(self.scalar("PRAGMA integrity_check"), "ok")
+        self.assertEqual(self.state(), started)
+        # Through another name for the same file (a hard link).
+        other = self.dir / "other-name.csv"
+        os.link(self.db, other)
+        self.assert_refused("rbl-import", ["--rejects", other, SAMPLES / "bad/bad_rows.csv"], 2,
+                            "is the database's file")
+        self.assertEqual(self.state(), started)
+
+    def test_rejects_path_that_is_the_input_or_the_mapping(self):
+        started = self.loaded_database()
+        source = self.write("in.csv", (SAMPLES / "bad/bad_rows.csv").read_bytes())
+        self.assert_refused("rbl-import", ["--rejects", source, source], 2,
+                            f"the rejects file {source} is the input file")
+        self.assertEqual(source.read_bytes(), (SAMPLES / "bad/bad_rows.csv").read_bytes())
+        mapping = self.write("m.yaml", (SAMPLES / "mappings/shuanggongshi_penalty.yaml").read_text())
+        self.assert_refused("rbl-import", ["--mapping", mapping, "--rejects", mapping,
+                                           SAMPLES / "records/market_penalties_shuanggongshi.csv"],
+                            2, "is the mapping file")
+        self.assertEqual(mapping.read_text(),
+                         (SAMPLES / "mappings/shuanggongshi_penalty.yaml").read_text())
+        self.assertEqual(self.state(), started)
+
     def test_rejects_in_a_missing_folder(self):
         started = self.loaded_database()
         self.assert_refused("rbl-import", ["--rejects", self.dir / "no/such/rejects.csv",

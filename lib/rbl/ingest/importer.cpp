@@ -62,6 +62,33 @@ void check_input_file(const std::filesystem::path& file, util::Encoding encoding
     }
 }
 
+// Refuses a rejects path that is one of the import's own files: writing the rejects would
+// truncate the input before it is read, the mapping, or the open database (destroying it).
+void check_rejects_path(const ImportOptions& options, const std::filesystem::path& database) {
+    if (!options.rejects) {
+        return;
+    }
+    std::error_code ec;
+    if (!std::filesystem::exists(*options.rejects, ec)) {
+        return;  // a new file can be none of them
+    }
+    const auto clash = [&](const std::filesystem::path& other, std::string_view what) {
+        std::error_code error;
+        if (std::filesystem::exists(other, error) &&
+            std::filesystem::equivalent(*options.rejects, other, error)) {
+            throw UsageError(fmt::format("the rejects file {} is {} {}: give another path",
+                                         options.rejects->string(), what, other.string()));
+        }
+    };
+    clash(options.file, "the input file");
+    if (options.mapping) {
+        clash(*options.mapping, "the mapping file");
+    }
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        clash(database.string() + suffix, "the database's file");
+    }
+}
+
 // Writes rejected rows as CSV: line, column, reason, then the row's original fields. The file
 // holds personal data: it is created 0600 and never written through a symbolic link.
 class RejectsFile {
@@ -205,6 +232,7 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
                           const rules::RuleSet& rules, const ImportOptions& options,
                           Reporter& reporter) {
     check_input_file(options.file, options.encoding);
+    check_rejects_path(options, db.path());
     const Mapping mapping = options.mapping ? load_mapping(*options.mapping) : Mapping{};
     const Format format = options.format.value_or(format_of(options.file));
     const std::string file_name = options.file.string();
