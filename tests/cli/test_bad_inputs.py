@@ -9,7 +9,7 @@ import shutil
 import stat
 import subprocess
 import sys
-import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -135,6 +135,24 @@ class HostileRecordFiles(BadInputCase):
 
     def assert_strict(self, path, *args):
         return self.run_tool("rbl-import", "--strict", *args, path, check=3)
+
+    def test_json_line_of_100000_names(self):
+        """Duplicate names were found by comparing each with every earlier one: 30 s here."""
+        started = self.loaded_database()
+        row = {"record_id": "J1", "subject_id": company(1), "subject_name": "甲",
+               "domain": "labour", "kind": "wage_arrears", "date": "2025-05-01"}
+        row.update({f"k{i}": i for i in range(100000)})
+        path = self.write("wide.jsonl", json.dumps(row, ensure_ascii=False) + "\n")
+        begun = time.monotonic()
+        result = self.run_tool("rbl-import", "--json", path, check=0, timeout=120)
+        self.assertLess(time.monotonic() - begun, 15)
+        self.assertEqual(json.loads(result.stdout)["inserted"], 1)
+        row["k99999"] = 1
+        text = json.dumps(row, ensure_ascii=False)
+        path = self.write("dup.jsonl", text[:-1] + ', "k5": 6}\n')
+        result = self.run_tool("rbl-import", "--strict", path, check=3, timeout=120)
+        self.assertIn("duplicate field 'k5'", result.stderr)
+        self.assertEqual(self.scalar("SELECT count(*) FROM records"), started["records"] + 1)
 
     def test_truncated_csv(self):
         started = self.loaded_database()
