@@ -106,6 +106,16 @@ class HostileRuleFiles(BadInputCase):
             f"count: {{ kind: court_default, within: 1y, where: \"{expression}\" }}"))
         self.run_tool("rbl-rules", "--rules", folder, "check", check=0, timeout=60)
 
+    def test_mapping_billion_laughs(self):
+        started = self.loaded_database()
+        lines = ["columns: {a: subject_name}", "notes:", "  - &l0 [x, x, x, x, x, x, x, x, x, x]"]
+        for level in range(1, 10):
+            lines.append(f"  - &l{level} [{', '.join([f'*l{level - 1}'] * 10)}]")
+        mapping = self.write("bomb.yaml", "\n".join(lines) + "\n")
+        self.assert_refused("rbl-import", ["--mapping", mapping, SAMPLES / "records/tax.csv"], 2,
+                            "bomb.yaml:", "expands to more than 200000 YAML nodes", timeout=60)
+        self.assertEqual(self.state(), started)
+
     def test_rule_file_that_is_not_utf8(self):
         folder = self.rules_with(GOOD_LIST)
         (folder / "courts.yaml").write_bytes(
