@@ -101,6 +101,14 @@ private:
 
 YamlFile::YamlFile(const std::filesystem::path& path, Diagnostics& diagnostics)
     : m_name(path.string()), m_diagnostics(diagnostics) {
+    std::error_code ec;
+    if (const auto size = std::filesystem::file_size(path, ec);
+        !ec && size > k_max_yaml_bytes) {
+        error(fmt::format("the file holds {} bytes, more than the {} MiB a configuration file may "
+                          "hold",
+                          size, k_max_yaml_bytes >> 20));
+        return;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         error("cannot read the file");

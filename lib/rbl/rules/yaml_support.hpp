@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <initializer_list>
 #include <optional>
@@ -16,6 +17,9 @@
 
 namespace rbl::rules {
 
+/// A configuration file may hold this many bytes (the shipped rule files hold a few KiB; a
+/// records file given as --mapping by mistake is refused before it is read into memory).
+inline constexpr std::uintmax_t k_max_yaml_bytes = std::uintmax_t{4} << 20;
 /// A configuration file may nest this deep (criteria trees are a few levels; yaml-cpp itself
 /// stops at 2000, with an obscure message).
 inline constexpr int k_max_yaml_depth = 100;

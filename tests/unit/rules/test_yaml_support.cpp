@@ -103,3 +103,13 @@ TEST_CASE("yaml: an expression nested 10,000 levels is refused with a short mess
     CHECK(problems[0].message.size() < 400);
     CHECK(problems[0].line == 14);
 }
+
+// A records file given as --mapping (or dropped into the rules folder) by mistake is not read
+// into memory whole.
+TEST_CASE("yaml: a file over 4 MiB is refused before it is read") {
+    const std::string big = "domain: bomb\n# " + std::string(rbl::rules::k_max_yaml_bytes, 'x') + "\n";
+    const auto problems = problems_of(big);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].message == "the file holds 4194320 bytes, more than the 4 MiB a "
+                                 "configuration file may hold");
+}
