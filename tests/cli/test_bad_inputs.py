@@ -1,11 +1,14 @@
 """End-to-end tests of the bad-input catalogue (docs/BAD_INPUTS.md): hostile or broken rule files,
 record files, options and database states. Each gives a clear error and the exit code of SPEC.md
-§1, and leaves the database as it was."""
+§1, and leaves the database as it was.
+
+RBL_SHOW_ERRORS=1 prints each error as the tools give it (to keep the catalogue's messages true)."""
 
 import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -229,7 +232,6 @@ class HostileDatabaseStates(BadInputCase):
         self.assertEqual(file_digest(self.db), before)
 
     def sql_write(self, statement):
-        import sqlite3
         connection = sqlite3.connect(self.db)
         try:
             connection.execute(statement)
