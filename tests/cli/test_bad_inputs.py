@@ -167,6 +167,19 @@ class HostileRecordFiles(BadInputCase):
         self.assertIn("duplicate field 'k5'", result.stderr)
         self.assertEqual(self.scalar("SELECT count(*) FROM records"), started["records"] + 1)
 
+    def test_nul_byte_after_the_first_64_kib(self):
+        """The binary check reads the first 64 KiB; a NUL later was stored inside a name."""
+        started = self.loaded_database()
+        rows = [HEADER] + [f"G{i},{company(100 + i)},好公司{i},courts,court_default,2025-01-10,,\n"
+                           for i in range(1500)]
+        rows.append(f"N1,{company(9999)},坏\0公司,courts,court_default,2025-01-10,,\n")
+        path = self.write("nul.csv", "".join(rows))
+        self.assertGreater(path.stat().st_size, 65536)
+        result = self.run_tool("rbl-import", "--strict", path, check=3)
+        self.assertIn("nul.csv:1502: rejected (column subject_name): byte 4 is a control character "
+                      "(0x00), not text", result.stderr)
+        self.assertEqual(self.state(), started)
+
     def test_truncated_csv(self):
         started = self.loaded_database()
         whole = (SAMPLES / "records/tax.csv").read_bytes()

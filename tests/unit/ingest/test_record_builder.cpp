@@ -222,3 +222,30 @@ TEST_CASE("record builder: a value longer than 64 KiB rejects its row") {
     std::string warning;
     CHECK_FALSE(builder.build(row.fields(), record, warning).has_value());
 }
+
+// Bad-input catalogue: a NUL byte in a name was stored, and the name read back cut short at it.
+TEST_CASE("record builder: control characters other than tab and line breaks reject the row") {
+    test::TempDir dir;
+    const auto rules = test_rules(dir);
+    const ingest::Mapping mapping;
+    ingest::RecordBuilder builder(rules, mapping, {"src", false, util::Date::from_ymd(2026, 11, 28)});
+    model::Record record;
+    std::string warning;
+    for (const std::string& value : {std::string("坏\0公司", 10), std::string("esc\x1b[31m"),
+                                     std::string("del\x7f")}) {
+        CAPTURE(value);
+        auto row = good_row();
+        set(row, "subject_name", value);
+        const auto rejection = builder.build(row.fields(), record, warning);
+        REQUIRE(rejection.has_value());
+        CHECK(rejection->column == "subject_name");
+        CHECK(rejection->reason.find("is a control character") != std::string::npos);
+    }
+    auto row = good_row();
+    set(row, "subject_name", "南京\t诚信\r\n贸易有限公司");
+    CHECK_FALSE(builder.build(row.fields(), record, warning).has_value());
+    set(row, "note", std::string("nul\0", 4));
+    const auto rejection = builder.build(row.fields(), record, warning);
+    REQUIRE(rejection.has_value());
+    CHECK(rejection->reason == "byte 4 is a control character (0x00), not text");
+}
