@@ -9,15 +9,24 @@ DEMO_DIR ?= demo
 PACKAGES := g++ cmake ninja-build pkg-config python3 sqlite3 libsqlite3-dev libcli11-dev \
             libfmt-dev libyaml-cpp-dev doctest-dev libssl-dev nlohmann-json3-dev
 
+# Fuzzing (make fuzz, make fuzz-smoke): clang 14 and its runtime libraries, which hold libFuzzer
+# (libclang_rt.fuzzer) and the sanitizers.
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+FUZZ_BUILD    ?= build-fuzz
+FUZZ_SECONDS  ?= 60
+FUZZ_SMOKE_SECONDS ?= 10
+
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build test test-sanitize demo bench bench-publish report-check clean
+.PHONY: all deps fuzz-deps configure build test test-sanitize fuzz-build fuzz fuzz-smoke demo bench \
+        bench-publish report-check clean
 
 all: build
 
-deps:
+# Installs the Debian packages of $(1) that are missing.
+define install_missing
 	@missing=""; \
-	for p in $(PACKAGES); do \
+	for p in $(1); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -25,6 +34,13 @@ deps:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(PACKAGES))
+
+fuzz-deps: deps
+	$(call install_missing,$(FUZZ_PACKAGES))
 
 $(BUILD)/build.ninja: | deps
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -42,6 +58,20 @@ test-sanitize: deps
 	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRBL_SANITIZE=ON
 	cmake --build $(BUILD)-asan -j $(JOBS)
 	ctest --test-dir $(BUILD)-asan --output-on-failure -j $(JOBS)
+
+# libFuzzer targets (tests/fuzz) in their own build folder, compiled by clang with AddressSanitizer
+# and UndefinedBehaviorSanitizer; `make fuzz` runs each for FUZZ_SECONDS, `make fuzz-smoke` (CI)
+# for FUZZ_SMOKE_SECONDS. A finding fails the run and leaves its input in $(FUZZ_BUILD)/artifacts.
+fuzz-build: fuzz-deps
+	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	      -DCMAKE_CXX_COMPILER=clang++ -DRBL_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+fuzz: fuzz-build
+	python3 tests/fuzz/run_fuzzers.py --build $(FUZZ_BUILD) --seconds $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	python3 tests/fuzz/run_fuzzers.py --build $(FUZZ_BUILD) --seconds $(FUZZ_SMOKE_SECONDS)
 
 demo: build
 	@bash samples/demo.sh $(BUILD)/bin $(DEMO_DIR)
@@ -67,4 +97,4 @@ report-check: build
 	  python3 tests/cli/test_publish.py Report
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan $(DEMO_DIR)
+	rm -rf $(BUILD) $(BUILD)-asan $(FUZZ_BUILD) $(DEMO_DIR)

@@ -225,7 +225,15 @@ int main(int argc, char** argv) {
                    "applied_on, note)");
     app.add_option("--revert", options.revert,
                    "withdraw the records that import batch BATCH_ID inserted")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Validator(
+            [](const std::string& text) {
+                // CLI::PositiveNumber would name a range up to 1.8e308 in its message.
+                return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos &&
+                               text.find_first_not_of('0') != std::string::npos
+                           ? std::string()
+                           : std::string("a batch id is a positive whole number");
+            },
+            "BATCH_ID"));
     app.set_version_flag("--version", std::string(RBL_VERSION));
 
     return rbl::app::run_tool(k_tool, app, argc, argv, [&] {

@@ -151,8 +151,15 @@ Result<IdShape> classify(std::string_view id, util::Date today, std::optional<Id
     if (id.size() != k_id_length) {
         const std::size_t characters = count_characters(id);
         if (characters == k_id_length) {
-            // 18 characters but more bytes: name the first one that is not ASCII.
-            return classify_uscc(id);
+            // 18 characters but more bytes: name the first one that is not ASCII. When every
+            // character starts with an ASCII byte, the extra bytes are stray UTF-8 continuation
+            // bytes, which must not pass as part of a code.
+            if (auto problem = uscc_structure_problem(id)) {
+                return fail(std::move(*problem));
+            }
+            return fail(fmt::format("must be 18 characters, got {} bytes that are not valid UTF-8 "
+                                    "text",
+                                    id.size()));
         }
         return fail(fmt::format("must be 18 characters, got {}", characters));
     }

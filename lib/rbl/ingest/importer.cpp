@@ -13,6 +13,7 @@
 #include "rbl/util/csv.hpp"
 #include "rbl/util/encoding_guess.hpp"
 #include "rbl/util/money.hpp"
+#include "rbl/util/private_file.hpp"
 #include "rbl/util/sha256.hpp"
 #include "rbl/util/text.hpp"
 
@@ -43,6 +44,10 @@ void check_input_file(const std::filesystem::path& file, util::Encoding encoding
     if (head.empty()) {
         throw UsageError(fmt::format("{} is empty: expected a header row", file.string()));
     }
+    if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF")) {
+        throw UsageError(fmt::format("{} is UTF-16 text; save it as UTF-8 (or GB18030)",
+                                     file.string()));
+    }
     if (util::looks_binary(head)) {
         throw UsageError(fmt::format("{} is a binary file, not CSV or JSON Lines text",
                                      file.string()));
@@ -51,9 +56,41 @@ void check_input_file(const std::filesystem::path& file, util::Encoding encoding
         throw UsageError(fmt::format("{} is not UTF-8 but reads as GB18030: use --encoding gb18030",
                                      file.string()));
     }
+    if (encoding == util::Encoding::gb18030 && util::looks_like_utf8_text(head)) {
+        throw UsageError(fmt::format("{} is UTF-8 text, not GB18030: leave out --encoding gb18030",
+                                     file.string()));
+    }
 }
 
-// Writes rejected rows as CSV: line, column, reason, then the row's original fields.
+// Refuses a rejects path that is one of the import's own files: writing the rejects would
+// truncate the input before it is read, the mapping, or the open database (destroying it).
+void check_rejects_path(const ImportOptions& options, const std::filesystem::path& database) {
+    if (!options.rejects) {
+        return;
+    }
+    std::error_code ec;
+    if (!std::filesystem::exists(*options.rejects, ec)) {
+        return;  // a new file can be none of them
+    }
+    const auto clash = [&](const std::filesystem::path& other, std::string_view what) {
+        std::error_code error;
+        if (std::filesystem::exists(other, error) &&
+            std::filesystem::equivalent(*options.rejects, other, error)) {
+            throw UsageError(fmt::format("the rejects file {} is {} {}: give another path",
+                                         options.rejects->string(), what, other.string()));
+        }
+    };
+    clash(options.file, "the input file");
+    if (options.mapping) {
+        clash(*options.mapping, "the mapping file");
+    }
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        clash(database.string() + suffix, "the database's file");
+    }
+}
+
+// Writes rejected rows as CSV: line, column, reason, then the row's original fields. The file
+// holds personal data: it is created 0600 and never written through a symbolic link.
 class RejectsFile {
 public:
     RejectsFile(const std::optional<std::filesystem::path>& path,
@@ -61,12 +98,7 @@ public:
         if (!path) {
             return;
         }
-        m_out.open(*path, std::ios::binary | std::ios::trunc);
-        if (!m_out) {
-            throw UsageError(fmt::format("cannot write the rejects file {}: {}", path->string(),
-                                         std::strerror(errno)));
-        }
-        m_path = path->string();
+        m_out.emplace(*path, "the rejects file");
         std::vector<std::string> columns = {"line", "column", "reason"};
         columns.insert(columns.end(), header.begin(), header.end());
         write(columns);
@@ -74,7 +106,7 @@ public:
 
     void add(std::uint64_t line, const Rejection& rejection,
              const std::vector<std::string>& fields) {
-        if (!m_out.is_open()) {
+        if (!m_out) {
             return;
         }
         std::vector<std::string> row = {std::to_string(line), rejection.column, rejection.reason};
@@ -83,11 +115,8 @@ public:
     }
 
     void close() {
-        if (m_out.is_open()) {
-            m_out.close();
-            if (!m_out) {
-                throw FailedError(fmt::format("cannot write the rejects file {}", m_path));
-            }
+        if (m_out) {
+            m_out->close();
         }
     }
 
@@ -101,11 +130,10 @@ private:
             util::append_csv_field(m_line, fields[i]);
         }
         m_line += "\r\n";
-        m_out << m_line;
+        m_out->write(m_line);
     }
 
-    std::ofstream m_out;
-    std::string m_path;
+    std::optional<util::PrivateOutputFile> m_out;
     std::string m_line;
 };
 
@@ -204,6 +232,7 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
                           const rules::RuleSet& rules, const ImportOptions& options,
                           Reporter& reporter) {
     check_input_file(options.file, options.encoding);
+    check_rejects_path(options, db.path());
     const Mapping mapping = options.mapping ? load_mapping(*options.mapping) : Mapping{};
     const Format format = options.format.value_or(format_of(options.file));
     const std::string file_name = options.file.string();

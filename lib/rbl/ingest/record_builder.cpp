@@ -118,6 +118,24 @@ std::optional<Rejection> RecordBuilder::build(std::span<const Field> fields,
     record.source = m_options.source;
     warning.clear();
     bool has_type = false;
+    for (const Field& field : fields) {
+        if (field.value.size() > k_max_value_bytes) {
+            return reject(field, fmt::format("value of {} bytes is longer than the {} KiB a value "
+                                             "may hold",
+                                             field.value.size(), k_max_value_bytes / 1024));
+        }
+        // A NUL cut the stored name short wherever it was read as C text (SQLite's length(),
+        // exports); escape codes would reach terminals. Tabs and line breaks are text.
+        const auto control = std::find_if(field.value.begin(), field.value.end(), [](char c) {
+            const auto byte = static_cast<unsigned char>(c);
+            return (byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7F;
+        });
+        if (control != field.value.end()) {
+            return reject(field, fmt::format("byte {} is a control character (0x{:02X}), not text",
+                                             control - field.value.begin() + 1,
+                                             static_cast<unsigned char>(*control)));
+        }
+    }
     // A given subject_type settles identifiers that could be either kind (see ids::classify).
     m_expected_kind.reset();
     for (const Field& field : fields) {

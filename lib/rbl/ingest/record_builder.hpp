@@ -2,6 +2,7 @@
 // Turns one input row into a validated, normalised Record (SPEC.md §2), or says which column is
 // wrong and why. Knows nothing of files or the database.
 
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
@@ -16,6 +17,10 @@
 #include "rbl/util/date.hpp"
 
 namespace rbl::ingest {
+
+/// The most bytes one value of a row may hold (a decision's full text fits many times over);
+/// a longer value rejects its row before it is read, quoted or stored.
+inline constexpr std::size_t k_max_value_bytes = 64 * 1024;
 
 /// The standard record columns; everything else is an attribute.
 enum class Column {

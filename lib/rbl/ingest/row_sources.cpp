@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "rbl/util/csv.hpp"
 #include "rbl/util/error.hpp"
@@ -122,10 +123,15 @@ public:
             if (!m_reader.next(m_line)) {
                 return false;
             }
-        } while (util::trim(m_line).empty());
+        } while (!m_reader.too_long() && util::trim(m_line).empty());
         row.line = m_reader.number();
         row.fields.clear();
         row.problem.reset();
+        if (m_reader.too_long()) {
+            row.problem = Rejection{"", fmt::format("line longer than {} MiB",
+                                                    util::LineReader::k_max_line >> 20)};
+            return true;
+        }
         if (auto bad = util::find_invalid_utf8(m_line)) {
             row.problem = Rejection{"", fmt::format("byte {} is not valid UTF-8", *bad + 1)};
             return true;
@@ -136,6 +142,7 @@ public:
             return true;
         }
         m_fields = std::move(*parsed);
+        m_targets_seen.clear();
         for (const util::JsonField& field : m_fields) {
             const std::string_view target = m_mapping.target(field.name);
             const Column column = column_of(target);
@@ -145,9 +152,8 @@ public:
                                                                 target)};
                 return true;
             }
-            const bool twice = std::any_of(row.fields.begin(), row.fields.end(),
-                                           [&](const Field& f) { return f.name == target; });
-            if (twice) {
+            // A set, not a scan of the row so far: a line of 100,000 names took 30 s.
+            if (!m_targets_seen.insert(target).second) {
                 row.problem = Rejection{field.name, fmt::format("'{}' is given twice in the row "
                                                                 "(after mapping)",
                                                                 target)};
@@ -182,6 +188,7 @@ private:
     std::vector<Field> m_constants;
     std::string m_line;
     std::vector<util::JsonField> m_fields;
+    std::unordered_set<std::string_view> m_targets_seen;  ///< names after mapping, this row
 };
 
 }  // namespace

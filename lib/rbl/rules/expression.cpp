@@ -1099,14 +1099,14 @@ bool is_reserved_word(std::string_view word) {
            std::end(k_reserved_words);
 }
 
-std::expected<CompiledExpression, ExpressionError> compile(std::string_view source,
+rbl::expected<CompiledExpression, ExpressionError> compile(std::string_view source,
                                                            const Schema& schema) {
     auto program = std::make_shared<detail::Program>();
     program->source = std::string(source);
     try {
         Compiler(source, schema, *program).run();
     } catch (const CompileFailure& failure) {
-        return std::unexpected(
+        return rbl::unexpected(
             ExpressionError{column_of(source, failure.offset), failure.offset, failure.message});
     }
     auto& used = program->fields_used;

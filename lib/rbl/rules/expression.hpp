@@ -16,7 +16,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <expected>
 #include <initializer_list>
 #include <memory>
 #include <span>
@@ -177,7 +176,7 @@ public:
     [[nodiscard]] std::size_t fields_needed() const;
 
 private:
-    friend std::expected<CompiledExpression, ExpressionError> compile(std::string_view source,
+    friend rbl::expected<CompiledExpression, ExpressionError> compile(std::string_view source,
                                                                       const Schema& schema);
     explicit CompiledExpression(std::shared_ptr<const detail::Program> program);
 
@@ -187,7 +186,7 @@ private:
 /// Parses and type-checks `source` against `schema`. Fails, with the column of the problem, on a
 /// syntax error, an unknown field, a type error, `== null`, nesting deeper than
 /// k_max_expression_nesting, or an expression whose value is not true or false.
-std::expected<CompiledExpression, ExpressionError> compile(std::string_view source,
+rbl::expected<CompiledExpression, ExpressionError> compile(std::string_view source,
                                                            const Schema& schema);
 
 /// True for the words the language reserves (`and`, `or`, `not`, `in`, `is`, `null`, `true`,

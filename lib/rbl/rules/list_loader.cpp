@@ -6,11 +6,31 @@
 #include <functional>
 #include <set>
 
+#include "rbl/util/text.hpp"
+
 namespace rbl::rules {
 
 namespace {
 
 constexpr int k_max_criteria_depth = 64;
+// Characters of an expression quoted in an error message; a longer one is cut with "…".
+constexpr std::size_t k_expression_quoted = 80;
+// The longest validity or repair term: dates beyond 9999-12-31 cannot be kept, and a term of
+// 9999y made every entry expire at once (its end read back as no date).
+constexpr int k_max_term_years = 100;
+
+// True when moving a date forward by `duration` may go more than k_max_term_years ahead.
+bool longer_than_max_term(const util::Duration& duration) {
+    switch (duration.unit) {
+        case util::Duration::Unit::days:
+            return duration.count > k_max_term_years * 366;
+        case util::Duration::Unit::months:
+            return duration.count > k_max_term_years * 12;
+        case util::Duration::Unit::years:
+            return duration.count > k_max_term_years;
+    }
+    return false;
+}
 
 SourceSpot spot_of(const YAML::Node& node) {
     const YAML::Mark mark = node.Mark();
@@ -127,7 +147,9 @@ std::optional<CompiledExpression> ListReader::expression(const YAML::Node& node,
                                                       : line_end - offset);
         const auto [line, column] = m_file.locate(node, rest);
         m_file.error_at(line, column,
-                        fmt::format("in expression \"{}\": {}", text, compiled.error().message));
+                        fmt::format("in expression \"{}\": {}",
+                                    util::abbreviate(text, k_expression_quoted),
+                                    compiled.error().message));
         return std::nullopt;
     }
     return *compiled;
@@ -346,6 +368,10 @@ void ListReader::repair(const YAML::Node& node, RepairTerms& out) {
     out.allowed = allowed.Scalar() == "true";
     if (const YAML::Node after = node["after"]; after) {
         out.after = duration(after, "repair after");
+        if (out.after && longer_than_max_term(*out.after)) {
+            m_file.error(after, fmt::format("repair after {} is longer than {} years",
+                                            out.after->text(), k_max_term_years));
+        }
         if (!out.allowed) {
             m_file.error(after, "repair after is given but repair is not allowed");
         }
@@ -500,6 +526,10 @@ std::optional<ListRule> ListReader::list(const YAML::Node& node) {
     if (const YAML::Node validity = node["validity"]; validity) {
         if (auto parsed = duration(validity, "validity")) {
             out.validity = *parsed;
+            if (longer_than_max_term(*parsed)) {
+                m_file.error(validity, fmt::format("validity of {} is longer than {} years",
+                                                   parsed->text(), k_max_term_years));
+            }
         }
     } else {
         m_file.error(node, "missing required key 'validity'");

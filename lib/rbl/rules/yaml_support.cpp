@@ -1,9 +1,11 @@
 #include "rbl/rules/yaml_support.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "rbl/util/text.hpp"
@@ -45,10 +47,68 @@ void report_tab_indentation(const std::string& name, const std::string& text,
     }
 }
 
+// Walks a document as the loaders will (an alias is walked again each time it is used) and
+// stops at the first node beyond k_max_yaml_depth or k_max_yaml_nodes. The walk itself visits at
+// most k_max_yaml_nodes nodes and recurses at most k_max_yaml_depth + 1 deep.
+class SizeCheck {
+public:
+    /// The reason and node when the document is too deep or too large.
+    struct Problem {
+        std::string message;
+        YAML::Mark mark;
+    };
+
+    std::optional<Problem> check(const YAML::Node& root) {
+        walk(root, 1);
+        return std::move(m_problem);
+    }
+
+private:
+    void walk(const YAML::Node& node, int depth) {
+        if (m_problem) {
+            return;
+        }
+        if (++m_nodes > k_max_yaml_nodes) {
+            m_problem = Problem{fmt::format("the file expands to more than {} YAML nodes "
+                                            "(aliases such as *name repeat what they name)",
+                                            k_max_yaml_nodes),
+                                node.Mark()};
+            return;
+        }
+        if (depth > k_max_yaml_depth) {
+            m_problem = Problem{
+                fmt::format("the YAML nests more than {} levels deep", k_max_yaml_depth),
+                node.Mark()};
+            return;
+        }
+        if (node.IsSequence()) {
+            for (const auto& child : node) {
+                walk(child, depth + 1);
+            }
+        } else if (node.IsMap()) {
+            for (const auto& item : node) {
+                walk(item.first, depth + 1);
+                walk(item.second, depth + 1);
+            }
+        }
+    }
+
+    std::size_t m_nodes = 0;
+    std::optional<Problem> m_problem;
+};
+
 }  // namespace
 
 YamlFile::YamlFile(const std::filesystem::path& path, Diagnostics& diagnostics)
     : m_name(path.string()), m_diagnostics(diagnostics) {
+    std::error_code ec;
+    if (const auto size = std::filesystem::file_size(path, ec);
+        !ec && size > k_max_yaml_bytes) {
+        error(fmt::format("the file holds {} bytes, more than the {} MiB a configuration file may "
+                          "hold",
+                          size, k_max_yaml_bytes >> 20));
+        return;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         error("cannot read the file");
@@ -69,6 +129,11 @@ YamlFile::YamlFile(const std::filesystem::path& path, Diagnostics& diagnostics)
     }
     try {
         m_root = YAML::Load(m_text);
+    } catch (const YAML::DeepRecursion& e) {
+        diagnostics.add(m_name, line_of(e.mark), column_of(e.mark),
+                        fmt::format("the YAML nests more than {} levels deep", k_max_yaml_depth));
+        m_root = YAML::Node();
+        return;
     } catch (const YAML::Exception& e) {
         diagnostics.add(m_name, line_of(e.mark), column_of(e.mark),
                         fmt::format("malformed YAML: {}", e.msg));
@@ -77,6 +142,12 @@ YamlFile::YamlFile(const std::filesystem::path& path, Diagnostics& diagnostics)
     }
     if (!m_root.IsDefined() || m_root.IsNull()) {
         error("the file is empty");
+        m_root = YAML::Node();
+        return;
+    }
+    if (auto problem = SizeCheck().check(m_root)) {
+        diagnostics.add(m_name, line_of(problem->mark), column_of(problem->mark),
+                        std::move(problem->message));
         m_root = YAML::Node();
         return;
     }

@@ -4,6 +4,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <initializer_list>
 #include <optional>
@@ -14,6 +16,16 @@
 #include "rbl/rules/diagnostics.hpp"
 
 namespace rbl::rules {
+
+/// A configuration file may hold this many bytes (the shipped rule files hold a few KiB; a
+/// records file given as --mapping by mistake is refused before it is read into memory).
+inline constexpr std::uintmax_t k_max_yaml_bytes = std::uintmax_t{4} << 20;
+/// A configuration file may nest this deep (criteria trees are a few levels; yaml-cpp itself
+/// stops at 2000, with an obscure message).
+inline constexpr int k_max_yaml_depth = 100;
+/// A configuration file may hold this many YAML nodes, counting an alias each time it is used:
+/// a "billion laughs" file of nested aliases would otherwise make the loader walk billions.
+inline constexpr std::size_t k_max_yaml_nodes = 200000;
 
 /// Reads one YAML file for strict checks, with the file's display name for messages.
 class YamlFile {

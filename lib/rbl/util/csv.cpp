@@ -9,7 +9,6 @@ namespace rbl::util {
 
 namespace {
 
-constexpr std::size_t k_buffer_size = 256 * 1024;
 constexpr std::size_t k_max_field = std::size_t{64} << 20;
 
 /// Where the reader is inside a row.
@@ -25,7 +24,8 @@ enum class State {
 
 }  // namespace
 
-CsvReader::CsvReader(TextInput& input) : m_input(input), m_buffer(k_buffer_size) {}
+CsvReader::CsvReader(TextInput& input, std::size_t buffer_size)
+    : m_input(input), m_buffer(std::max(buffer_size, k_min_buffer_size)) {}
 
 bool CsvReader::fill() {
     if (m_eof) {

@@ -2,6 +2,7 @@
 // A streaming RFC 4180 CSV reader: quoted fields with commas, doubled quotes and line breaks;
 // LF or CRLF; a UTF-8 BOM at the start is skipped. Memory is bounded by the longest row.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,7 +22,14 @@ struct CsvRow {
 /// Reads CSV rows one at a time from a TextInput.
 class CsvReader {
 public:
-    explicit CsvReader(TextInput& input);
+    /// The reader's own buffer size, unless a test asks for another.
+    static constexpr std::size_t k_default_buffer_size = 256 * 1024;
+    /// The smallest buffer (room for a BOM and one more byte); smaller requests get this.
+    static constexpr std::size_t k_min_buffer_size = 4;
+
+    /// Reads from `input` in blocks of `buffer_size` bytes (small sizes let tests and the fuzzer
+    /// cross block boundaries at every place in a row).
+    explicit CsvReader(TextInput& input, std::size_t buffer_size = k_default_buffer_size);
     /// Reads the next row into `row` (reusing its storage); returns false at end of input.
     /// A blank line (no characters at all) is skipped. A malformed row - an unterminated quote
     /// at the end of the file, text after a closing quote - comes back with `error` set; reading

@@ -2,9 +2,10 @@
 // The one family of user-facing failures. Each carries the exit code of SPEC.md §1; only the
 // apps' main functions catch them and print "rbl-TOOL: error: MESSAGE".
 
-#include <expected>
 #include <stdexcept>
 #include <string>
+
+#include "rbl/util/expected.hpp"
 
 namespace rbl {
 
@@ -49,11 +50,11 @@ public:
 /// The result of a parser or validator: a value, or a plain reason why the input is bad.
 /// The caller adds file, line and column, which it knows and the parser does not.
 template <typename T>
-using Result = std::expected<T, std::string>;
+using Result = expected<T, std::string>;
 
 /// Shorthand to return a failed Result.
-inline std::unexpected<std::string> fail(std::string reason) {
-    return std::unexpected<std::string>(std::move(reason));
+inline unexpected<std::string> fail(std::string reason) {
+    return unexpected<std::string>(std::move(reason));
 }
 
 }  // namespace rbl

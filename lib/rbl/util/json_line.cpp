@@ -6,6 +6,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unordered_set>
 
 namespace rbl::util {
 
@@ -151,11 +152,9 @@ private:
             return refuse(fmt::format("field '{}' at column {} must be an object of scalars",
                                       m_key, m_key_column));
         }
-        for (const JsonField& field : m_fields) {
-            if (field.name == m_key) {
-                return refuse(
-                    fmt::format("duplicate field '{}' at column {}", m_key, m_key_column));
-            }
+        // A set, not a scan of the fields so far: a line of 100,000 names took 30 s.
+        if (!m_names.insert(m_key).second) {
+            return refuse(fmt::format("duplicate field '{}' at column {}", m_key, m_key_column));
         }
         m_fields.push_back(JsonField{m_key, JsonScalar{type, std::move(text)}, m_depth == 2});
         return true;
@@ -203,6 +202,7 @@ private:
     std::string m_key;
     std::size_t m_key_column = 0;
     std::vector<JsonField> m_fields;
+    std::unordered_set<std::string> m_names;  ///< of m_fields, top level and nested alike
     std::string m_error;
 };
 

@@ -115,4 +115,17 @@ std::string to_upper_ascii(std::string_view text) {
 
 bool looks_binary(std::string_view head) { return head.find('\0') != std::string_view::npos; }
 
+std::string abbreviate(std::string_view text, std::size_t max_characters) {
+    std::size_t characters = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            if (characters == max_characters) {
+                return std::string(text.substr(0, i)) + "…";
+            }
+            ++characters;
+        }
+    }
+    return std::string(text);
+}
+
 }  // namespace rbl::util

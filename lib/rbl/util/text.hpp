@@ -19,6 +19,10 @@ std::string_view trim(std::string_view text);
 /// ASCII letters upper-cased; other bytes unchanged.
 std::string to_upper_ascii(std::string_view text);
 
+/// `text` cut to its first `max_characters` UTF-8 characters followed by "…" when it is longer
+/// (for quoting input in messages without printing all of a huge value).
+std::string abbreviate(std::string_view text, std::size_t max_characters);
+
 /// True when the bytes look like a binary file rather than text: a NUL byte among them.
 bool looks_binary(std::string_view head);
 

@@ -214,3 +214,17 @@ TEST_CASE("ids: masking shows a resident ID's first 6 and last 4 characters") {
     CHECK(mask("91110000600037341L", IdKind::uscc) == "91110000600037341L");
     CHECK(mask("1101051949", IdKind::resident) == "1101051949");
 }
+
+// Fuzz finding (fuzz_ids): 18 ASCII characters followed by stray UTF-8 continuation bytes were
+// counted as 18 characters and accepted as a valid USCC of 21 bytes.
+TEST_CASE("ids: stray UTF-8 continuation bytes after 18 characters are not a valid code") {
+    const std::string id = std::string("113203129459679238") + "\xA1\xA1\xA1";
+    const auto shape = classify(id, k_today);
+    REQUIRE_FALSE(shape.has_value());
+    CHECK(shape.error() == "must be 18 characters, got 21 bytes that are not valid UTF-8 text");
+    CHECK_FALSE(validate(id, k_today).has_value());
+    CHECK_FALSE(validate(id, k_today, IdKind::uscc).has_value());
+    // A non-ASCII character among 18 is still named by its position.
+    CHECK(classify("91320106MA109Y035é", k_today).error() ==
+          "character 18 is not an ASCII letter or digit, as a unified social credit code needs");
+}

@@ -197,3 +197,55 @@ TEST_CASE("record builder: a given subject_type settles an all-digit identifier"
     CHECK(record.subject_type == model::SubjectType::government);
     CHECK(builder.subject_region() == "320119");
 }
+
+// Bad-input catalogue (docs/BAD_INPUTS.md): a 10 MB field was stored whole (a name, an authority
+// or an attribute of any size went into the database and the exports).
+TEST_CASE("record builder: a value longer than 64 KiB rejects its row") {
+    test::TempDir dir;
+    const auto rules = test_rules(dir);
+    const ingest::Mapping mapping;
+    ingest::RecordBuilder builder(rules, mapping, {"src", false, util::Date::from_ymd(2026, 11, 28)});
+    for (const char* column : {"subject_name", "subject_id", "note", "violence"}) {
+        CAPTURE(column);
+        auto row = good_row();
+        set(row, column, std::string(10 * 1024 * 1024, 'x'));
+        model::Record record;
+        std::string warning;
+        const auto rejection = builder.build(row.fields(), record, warning);
+        REQUIRE(rejection.has_value());
+        CHECK(rejection->column == column);
+        CHECK(rejection->reason == "value of 10485760 bytes is longer than the 64 KiB a value may hold");
+    }
+    auto row = good_row();
+    set(row, "note", std::string(ingest::k_max_value_bytes, 'x'));
+    model::Record record;
+    std::string warning;
+    CHECK_FALSE(builder.build(row.fields(), record, warning).has_value());
+}
+
+// Bad-input catalogue: a NUL byte in a name was stored, and the name read back cut short at it.
+TEST_CASE("record builder: control characters other than tab and line breaks reject the row") {
+    test::TempDir dir;
+    const auto rules = test_rules(dir);
+    const ingest::Mapping mapping;
+    ingest::RecordBuilder builder(rules, mapping, {"src", false, util::Date::from_ymd(2026, 11, 28)});
+    model::Record record;
+    std::string warning;
+    for (const std::string& value : {std::string("坏\0公司", 10), std::string("esc\x1b[31m"),
+                                     std::string("del\x7f")}) {
+        CAPTURE(value);
+        auto row = good_row();
+        set(row, "subject_name", value);
+        const auto rejection = builder.build(row.fields(), record, warning);
+        REQUIRE(rejection.has_value());
+        CHECK(rejection->column == "subject_name");
+        CHECK(rejection->reason.find("is a control character") != std::string::npos);
+    }
+    auto row = good_row();
+    set(row, "subject_name", "南京\t诚信\r\n贸易有限公司");
+    CHECK_FALSE(builder.build(row.fields(), record, warning).has_value());
+    set(row, "note", std::string("nul\0", 4));
+    const auto rejection = builder.build(row.fields(), record, warning);
+    REQUIRE(rejection.has_value());
+    CHECK(rejection->reason == "byte 4 is a control character (0x00), not text");
+}

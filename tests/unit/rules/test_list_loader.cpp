@@ -331,6 +331,30 @@ TEST_CASE("list loader: a bad validity and repair after without repair") {
     CHECK(problems.size() == 2);
 }
 
+// Bad-input catalogue: `validity: 9999y` passed, and every entry of the list expired at once
+// (its end, beyond 9999-12-31, read back as 1970-01-01).
+TEST_CASE("list loader: validity and repair after are at most 100 years") {
+    rbl::test::TempDir dir;
+    const std::string list = R"(    kind: black
+    title: T
+    title_zh: 题
+    basis: B
+    authority: A
+    criteria:
+      exists: { kind: penalty }
+)";
+    dir.write("food.yaml", header("food") + "  - id: food.black.a\n" + list +
+                               "    validity: 9999y\n    repair: { allowed: true, after: 1201m }\n" +
+                               "  - id: food.black.b\n" + list +
+                               "    validity: 1201m\n" + "  - id: food.black.c\n" + list +
+                               "    validity: 100y\n    repair: { allowed: true, after: 1200m }\n");
+    const auto problems = problems_of(dir.path());
+    CHECK(spot_of(problems, "validity of 9999y is longer than 100 years") == "17:15");
+    CHECK(spot_of(problems, "repair after 1201m is longer than 100 years") == "18:37");
+    CHECK(spot_of(problems, "validity of 1201m is longer than 100 years") == "27:15");
+    CHECK(problems.size() == 3);
+}
+
 TEST_CASE("list loader: unknown keys in a list, selection, listed, procedure, measure, test") {
     rbl::test::TempDir dir;
     dir.write("food.yaml", header("food") + R"(  - id: food.black.a

@@ -236,3 +236,29 @@ TEST_CASE("csv: append_csv_field quotes only when needed") {
     REQUIRE(rows.size() == 1);
     CHECK(rows[0].fields == Fields{"plain 名称", "a,b", "say \"hi\"", "two\nlines", "cr\r", ""});
 }
+
+// The buffer size the fuzzer uses (tests/fuzz/fuzz_csv.cpp): every size reads the same rows, with
+// block boundaries inside the BOM, quotes, doubled quotes and CRLF.
+TEST_CASE("csv: every buffer size reads the same rows") {
+    const std::string text =
+        "\xEF\xBB\xBFid,name\r\n1,\"a \"\"quoted\"\", name\r\nover lines\"\r\n\r\n2,plain\r\n"
+        "3,\"bad\"x,more\n4,\"unterminated";
+    const auto expected = read_all(text);
+    REQUIRE(expected.size() == 5);
+    for (std::size_t size = 0; size <= 40; ++size) {
+        CAPTURE(size);
+        auto input = memory_text_input(text);
+        CsvReader reader(*input, size);
+        CsvRow row;
+        std::size_t index = 0;
+        while (reader.next(row)) {
+            REQUIRE(index < expected.size());
+            CHECK(row.fields == expected[index].fields);
+            CHECK(row.line == expected[index].line);
+            CHECK(row.error == expected[index].error);
+            ++index;
+        }
+        CHECK(index == expected.size());
+        CHECK(reader.bytes_consumed() == text.size());
+    }
+}

@@ -113,3 +113,13 @@ TEST_CASE("text: looks_binary sees a NUL byte") {
     CHECK_FALSE(looks_binary("subject_id,kind,date\n"));
     CHECK_FALSE(looks_binary(""));
 }
+
+TEST_CASE("text: abbreviate cuts long text at a character boundary") {
+    using rbl::util::abbreviate;
+    CHECK(abbreviate("short", 10) == "short");
+    CHECK(abbreviate("exactly10!", 10) == "exactly10!");
+    CHECK(abbreviate("longer than ten", 10) == "longer tha…");
+    CHECK(abbreviate("江苏省南京市", 3) == "江苏省…");
+    CHECK(abbreviate("", 0).empty());
+    CHECK(abbreviate("x", 0) == "…");
+}

@@ -1,0 +1,101 @@
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "../temp_dir.hpp"
+#include "rbl/util/error.hpp"
+#include "rbl/util/private_file.hpp"
+
+using rbl::util::PrivateOutputFile;
+
+namespace {
+
+std::string read_all(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Restores the umask when the test ends.
+class Umask {
+public:
+    explicit Umask(mode_t mask) : m_old(::umask(mask)) {}
+    ~Umask() { ::umask(m_old); }
+    Umask(const Umask&) = delete;
+    Umask& operator=(const Umask&) = delete;
+
+private:
+    mode_t m_old;
+};
+
+}  // namespace
+
+TEST_CASE("private file: created with mode 0600 whatever the umask") {
+    rbl::test::TempDir dir;
+    const Umask open_umask(0);
+    const auto path = dir.path() / "rejects.csv";
+    PrivateOutputFile file(path, "the rejects file");
+    file.write("line,column,reason\r\n");
+    file.close();
+    CHECK(read_all(path) == "line,column,reason\r\n");
+    CHECK((std::filesystem::status(path).permissions() & std::filesystem::perms::all) ==
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+}
+
+TEST_CASE("private file: an existing file is truncated and keeps its mode") {
+    rbl::test::TempDir dir;
+    const auto path = dir.write("out.csv", "old content that is longer\n");
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                           std::filesystem::perms::owner_write |
+                                           std::filesystem::perms::group_read);
+    PrivateOutputFile file(path, "the rejects file");
+    file.write("new\n");
+    file.close();
+    CHECK(read_all(path) == "new\n");
+    CHECK((std::filesystem::status(path).permissions() & std::filesystem::perms::group_read) !=
+          std::filesystem::perms::none);
+}
+
+// Bad-input catalogue: --rejects naming a symbolic link wrote through it, clobbering its target.
+TEST_CASE("private file: a symbolic link is refused and its target left alone") {
+    rbl::test::TempDir dir;
+    const auto target = dir.write("passwd", "precious\n");
+    const auto link = dir.path() / "rejects.csv";
+    std::filesystem::create_symlink(target, link);
+    CHECK_THROWS_WITH_AS(PrivateOutputFile(link, "the rejects file"),
+                         doctest::Contains("is a symbolic link: refusing to write through it"),
+                         rbl::UsageError);
+    CHECK(read_all(target) == "precious\n");
+    // A dangling link too: it would create a file wherever the link points.
+    const auto dangling = dir.path() / "dangling.csv";
+    std::filesystem::create_symlink(dir.path() / "nowhere.csv", dangling);
+    CHECK_THROWS_AS(PrivateOutputFile(dangling, "the rejects file"), rbl::UsageError);
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "nowhere.csv"));
+}
+
+TEST_CASE("private file: a missing folder or a folder as the path is a usage error") {
+    rbl::test::TempDir dir;
+    CHECK_THROWS_WITH_AS(PrivateOutputFile(dir.path() / "no/such/rejects.csv", "the rejects file"),
+                         doctest::Contains("does not exist"), rbl::UsageError);
+    CHECK_THROWS_WITH_AS(PrivateOutputFile(dir.path(), "the rejects file"),
+                         doctest::Contains("is a folder"), rbl::UsageError);
+}
+
+TEST_CASE("private file: a write error is reported when the file is closed") {
+    if (!std::filesystem::exists("/dev/full")) {
+        return;
+    }
+    PrivateOutputFile file("/dev/full", "the rejects file");
+    // A small write stays in the buffer and fails when flushed by close(); a large one at once.
+    file.write("small");
+    CHECK_THROWS_WITH_AS(file.close(), doctest::Contains("No space left on device"),
+                         rbl::FailedError);
+    PrivateOutputFile large("/dev/full", "the rejects file");
+    CHECK_THROWS_AS(large.write(std::string(1 << 16, 'x')), rbl::FailedError);
+}
