@@ -191,6 +191,20 @@ class Content(PublishCase):
         for key in ("rows", "out", "sha256", "publication_id"):
             self.assertIn(key, summary)
 
+    def test_a_named_pipe_is_written_in_place_not_replaced(self):
+        # Regression (was a bug, found on /dev/null): the finished export was renamed over the
+        # target, so a device or a pipe named by --out was replaced by a regular file.
+        pipe = self.dir / "pipe"
+        os.mkfifo(pipe)
+        reader = subprocess.Popen(["cat", str(pipe)], stdout=subprocess.PIPE)
+        self.publish("--format", "jsonl", "--out", pipe)
+        data, _ = reader.communicate(timeout=60)
+        self.assertEqual(len(data.splitlines()), 4)
+        self.assertTrue(stat.S_ISFIFO(pipe.lstat().st_mode))
+        folder = self.dir / "a_folder"
+        folder.mkdir()
+        self.assertIn("is a folder", self.publish("--out", folder, check=2).stderr)
+
     def test_filters_kind_domain_subject_status_and_as_of(self):
         def ids(*args):
             return [json.loads(l)["entry_id"]

@@ -53,6 +53,22 @@ public:
         if (m_path == "-") {
             return;
         }
+        struct stat existing {};
+        if (::lstat(m_path.c_str(), &existing) == 0) {
+            if (S_ISDIR(existing.st_mode)) {
+                throw UsageError(fmt::format("--out {} is a folder", m_path));
+            }
+            if (S_ISCHR(existing.st_mode) || S_ISFIFO(existing.st_mode) ||
+                S_ISSOCK(existing.st_mode)) {
+                // A device or a pipe (/dev/null, a named pipe to another program) is written in
+                // place: renaming a file over it would replace it.
+                m_fd = ::open(m_path.c_str(), O_WRONLY | O_CLOEXEC);
+                if (m_fd < 0) {
+                    fail("cannot open");
+                }
+                return;
+            }
+        }
         m_temp = fmt::format("{}.tmp-{}", m_path, ::getpid());
         m_fd = ::open(m_temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
         if (m_fd < 0) {
@@ -80,7 +96,7 @@ public:
     // Writes what is buffered and makes the file complete (not yet in place).
     std::string finish() {
         flush();
-        if (m_fd >= 0 && ::fsync(m_fd) != 0) {
+        if (!m_temp.empty() && ::fsync(m_fd) != 0) {  // a regular file, not a pipe
             fail("cannot write");
         }
         if (m_fd < 0) {
