@@ -59,8 +59,7 @@ rbl::store::Database open_database(const Options& options) {
     return rbl::store::Database({.path = options.common.db,
                                  .create = false,
                                  .read_only = false,
-                                 .wait_seconds = options.common.wait_seconds,
-                                 .map_for_reading = true});
+                                 .wait_seconds = options.common.wait_seconds});
 }
 
 rbl::ExitCode run_export(const Options& options) {
