@@ -361,6 +361,8 @@ class Reminders(AppealCase):
         self.assertEqual([e["entry_id"] for e in summary["expiring"]], [entry])
         self.assertEqual(summary["expiring"][0]["expires_on"], "2028-10-16")
         self.assertEqual(self.adjudicate("2028-09-20", "--notify-days", "20")["expiring"], [])
+        other = self.adjudicate("2028-09-20", "--domain", "market")["expiring"]
+        self.assertEqual([e["entry_id"] for e in other], [entry])
 
 
 class Audit(AppealCase):

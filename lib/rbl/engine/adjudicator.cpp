@@ -636,6 +636,11 @@ AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
     }
     for (const Entry& entry : entries.expiring(options.as_of.plus_days(1),
                                                options.as_of.plus_days(options.notify_days))) {
+        if (!options.domains.empty() &&
+            std::find(options.domains.begin(), options.domains.end(), entry.domain) ==
+                options.domains.end()) {
+            continue;  // --domain: only that domain's entries
+        }
         summary.expiring.push_back(
             {entry.entry_id, entry.list_id, entry.subject_id, entry.expires_on.iso()});
     }
