@@ -9,12 +9,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <map>
 #include <memory>
-#include <regex>
 #include <set>
 
 #include "rbl/ids/ids.hpp"
@@ -462,6 +462,16 @@ std::set<std::string> known_domains(store::Database& db, const std::filesystem::
     return domains;
 }
 
+// A channel name: 1 to 64 letters, digits, '.', '_' or '-', beginning with a letter or digit.
+bool is_plain_name(std::string_view name) {
+    if (name.empty() || name.size() > 64 || !std::isalnum(static_cast<unsigned char>(name[0]))) {
+        return false;
+    }
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+    });
+}
+
 void check_options(store::Database& db, const ExportOptions& options) {
     if (!known_statuses().contains(options.status)) {
         throw UsageError(fmt::format("unknown status '{}' (one of: notice, publicity, effective, "
@@ -483,8 +493,7 @@ void check_options(store::Database& db, const ExportOptions& options) {
         throw UsageError("--delta needs --channel NAME: a delta is against that channel's last "
                          "publication");
     }
-    static const std::regex k_channel_name("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    if (options.channel && !std::regex_match(*options.channel, k_channel_name)) {
+    if (options.channel && !is_plain_name(*options.channel)) {
         throw UsageError(fmt::format("channel name '{}': use letters, digits, '.', '_' and '-' "
                                      "only (no path separators), at most 64",
                                      *options.channel));
