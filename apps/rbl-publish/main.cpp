@@ -126,22 +126,8 @@ rbl::ExitCode run_report(const Options& options) {
     rbl::util::Date as_of;
     {
         rbl::store::PublicationStore store(db);
-        const auto last = store.last_run_as_of();
-        if (!last) {
-            throw rbl::UsageError("no adjudication has run yet: there is nothing to report");
-        }
-        as_of = rbl::util::parse_iso_date(*last).value_or(rbl::util::today());
-        if (options.as_of) {
-            auto parsed = rbl::util::parse_iso_date(*options.as_of);
-            if (!parsed) {
-                throw rbl::UsageError(fmt::format("--as-of: {}", parsed.error()));
-            }
-            if (*parsed > as_of) {
-                throw rbl::UsageError(fmt::format("--as-of {} lies after the last run's as-of {}",
-                                                  *options.as_of, *last));
-            }
-            as_of = *parsed;
-        }
+        rbl::util::Date last_run;
+        as_of = rbl::publish::publication_as_of(store, options.as_of, last_run);
     }
     const std::string html = rbl::publish::report_html(db, as_of);
     rbl::publish::write_private_file(out, html, parse_mode(options.mode));

@@ -515,28 +515,6 @@ void check_options(store::Database& db, const ExportOptions& options) {
     }
 }
 
-util::Date resolve_as_of(store::PublicationStore& store, const ExportOptions& options,
-                         util::Date& last_run) {
-    const auto last = store.last_run_as_of();
-    if (!last) {
-        throw UsageError("no adjudication has run yet: there is nothing to publish");
-    }
-    last_run = util::parse_iso_date(*last).value_or(util::Date());
-    if (!options.as_of) {
-        return last_run;
-    }
-    auto parsed = util::parse_iso_date(*options.as_of);
-    if (!parsed) {
-        throw UsageError(fmt::format("--as-of: {}", parsed.error()));
-    }
-    if (*parsed > last_run) {
-        throw UsageError(fmt::format("--as-of {} lies after the last run's as-of {}: entries are "
-                                     "not known beyond it",
-                                     *options.as_of, *last));
-    }
-    return *parsed;
-}
-
 std::string filter_json(const ExportOptions& options) {
     std::vector<std::string> domains = options.domains;
     std::sort(domains.begin(), domains.end());
@@ -789,6 +767,28 @@ struct ExportRun {
 
 }  // namespace
 
+util::Date publication_as_of(store::PublicationStore& store,
+                             const std::optional<std::string>& as_of, util::Date& last_run) {
+    const auto last = store.last_run_as_of();
+    if (!last) {
+        throw UsageError("no adjudication has run yet: there is nothing to publish");
+    }
+    last_run = util::parse_iso_date(*last).value_or(util::Date());
+    if (!as_of) {
+        return last_run;
+    }
+    auto parsed = util::parse_iso_date(*as_of);
+    if (!parsed) {
+        throw UsageError(fmt::format("--as-of: {}", parsed.error()));
+    }
+    if (*parsed > last_run) {
+        throw UsageError(fmt::format("--as-of {} lies after the last run's as-of {}: entries are "
+                                     "not known beyond it",
+                                     *as_of, *last));
+    }
+    return *parsed;
+}
+
 void write_private_file(const std::filesystem::path& path, std::string_view bytes, unsigned mode) {
     ExportFile file(path.string(), mode);
     file.write(bytes);
@@ -814,7 +814,7 @@ ExportSummary export_entries(store::Database& db, audit::AuditLog& audit,
         db, writes ? store::Transaction::Mode::immediate : store::Transaction::Mode::deferred);
     ExportRun run{db, transaction, audit, reporter, options, store::PublicationStore(db),
                   {}, {},          {},    {},       {},      {}};
-    run.as_of = resolve_as_of(run.store, options, run.last_run);
+    run.as_of = publication_as_of(run.store, options.as_of, run.last_run);
     if (options.department || options.by_department_dir) {
         run.reported = run.store.reported_measures();
     }

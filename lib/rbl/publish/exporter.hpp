@@ -11,6 +11,7 @@
 
 #include "rbl/audit/audit_log.hpp"
 #include "rbl/store/database.hpp"
+#include "rbl/store/publication_store.hpp"
 #include "rbl/util/report.hpp"
 
 namespace rbl::publish {
@@ -59,6 +60,12 @@ struct ExportSummary {
 /// publication cannot take the write lock within --wait.
 ExportSummary export_entries(store::Database& db, audit::AuditLog& audit,
                              const ExportOptions& options, Reporter& reporter);
+
+/// The day a publication or report shows: `as_of` (YYYY-MM-DD) or, when empty, the last run's
+/// as-of, which it also stores in `last_run`. Throws UsageError when no run is recorded, or for
+/// a malformed date or one after the last run's.
+util::Date publication_as_of(store::PublicationStore& store,
+                             const std::optional<std::string>& as_of, util::Date& last_run);
 
 /// Writes `bytes` to `path` through a temporary file renamed into place, created with `mode`
 /// and never following a symbolic link. Throws FailedError when it cannot.

@@ -81,21 +81,7 @@ std::optional<EntryDetail> AppealStore::entry(std::int64_t entry_id) {
     std::optional<EntryDetail> detail;
     if (m_entry.step()) {
         EntryDetail found;
-        model::Entry& entry = found.entry;
-        entry.entry_id = m_entry.column_int64(0);
-        entry.list_id = m_entry.column_text(1);
-        entry.subject_id = m_entry.column_text(2);
-        entry.kind = m_entry.column_text(3);
-        entry.domain = m_entry.column_text(4);
-        entry.status = status_of(m_entry, 5);
-        entry.decided_on = date_of(m_entry, 6);
-        entry.notice_until = optional_date(m_entry, 7);
-        entry.publicity_until = optional_date(m_entry, 8);
-        entry.effective_from = date_of(m_entry, 9);
-        entry.expires_on = date_of(m_entry, 10);
-        entry.ended_on = optional_date(m_entry, 11);
-        entry.end_reason = m_entry.column_text(12);
-        entry.disputed = m_entry.column_int64(13) != 0;
+        found.entry = entry_of(m_entry);
         found.subject_name = m_entry.column_text(14);
         found.subject_type = m_entry.column_text(15);
         found.list_title = m_entry.column_text(16);

@@ -35,4 +35,26 @@ inline model::EntryStatus status_of(const Statement& statement, int column) {
         .value_or(model::EntryStatus::notice);
 }
 
+/// An entry from the first 14 columns of a row, in the order every entry query selects them:
+/// entry_id, list_id, subject_id, kind, domain, status, decided_on, notice_until,
+/// publicity_until, effective_from, expires_on, ended_on, end_reason, disputed.
+inline model::Entry entry_of(const Statement& statement) {
+    model::Entry entry;
+    entry.entry_id = statement.column_int64(0);
+    entry.list_id = statement.column_text(1);
+    entry.subject_id = statement.column_text(2);
+    entry.kind = statement.column_text(3);
+    entry.domain = statement.column_text(4);
+    entry.status = status_of(statement, 5);
+    entry.decided_on = date_of(statement, 6);
+    entry.notice_until = optional_date(statement, 7);
+    entry.publicity_until = optional_date(statement, 8);
+    entry.effective_from = date_of(statement, 9);
+    entry.expires_on = date_of(statement, 10);
+    entry.ended_on = optional_date(statement, 11);
+    entry.end_reason = statement.column_text(12);
+    entry.disputed = statement.column_int64(13) != 0;
+    return entry;
+}
+
 }  // namespace rbl::store

@@ -128,23 +128,7 @@ EntryStore::EntryStore(Database& db)
       m_update(db, k_update) {}
 
 model::Entry EntryStore::read_entry(const Statement& statement) const {
-    model::Entry entry;
-    entry.entry_id = statement.column_int64(0);
-    entry.list_id = statement.column_text(1);
-    entry.subject_id = statement.column_text(2);
-    entry.kind = statement.column_text(3);
-    entry.domain = statement.column_text(4);
-    entry.status = model::parse_entry_status(statement.column_text(5))
-                       .value_or(model::EntryStatus::notice);
-    entry.decided_on = date_of(statement, 6);
-    entry.notice_until = optional_date(statement, 7);
-    entry.publicity_until = optional_date(statement, 8);
-    entry.effective_from = date_of(statement, 9);
-    entry.expires_on = date_of(statement, 10);
-    entry.ended_on = optional_date(statement, 11);
-    entry.end_reason = statement.column_text(12);
-    entry.disputed = statement.column_int64(13) != 0;
-    return entry;
+    return entry_of(statement);
 }
 
 std::vector<model::Entry> EntryStore::open_entries() {
