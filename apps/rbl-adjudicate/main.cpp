@@ -11,6 +11,7 @@
 #include "rbl/rules/calendar.hpp"
 #include "rbl/rules/rule_set.hpp"
 #include "rbl/store/database.hpp"
+#include "rbl/util/text_table.hpp"
 
 namespace {
 
@@ -55,23 +56,30 @@ void print_summary(const Options& options, const rbl::engine::AdjudicationSummar
     if (options.common.quiet) {
         return;
     }
-    fmt::print(stderr, "{:<40} {:>8} {:>8} {:>8} {:>9} {:>8} {:>7}\n", "list", "created",
-               "advanced", "expired", "withdrawn", "revoked", "lifted");
-    for (const auto& [list_id, c] : summary.lists) {
-        fmt::print(stderr, "{:<40} {:>8} {:>8} {:>8} {:>9} {:>8} {:>7}\n", list_id, c.created,
-                   c.advanced, c.expired, c.withdrawn, c.revoked, c.lifted);
+    rbl::util::TextTable lists(
+        {"list", "created", "advanced", "expired", "withdrawn", "revoked", "lifted"});
+    for (std::size_t column = 1; column <= 6; ++column) {
+        lists.align_right(column);
     }
+    for (const auto& [list_id, c] : summary.lists) {
+        lists.add_row({list_id, std::to_string(c.created), std::to_string(c.advanced),
+                       std::to_string(c.expired), std::to_string(c.withdrawn),
+                       std::to_string(c.revoked), std::to_string(c.lifted)});
+    }
+    fmt::print(stderr, "{}", lists.render());
     constexpr std::size_t k_expiring_shown = 20;
     if (!summary.expiring.empty()) {
         fmt::print(stderr, "{} effective entries expire within {} days:\n",
                    summary.expiring.size(), options.notify_days);
+        rbl::util::TextTable expiring({"entry", "list", "subject", "no longer in force from"});
         for (std::size_t i = 0; i < summary.expiring.size() && i < k_expiring_shown; ++i) {
             const auto& entry = summary.expiring[i];
-            fmt::print(stderr, "  entry {}\t{}\t{}\tno longer in force from {}\n",
-                       entry.entry_id, entry.list_id, entry.subject_id, entry.expires_on);
+            expiring.add_row({std::to_string(entry.entry_id), entry.list_id, entry.subject_id,
+                              entry.expires_on});
         }
+        fmt::print(stderr, "{}", expiring.render());
         if (summary.expiring.size() > k_expiring_shown) {
-            fmt::print(stderr, "  ... and {} more (--json lists them all)\n",
+            fmt::print(stderr, "... and {} more (--json lists them all)\n",
                        summary.expiring.size() - k_expiring_shown);
         }
     }
@@ -106,15 +114,19 @@ rbl::ExitCode run(const Options& options) {
                                     std::string(k_tool)});
     rbl::app::TerminalReporter reporter(std::string(k_tool), options.common.quiet);
     // A dry run prints each change: the impact preview, who would be added or removed per list.
-    const auto preview = [](const rbl::engine::EntryChange& change) {
-        fmt::print("{}\t{}\t{}\t{}\t{}\n", change.list_id, change.change, change.subject_id,
-                   change.subject_name, change.status);
+    rbl::util::TextTable changes({"list", "change", "subject", "name", "status"});
+    const auto preview = [&changes](const rbl::engine::EntryChange& change) {
+        changes.add_row({change.list_id, change.change, change.subject_id, change.subject_name,
+                         std::string(change.status)});
     };
     const auto summary = rbl::engine::adjudicate(
         db, audit, rules, calendar,
         {as_of, options.domains, options.dry_run, options.force, options.common.operator_name,
          options.notify_days},
         reporter, options.dry_run ? rbl::engine::ChangeSink(preview) : rbl::engine::ChangeSink());
+    if (options.dry_run && changes.rows() > 0) {
+        fmt::print("{}", changes.render());
+    }
     print_summary(options, summary);
     return rbl::ExitCode::ok;
 }

@@ -13,6 +13,7 @@
 #include "rbl/rules/calendar.hpp"
 #include "rbl/rules/rule_set.hpp"
 #include "rbl/store/database.hpp"
+#include "rbl/util/text_table.hpp"
 
 namespace {
 
@@ -128,19 +129,23 @@ rbl::ExitCode run_list(const Options& options) {
                                           {"appeals", appeals},
                                           {"overdue", listing.overdue}}
                                .dump());
-    } else {
+    } else if (!listing.appeals.empty()) {
+        rbl::util::TextTable table({"appeal", "type", "entry", "list", "subject", "name",
+                                    "received", "due", "state"});
+        table.align_right(0).align_right(2);
         for (const auto& row : listing.appeals) {
             const auto& appeal = row.appeal;
-            fmt::print("{}\t{}\tentry {}\t{}\t{}\t{}\treceived {}\tdue {}\t{}\n", appeal.appeal_id,
-                       rbl::model::to_string(appeal.type), appeal.entry_id, row.list_id,
-                       row.subject_id, row.subject_name, appeal.received_on.iso(),
-                       appeal.due_on.iso(),
-                       appeal.outcome ? fmt::format("{} on {}",
-                                                    rbl::model::to_string(*appeal.outcome),
-                                                    appeal.decided_on->iso())
-                       : appeal.is_overdue(as_of) ? std::string("open, OVERDUE")
-                                                  : std::string("open"));
+            table.add_row({std::to_string(appeal.appeal_id),
+                           std::string(rbl::model::to_string(appeal.type)),
+                           std::to_string(appeal.entry_id), row.list_id, row.subject_id,
+                           row.subject_name, appeal.received_on.iso(), appeal.due_on.iso(),
+                           appeal.outcome
+                               ? fmt::format("{} on {}", rbl::model::to_string(*appeal.outcome),
+                                             appeal.decided_on->iso())
+                           : appeal.is_overdue(as_of) ? std::string("open, OVERDUE")
+                                                      : std::string("open")});
         }
+        fmt::print("{}", table.render());
     }
     std::fflush(stdout);  // the listing before its summary line, also through a pipe
     if (!options.common.quiet) {

@@ -10,6 +10,7 @@
 #include "common/tool.hpp"
 #include "rbl/audit/audit_log.hpp"
 #include "rbl/store/database.hpp"
+#include "rbl/util/text_table.hpp"
 
 namespace {
 
@@ -58,9 +59,22 @@ rbl::ExitCode run_log(const Options& options) {
                                                    {"hash", row.hash}}
                                         .dump());
                      } else {
-                         fmt::print("{}\t{}\t{}\t{}\t{}\t{}\t{}\n", row.seq, row.at,
-                                    row.operator_name, row.tool, row.action, row.object,
-                                    row.details);
+                         if (shown == 1) {
+                             fmt::print("{:>6}  {}  {}  {}  {}  {}  {}\n", "seq",
+                                        rbl::util::pad_to_width("at (UTC)", 20),
+                                        rbl::util::pad_to_width("operator", 12),
+                                        rbl::util::pad_to_width("tool", 14),
+                                        rbl::util::pad_to_width("action", 18),
+                                        rbl::util::pad_to_width("object", 24), "details");
+                         }
+                         // Streamed: fixed widths that fit the usual values, padded by
+                         // display width so that Chinese operator names line up.
+                         fmt::print("{:>6}  {}  {}  {}  {}  {}  {}\n", row.seq,
+                                    rbl::util::pad_to_width(row.at, 20),
+                                    rbl::util::pad_to_width(row.operator_name, 12),
+                                    rbl::util::pad_to_width(row.tool, 14),
+                                    rbl::util::pad_to_width(row.action, 18),
+                                    rbl::util::pad_to_width(row.object, 24), row.details);
                      }
                  });
     std::fflush(stdout);  // the rows before their summary line, also through a pipe

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import unicodedata
 import unittest
 from pathlib import Path
 
@@ -103,6 +104,13 @@ def uscc(n):
     import rbl_ids
     first17 = f"91320102MA1{n:06d}"
     return first17 + rbl_ids.uscc_check_char(first17)
+
+
+def display_width(text):
+    """Terminal columns `text` takes: East Asian wide and fullwidth characters count two,
+    combining marks none (what the tools pad tables by)."""
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
 
 
 def main():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import rbltest  # noqa: E402
-from rbltest import uscc, SAMPLES, SOURCE_DIR, ToolTestCase  # noqa: E402
+from rbltest import display_width, uscc, SAMPLES, SOURCE_DIR, ToolTestCase  # noqa: E402
 
 sys.path.insert(0, str(SOURCE_DIR / "bench"))
 import rbl_ids  # noqa: E402
@@ -201,10 +201,23 @@ class Lifecycle(ToolTestCase):
         self.load([["P1", uscc(1), "甲", "market", "penalty", "2026-01-05", "serious", ""],
                    ["P2", uscc(1), "甲", "market", "penalty", "2026-01-06", "serious", ""]])
         result = self.adjudicate("2026-01-06", "--dry-run")
-        self.assertIn("market.black.serious\tcreated\t" + uscc(1), result.stdout)
+        header, row = result.stdout.splitlines()
+        self.assertEqual(header.split(), ["list", "change", "subject", "name", "status"])
+        self.assertEqual(row.split(), ["market.black.serious", "created", uscc(1), "甲", "notice"])
         self.assertEqual(json.loads(result.stderr.splitlines()[0])["created"], 1)
         self.assertEqual(self.scalar("SELECT count(*) FROM entries"), 0)
         self.assertEqual(self.scalar("SELECT count(*) FROM runs"), 0)
+
+    def test_dry_run_table_aligns_chinese_names_by_display_width(self):
+        names = ["南京市某某科技有限公司", "Acme Trading", "王"]
+        self.load([[f"P{i}{k}", uscc(i), name, "market", "penalty", f"2026-01-0{5 + k}", "serious", ""]
+                   for i, name in enumerate(names, start=1) for k in range(2)])
+        lines = self.adjudicate("2026-01-06", "--dry-run").stdout.splitlines()
+        self.assertEqual(len(lines), 1 + len(names))
+        # Every row's status starts at the display column of the header's "status".
+        status_column = display_width(lines[0][:lines[0].index("status")])
+        for line in lines[1:]:
+            self.assertEqual(display_width(line[:line.index("notice")]), status_column, lines)
 
     def test_going_back_in_time_needs_force_and_dates_may_not_lie_ahead(self):
         self.load([["P1", uscc(1), "甲", "market", "penalty", "2026-01-05", "serious", ""]])

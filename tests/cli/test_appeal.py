@@ -393,7 +393,9 @@ class Audit(AppealCase):
         since = self.run_tool("rbl-audit", "log", "--json", "--since", last - 1, check=0)
         self.assertEqual([json.loads(l)["seq"] for l in since.stdout.splitlines()], [last])
         by_object = self.run_tool("rbl-audit", "log", "--object", f"entry:{entry}", check=0)
-        self.assertEqual(len(by_object.stdout.splitlines()), 2)  # created, held
+        lines = by_object.stdout.splitlines()
+        self.assertEqual(len(lines), 3)  # the header, created, held
+        self.assertTrue(lines[0].split()[:2] == ["seq", "at"], lines[0])
 
 
 if __name__ == "__main__":
