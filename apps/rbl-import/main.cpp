@@ -32,13 +32,21 @@ struct Options {
     std::string feedback;
 };
 
+// inserted, updated and unchanged say what is in the database after the run (zeros when nothing
+// was committed); `validated` says what the rows would do, committed or not.
 nlohmann::json summary_json(const rbl::ingest::ImportSummary& summary, bool dry_run) {
+    const auto stored = [&](std::int64_t count) { return summary.committed ? count : 0; };
     return {
         {"rows", summary.rows},
-        {"inserted", summary.inserted},
-        {"updated", summary.updated},
-        {"unchanged", summary.unchanged},
+        {"inserted", stored(summary.inserted)},
+        {"updated", stored(summary.updated)},
+        {"unchanged", stored(summary.unchanged)},
+        {"validated",
+         {{"inserted", summary.inserted},
+          {"updated", summary.updated},
+          {"unchanged", summary.unchanged}}},
         {"rejected", summary.rejected},
+        {"cross_source_duplicates", summary.cross_source_duplicates},
         {"warned", summary.warned},
         {"batch_id", summary.batch_id ? nlohmann::json(*summary.batch_id) : nullptr},
         {"committed", summary.committed},
@@ -115,10 +123,16 @@ rbl::ExitCode run_feedback(const Options& options) {
         rbl::ingest::import_feedback(db, audit, options.feedback, options.strict,
                                      options.dry_run, reporter, options.common.operator_name);
     if (options.common.json) {
+        const auto stored = [&](std::int64_t count) { return summary.committed ? count : 0; };
         fmt::print("{}\n", nlohmann::json{{"rows", summary.rows},
-                                          {"inserted", summary.inserted},
+                                          {"inserted", stored(summary.inserted)},
                                           {"updated", 0},
-                                          {"unchanged", summary.unchanged},
+                                          {"unchanged", stored(summary.unchanged)},
+                                          {"validated",
+                                           {{"inserted", summary.inserted},
+                                            {"updated", 0},
+                                            {"unchanged", summary.unchanged}}},
+                                          {"committed", summary.committed},
                                           {"rejected", summary.rejected},
                                           {"rejections", summary.rejections},
                                           {"batch_id", summary.batch_id
@@ -181,17 +195,21 @@ rbl::ExitCode run_import(const Options& options) {
         fmt::print("{}\n", summary_json(summary, options.dry_run).dump());
     }
     if (!options.common.quiet) {
+        const std::string counts =
+            fmt::format("{} inserted, {} updated, {} unchanged", summary.inserted,
+                        summary.updated, summary.unchanged);
         std::string outcome;
         if (options.dry_run) {
-            outcome = "dry run: nothing written";
+            outcome = fmt::format("{} rejected; dry run: nothing written (would be {})",
+                                  summary.rejected, counts);
         } else if (!summary.committed) {
-            outcome = "--strict: nothing committed";
+            outcome = fmt::format("{} rejected; --strict: nothing committed (would have been {})",
+                                  summary.rejected, counts);
         } else {
-            outcome = fmt::format("batch {}", *summary.batch_id);
+            outcome = fmt::format("{}, {} rejected; batch {}", counts, summary.rejected,
+                                  *summary.batch_id);
         }
-        fmt::print(stderr, "{}: {}: {} rows: {} inserted, {} updated, {} unchanged, {} rejected; {}\n",
-                   k_tool, options.file, summary.rows, summary.inserted, summary.updated,
-                   summary.unchanged, summary.rejected, outcome);
+        fmt::print(stderr, "{}: {}: {} rows: {}\n", k_tool, options.file, summary.rows, outcome);
     }
     return summary.rejected > 0 ? rbl::ExitCode::rejected : rbl::ExitCode::ok;
 }

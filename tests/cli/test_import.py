@@ -294,10 +294,29 @@ class ImportRejects(ToolTestCase):
         self.assertEqual(self.scalar("SELECT count(*) FROM import_batches"), 0)
         self.assertEqual(self.scalar("SELECT count(*) FROM audit_log"), 0)
 
+    def test_strict_counts_say_what_is_in_the_database(self):
+        result = self.run_tool("rbl-import", "--strict", "--json", SAMPLES / "bad/bad_rows.csv",
+                               check=3)
+        summary = json.loads(result.stdout)
+        self.assertFalse(summary["committed"])
+        self.assertEqual((summary["inserted"], summary["updated"], summary["unchanged"]), (0, 0, 0))
+        self.assertGreater(summary["validated"]["inserted"], 0)  # what would have gone in
+        self.assertGreater(summary["rejected"], 0)
+        self.assertIn("nothing committed (would have been", result.stderr)
+
+    def test_committed_counts_and_validated_counts_agree(self):
+        summary = json.loads(self.run_tool("rbl-import", "--json", SAMPLES / "records/courts.csv",
+                                           check=0).stdout)
+        self.assertTrue(summary["committed"])
+        self.assertEqual(summary["inserted"], self.scalar("SELECT count(*) FROM records"))
+        self.assertEqual(summary["validated"]["inserted"], summary["inserted"])
+
     def test_dry_run_writes_nothing(self):
         result = self.run_tool("rbl-import", "--dry-run", "--json", SAMPLES / "records/courts.csv",
                                check=0)
-        self.assertGreater(json.loads(result.stdout)["inserted"], 0)
+        summary = json.loads(result.stdout)
+        self.assertEqual(summary["inserted"], 0)
+        self.assertGreater(summary["validated"]["inserted"], 0)
         self.assertFalse(self.db.exists())
         self.run_tool("rbl-import", SAMPLES / "records/tax.csv", check=0)
         before = self.sql("SELECT count(*) FROM records")

@@ -311,13 +311,17 @@ private:
             for (const Entry& entry : m_open) {
                 if (entry.list_id == list.id && entry.entry_id != 0 &&
                     !model::is_open(entry.status) && entry.status != EntryStatus::withdrawn) {
-                    const auto recs = m_entries.evidence_of(entry.entry_id);
-                    used.insert(used.end(), recs.begin(), recs.end());
+                    const auto decisions = m_entries.evidence_of(entry.entry_id);
+                    used.insert(used.end(), decisions.begin(), decisions.end());
                 }
             }
+            // By decision, not by stored row: another source's copy of a used fact is used too.
             const bool all_used = std::all_of(
                 verdict.evidence.begin(), verdict.evidence.end(), [&](std::size_t index) {
-                    return std::find(used.begin(), used.end(), m_records[index].rec) != used.end();
+                    const SubjectRecord& record = m_records[index];
+                    return std::find(used.begin(), used.end(),
+                                     store::Decision{record.domain, record.kind,
+                                                     record.record_id}) != used.end();
                 });
             if (all_used) {
                 return;

@@ -169,6 +169,12 @@ public:
                                          record.record_id)};
         }
         count(record, change);
+        if (const auto other = m_store.other_source_of(record)) {
+            ++m_summary.cross_source_duplicates;
+            m_cross_source = *other;
+        } else {
+            m_cross_source.clear();
+        }
         const auto subject = m_store.put_subject(record, builder.subject_region(), m_batch_id);
         if (subject.outcome == store::SubjectChange::Outcome::updated) {
             m_audit.append(
@@ -184,6 +190,9 @@ public:
         }
         return std::nullopt;
     }
+
+    // The other source holding the decision of the row last written, or empty.
+    const std::string& cross_source() const { return m_cross_source; }
 
 private:
     void count(const model::Record& record, const store::RecordChange& change) {
@@ -212,6 +221,7 @@ private:
     audit::AuditLog& m_audit;
     std::int64_t m_batch_id;
     ImportSummary& m_summary;
+    std::string m_cross_source;
 };
 
 std::string encoding_name(util::Encoding encoding) {
@@ -298,6 +308,13 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
         }
         if (auto rejection = batch.write(record, builder)) {
             report_rejection(row.line, *rejection);
+        } else if (!batch.cross_source().empty() &&
+                   summary.cross_source_duplicates <= k_messages_shown) {
+            reporter.warning(fmt::format(
+                "{}:{}: {} {} '{}' of {} is also held from source '{}': one decision, counted "
+                "once (the version imported last)",
+                file_name, row.line, record.domain, record.kind, record.record_id,
+                record.subject_id, batch.cross_source()));
         }
     }
     reporter.progress_done();
@@ -309,6 +326,10 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
     }
     if (summary.warned > k_messages_shown) {
         reporter.warning(fmt::format("... and {} more warnings", summary.warned - k_messages_shown));
+    }
+    if (summary.cross_source_duplicates > k_messages_shown) {
+        reporter.warning(fmt::format("... and {} more rows also held from another source",
+                                     summary.cross_source_duplicates - k_messages_shown));
     }
 
     const std::string finished_at = util::utc_now_iso();
@@ -328,7 +349,8 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
                                 {"inserted", summary.inserted},
                                 {"updated", summary.updated},
                                 {"unchanged", summary.unchanged},
-                                {"rejected", summary.rejected}}
+                                {"rejected", summary.rejected},
+                                {"cross_source_duplicates", summary.cross_source_duplicates}}
                      .dump());
     if (options.dry_run || (options.strict && summary.rejected > 0)) {
         return summary;  // the transaction rolls back: nothing is written

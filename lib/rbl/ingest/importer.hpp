@@ -43,7 +43,11 @@ struct ImportSummary {
     std::int64_t unchanged = 0;
     std::int64_t rejected = 0;
     std::int64_t warned = 0;  ///< rows accepted with a warning (--id-check warn)
+    /// Rows whose decision another source holds too (one fact for adjudication, SPEC.md §2).
+    std::int64_t cross_source_duplicates = 0;
     std::optional<std::int64_t> batch_id;  ///< nullopt when nothing was committed
+    /// Whether the batch was committed. When it was not (--dry-run, --strict with a rejection),
+    /// inserted, updated and unchanged say what validation found, not what is in the database.
     bool committed = false;
     std::string file_sha256;
 };

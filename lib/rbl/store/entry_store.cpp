@@ -18,12 +18,15 @@ SELECT entry_id, list_id, subject_id, kind, domain, status, decided_on, notice_u
 FROM entries WHERE subject_id = ?1 ORDER BY entry_id)sql";
 
 constexpr std::string_view k_used_evidence = R"sql(
-SELECT DISTINCT ev.rec FROM entry_evidence ev JOIN entries e ON e.entry_id = ev.entry_id
+SELECT DISTINCT r.domain, r.kind, r.record_id
+FROM entry_evidence ev JOIN entries e ON e.entry_id = ev.entry_id JOIN records r ON r.rec = ev.rec
 WHERE e.subject_id = ?1 AND e.list_id = ?2
   AND (e.status IN ('expired', 'lifted', 'repaired', 'revoked')
        OR e.end_reason = 'objection_upheld'))sql";
 
-constexpr std::string_view k_evidence_of = "SELECT rec FROM entry_evidence WHERE entry_id = ?1";
+constexpr std::string_view k_evidence_of = R"sql(
+SELECT r.domain, r.kind, r.record_id
+FROM entry_evidence ev JOIN records r ON r.rec = ev.rec WHERE ev.entry_id = ?1)sql";
 
 constexpr std::string_view k_expiring = R"sql(
 SELECT entry_id, list_id, subject_id, kind, domain, status, decided_on, notice_until,
@@ -110,6 +113,18 @@ struct DateText {
     std::optional<std::string> ended;
 };
 
+// Reads (domain, kind, record_id) rows to their end, then resets the statement.
+std::vector<Decision> decisions_of(Statement& statement) {
+    std::vector<Decision> decisions;
+    while (statement.step()) {
+        decisions.push_back(Decision{std::string(statement.column_text(0)),
+                                     std::string(statement.column_text(1)),
+                                     std::string(statement.column_text(2))});
+    }
+    statement.reset();
+    return decisions;
+}
+
 }  // namespace
 
 EntryStore::EntryStore(Database& db)
@@ -150,15 +165,10 @@ std::vector<model::Entry> EntryStore::subject_entries(std::string_view subject_i
     return entries;
 }
 
-std::vector<std::int64_t> EntryStore::used_evidence(std::string_view subject_id,
-                                                    std::string_view list_id) {
-    std::vector<std::int64_t> recs;
+std::vector<Decision> EntryStore::used_evidence(std::string_view subject_id,
+                                                std::string_view list_id) {
     m_used_evidence.bind(1, subject_id).bind(2, list_id);
-    while (m_used_evidence.step()) {
-        recs.push_back(m_used_evidence.column_int64(0));
-    }
-    m_used_evidence.reset();
-    return recs;
+    return decisions_of(m_used_evidence);
 }
 
 std::vector<model::Entry> EntryStore::expiring(util::Date first, util::Date last) {
@@ -173,14 +183,9 @@ std::vector<model::Entry> EntryStore::expiring(util::Date first, util::Date last
     return entries;
 }
 
-std::vector<std::int64_t> EntryStore::evidence_of(std::int64_t entry_id) {
-    std::vector<std::int64_t> recs;
+std::vector<Decision> EntryStore::evidence_of(std::int64_t entry_id) {
     m_evidence_of.bind(1, entry_id);
-    while (m_evidence_of.step()) {
-        recs.push_back(m_evidence_of.column_int64(0));
-    }
-    m_evidence_of.reset();
-    return recs;
+    return decisions_of(m_evidence_of);
 }
 
 std::optional<std::string> EntryStore::last_as_of() {

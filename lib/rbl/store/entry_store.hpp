@@ -13,6 +13,15 @@
 
 namespace rbl::store {
 
+/// One decision (one fact, SPEC.md §2), whichever source a version of it came from: a subject's
+/// records with the same domain, kind and record_id.
+struct Decision {
+    std::string domain;
+    std::string kind;
+    std::string record_id;
+    friend bool operator==(const Decision&, const Decision&) = default;
+};
+
 /// What an entry keeps of its list's rule as it stood when the entry was created (the same for
 /// every entry of the list in a run).
 struct ListTerms {
@@ -60,12 +69,12 @@ public:
     std::vector<model::Entry> open_entries();
     /// Every entry of one subject, oldest first.
     std::vector<model::Entry> subject_entries(std::string_view subject_id);
-    /// The records that were evidence of the subject's entries on the list that ended other than
-    /// `withdrawn`, or withdrawn by an upheld objection (facts already used for a listing, or
-    /// ruled out by the office).
-    std::vector<std::int64_t> used_evidence(std::string_view subject_id, std::string_view list_id);
-    /// The records that were evidence of one entry.
-    std::vector<std::int64_t> evidence_of(std::int64_t entry_id);
+    /// The decisions that were evidence of the subject's entries on the list that ended other
+    /// than `withdrawn`, or withdrawn by an upheld objection (facts already used for a listing,
+    /// or ruled out by the office), whichever source's version of them the entry cited.
+    std::vector<Decision> used_evidence(std::string_view subject_id, std::string_view list_id);
+    /// The decisions that were evidence of one entry.
+    std::vector<Decision> evidence_of(std::int64_t entry_id);
     /// Effective entries whose expiry date lies in [first, last], by expiry date then id.
     std::vector<model::Entry> expiring(util::Date first, util::Date last);
     /// The as-of date of the latest recorded run, if any.

@@ -29,6 +29,12 @@ constexpr std::string_view k_revert_records = R"sql(
 UPDATE records SET status = 'withdrawn', withdrawn_by = 'office', updated_batch = ?1
 WHERE inserted_batch = ?1 AND status = 'active')sql";
 
+// Served by records_by_subject (subject_id, domain, ...): a subject's records of one domain.
+constexpr std::string_view k_other_source = R"sql(
+SELECT source FROM records
+WHERE subject_id = ?1 AND domain = ?2 AND kind = ?3 AND record_id = ?4 AND source <> ?5
+ORDER BY source LIMIT 1)sql";
+
 constexpr std::string_view k_revert_batch =
     "UPDATE import_batches SET reverted_at = ?2 WHERE batch_id = ?1";
 
@@ -113,7 +119,8 @@ RecordStore::RecordStore(Database& db)
       m_insert_record(db, k_insert_record),
       m_find_record(db, k_find_record),
       m_update_record(db, k_update_record),
-      m_mark_seen(db, k_mark_seen) {}
+      m_mark_seen(db, k_mark_seen),
+      m_other_source(db, k_other_source) {}
 
 std::int64_t RecordStore::begin_batch(const BatchStart& batch) {
     m_insert_batch.bind(1, batch.source)
@@ -276,6 +283,20 @@ RecordChange RecordStore::put_record(const model::Record& record, const ContentH
         .bind(13, batch_id);
     m_update_record.run();
     return change;
+}
+
+std::optional<std::string> RecordStore::other_source_of(const model::Record& record) {
+    m_other_source.bind(1, record.subject_id)
+        .bind(2, record.domain)
+        .bind(3, record.kind)
+        .bind(4, record.record_id)
+        .bind(5, record.source);
+    std::optional<std::string> source;
+    if (m_other_source.step()) {
+        source = std::string(m_other_source.column_text(0));
+    }
+    m_other_source.reset();
+    return source;
 }
 
 }  // namespace rbl::store

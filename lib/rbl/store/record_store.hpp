@@ -88,6 +88,9 @@ public:
     /// office decision stays withdrawn whatever the record says.
     RecordChange put_record(const model::Record& record, const ContentHash& hash,
                             std::int64_t batch_id);
+    /// Another source that holds a version of the same decision (same subject, domain, kind and
+    /// record_id; SPEC.md §2 "one decision, one fact"), or nullopt.
+    std::optional<std::string> other_source_of(const model::Record& record);
 
 private:
     Database& m_db;
@@ -103,6 +106,7 @@ private:
     Statement m_find_record;
     Statement m_update_record;
     Statement m_mark_seen;
+    Statement m_other_source;
 };
 
 }  // namespace rbl::store

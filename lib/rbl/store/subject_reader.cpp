@@ -1,16 +1,23 @@
 #include "rbl/store/subject_reader.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 namespace rbl::store {
 
 namespace {
 
 constexpr std::string_view k_subjects_with_records = R"sql(
 SELECT s.subject_id, s.name, s.subject_type, s.region,
-       r.rec, r.record_id, r.domain, r.kind, r.date, r.amount_fen, r.authority, r.region, r.attrs
+       r.rec, r.record_id, r.domain, r.kind, r.date, r.amount_fen, r.authority, r.region, r.attrs,
+       r.source, r.status, r.withdrawn_by, r.updated_batch, r.inserted_batch
 FROM subjects s
-LEFT JOIN records r ON r.subject_id = s.subject_id AND r.status = 'active' AND r.date <= ?1
-WHERE ?2 IS NULL OR s.subject_id = ?2
+LEFT JOIN records r ON r.subject_id = s.subject_id
+WHERE ?1 IS NULL OR s.subject_id = ?1
 ORDER BY s.subject_id)sql";
+
+constexpr std::string_view k_reverted_batches =
+    "SELECT batch_id FROM import_batches WHERE reverted_at IS NOT NULL";
 
 constexpr std::string_view k_count_subjects = "SELECT count(*) FROM subjects";
 
@@ -21,7 +28,11 @@ SubjectReader::SubjectReader(Database& db, std::string as_of,
     : m_statement(db, k_subjects_with_records),
       m_as_of(std::move(as_of)),
       m_subject_id(std::move(subject_id)) {
-    m_statement.bind(1, m_as_of).bind(2, m_subject_id);
+    Statement reverted(db, k_reverted_batches);
+    while (reverted.step()) {
+        m_reverted_batches.push_back(reverted.column_int64(0));
+    }
+    m_statement.bind(1, m_subject_id);
     m_has_row = m_statement.step();
     m_done = !m_has_row;
 }
@@ -49,7 +60,13 @@ bool SubjectReader::next(SubjectRows& rows) {
             record.authority = m_statement.column_optional_text(10);
             record.region = m_statement.column_optional_text(11);
             record.attrs = m_statement.column_text(12);
-            rows.records.push_back(std::move(record));
+            record.source = m_statement.column_text(13);
+            record.active = m_statement.column_text(14) == "active";
+            record.withdrawn_by_office = m_statement.column_text(15) == "office";
+            record.updated_batch = m_statement.column_int64(16);
+            if (record.active || !was_reverted(m_statement.column_int64(17))) {
+                rows.records.push_back(std::move(record));
+            }
         }
         m_has_row = m_statement.step();
     }
@@ -57,7 +74,46 @@ bool SubjectReader::next(SubjectRows& rows) {
         m_done = true;
         m_statement.reset();
     }
+    keep_one_fact_per_decision(rows.records, m_as_of);
     return true;
+}
+
+bool SubjectReader::was_reverted(std::int64_t batch_id) const {
+    return std::find(m_reverted_batches.begin(), m_reverted_batches.end(), batch_id) !=
+           m_reverted_batches.end();
+}
+
+void keep_one_fact_per_decision(std::vector<StoredRecord>& records, std::string_view as_of) {
+    const auto decision = [](const StoredRecord& r) {
+        return std::tie(r.domain, r.kind, r.record_id);
+    };
+    // Within a decision, the version that counts sorts first.
+    std::sort(records.begin(), records.end(), [&](const StoredRecord& a, const StoredRecord& b) {
+        if (decision(a) != decision(b)) {
+            return decision(a) < decision(b);
+        }
+        return std::tuple(a.withdrawn_by_office, a.updated_batch, a.rec) >
+               std::tuple(b.withdrawn_by_office, b.updated_batch, b.rec);
+    });
+    std::vector<bool> counts(records.size(), false);
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        counts[i] = (i == 0 || decision(records[i]) != decision(records[i - 1])) &&
+                    records[i].active && records[i].date <= as_of;
+    }
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        if (counts[i]) {
+            if (kept != i) {
+                records[kept] = std::move(records[i]);
+            }
+            ++kept;
+        }
+    }
+    records.resize(kept);
+    // Back in the order evaluation has always seen them: by domain, then date.
+    std::sort(records.begin(), records.end(), [](const StoredRecord& a, const StoredRecord& b) {
+        return std::tie(a.domain, a.date, a.rec) < std::tie(b.domain, b.date, b.rec);
+    });
 }
 
 std::int64_t count_subjects(Database& db) {

@@ -1,6 +1,14 @@
 #pragma once
-// Streams subjects with their active records up to a date, ordered by subject: the read side of
-// an adjudication, one query over the whole database.
+// Streams subjects with their facts up to a date, ordered by subject: the read side of an
+// adjudication, one query over the whole database.
+//
+// One decision, one fact (SPEC.md §2): versions of a record that share the subject, domain, kind
+// and record_id (the decision document's number) but came from different sources are one fact.
+// The version that counts is the one withdrawn by the office if any (an office decision about the
+// facts binds every copy of them), else the one whose content was imported last (the highest
+// `updated_batch`, then the highest `rec`); the fact is active when that version is. A version
+// withdrawn by `rbl-import --revert` is no version at all: its file should never have been loaded,
+// so it neither counts nor withdraws the fact another source holds.
 
 #include <cstdint>
 #include <optional>
@@ -22,9 +30,18 @@ struct StoredRecord {
     std::optional<std::string> authority;
     std::optional<std::string> region;
     std::string attrs;
+    std::string source;
+    bool active = true;            ///< status = 'active'
+    bool withdrawn_by_office = false;
+    std::int64_t updated_batch = 0;  ///< the batch that gave the record its current content
 };
 
-/// A subject and its active records dated on or before the as-of date.
+/// Keeps, of each group of versions of one decision (same domain, kind and record_id), the one
+/// that counts (see above), then drops the facts that are not active or are dated after `as_of`
+/// (ISO). The records keep the order of their domain, kind and record_id.
+void keep_one_fact_per_decision(std::vector<StoredRecord>& records, std::string_view as_of);
+
+/// A subject and its facts: one version per decision, active, dated on or before the as-of date.
 struct SubjectRows {
     std::string subject_id;
     std::string name;
@@ -42,7 +59,11 @@ public:
     bool next(SubjectRows& rows);
 
 private:
+    // Whether the records of this batch were withdrawn by reverting it.
+    bool was_reverted(std::int64_t batch_id) const;
+
     Statement m_statement;
+    std::vector<std::int64_t> m_reverted_batches;  // few: a revert is rare
     std::string m_as_of;
     std::optional<std::string> m_subject_id;
     bool m_has_row = false;
