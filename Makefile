@@ -18,7 +18,7 @@ FUZZ_SMOKE_SECONDS ?= 10
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps fuzz-deps configure build test test-sanitize fuzz-build fuzz fuzz-smoke demo bench \
+.PHONY: all deps fuzz-deps configure build test test-fast test-sanitize fuzz-build fuzz fuzz-smoke demo bench \
         bench-publish report-check clean
 
 all: build
@@ -52,6 +52,11 @@ build: deps configure
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# The quick part of the suite while working: unit tests, source checks and the shorter
+# end-to-end suites (ctest label `fast`).
+test-fast: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -L fast
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer (CI runs it).
 test-sanitize: deps

@@ -1,5 +1,5 @@
 """Every SQL statement in lib/ and apps/ is a constant (SPEC.md §7, issue 6): no SQL text is ever
-built from input. A source check, run with the end-to-end tests.
+built from input. A source check (tests/lint), run by `make test`.
 
 Each place that hands SQL text to SQLite is found: `Database::prepare(SQL)`, `Database::exec(SQL)`,
 `Statement name(db, SQL)`, a Statement member initialised as `m_name(db, SQL)`, and SQLite's own
@@ -10,12 +10,10 @@ a new one fails this test until it is looked at and listed.
 """
 
 import re
-import sys
 import unittest
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rbltest import SOURCE_DIR  # noqa: E402
+SOURCE_DIR = Path(__file__).resolve().parents[2]
 
 # (file, start of the SQL argument): why it is not a literal and still not built from input.
 ALLOWED = {
