@@ -47,10 +47,9 @@ void release_hold(Entry& entry, util::Date decided, const EntryTerms& terms,
     entry.expires_on = terms.validity.after(entry.effective_from);
 }
 
-void end_entry(Entry& entry, EntryStatus status, util::Date on, std::string reason) {
-    entry.status = status;
-    entry.ended_on = on;
-    entry.end_reason = std::move(reason);
+// An appeal's decision ends the entry; no objection is open on it any more.
+void end_by_decision(Entry& entry, EntryStatus status, util::Date on, std::string reason) {
+    model::end_entry(entry, status, on, std::move(reason));
     entry.disputed = false;
 }
 
@@ -95,13 +94,6 @@ EntryTerms parse_terms(std::string_view terms_json, std::int64_t entry_id) {
     }
 }
 
-EntryStatus status_on(const Entry& entry, util::Date day) {
-    if (!model::is_open(entry.status) || (entry.disputed && model::is_pending(entry.status))) {
-        return entry.status;
-    }
-    return std::max(entry.status, model::scheduled_status(entry, day));
-}
-
 AppealDesk::AppealDesk(store::Database& db, audit::AuditLog& audit,
                        const rules::Calendar& calendar, std::string operator_name)
     : m_db(db),
@@ -128,7 +120,7 @@ void AppealDesk::check_repair(const store::EntryDetail& detail, const EntryTerms
     const util::Date earliest =
         terms.repair_after ? terms.repair_after->after(entry.effective_from)
                            : entry.effective_from;
-    const EntryStatus state = status_on(entry, request.received);
+    const EntryStatus state = model::status_on(entry, request.received);
     if (state != EntryStatus::effective) {
         throw UsageError(fmt::format(
             "entry {} is not in force yet ({}, in force from {}{}): credit repair applies to "
@@ -170,7 +162,7 @@ model::Appeal AppealDesk::file(const FileRequest& request) {
                                      request.received.iso(), entry.entry_id,
                                      entry.decided_on.iso()));
     }
-    const EntryStatus state = status_on(entry, request.received);
+    const EntryStatus state = model::status_on(entry, request.received);
     if (!model::is_open(state)) {
         throw UsageError(fmt::format("{}: an appeal needs a pending or effective entry",
                                      ended_message(entry, state)));
@@ -212,7 +204,9 @@ model::Appeal AppealDesk::file(const FileRequest& request) {
                                                                  request.received.iso())}}
                                .dump());
         }
-        entry.status = state;
+        if (state != entry.status) {
+            model::advance_entry(entry, state);
+        }
         entry.disputed = true;
         m_store.update_entry(entry);
         nlohmann::json details = entry_json(entry);
@@ -253,7 +247,7 @@ Decision AppealDesk::decide(const DecideRequest& request) {
     }
     store::EntryDetail detail = entry_or_throw(appeal.entry_id);
     Entry& entry = detail.entry;
-    const EntryStatus state = status_on(entry, request.date);
+    const EntryStatus state = model::status_on(entry, request.date);
     const EntryTerms terms = parse_terms(detail.terms_json, entry.entry_id);
 
     appeal.outcome = request.outcome;
@@ -271,7 +265,7 @@ Decision AppealDesk::decide(const DecideRequest& request) {
         const bool others_open = m_store.open_count(entry.entry_id, AppealType::objection) > 0;
         if (upheld && was_open) {
             const bool pending = model::is_pending(state);
-            end_entry(entry, pending ? EntryStatus::withdrawn : EntryStatus::revoked,
+            end_by_decision(entry, pending ? EntryStatus::withdrawn : EntryStatus::revoked,
                       request.date, "objection_upheld");
             entry_action = pending ? "entry.withdrawn" : "entry.revoked";
             decision.effect = fmt::format("entry {} {}", entry.entry_id,
@@ -297,7 +291,7 @@ Decision AppealDesk::decide(const DecideRequest& request) {
                                           others_open ? ", disputed by another objection" : "");
         }
     } else if (upheld && state == EntryStatus::effective) {
-        end_entry(entry, EntryStatus::repaired, request.date, "credit_repair");
+        end_by_decision(entry, EntryStatus::repaired, request.date, "credit_repair");
         entry_action = "entry.repaired";
         decision.effect = fmt::format("entry {} repaired", entry.entry_id);
     } else if (!upheld && was_open) {

@@ -31,10 +31,6 @@ struct EntryTerms {
 /// Reads an entry's stored terms. Throws FailedError when they cannot be read (a damaged row).
 EntryTerms parse_terms(std::string_view terms_json, std::int64_t entry_id);
 
-/// Where an entry stands on `day`: its stored status, moved along its dates unless it is held
-/// (pending with an open objection) or has ended.
-model::EntryStatus status_on(const model::Entry& entry, util::Date day);
-
 /// A new objection or repair application.
 struct FileRequest {
     std::int64_t entry_id = 0;

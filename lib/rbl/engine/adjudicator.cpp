@@ -160,9 +160,7 @@ private:
     }
 
     void end(Entry& entry, EntryStatus status, util::Date on, std::string reason) {
-        entry.status = status;
-        entry.ended_on = on;
-        entry.end_reason = std::move(reason);
+        model::end_entry(entry, status, on, std::move(reason));
     }
 
     // Steps 1 and 2: move entries along their dates, then re-check them.
@@ -170,17 +168,16 @@ private:
     // forward, even when a forced run goes back in time.
     void advance() {
         for (Entry& entry : m_open) {
-            if (!in_scope(entry.domain) || (entry.disputed && model::is_pending(entry.status))) {
+            if (!in_scope(entry.domain) || model::is_held(entry)) {
                 continue;  // a pending entry held by an open objection does not move
             }
             const EntryStatus before = entry.status;
-            const EntryStatus scheduled =
-                std::max(before, model::scheduled_status(entry, m_options.as_of));
+            const EntryStatus scheduled = model::status_on(entry, m_options.as_of);
             if (scheduled == EntryStatus::expired) {
                 end(entry, EntryStatus::expired, entry.expires_on, "validity ran out");
                 record(entry, "expired", entry.end_reason);
             } else if (scheduled != before) {
-                entry.status = scheduled;
+                model::advance_entry(entry, scheduled);
                 m_advanced.push_back(entry.entry_id);  // staged once the run's later steps are done
             }
         }

@@ -432,11 +432,8 @@ private:
 
 // ---- checks -------------------------------------------------------------------------------
 
-const std::set<std::string, std::less<>>& known_statuses() {
-    static const std::set<std::string, std::less<>> statuses = {
-        "all",     "notice",   "publicity", "effective", "expired",
-        "lifted",  "repaired", "revoked",   "withdrawn"};
-    return statuses;
+bool is_known_status(std::string_view status) {
+    return status == "all" || model::parse_entry_status(status).has_value();
 }
 
 void check_folder(const std::filesystem::path& path, std::string_view what) {
@@ -473,7 +470,7 @@ bool is_plain_name(std::string_view name) {
 }
 
 void check_options(store::Database& db, const ExportOptions& options) {
-    if (!known_statuses().contains(options.status)) {
+    if (!is_known_status(options.status)) {
         throw UsageError(fmt::format("unknown status '{}' (one of: notice, publicity, effective, "
                                      "expired, lifted, repaired, revoked, withdrawn, all)",
                                      options.status));

@@ -52,22 +52,6 @@ TEST_CASE("appeal: an entry's stored terms are read, a damaged one is a failure"
     CHECK_THROWS_AS(appeal::parse_terms(R"({"validity":"forever"})", 1), FailedError);
 }
 
-TEST_CASE("appeal: where an entry stands on a day") {
-    model::Entry entry;
-    entry.status = EntryStatus::notice;
-    entry.decided_on = Date::from_ymd(2026, 3, 2);
-    entry.notice_until = Date::from_ymd(2026, 3, 9);
-    entry.effective_from = Date::from_ymd(2026, 3, 10);
-    entry.expires_on = Date::from_ymd(2027, 3, 10);
-    CHECK(appeal::status_on(entry, Date::from_ymd(2026, 3, 9)) == EntryStatus::notice);
-    CHECK(appeal::status_on(entry, Date::from_ymd(2026, 3, 10)) == EntryStatus::effective);
-    CHECK(appeal::status_on(entry, Date::from_ymd(2027, 3, 10)) == EntryStatus::expired);
-    entry.disputed = true;  // held by an objection: dates do not move it
-    CHECK(appeal::status_on(entry, Date::from_ymd(2026, 6, 1)) == EntryStatus::notice);
-    entry.status = EntryStatus::revoked;
-    CHECK(appeal::status_on(entry, Date::from_ymd(2026, 3, 3)) == EntryStatus::revoked);
-}
-
 TEST_CASE_FIXTURE(Fixture, "appeal: a rejected objection extends the held state and what follows") {
     // Received Tue 03-03: due 5 working days on, skipping the holiday 03-04: 03-11.
     const auto objection = desk.file({1, AppealType::objection, "wrong", "subject",

@@ -1,0 +1,106 @@
+#include "rbl/model/entry_state.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "rbl/model/entry.hpp"
+#include "rbl/util/error.hpp"
+
+namespace rbl::model {
+
+namespace {
+
+constexpr std::array<std::pair<EntryStatus, std::string_view>, 8> k_names = {{
+    {EntryStatus::notice, "notice"},
+    {EntryStatus::publicity, "publicity"},
+    {EntryStatus::effective, "effective"},
+    {EntryStatus::expired, "expired"},
+    {EntryStatus::lifted, "lifted"},
+    {EntryStatus::repaired, "repaired"},
+    {EntryStatus::revoked, "revoked"},
+    {EntryStatus::withdrawn, "withdrawn"},
+}};
+
+}  // namespace
+
+std::string_view to_string(EntryStatus status) {
+    for (const auto& [value, name] : k_names) {
+        if (value == status) {
+            return name;
+        }
+    }
+    return "notice";
+}
+
+std::optional<EntryStatus> parse_entry_status(std::string_view text) {
+    for (const auto& [value, name] : k_names) {
+        if (name == text) {
+            return value;
+        }
+    }
+    return std::nullopt;
+}
+
+bool is_lawful_move(EntryStatus from, EntryStatus to) {
+    if (is_pending(from)) {
+        // Forward through the pending states and into force (a run may cross several, even
+        // to expiry), or withdrawn.
+        return to == EntryStatus::withdrawn || (to > from && to <= EntryStatus::expired);
+    }
+    if (from == EntryStatus::effective) {
+        return to == EntryStatus::expired || to == EntryStatus::lifted ||
+               to == EntryStatus::repaired || to == EntryStatus::revoked;
+    }
+    return false;
+}
+
+namespace {
+
+void check_move(const Entry& entry, EntryStatus to) {
+    if (!is_lawful_move(entry.status, to)) {
+        throw FailedError(fmt::format("internal error: entry {} cannot go from {} to {}",
+                                      entry.entry_id, to_string(entry.status), to_string(to)));
+    }
+}
+
+}  // namespace
+
+void end_entry(Entry& entry, EntryStatus status, util::Date on, std::string reason) {
+    check_move(entry, status);
+    entry.status = status;
+    entry.ended_on = on;
+    entry.end_reason = std::move(reason);
+}
+
+void advance_entry(Entry& entry, EntryStatus status) {
+    if (is_open(status)) {
+        check_move(entry, status);
+    } else {
+        throw FailedError(fmt::format("internal error: entry {} advanced to {}", entry.entry_id,
+                                      to_string(status)));
+    }
+    entry.status = status;
+}
+
+EntryStatus scheduled_status(const Entry& entry, util::Date day) {
+    if (entry.notice_until && day <= *entry.notice_until) {
+        return EntryStatus::notice;
+    }
+    if (entry.publicity_until && day <= *entry.publicity_until) {
+        return EntryStatus::publicity;
+    }
+    return day < entry.expires_on ? EntryStatus::effective : EntryStatus::expired;
+}
+
+bool is_held(const Entry& entry) { return entry.disputed && is_pending(entry.status); }
+
+EntryStatus status_on(const Entry& entry, util::Date day) {
+    if (!is_open(entry.status) || is_held(entry)) {
+        return entry.status;
+    }
+    return std::max(entry.status, scheduled_status(entry, day));
+}
+
+}  // namespace rbl::model
