@@ -16,16 +16,7 @@ using model::AppealOutcome;
 using model::AppealType;
 using model::Entry;
 using model::EntryStatus;
-
-util::Duration duration_field(const nlohmann::json& terms, const char* key,
-                              std::int64_t entry_id) {
-    auto parsed = util::parse_duration(terms.at(key).get<std::string>());
-    if (!parsed) {
-        throw FailedError(fmt::format("entry {}: its stored {} cannot be read: {}", entry_id, key,
-                                      parsed.error()));
-    }
-    return *parsed;
-}
+using model::EntryTerms;
 
 // The state a held pending entry was in ends on its planned last day or on the decision day,
 // whichever is later; the periods after it follow from there (SPEC §5).
@@ -74,25 +65,6 @@ nlohmann::json entry_json(const Entry& entry) {
 }
 
 }  // namespace
-
-EntryTerms parse_terms(std::string_view terms_json, std::int64_t entry_id) {
-    try {
-        const auto terms = nlohmann::json::parse(terms_json);
-        EntryTerms out;
-        out.validity = duration_field(terms, "validity", entry_id);
-        out.notice_days = terms.at("notice_days").get<int>();
-        out.publicity_days = terms.at("publicity_days").get<int>();
-        out.appeal_days = terms.at("appeal_days").get<int>();
-        out.repair_allowed = terms.at("repair_allowed").get<bool>();
-        if (terms.contains("repair_after") && !terms.at("repair_after").is_null()) {
-            out.repair_after = duration_field(terms, "repair_after", entry_id);
-        }
-        return out;
-    } catch (const nlohmann::json::exception& error) {
-        throw FailedError(
-            fmt::format("entry {}: its stored terms cannot be read ({})", entry_id, error.what()));
-    }
-}
 
 AppealDesk::AppealDesk(store::Database& db, audit::AuditLog& audit,
                        const rules::Calendar& calendar, std::string operator_name)
@@ -167,7 +139,7 @@ model::Appeal AppealDesk::file(const FileRequest& request) {
         throw UsageError(fmt::format("{}: an appeal needs a pending or effective entry",
                                      ended_message(entry, state)));
     }
-    const EntryTerms terms = parse_terms(detail.terms_json, entry.entry_id);
+    const EntryTerms terms = EntryTerms::parse(detail.terms_json, entry.entry_id);
     if (request.type == AppealType::repair) {
         check_repair(detail, terms, request);
     }
@@ -248,7 +220,7 @@ Decision AppealDesk::decide(const DecideRequest& request) {
     store::EntryDetail detail = entry_or_throw(appeal.entry_id);
     Entry& entry = detail.entry;
     const EntryStatus state = model::status_on(entry, request.date);
-    const EntryTerms terms = parse_terms(detail.terms_json, entry.entry_id);
+    const EntryTerms terms = EntryTerms::parse(detail.terms_json, entry.entry_id);
 
     appeal.outcome = request.outcome;
     appeal.decided_on = request.date;

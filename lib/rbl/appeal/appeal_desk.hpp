@@ -11,25 +11,13 @@
 #include "rbl/audit/audit_log.hpp"
 #include "rbl/model/appeal.hpp"
 #include "rbl/model/entry.hpp"
+#include "rbl/model/entry_terms.hpp"
 #include "rbl/rules/calendar.hpp"
 #include "rbl/store/appeal_store.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/util/date.hpp"
 
 namespace rbl::appeal {
-
-/// What an entry keeps of its list's terms (the `terms` JSON written when it was created).
-struct EntryTerms {
-    util::Duration validity;
-    int notice_days = 0;
-    int publicity_days = 0;
-    int appeal_days = 0;
-    bool repair_allowed = false;
-    std::optional<util::Duration> repair_after;
-};
-
-/// Reads an entry's stored terms. Throws FailedError when they cannot be read (a damaged row).
-EntryTerms parse_terms(std::string_view terms_json, std::int64_t entry_id);
 
 /// A new objection or repair application.
 struct FileRequest {
@@ -93,7 +81,7 @@ public:
 
 private:
     store::EntryDetail entry_or_throw(std::int64_t entry_id);
-    void check_repair(const store::EntryDetail& detail, const EntryTerms& terms,
+    void check_repair(const store::EntryDetail& detail, const model::EntryTerms& terms,
                       const FileRequest& request);
 
     store::Database& m_db;

@@ -9,6 +9,7 @@
 #include "rbl/engine/criteria.hpp"
 #include "rbl/model/entry.hpp"
 #include "rbl/model/entry_history.hpp"
+#include "rbl/model/entry_terms.hpp"
 #include "rbl/store/appeal_store.hpp"
 #include "rbl/store/entry_store.hpp"
 #include "rbl/store/subject_reader.hpp"
@@ -22,23 +23,19 @@ using model::EntryStatus;
 
 constexpr int k_progress_every = 1024;
 
+// What an entry keeps of its list's rule.
 std::string terms_json(const rules::ListRule& list) {
-    nlohmann::json measures = nlohmann::json::array();
+    model::EntryTerms terms{.validity = list.validity,
+                            .notice_days = list.procedure.notice_days,
+                            .publicity_days = list.procedure.publicity_days,
+                            .appeal_days = list.procedure.appeal_days,
+                            .repair_allowed = list.repair.allowed,
+                            .repair_after = list.repair.after,
+                            .measures = {}};
     for (const rules::Measure& measure : list.measures) {
-        measures.push_back({{"id", measure.id},
-                            {"text_zh", measure.text_zh},
-                            {"departments", measure.departments}});
+        terms.measures.push_back({measure.id, measure.text_zh, measure.departments});
     }
-    return nlohmann::json{
-        {"validity", list.validity.text()},
-        {"notice_days", list.procedure.notice_days},
-        {"publicity_days", list.procedure.publicity_days},
-        {"appeal_days", list.procedure.appeal_days},
-        {"repair_allowed", list.repair.allowed},
-        {"repair_after", list.repair.after ? nlohmann::json(list.repair.after->text())
-                                           : nlohmann::json(nullptr)},
-        {"measures", measures}}
-        .dump();
+    return terms.to_json();
 }
 
 SubjectFacts facts_of(const store::SubjectRows& rows) {

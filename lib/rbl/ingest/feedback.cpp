@@ -7,6 +7,7 @@
 #include <array>
 #include <charconv>
 
+#include "rbl/model/entry_terms.hpp"
 #include "rbl/store/publication_store.hpp"
 #include "rbl/store/record_store.hpp"
 #include "rbl/util/csv.hpp"
@@ -78,23 +79,15 @@ std::string check_row(const std::vector<std::string>& fields, const Columns& col
     }
     const std::string_view department = util::trim(fields[columns.department]);
     const std::string_view measure_id = util::trim(fields[columns.measure_id]);
-    const auto terms = nlohmann::json::parse(terms_json, nullptr, false);
-    const nlohmann::json* measure = nullptr;
-    if (terms.is_object() && terms.contains("measures")) {
-        for (const auto& candidate : terms["measures"]) {
-            if (candidate.value("id", "") == measure_id) {
-                measure = &candidate;
-            }
-        }
-    }
+    const model::EntryTerms terms = model::EntryTerms::parse(terms_json, entry_id);
+    const model::EntryMeasure* measure = terms.measure(measure_id);
     if (measure == nullptr) {
         return fmt::format("entry {} has no measure '{}'", entry_id, measure_id);
     }
-    const auto& departments = (*measure)["departments"];
-    if (std::find(departments.begin(), departments.end(), std::string(department)) ==
-        departments.end()) {
+    if (!measure->applies_to(department)) {
         return fmt::format("measure '{}' of entry {} is not one for {} (it is for: {})",
-                           measure_id, entry_id, department, departments.dump());
+                           measure_id, entry_id, department,
+                           nlohmann::json(measure->departments).dump());
     }
     const auto date = util::parse_date(fields[columns.applied_on]);
     if (!date) {

@@ -19,6 +19,7 @@
 
 #include "rbl/ids/ids.hpp"
 #include "rbl/model/entry.hpp"
+#include "rbl/model/entry_terms.hpp"
 #include "rbl/store/publication_store.hpp"
 #include "rbl/util/csv.hpp"
 #include "rbl/util/error.hpp"
@@ -161,27 +162,20 @@ struct Measure {
     std::string text_zh;
 };
 
-// Measures per department, parsed once per distinct terms text.
+// Measures per department, read once per distinct terms text.
 class MeasureIndex {
 public:
-    const std::map<std::string, std::vector<Measure>>& of(const std::string& terms_json) {
+    const std::map<std::string, std::vector<Measure>>& of(const std::string& terms_json,
+                                                         std::int64_t entry_id) {
         auto found = m_cache.find(terms_json);
         if (found != m_cache.end()) {
             return found->second;
         }
         std::map<std::string, std::vector<Measure>> by_department;
-        const auto terms = nlohmann::json::parse(terms_json, nullptr, false);
-        if (terms.is_object() && terms.contains("measures") && terms["measures"].is_array()) {
-            for (const auto& measure : terms["measures"]) {
-                if (!measure.is_object() || !measure.contains("departments")) {
-                    continue;
-                }
-                for (const auto& department : measure["departments"]) {
-                    if (department.is_string()) {
-                        by_department[department.get<std::string>()].push_back(
-                            {measure.value("id", ""), measure.value("text_zh", "")});
-                    }
-                }
+        for (const model::EntryMeasure& measure :
+             model::EntryTerms::parse(terms_json, entry_id).measures) {
+            for (const std::string& department : measure.departments) {
+                by_department[department].push_back({measure.id, measure.text_zh});
             }
         }
         return m_cache.emplace(terms_json, std::move(by_department)).first->second;
@@ -632,7 +626,7 @@ struct ExportRun {
             }
             const std::vector<Measure>* mine = &no_measures;
             if (with_measures) {
-                const auto& by_department = measures.of(row.terms_json);
+                const auto& by_department = measures.of(row.terms_json, row.entry_id);
                 const auto found = by_department.find(*options.department);
                 if (found == by_department.end()) {
                     return;
@@ -660,7 +654,7 @@ struct ExportRun {
                                       const PublishedRow state = state_on(row, as_of, last_run);
                                       const std::vector<Measure>* mine = &no_measures;
                                       if (with_measures) {
-                                          const auto& by_department = measures.of(row.terms_json);
+                                          const auto& by_department = measures.of(row.terms_json, row.entry_id);
                                           const auto found = by_department.find(*options.department);
                                           if (found != by_department.end()) {
                                               mine = &found->second;
@@ -717,7 +711,7 @@ struct ExportRun {
             if (!passes_status(state)) {
                 return;
             }
-            for (const auto& [department, mine] : measures.of(row.terms_json)) {
+            for (const auto& [department, mine] : measures.of(row.terms_json, row.entry_id)) {
                 DepartmentFile& out = files[department];
                 if (!out.file) {
                     out.file = std::make_unique<ExportFile>(

@@ -13,10 +13,6 @@ using util::Date;
 
 namespace {
 
-constexpr std::string_view k_terms =
-    R"({"validity":"1y","notice_days":5,"publicity_days":3,"appeal_days":5,)"
-    R"("repair_allowed":true,"repair_after":"6m","measures":[]})";
-
 struct Fixture {
     test::TempDir dir;
     store::Database db{{.path = dir.path() / "rbl.db", .create = true}};
@@ -37,20 +33,6 @@ struct Fixture {
 };
 
 }  // namespace
-
-TEST_CASE("appeal: an entry's stored terms are read, a damaged one is a failure") {
-    const auto terms = appeal::parse_terms(k_terms, 1);
-    CHECK(terms.validity.text() == "1y");
-    CHECK(terms.notice_days == 5);
-    CHECK(terms.publicity_days == 3);
-    CHECK(terms.appeal_days == 5);
-    CHECK(terms.repair_allowed);
-    REQUIRE(terms.repair_after);
-    CHECK(terms.repair_after->text() == "6m");
-    CHECK_THROWS_AS(appeal::parse_terms("{}", 1), FailedError);
-    CHECK_THROWS_AS(appeal::parse_terms("not json", 1), FailedError);
-    CHECK_THROWS_AS(appeal::parse_terms(R"({"validity":"forever"})", 1), FailedError);
-}
 
 TEST_CASE_FIXTURE(Fixture, "appeal: a rejected objection extends the held state and what follows") {
     // Received Tue 03-03: due 5 working days on, skipping the holiday 03-04: 03-11.

@@ -1,0 +1,46 @@
+#pragma once
+// What an entry keeps of its list's rule when it is created (SPEC.md §4): its terms, procedure,
+// repair terms and joint measures, stored as JSON beside the entry so that a later revision of
+// the rule does not change them. Written and read here only.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rbl/util/date.hpp"
+
+namespace rbl::model {
+
+/// A joint reward or punishment measure and the departments that apply it.
+struct EntryMeasure {
+    std::string id;
+    std::string text_zh;
+    std::vector<std::string> departments;
+
+    /// True when `department` is one of the departments.
+    [[nodiscard]] bool applies_to(std::string_view department) const;
+};
+
+/// An entry's kept terms.
+struct EntryTerms {
+    util::Duration validity;
+    int notice_days = 0;
+    int publicity_days = 0;
+    int appeal_days = 0;
+    bool repair_allowed = false;
+    std::optional<util::Duration> repair_after;
+    std::vector<EntryMeasure> measures;
+
+    /// The stored form: a JSON object with these keys (sorted), durations in their written form.
+    [[nodiscard]] std::string to_json() const;
+    /// Reads the stored form. Throws FailedError naming entry `entry_id` when it cannot be read
+    /// (a damaged row: the tools wrote it).
+    static EntryTerms parse(std::string_view json, std::int64_t entry_id);
+
+    /// The measure with this id, or null.
+    [[nodiscard]] const EntryMeasure* measure(std::string_view id) const;
+};
+
+}  // namespace rbl::model
