@@ -165,7 +165,8 @@ TEST_CASE("ids: a resident ID's birth date must be real and not in the future") 
 
     const std::string impossible = complete_resident("11010519000230001");
     CHECK(validated(impossible) == "error: characters 7-14 '19000230' are not a real birth date" +
-                                       not_uscc + "'010519' are not an administrative division code");
+                                       not_uscc +
+                                       "'010519' are not an administrative division code");
     CHECK(validated(complete_resident("11010518991231001")) ==
           "error: birth date 1899-12-31 in the identifier is before 1900" + not_uscc +
               "'010518' are not an administrative division code");
@@ -231,10 +232,10 @@ TEST_CASE("ids: a USCC's characters 1-2 are a registration authority and an orga
           "error: character 2 'A' is not an organisation type of registration authority '1' (GB "
           "32100 allows 1, 2, 3, 9)");
     // Every authority with each type it allows.
-    for (std::string_view prefix : {"11", "12", "13", "19", "21", "29", "31", "32", "33", "34",
-                                    "35", "39", "41", "49", "51", "52", "53", "59", "61", "62",
-                                    "69", "71", "72", "79", "81", "89", "91", "92", "93", "A1",
-                                    "A9", "N1", "N2", "N3", "N9", "Y1"}) {
+    for (std::string_view prefix :
+         {"11", "12", "13", "19", "21", "29", "31", "32", "33", "34", "35", "39",
+          "41", "49", "51", "52", "53", "59", "61", "62", "69", "71", "72", "79",
+          "81", "89", "91", "92", "93", "A1", "A9", "N1", "N2", "N3", "N9", "Y1"}) {
         const std::string id = complete_uscc(std::string(prefix) + "320102MA1MX4RE6");
         CHECK_MESSAGE(validated(id) == "ok: uscc", id);
     }
@@ -257,8 +258,9 @@ TEST_CASE("ids: an identifier both readings fit is a resident ID unless subject_
     CHECK(settled->check_ok);
     CHECK_FALSE(settled->ambiguous);
     // A subject_type of a person settles nothing here: as a resident ID it is invalid.
-    CHECK(validate("113201199001011230", k_today, IdKind::resident).error().starts_with(
-        "taken as a resident ID number"));
+    CHECK(validate("113201199001011230", k_today, IdKind::resident)
+              .error()
+              .starts_with("taken as a resident ID number"));
 
     // 321102198001010391: a valid resident ID of Zhenjiang (321102) that is a valid USCC too
     // (3-2, a notary office, region 110219): a person's number unless the row says otherwise.
