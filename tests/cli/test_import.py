@@ -574,5 +574,49 @@ class ImportBadFiles(ToolTestCase):
         self.assertIn(b"inserted", output)
 
 
+
+class ImportIdCheckWarnIssue10(ToolTestCase):
+    """Issue 10, point 3: --id-check warn and all-digit unified social credit codes."""
+
+    # DOMAIN.md's all-digit USCC of a public institution in Tianjin (1-2, region 120000), and the
+    # same with wrong check characters: '7', and '0', which is its resident-ID check character.
+    VALID = "121200004013590816"
+    WRONG_7 = "121200004013590817"
+    WRONG_0 = "121200004013590810"
+
+    def import_rows(self, subject_ids, *args, check):
+        rows = "".join(f"R{i},{sid},天津某事业单位,courts,court_default,2025-01-10,,\n"
+                       for i, sid in enumerate(subject_ids))
+        path = self.write("in.csv", HEADER + rows)
+        return self.run_tool("rbl-import", *args, path, check=check)
+
+    def test_warn_accepts_an_all_digit_uscc_with_a_bad_check_character_as_a_uscc(self):
+        result = self.import_rows([self.WRONG_0, self.WRONG_7], "--id-check", "warn", check=0)
+        self.assertNotIn("birth date", result.stderr)
+        self.assertIn(f"'{self.WRONG_0}': taken as a unified social credit code: check character "
+                      "should be '6', not '0' (accepted: --id-check warn)", result.stderr)
+        self.assertIn(f"'{self.WRONG_7}': taken as a unified social credit code: check character "
+                      "should be '6', not '7' (accepted: --id-check warn)", result.stderr)
+        self.assertEqual(self.sql("SELECT subject_id, subject_type, region, id_check_ok "
+                                  "FROM subjects ORDER BY subject_id"),
+                         [(self.WRONG_0, "legal_person", "120000", 0),
+                          (self.WRONG_7, "legal_person", "120000", 0)])
+
+    def test_reject_mode_names_the_kind_and_the_right_check_character(self):
+        result = self.import_rows([self.VALID, self.WRONG_0], check=3)
+        self.assertIn("taken as a unified social credit code: check character should be '6', "
+                      "not '0'", result.stderr)
+        self.assertEqual(self.sql("SELECT subject_id, id_check_ok FROM subjects"),
+                         [(self.VALID, 1)])
+
+    def test_a_code_valid_both_ways_is_a_person_unless_subject_type_says_not(self):
+        # A valid resident ID of Zhenjiang (321102) that is also a valid USCC (3-2, region 110219).
+        both = "321102198001010391"
+        result = self.import_rows([both], check=0)
+        self.assertIn(f"'{both}': valid both as a resident ID number and as a unified social "
+                      "credit code; taken as a resident ID number", result.stderr)
+        self.assertEqual(self.scalar("SELECT subject_type FROM subjects"), "natural_person")
+
+
 if __name__ == "__main__":
     rbltest.main()

@@ -59,7 +59,50 @@ std::size_t count_characters(std::string_view text) {
     return count;
 }
 
-// Why the USCC structure (alphabet, region code) does not hold, or nullopt when it holds.
+// GB 32100-2015 Annex A: the registration authority codes (character 1) and the organisation
+// type codes (character 2) each allows. 1 organ staffing (机构编制), 2 foreign affairs, 3 justice
+// (司法行政), 4 culture, 5 civil affairs (民政), 6 tourism, 7 religious affairs, 8 trade unions,
+// 9 market regulation (工商), A the Central Military Commission's staffing office, N agriculture
+// (rural collective economic organisations), Y other.
+struct Authority {
+    char code;
+    std::string_view types;
+};
+constexpr std::array<Authority, 12> k_authorities = {{
+    {'1', "1239"},
+    {'2', "19"},
+    {'3', "123459"},
+    {'4', "19"},
+    {'5', "1239"},
+    {'6', "129"},
+    {'7', "129"},
+    {'8', "19"},
+    {'9', "123"},
+    {'A', "19"},
+    {'N', "1239"},
+    {'Y', "1"},
+}};
+
+// Why characters 1-2 are no registration authority and organisation type, or nullopt.
+std::optional<std::string> authority_problem(std::string_view id) {
+    for (const Authority& authority : k_authorities) {
+        if (authority.code != id[0]) {
+            continue;
+        }
+        if (authority.types.find(id[1]) == std::string_view::npos) {
+            return fmt::format("character 2 '{}' is not an organisation type of registration "
+                               "authority '{}' (GB 32100 allows {})",
+                               id[1], id[0], fmt::join(authority.types, ", "));
+        }
+        return std::nullopt;
+    }
+    return fmt::format("character 1 '{}' is not a registration authority code (GB 32100: 1-9, A, "
+                       "N, Y)",
+                       id[0]);
+}
+
+// Why the USCC structure (alphabet, registration authority and organisation type, region code)
+// does not hold, or nullopt when it holds.
 std::optional<std::string> uscc_structure_problem(std::string_view id) {
     std::size_t position = 0;  // 1-based, in characters
     for (std::size_t i = 0; i < id.size(); ++i) {
@@ -79,6 +122,9 @@ std::optional<std::string> uscc_structure_problem(std::string_view id) {
                                position, id[i]);
         }
     }
+    if (auto problem = authority_problem(id)) {
+        return problem;
+    }
     const std::string_view region = id.substr(2, 6);
     if (!all_digits(region)) {
         return fmt::format("characters 3-8 must be a 6-digit region code, got '{}'", region);
@@ -94,11 +140,29 @@ std::optional<std::string> uscc_structure_problem(std::string_view id) {
     return std::nullopt;
 }
 
-Result<IdShape> classify_uscc(std::string_view id) {
-    if (auto problem = uscc_structure_problem(id)) {
-        return fail(std::move(*problem));
+// Why the resident-ID structure does not hold for 17 digits followed by a digit or X:
+// characters 7-14 must be a real birth date, from 1900 on and not after `today`.
+std::optional<std::string> resident_structure_problem(std::string_view id, util::Date today) {
+    const std::string_view birth = id.substr(6, 8);
+    const int year = digits_value(birth.substr(0, 4));
+    const int month = digits_value(birth.substr(4, 2));
+    const int day = digits_value(birth.substr(6, 2));
+    if (!util::is_valid_ymd(year, month, day)) {
+        return fmt::format("characters 7-14 '{}' are not a real birth date", birth);
     }
-    return IdShape{IdKind::uscc, uscc_check_char(id.substr(0, 17)) == id[17]};
+    if (year < 1900) {
+        return fmt::format("birth date {:04}-{:02}-{:02} in the identifier is before 1900", year,
+                           month, day);
+    }
+    const util::Date date = util::Date::from_ymd(year, month, day);
+    if (date > today) {
+        return fmt::format("birth date {} in the identifier lies in the future", date.iso());
+    }
+    return std::nullopt;
+}
+
+const char* kind_name(IdKind kind) {
+    return kind == IdKind::uscc ? "a unified social credit code" : "a resident ID number";
 }
 
 }  // namespace
@@ -131,22 +195,25 @@ std::optional<char> resident_check_char(std::string_view first17) {
 }
 
 // An identifier of 17 digits and a final digit or X may be either kind: all-digit USCCs exist
-// (121200004013590816). The choice, in order:
-//   1. characters 7-14 are a real birth date (1900 or later) not after `today` -> resident ID,
-//      whatever its check character;
-//   2. the USCC structure holds and its check character is right -> USCC;
-//   3. characters 7-14 are a real date in the future -> a resident ID, failing for that date;
-//   4. the USCC structure holds and the resident check character is wrong too -> USCC with a
-//      wrong check character;
-//   5. otherwise it is a resident ID whose birth date is not a real date -> fail.
-// Rule 1 deliberately does not let a right USCC check win over a wrong resident check: the
+// (121200004013590816). Each reading is tried on everything its structure says - for a USCC
+// the registration authority and organisation type (characters 1-2) and a region code
+// (characters 3-8), for a resident ID a real birth date (characters 7-14) not after `today` -
+// and then, in order:
+//   1. a given subject_type (`expected`) settles it for a reading that is valid, check included;
+//   2. when only one reading's structure holds, that one, whatever its check character (so an
+//      all-digit USCC with a wrong check character is a USCC for --id-check warn, also when its
+//      resident-ID check character happens to be right);
+//   3. when both hold, the resident ID, whatever the check characters say; `ambiguous` is set
+//      when the USCC reading is valid, so that the message can say how to settle it.
+// Rule 3 deliberately does not let a right USCC check win over a wrong resident check: the
 // USCC check (mod 31 over a 31-character alphabet) cannot reject anything by itself, since every
 // string is one substitution at any position away from a right USCC check character, so
-// preferring it would accept about one in 31 mistyped resident IDs as a company's code, and
-// publish that person's number unmasked. The cost is that an all-digit USCC whose characters
-// 7-14 happen to read as a past date (its region code must end in 19 or 20) is rejected.
-// Rule 2 also relies on the region check (characters 3-4 must be a province code), which most
-// mistyped resident IDs fail because their characters 3-4 are a prefecture code.
+// preferring it would accept about one in 31 of the mistyped resident IDs that read as a USCC at
+// all as a company's code, and publish that person's number unmasked. Such IDs are not rare even
+// with the authority and type check: 32 (Jiangsu) is also 3-2, a notary office, and characters
+// 3-4 of Zhenjiang's, Taizhou's and Suqian's IDs (3211, 3212, 3213) are province codes; two single-
+// digit typos of this module's test IDs (324102196804120359, 325211198307064625) would pass.
+// The cost: an all-digit USCC whose characters 7-14 read as a past date needs a subject_type.
 Result<IdShape> classify(std::string_view id, util::Date today, std::optional<IdKind> expected) {
     if (id.size() != k_id_length) {
         const std::size_t characters = count_characters(id);
@@ -163,42 +230,33 @@ Result<IdShape> classify(std::string_view id, util::Date today, std::optional<Id
         }
         return fail(fmt::format("must be 18 characters, got {}", characters));
     }
-    const bool resident_shape = all_digits(id.substr(0, 17)) && (is_digit(id[17]) || id[17] == 'X');
+    const std::string_view first17 = id.substr(0, 17);
+    const auto uscc_problem = uscc_structure_problem(id);
+    const bool uscc_check_ok = !uscc_problem && uscc_check_char(first17) == id[17];
+    const bool resident_shape = all_digits(first17) && (is_digit(id[17]) || id[17] == 'X');
     if (!resident_shape) {
-        return classify_uscc(id);
+        if (uscc_problem) {
+            return fail(*uscc_problem);
+        }
+        return IdShape{IdKind::uscc, uscc_check_ok};
     }
+    const auto resident_problem = resident_structure_problem(id, today);
+    const bool resident_check_ok = !resident_problem && resident_check_char(first17) == id[17];
 
-    const std::string_view birth = id.substr(6, 8);
-    const int year = digits_value(birth.substr(0, 4));
-    const int month = digits_value(birth.substr(4, 2));
-    const int day = digits_value(birth.substr(6, 2));
-    const bool real_date = year >= 1900 && util::is_valid_ymd(year, month, day);
-    const bool resident_check_ok = resident_check_char(id.substr(0, 17)) == id[17];
-
-    if (expected == IdKind::uscc && !uscc_structure_problem(id) &&
-        uscc_check_char(id.substr(0, 17)) == id[17]) {
+    if (expected == IdKind::uscc && uscc_check_ok) {
         return IdShape{IdKind::uscc, true};  // the row says it is an organisation: believe it
     }
-    if (real_date && util::Date::from_ymd(year, month, day) <= today) {
-        return IdShape{IdKind::resident, resident_check_ok};
+    if (expected == IdKind::resident && resident_check_ok) {
+        return IdShape{IdKind::resident, true};
     }
-    const auto uscc_problem = uscc_structure_problem(id);
-    const bool uscc_check_ok = uscc_check_char(id.substr(0, 17)) == id[17];
-    if (!uscc_problem && uscc_check_ok) {
-        return IdShape{IdKind::uscc, true};
+    if (uscc_problem && resident_problem) {
+        return fail(fmt::format("{}; nor is it a unified social credit code: {}",
+                                *resident_problem, *uscc_problem));
     }
-    if (real_date) {
-        return fail(fmt::format("birth date {} in the identifier lies in the future",
-                                util::Date::from_ymd(year, month, day).iso()));
+    if (resident_problem) {
+        return IdShape{IdKind::uscc, uscc_check_ok};
     }
-    if (!uscc_problem && !resident_check_ok) {
-        return IdShape{IdKind::uscc, false};
-    }
-    if (year < 1900 && util::is_valid_ymd(year, month, day)) {
-        return fail(fmt::format("birth date {:04}-{:02}-{:02} in the identifier is before 1900",
-                                year, month, day));
-    }
-    return fail(fmt::format("characters 7-14 '{}' are not a real birth date", birth));
+    return IdShape{IdKind::resident, resident_check_ok, uscc_check_ok};
 }
 
 Result<IdKind> validate(std::string_view id, util::Date today, std::optional<IdKind> expected) {
@@ -210,8 +268,11 @@ Result<IdKind> validate(std::string_view id, util::Date today, std::optional<IdK
         const auto first17 = id.substr(0, 17);
         const auto expected =
             shape->kind == IdKind::uscc ? uscc_check_char(first17) : resident_check_char(first17);
-        return fail(
-            fmt::format("check character is '{}', expected '{}'", id[17], expected.value_or('?')));
+        return fail(fmt::format("taken as {}: check character should be '{}', not '{}'{}",
+                                kind_name(shape->kind), expected.value_or('?'), id[17],
+                                shape->ambiguous ? " (as a unified social credit code it is "
+                                                   "valid: a subject_type column settles it)"
+                                                 : ""));
     }
     return shape->kind;
 }

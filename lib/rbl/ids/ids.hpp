@@ -17,7 +17,9 @@ enum class IdKind { uscc, resident };
 /// What the shape of an identifier says, before its check character is looked at.
 struct IdShape {
     IdKind kind;
-    bool check_ok;  ///< the 18th character is the right check character
+    bool check_ok;           ///< the 18th character is the right check character
+    bool ambiguous = false;  ///< taken as a resident ID, though valid as a USCC too: only a
+                             ///< subject_type can say which kind was meant
 };
 
 /// The USCC check character for the first 17 characters (which must be from the USCC alphabet
@@ -28,19 +30,23 @@ std::optional<char> uscc_check_char(std::string_view first17);
 /// one is not a digit.
 std::optional<char> resident_check_char(std::string_view first17);
 
-/// Classifies a normalised (trimmed, upper-case) identifier by its shape: 17 digits then a digit
-/// or X with a real birth date in characters 7-14 is a resident ID; 18 characters of the USCC
-/// alphabet is a USCC. Fails with a reason when it is neither ("must be 18 characters, got 17";
-/// "character 5 'I' is not allowed in a unified social credit code").
-/// The birth date must not lie after `today`.
-/// `expected`, when the input says which kind of subject this is (a subject_type column),
-/// settles an all-digit identifier that could be either: an organisation's all-digit USCC with
-/// a right check character is taken as a USCC even when characters 7-14 read as a date.
+/// Classifies a normalised (trimmed, upper-case) 18-character identifier by everything its
+/// structure says. A USCC: characters of 0-9A-HJ-NPQRTUWXY, a registration authority and an
+/// organisation type of GB 32100 in characters 1-2, a region code in characters 3-8. A resident
+/// ID: 17 digits then a digit or X, with a real birth date in characters 7-14, from 1900 on and
+/// not after `today`. When only one reading's structure holds, it is that kind whatever its
+/// check character says; when both hold, it is a resident ID (`ambiguous` when the USCC
+/// reading is valid), since a right USCC check proves little. `expected`, when
+/// the input says which kind of subject this is (a subject_type column), settles it for a
+/// reading that is valid, check character included. Fails with a reason when neither reading's
+/// structure holds ("must be 18 characters, got 17"; "character 5 'I' is not allowed in a
+/// unified social credit code").
 Result<IdShape> classify(std::string_view id, util::Date today,
                          std::optional<IdKind> expected = std::nullopt);
 
-/// Full validation: classify() and a right check character. The reason names the expected
-/// check character ("check character is 'L', expected '7'").
+/// Full validation: classify() and a right check character. The reason names the kind the
+/// identifier was taken for and the right check character ("taken as a unified social credit
+/// code: check character should be '6', not '7'").
 Result<IdKind> validate(std::string_view id, util::Date today,
                         std::optional<IdKind> expected = std::nullopt);
 

@@ -226,6 +226,11 @@ std::optional<Rejection> RecordBuilder::read_standard(const Field& field, model:
                 }
                 warning = reason + " (accepted: --id-check warn)";
                 record.id_check_ok = false;
+            } else if (shape->ambiguous && !m_expected_kind) {
+                warning = fmt::format("'{}': valid both as a resident ID number and as a unified "
+                                      "social credit code; taken as a resident ID number (a "
+                                      "subject_type column settles it)",
+                                      value);
             }
             break;
         }

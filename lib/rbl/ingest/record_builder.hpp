@@ -71,7 +71,8 @@ public:
     RecordBuilder(const rules::RuleSet& rules, const Mapping& mapping, BuildOptions options);
 
     /// Builds `record` from `fields`. Returns the rejection when a value is missing or invalid.
-    /// A bad check character accepted under --id-check warn sets `warning`.
+    /// A bad check character accepted under --id-check warn sets `warning`, and so does an
+    /// identifier valid both as a resident ID and as a USCC (ids::classify).
     std::optional<Rejection> build(std::span<const Field> fields, model::Record& record,
                                    std::string& warning);
 

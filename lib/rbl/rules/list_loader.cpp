@@ -46,7 +46,8 @@ public:
 
 private:
     std::optional<Criterion> criterion(const YAML::Node& node, int depth);
-    bool selection(const YAML::Node& node, Selection& out);
+    bool selection(const YAML::Node& node, Selection& out, bool field_allowed = false);
+    std::optional<YAML::Node> sum_field(const YAML::Node& node, const YAML::Node& body);
     std::optional<CompiledExpression> expression(const YAML::Node& node, const Schema& schema);
     std::optional<util::Duration> duration(const YAML::Node& node, std::string_view what);
     std::optional<std::int64_t> whole_number(const YAML::Node& node, std::string_view what);
@@ -155,11 +156,15 @@ std::optional<CompiledExpression> ListReader::expression(const YAML::Node& node,
     return *compiled;
 }
 
-bool ListReader::selection(const YAML::Node& node, Selection& out) {
+bool ListReader::selection(const YAML::Node& node, Selection& out, bool field_allowed) {
     if (!m_file.expect_map(node, "a record selection")) {
         return false;
     }
-    m_file.check_keys(node, {"kind", "within", "where", "domain"});
+    // `field` is read by sum_field(); here it is only let through for a sum.
+    m_file.check_keys(node, {"kind", "within", "where", "domain", "field"});
+    if (node["field"] && !field_allowed) {
+        m_file.error(node["field"], "field belongs with sum");
+    }
     if (const YAML::Node kind = node["kind"]; kind) {
         out.kinds = names(kind, "kind");
     }
@@ -205,6 +210,32 @@ bool ListReader::listed(const YAML::Node& node, Criterion& out) {
     }
     out.listed_domain = node["domain"] ? node["domain"].Scalar() : "any";
     return true;
+}
+
+// SPEC.md §3's table writes a sum's `field:` beside `at_least:`, its example inside the
+// selection (`sum: { kind: penalty, within: 3y, field: amount }`): either is accepted, not both.
+// Returns the field's node, or nullopt after reporting why there is none.
+std::optional<YAML::Node> ListReader::sum_field(const YAML::Node& node, const YAML::Node& body) {
+    const YAML::Node beside = node["field"];
+    const YAML::Node inside = body.IsMap() ? body["field"] : YAML::Node();
+    if (beside && inside) {
+        const SourceSpot first = spot_of(inside);
+        m_file.error(beside, fmt::format("sum has field twice: inside the selection (line {}, "
+                                         "column {}) and beside it; give it once",
+                                         first.line, first.column));
+        return std::nullopt;
+    }
+    if (!beside && !inside) {
+        m_file.error(node, "sum needs field: (amount or a number attribute), inside the selection "
+                           "or beside at_least");
+        return std::nullopt;
+    }
+    const YAML::Node field = beside ? beside : inside;
+    if (!field.IsScalar()) {
+        m_file.error(field, "field must be a name: amount or a number attribute");
+        return std::nullopt;
+    }
+    return field;
 }
 
 std::optional<Criterion> ListReader::criterion(const YAML::Node& node, int depth) {
@@ -291,19 +322,19 @@ std::optional<Criterion> ListReader::criterion(const YAML::Node& node, int depth
             }
             break;
         case Criterion::Type::sum: {
-            ok = selection(body, out.selection);
-            if (!node["field"]) {
-                m_file.error(node, "sum needs field: (amount or a number attribute)");
+            ok = selection(body, out.selection, true);
+            const auto field = sum_field(node, body);
+            if (!field) {
                 return std::nullopt;
             }
-            out.sum_field = node["field"].Scalar();
+            out.sum_field = field->Scalar();
             out.sum_slot = m_domain.record_schema.find(out.sum_field);
             if (out.sum_slot < 0 ||
                 m_domain.record_schema.fields()[static_cast<std::size_t>(out.sum_slot)].type !=
                     AttributeType::number) {
-                m_file.error(node["field"], fmt::format("sum field '{}' is not amount or a number "
-                                                        "attribute of {}",
-                                                        out.sum_field, m_domain.domain));
+                m_file.error(*field, fmt::format("sum field '{}' is not amount or a number "
+                                                 "attribute of {}",
+                                                 out.sum_field, m_domain.domain));
                 ok = false;
             }
             if (node["at_least"]) {

@@ -6,6 +6,7 @@
 
 #include "../temp_dir.hpp"
 #include "rbl/engine/criteria.hpp"
+#include "rbl/engine/rule_tests.hpp"
 #include "rbl/rules/rule_set.hpp"
 
 using rbl::engine::CriteriaEvaluator;
@@ -561,4 +562,90 @@ TEST_CASE("criteria: stored number attributes keep their exact digits") {
     CHECK(verdict.holds);
     CHECK(verdict.explanation[0] ==
           "[yes] sum of fine is 1234567890123456.78 over 1 penalty record (needs ≥ 1000): F1");
+}
+
+namespace {
+
+// SPEC.md §3's example rule file, copied verbatim from the spec's first YAML block. A copy, not
+// a read of SPEC.md: the spec lives in the project's shared folder, which need not be beside a
+// clone. When the example in SPEC.md changes, copy it here again.
+constexpr const char* k_spec_example = R"yaml(domain: food_safety
+title: Food safety
+title_zh: 食品安全
+version: "2026.1"              # recorded in every decision, with a hash of the rule's text
+attributes:                     # what records of this domain may carry beyond the standard columns
+  category: text                # text | number | date | bool
+  severity: text
+lists:
+  - id: food_safety.black.serious
+    kind: black                 # black | red
+    title: Serious food-safety violators
+    title_zh: 食品安全严重违法失信名单
+    basis: 《中华人民共和国食品安全法》第一百三十五条        # legal basis (认定依据)
+    authority: 江苏省市场监督管理局                        # deciding department (认定部门)
+    subjects: [legal_person, natural_person]               # who may be listed (default: all)
+    criteria:
+      any:
+        - exists: { kind: penalty, within: 3y, where: "category == 'revoke_license'" }
+        - count:  { kind: penalty, within: 1y, where: "severity == 'serious'" }
+          at_least: 3
+        - sum:    { kind: penalty, within: 3y, field: amount }
+          at_least: 1000000
+    lift:                       # optional: when this holds, an effective entry ends early (`lifted`)
+      exists: { kind: rectified, within: 1y }
+    validity: 3y                # how long an entry stays in force once effective
+    procedure:
+      notice_days: 5            # prior notice, time for a statement (告知/陈述申辩), working days
+      publicity_days: 0         # public notice before the entry takes effect (公示), working days
+      appeal_days: 10           # time the office has to decide an objection, working days
+    repair:                     # credit repair (信用修复)
+      allowed: true
+      after: 1y                 # earliest repair, counted from the effective date
+    measures:                   # joint reward / punishment measures and who applies them
+      - id: restrict_procurement
+        text_zh: 限制参与政府采购活动
+        departments: [省财政厅]
+    tests:                      # run by `rbl-rules test`
+      - name: a revoked licence lists the subject
+        as_of: 2026-06-01
+        records:
+          - { kind: penalty, date: 2025-01-10, category: revoke_license }
+        expect: listed          # listed | not_listed
+)yaml";
+
+}  // namespace
+
+// Issue 10: the example's `sum: { kind: penalty, within: 3y, field: amount }` was refused with
+// "unknown key 'field'" and "sum needs field".
+TEST_CASE("criteria: SPEC.md's example rule file loads as written and its sum works") {
+    rbl::test::TempDir dir;
+    dir.write("rules/food_safety.yaml", k_spec_example);
+    const RuleSet rules = RuleSet::load(dir.path() / "rules");
+    const auto* list = rules.list("food_safety.black.serious");
+    REQUIRE(list != nullptr);
+    REQUIRE(list->criteria.children.size() == 3);
+    const auto& sum = list->criteria.children[2];
+    CHECK(sum.type == rbl::rules::Criterion::Type::sum);
+    CHECK(sum.sum_field == "amount");
+    REQUIRE(sum.sum_at_least.has_value());
+    CHECK(*sum.sum_at_least == rbl::util::Decimal{1000000, 0});
+
+    // Two plain penalties (neither a revoked licence nor serious) reach 1,000,000 together.
+    const auto penalty = [&](const std::string& id, const std::string& date, rbl::util::Fen fen) {
+        return record(rules, id, "penalty", date, fen, "{}", "food_safety");
+    };
+    std::vector<SubjectRecord> records = {penalty("P1", "2025-01-10", 60000000),
+                                          penalty("P2", "2026-05-01", 39999999)};
+    CHECK_FALSE(judge(rules, "food_safety.black.serious", records, "2026-06-01").holds);
+    records.push_back(penalty("P3", "2026-05-02", 1));
+    const Verdict reached = judge(rules, "food_safety.black.serious", records, "2026-06-01");
+    CHECK(reached.holds);
+    CHECK(evidence_of(reached, records) == Ids{"P1", "P2", "P3"});
+    // Three years before 2028-01-11 is 2025-01-11: P1 has left the window.
+    CHECK_FALSE(judge(rules, "food_safety.black.serious", records, "2028-01-11").holds);
+
+    // The example's own embedded test passes.
+    const auto report = rbl::engine::run_rule_tests(rules);
+    REQUIRE(report.results.size() == 1);
+    CHECK(report.results[0].passed);
 }

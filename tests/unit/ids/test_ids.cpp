@@ -128,8 +128,10 @@ TEST_CASE("ids: the reasons name what is wrong") {
     CHECK(validated("") == "error: must be 18 characters, got 0");
     CHECK(validated("9111I000600037341L") ==
           "error: character 5 'I' is not allowed in a unified social credit code");
-    CHECK(validated("911100006000373410") == "error: check character is '0', expected 'L'");
-    CHECK(validated("110105194912310027") == "error: check character is '7', expected 'X'");
+    CHECK(validated("911100006000373410") ==
+          "error: taken as a unified social credit code: check character should be 'L', not '0'");
+    CHECK(validated("110105194912310027") ==
+          "error: taken as a resident ID number: check character should be 'X', not '7'");
     CHECK(validated("91A10000600037341L") ==
           "error: characters 3-8 must be a 6-digit region code, got 'A10000'");
     CHECK(validated(complete_uscc("91040000600037341")) ==
@@ -151,19 +153,27 @@ TEST_CASE("ids: normalise trims and upper-cases raw input") {
 
 TEST_CASE("ids: a resident ID's birth date must be real and not in the future") {
     const std::string future = complete_resident("32010220990101003");
-    CHECK(validated(future) == "error: birth date 2099-01-01 in the identifier lies in the future");
+    // Read as a USCC, characters 3-8 are no division code: neither reading holds.
+    const std::string not_uscc = "; nor is it a unified social credit code: characters 3-8 ";
+    CHECK(validated(future) == "error: birth date 2099-01-01 in the identifier lies in the future" +
+                                   not_uscc + "'010220' are not an administrative division code");
     // The day after `today` is in the future; `today` itself is not.
     CHECK(validated(complete_resident("32010220261129003")) ==
-          "error: birth date 2026-11-29 in the identifier lies in the future");
+          "error: birth date 2026-11-29 in the identifier lies in the future" + not_uscc +
+              "'010220' are not an administrative division code");
     CHECK(validated(complete_resident("32010220261128003")) == "ok: resident");
 
     const std::string impossible = complete_resident("11010519000230001");
-    CHECK(validated(impossible) == "error: characters 7-14 '19000230' are not a real birth date");
+    CHECK(validated(impossible) == "error: characters 7-14 '19000230' are not a real birth date" +
+                                       not_uscc +
+                                       "'010519' are not an administrative division code");
     CHECK(validated(complete_resident("11010518991231001")) ==
-          "error: birth date 1899-12-31 in the identifier is before 1900");
+          "error: birth date 1899-12-31 in the identifier is before 1900" + not_uscc +
+              "'010518' are not an administrative division code");
     CHECK(validated(complete_resident("32010219920229003")) == "ok: resident");
     CHECK(validated(complete_resident("32010219930229003")) ==
-          "error: characters 7-14 '19930229' are not a real birth date");
+          "error: characters 7-14 '19930229' are not a real birth date" + not_uscc +
+              "'010219' are not an administrative division code");
 }
 
 TEST_CASE("ids: an all-digit identifier is a resident ID or a USCC by its date and checks") {
@@ -172,6 +182,7 @@ TEST_CASE("ids: an all-digit identifier is a resident ID or a USCC by its date a
     REQUIRE(all_digit_uscc.has_value());
     CHECK(all_digit_uscc->kind == IdKind::uscc);
     CHECK(all_digit_uscc->check_ok);
+    CHECK_FALSE(all_digit_uscc->ambiguous);
 
     // The same with a wrong check character is still a USCC (for --id-check warn).
     const auto wrong_check = classify("121200004013590817", k_today);
@@ -189,6 +200,90 @@ TEST_CASE("ids: an all-digit identifier is a resident ID or a USCC by its date a
     // its characters 3-8 read as a USCC's region ('010519') are no division code.
     const std::string uscc_reading = complete_uscc("11010519491231002");
     CHECK(validated(uscc_reading).starts_with("error"));
+}
+
+// Issue 10: 121200004013590810 was rejected as "characters 7-14 '00401359' are not a real birth
+// date" because '0' is also its resident-ID check character: an all-digit code was a resident ID
+// unless proven otherwise.
+TEST_CASE("ids: an all-digit USCC with any wrong check character is a USCC with a bad check") {
+    REQUIRE(resident_check_char("12120000401359081") == '0');
+    CHECK(validated("121200004013590810") ==
+          "error: taken as a unified social credit code: check character should be '6', not '0'");
+    CHECK(validated("121200004013590817") ==
+          "error: taken as a unified social credit code: check character should be '6', not '7'");
+    for (char check : k_uscc_alphabet) {
+        const std::string id = std::string("12120000401359081") + check;
+        const auto shape = classify(id, k_today);
+        REQUIRE_MESSAGE(shape.has_value(), id);
+        CHECK_MESSAGE(shape->kind == IdKind::uscc, id);
+        CHECK_MESSAGE(shape->check_ok == (check == '6'), id);
+    }
+}
+
+TEST_CASE("ids: a USCC's characters 1-2 are a registration authority and an organisation type") {
+    CHECK(validated(complete_uscc("01320102MA1MX4RE6")) ==
+          "error: character 1 '0' is not a registration authority code (GB 32100: 1-9, A, N, Y)");
+    CHECK(validated(complete_uscc("B1320102MA1MX4RE6")) ==
+          "error: character 1 'B' is not a registration authority code (GB 32100: 1-9, A, N, Y)");
+    CHECK(validated(complete_uscc("94320102MA1MX4RE6")) ==
+          "error: character 2 '4' is not an organisation type of registration authority '9' (GB "
+          "32100 allows 1, 2, 3)");
+    CHECK(validated(complete_uscc("1A320102MA1MX4RE6")) ==
+          "error: character 2 'A' is not an organisation type of registration authority '1' (GB "
+          "32100 allows 1, 2, 3, 9)");
+    // Every authority with each type it allows.
+    for (std::string_view prefix :
+         {"11", "12", "13", "19", "21", "29", "31", "32", "33", "34", "35", "39",
+          "41", "49", "51", "52", "53", "59", "61", "62", "69", "71", "72", "79",
+          "81", "89", "91", "92", "93", "A1", "A9", "N1", "N2", "N3", "N9", "Y1"}) {
+        const std::string id = complete_uscc(std::string(prefix) + "320102MA1MX4RE6");
+        CHECK_MESSAGE(validated(id) == "ok: uscc", id);
+    }
+}
+
+TEST_CASE("ids: an identifier both readings fit is a resident ID unless subject_type says not") {
+    // 113201199001011230: a government organ's valid USCC (11, region 320119) whose characters
+    // 7-14 read as 1990-01-01; as a resident ID its check character would be '5'.
+    const auto organ = classify("113201199001011230", k_today);
+    REQUIRE(organ.has_value());
+    CHECK(organ->kind == IdKind::resident);
+    CHECK_FALSE(organ->check_ok);
+    CHECK(organ->ambiguous);
+    CHECK(validated("113201199001011230") ==
+          "error: taken as a resident ID number: check character should be '5', not '0' (as a "
+          "unified social credit code it is valid: a subject_type column settles it)");
+    const auto settled = classify("113201199001011230", k_today, IdKind::uscc);
+    REQUIRE(settled.has_value());
+    CHECK(settled->kind == IdKind::uscc);
+    CHECK(settled->check_ok);
+    CHECK_FALSE(settled->ambiguous);
+    // A subject_type of a person settles nothing here: as a resident ID it is invalid.
+    CHECK(validate("113201199001011230", k_today, IdKind::resident)
+              .error()
+              .starts_with("taken as a resident ID number"));
+
+    // 321102198001010391: a valid resident ID of Zhenjiang (321102) that is a valid USCC too
+    // (3-2, a notary office, region 110219): a person's number unless the row says otherwise.
+    const auto both = classify("321102198001010391", k_today);
+    REQUIRE(both.has_value());
+    CHECK(both->kind == IdKind::resident);
+    CHECK(both->check_ok);
+    CHECK(both->ambiguous);
+    CHECK(classify("321102198001010391", k_today, IdKind::uscc)->kind == IdKind::uscc);
+    CHECK_FALSE(classify("321102198001010391", k_today, IdKind::resident)->ambiguous);
+
+    // Both structures hold, neither check is right ('7' as a resident ID, '5' as a USCC).
+    const auto neither = classify("321102198001010010", k_today);
+    REQUIRE(neither.has_value());
+    CHECK(neither->kind == IdKind::resident);
+    CHECK_FALSE(neither->check_ok);
+    CHECK_FALSE(neither->ambiguous);
+    CHECK(validated("321102198001010010") ==
+          "error: taken as a resident ID number: check character should be '7', not '0'");
+
+    // Single-digit typos of valid resident IDs that are valid USCCs are not taken for companies.
+    CHECK(validated("324102196804120359").starts_with("error: taken as a resident ID number"));
+    CHECK(validated("325211198307064625").starts_with("error: taken as a resident ID number"));
 }
 
 TEST_CASE("ids: region codes") {

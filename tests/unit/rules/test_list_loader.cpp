@@ -289,6 +289,58 @@ TEST_CASE("list loader: malformed criteria are reported where they are written")
     CHECK(problems.size() == 9);
 }
 
+// Issue 10: SPEC.md §3's table writes a sum's field beside at_least, its example inside the
+// selection; the example was refused with "unknown key 'field'" and "sum needs field".
+TEST_CASE("list loader: a sum's field inside the selection or beside it, but not both") {
+    rbl::test::TempDir dir;
+    dir.write("food.yaml",
+              header("food") +
+                  list_yaml("food.black.inside", "black",
+                            "      sum: { kind: penalty, within: 3y, field: amount }\n"
+                            "      at_least: 1000000\n") +
+                  list_yaml("food.black.beside", "black",
+                            "      sum: { kind: penalty, within: 3y }\n"
+                            "      field: fine\n"
+                            "      at_least: 10\n"));
+    const RuleSet set = RuleSet::load(dir.path());
+    const Criterion& inside = set.list("food.black.inside")->criteria;
+    CHECK(inside.type == Criterion::Type::sum);
+    CHECK(inside.sum_field == "amount");
+    CHECK(*inside.selection.within == Duration{3, Duration::Unit::years});
+    CHECK(*inside.sum_at_least == rbl::util::Decimal{1000000, 0});
+    const Criterion& beside = set.list("food.black.beside")->criteria;
+    CHECK(beside.sum_field == "fine");
+    CHECK(beside.sum_slot == rbl::rules::k_standard_record_fields + 1);
+}
+
+TEST_CASE("list loader: a sum's field given twice, misplaced or not a name") {
+    rbl::test::TempDir dir;
+    // Criteria start on line 17.
+    dir.write("food.yaml", header("food") + list_yaml("food.black.a", "black", R"(      all:
+        - sum: { kind: penalty, field: amount }
+          field: fine
+          at_least: 5
+        - exists: { kind: penalty, field: amount }
+        - count: { kind: penalty, field: amount }
+          at_least: 2
+        - sum: { kind: penalty, field: [amount] }
+          at_least: 5
+        - sum: { kind: penalty, field: category }
+          at_least: 5
+)"));
+    const auto problems = problems_of(dir.path());
+    CHECK(spot_of(problems, "sum has field twice: inside the selection (line 18, column 40) and "
+                            "beside it; give it once") == "19:18");
+    CHECK(count_of(problems, "field twice") == 1);
+    CHECK(spot_of(problems, "field belongs with sum") == "21:43");
+    CHECK(count_of(problems, "field belongs with sum") == 2);
+    CHECK(spot_of(problems, "field must be a name") == "24:40");
+    CHECK(spot_of(problems, "sum field 'category' is not amount or a number attribute of food") ==
+          "26:40");
+    CHECK(count_of(problems, "unknown key") == 0);
+    CHECK(problems.size() == 5);
+}
+
 TEST_CASE("list loader: bad durations and bad numbers") {
     rbl::test::TempDir dir;
     dir.write("food.yaml", header("food") +
