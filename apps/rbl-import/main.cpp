@@ -30,6 +30,7 @@ struct Options {
     bool dry_run = false;
     std::int64_t revert = 0;
     std::string feedback;
+    std::vector<std::string> allowed_columns;
 };
 
 nlohmann::json summary_json(const rbl::ingest::ImportSummary& summary, bool dry_run) {
@@ -40,6 +41,7 @@ nlohmann::json summary_json(const rbl::ingest::ImportSummary& summary, bool dry_
         {"unchanged", summary.unchanged},
         {"rejected", summary.rejected},
         {"warned", summary.warned},
+        {"unknown_columns", summary.unknown_columns},
         {"batch_id", summary.batch_id ? nlohmann::json(*summary.batch_id) : nullptr},
         {"committed", summary.committed},
         {"dry_run", dry_run},
@@ -158,6 +160,7 @@ rbl::ExitCode run_import(const Options& options) {
     import.strict = options.strict;
     import.id_check_warn = options.id_check == "warn";
     import.dry_run = options.dry_run;
+    import.allowed_columns = options.allowed_columns;
 
     bool temporary = false;
     const auto db_path = dry_run_database(options, temporary);
@@ -207,6 +210,13 @@ int main(int argc, char** argv) {
     app.add_option("FILE", options.file, "the records file (CSV with a header row, or JSON Lines)");
     app.add_option("--mapping", options.mapping,
                    "YAML file renaming, scaling or fixing columns (e.g. Chinese headers)");
+    app.add_option("--allow-column", options.allowed_columns,
+                   "import this column as a plain attribute although its name is close to, or "
+                   "looks like, a known column (repeatable)")
+        ->type_name("NAME")
+        ->expected(1)
+        ->allow_extra_args(false)  // one NAME per --allow-column: FILE stays the positional
+        ->take_all();
     app.add_option("--source", options.source,
                    "name of the data source; a record is keyed by (source, record_id)");
     app.add_option("--encoding", options.encoding, "the file's encoding")
