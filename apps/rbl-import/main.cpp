@@ -30,6 +30,7 @@ struct Options {
     bool dry_run = false;
     std::int64_t revert = 0;
     std::string feedback;
+    std::vector<std::string> allowed_columns;
 };
 
 // inserted, updated and unchanged say what is in the database after the run (zeros when nothing
@@ -48,6 +49,7 @@ nlohmann::json summary_json(const rbl::ingest::ImportSummary& summary, bool dry_
         {"rejected", summary.rejected},
         {"cross_source_duplicates", summary.cross_source_duplicates},
         {"warned", summary.warned},
+        {"unknown_columns", summary.unknown_columns},
         {"batch_id", summary.batch_id ? nlohmann::json(*summary.batch_id) : nullptr},
         {"committed", summary.committed},
         {"dry_run", dry_run},
@@ -172,6 +174,7 @@ rbl::ExitCode run_import(const Options& options) {
     import.strict = options.strict;
     import.id_check_warn = options.id_check == "warn";
     import.dry_run = options.dry_run;
+    import.allowed_columns = options.allowed_columns;
 
     bool temporary = false;
     const auto db_path = dry_run_database(options, temporary);
@@ -225,6 +228,13 @@ int main(int argc, char** argv) {
     app.add_option("FILE", options.file, "the records file (CSV with a header row, or JSON Lines)");
     app.add_option("--mapping", options.mapping,
                    "YAML file renaming, scaling or fixing columns (e.g. Chinese headers)");
+    app.add_option("--allow-column", options.allowed_columns,
+                   "import this column as a plain attribute although its name is close to, or "
+                   "looks like, a known column (repeatable)")
+        ->type_name("NAME")
+        ->expected(1)
+        ->allow_extra_args(false)  // one NAME per --allow-column: FILE stays the positional
+        ->take_all();
     app.add_option("--source", options.source,
                    "name of the data source; a record is keyed by (source, record_id)");
     app.add_option("--encoding", options.encoding, "the file's encoding")

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "rbl/ingest/columns.hpp"
 #include "rbl/ingest/mapping.hpp"
 #include "rbl/ingest/record_builder.hpp"
 #include "rbl/ingest/row_sources.hpp"
@@ -31,8 +32,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     auto input = rbl::util::memory_text_input(bytes);
     try {
-        auto rows = jsonl ? rbl::ingest::open_jsonl_rows(*input, mapping)
-                          : rbl::ingest::open_csv_rows(*input, mapping, "fuzz.csv");
+        rbl::ingest::ColumnCheck columns(rules, mapping, {});
+        auto rows = jsonl ? rbl::ingest::open_jsonl_rows(*input, mapping, "fuzz.jsonl", columns)
+                          : rbl::ingest::open_csv_rows(*input, mapping, "fuzz.csv", columns);
         rbl::ingest::RecordBuilder builder(
             rules, mapping,
             rbl::ingest::BuildOptions{"fuzz", id_check_warn, rbl::util::Date::from_ymd(2026, 11, 28)});
@@ -48,8 +50,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 (void)builder.subject_region();
             }
         }
+        (void)columns.unknown_columns();
     } catch (const rbl::UsageError&) {
-        // A header the importer refuses (missing column, not UTF-8, a name given twice).
+        // A header the importer refuses (missing column, not UTF-8, a name given twice, a
+        // misspelt or look-alike name, a mapped column missing).
     }
     return 0;
 }

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "rbl/ingest/columns.hpp"
 #include "rbl/ingest/record_builder.hpp"
 #include "rbl/ingest/row_sources.hpp"
 #include "rbl/store/record_store.hpp"
@@ -224,6 +225,33 @@ private:
     std::string m_cross_source;
 };
 
+// After the last row, when the file's domains are known (SPEC §2 "Columns"): a JSON Lines file
+// lacking a mapped column is refused (a CSV header was checked at once); every unknown column
+// is named once, in the summary and in a warning.
+void report_columns(const ColumnCheck& columns, const std::string& file_name,
+                    ImportSummary& summary, Reporter& reporter) {
+    if (summary.rows > 0) {
+        columns.check_mapping_sources(file_name);
+    }
+    summary.unknown_columns = columns.unknown_columns();
+    int shown = 0;
+    for (const std::string& name : summary.unknown_columns) {
+        const std::string warning = columns.unknown_column_warning(file_name, name);
+        if (!warning.empty() && ++shown <= k_messages_shown) {
+            reporter.warning(warning);
+        }
+    }
+    if (shown > k_messages_shown) {
+        reporter.warning(fmt::format("... and {} more unknown columns (all of them in --json's "
+                                     "unknown_columns)",
+                                     shown - k_messages_shown));
+    }
+    for (const std::string& name : columns.unused_allowed()) {
+        reporter.warning(fmt::format("--allow-column '{}': {} has no such column", name,
+                                     file_name));
+    }
+}
+
 std::string encoding_name(util::Encoding encoding) {
     return encoding == util::Encoding::gb18030 ? "gb18030" : "utf-8";
 }
@@ -250,8 +278,9 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
     ImportSummary summary;
     summary.file_sha256 = util::sha256_file_hex(options.file);
     auto input = util::open_text_input(options.file, options.encoding);
-    auto rows = format == Format::csv ? open_csv_rows(*input, mapping, file_name)
-                                      : open_jsonl_rows(*input, mapping);
+    ColumnCheck columns(rules, mapping, options.allowed_columns);
+    auto rows = format == Format::csv ? open_csv_rows(*input, mapping, file_name, columns)
+                                      : open_jsonl_rows(*input, mapping, file_name, columns);
     RejectsFile rejects(options.rejects, rows->original_header());
     RecordBuilder builder(rules, mapping,
                           BuildOptions{options.source, options.id_check_warn, util::today()});
@@ -318,6 +347,7 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
         }
     }
     reporter.progress_done();
+    report_columns(columns, file_name, summary, reporter);
     rejects.close();
     if (summary.rejected > k_messages_shown) {
         reporter.warning(fmt::format("... and {} more rejected rows{}",

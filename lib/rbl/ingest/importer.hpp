@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "rbl/audit/audit_log.hpp"
 #include "rbl/rules/rule_set.hpp"
@@ -33,6 +34,9 @@ struct ImportOptions {
     bool strict = false;         ///< one rejected row: commit nothing
     bool id_check_warn = false;  ///< accept bad check characters with a warning
     bool dry_run = false;        ///< validate and count, write nothing to the database
+    /// --allow-column: names, as the file gives them, accepted as plain attributes although
+    /// they are close to a known column or look like one
+    std::vector<std::string> allowed_columns;
 };
 
 /// The outcome of an import.
@@ -45,6 +49,9 @@ struct ImportSummary {
     std::int64_t warned = 0;  ///< rows accepted with a warning (--id-check warn)
     /// Rows whose decision another source holds too (one fact for adjudication, SPEC.md §2).
     std::int64_t cross_source_duplicates = 0;
+    /// The file's columns that are neither standard, nor mapped, nor declared by a domain that
+    /// occurs in the file (--allow-column ones included), in the order first seen
+    std::vector<std::string> unknown_columns;
     std::optional<std::int64_t> batch_id;  ///< nullopt when nothing was committed
     /// Whether the batch was committed. When it was not (--dry-run, --strict with a rejection),
     /// inserted, updated and unchanged say what validation found, not what is in the database.
@@ -53,7 +60,8 @@ struct ImportSummary {
 };
 
 /// Imports one file. Throws UsageError for a file that can't be used at all (missing, empty,
-/// binary, no header, a required column missing), BusyError when the write lock is not had
+/// binary, no header, a required column missing, a column name misspelt or looking like a known
+/// one, a mapped column missing), BusyError when the write lock is not had
 /// within --wait, FailedError for database and I/O failures; the database is then unchanged.
 ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
                           const rules::RuleSet& rules, const ImportOptions& options,

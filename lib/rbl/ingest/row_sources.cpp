@@ -27,8 +27,9 @@ std::vector<Field> constant_fields(const Mapping& mapping) {
 
 class CsvRows final : public RowSource {
 public:
-    CsvRows(util::TextInput& input, const Mapping& mapping, const std::string& file_name)
-        : m_reader(input), m_constants(constant_fields(mapping)) {
+    CsvRows(util::TextInput& input, const Mapping& mapping, const std::string& file_name,
+            ColumnCheck& columns)
+        : m_reader(input), m_constants(constant_fields(mapping)), m_columns(columns) {
         if (!m_reader.next(m_header) || m_header.fields.empty()) {
             throw UsageError(fmt::format("{} is empty: expected a header row", file_name));
         }
@@ -56,6 +57,8 @@ public:
             }
             m_targets.emplace_back(target);
         }
+        check_names(file_name);
+        m_columns.check_mapping_sources(file_name);
         for (std::string_view required : required_columns()) {
             if (!targets.contains(required)) {
                 throw UsageError(fmt::format(
@@ -92,6 +95,9 @@ public:
                                        m_row.fields[i]});
         }
         row.fields.insert(row.fields.end(), m_constants.begin(), m_constants.end());
+        if (m_domain_column) {
+            m_columns.saw_domain(m_row.fields[*m_domain_column]);
+        }
         return true;
     }
 
@@ -106,17 +112,48 @@ public:
     }
 
 private:
+    // Every header name through the column check (SPEC §2 "Columns"), and where the domain is.
+    void check_names(const std::string& file_name) {
+        std::vector<std::string_view> present(m_header.fields.begin(), m_header.fields.end());
+        present.insert(present.end(), m_targets.begin(), m_targets.end());
+        for (std::size_t i = 0; i < m_header.fields.size(); ++i) {
+            m_columns.check(m_header.fields[i], present,
+                            fmt::format("{}:{}: column {}", file_name, m_header.line, i + 1));
+            if (m_targets[i] == "domain") {
+                m_domain_column = i;
+            }
+        }
+        for (const Field& constant : m_constants) {
+            if (constant.column == Column::domain) {
+                m_columns.saw_domain(constant.value);
+            }
+        }
+    }
+
     util::CsvReader m_reader;
     util::CsvRow m_header;
     util::CsvRow m_row;
     std::vector<std::string> m_targets;
     std::vector<Field> m_constants;
+    ColumnCheck& m_columns;
+    std::optional<std::size_t> m_domain_column;
 };
 
 class JsonlRows final : public RowSource {
 public:
-    JsonlRows(util::TextInput& input, const Mapping& mapping)
-        : m_reader(input), m_mapping(mapping), m_constants(constant_fields(mapping)) {}
+    JsonlRows(util::TextInput& input, const Mapping& mapping, const std::string& file_name,
+              ColumnCheck& columns)
+        : m_reader(input),
+          m_mapping(mapping),
+          m_constants(constant_fields(mapping)),
+          m_file_name(file_name),
+          m_columns(columns) {
+        for (const Field& constant : m_constants) {
+            if (constant.column == Column::domain) {
+                m_columns.saw_domain(constant.value);
+            }
+        }
+    }
 
     bool next(SourceRow& row) override {
         do {
@@ -142,6 +179,7 @@ public:
             return true;
         }
         m_fields = std::move(*parsed);
+        check_names(row.line);
         m_targets_seen.clear();
         for (const util::JsonField& field : m_fields) {
             const std::string_view target = m_mapping.target(field.name);
@@ -160,6 +198,9 @@ public:
                 return true;
             }
             row.fields.push_back(Field{field.name, target, column, field.value.text});
+            if (column == Column::domain) {
+                m_columns.saw_domain(field.value.text);
+            }
         }
         for (const Field& constant : m_constants) {
             const bool given = std::any_of(row.fields.begin(), row.fields.end(),
@@ -183,9 +224,44 @@ public:
     }
 
 private:
+    // The names of this line that no earlier line used, through the column check (SPEC §2
+    // "Columns"). Lines mostly repeat the names of the line before: that costs one comparison
+    // per name.
+    void check_names(std::uint64_t line) {
+        const bool same_as_before =
+            m_fields.size() == m_last_names.size() &&
+            std::equal(m_fields.begin(), m_fields.end(), m_last_names.begin(),
+                       [](const util::JsonField& field, const std::string& name) {
+                           return field.name == name;
+                       });
+        if (same_as_before) {
+            return;
+        }
+        m_last_names.clear();
+        std::vector<std::string_view> present;
+        for (const util::JsonField& field : m_fields) {
+            m_last_names.push_back(field.name);
+            if (m_columns.seen(field.name)) {
+                continue;
+            }
+            if (present.empty()) {
+                for (const util::JsonField& other : m_fields) {
+                    present.push_back(other.name);
+                    present.push_back(m_mapping.target(other.name));
+                }
+            }
+            m_columns.check(field.name, present,
+                            fmt::format("{}:{}: {}", m_file_name, line,
+                                        field.nested ? "the attrs member" : "the name"));
+        }
+    }
+
     util::LineReader m_reader;
     const Mapping& m_mapping;
     std::vector<Field> m_constants;
+    std::string m_file_name;
+    ColumnCheck& m_columns;
+    std::vector<std::string> m_last_names;  ///< the previous line's names, in order
     std::string m_line;
     std::vector<util::JsonField> m_fields;
     std::unordered_set<std::string_view> m_targets_seen;  ///< names after mapping, this row
@@ -194,12 +270,13 @@ private:
 }  // namespace
 
 std::unique_ptr<RowSource> open_csv_rows(util::TextInput& input, const Mapping& mapping,
-                                         const std::string& file_name) {
-    return std::make_unique<CsvRows>(input, mapping, file_name);
+                                         const std::string& file_name, ColumnCheck& columns) {
+    return std::make_unique<CsvRows>(input, mapping, file_name, columns);
 }
 
-std::unique_ptr<RowSource> open_jsonl_rows(util::TextInput& input, const Mapping& mapping) {
-    return std::make_unique<JsonlRows>(input, mapping);
+std::unique_ptr<RowSource> open_jsonl_rows(util::TextInput& input, const Mapping& mapping,
+                                           const std::string& file_name, ColumnCheck& columns) {
+    return std::make_unique<JsonlRows>(input, mapping, file_name, columns);
 }
 
 }  // namespace rbl::ingest

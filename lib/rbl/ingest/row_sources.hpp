@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "rbl/ingest/columns.hpp"
 #include "rbl/ingest/mapping.hpp"
 #include "rbl/ingest/record_builder.hpp"
 #include "rbl/util/input.hpp"
@@ -34,12 +35,18 @@ public:
     [[nodiscard]] virtual std::uint64_t bytes_consumed() const = 0;
 };
 
-/// A CSV source: reads and checks the header row at once. Throws UsageError for an empty file,
-/// a header that is not UTF-8, a column named twice, or a required column that is missing.
+/// A CSV source: reads and checks the header row at once, every name through `columns`, and
+/// gives `columns` each row's domain. Throws UsageError for an empty file, a header that is not
+/// UTF-8, a column named twice, a misspelt or look-alike column name, a source column of the
+/// mapping that the header lacks, or a required column that is missing.
 std::unique_ptr<RowSource> open_csv_rows(util::TextInput& input, const Mapping& mapping,
-                                         const std::string& file_name);
+                                         const std::string& file_name, ColumnCheck& columns);
 
-/// A JSON Lines source.
-std::unique_ptr<RowSource> open_jsonl_rows(util::TextInput& input, const Mapping& mapping);
+/// A JSON Lines source: checks each name through `columns` the first time a line uses it (a
+/// misspelt or look-alike name throws UsageError naming the line), and gives `columns` each
+/// line's domain. Whether the mapping's source columns occurred is for the caller to ask
+/// `columns` at the end.
+std::unique_ptr<RowSource> open_jsonl_rows(util::TextInput& input, const Mapping& mapping,
+                                           const std::string& file_name, ColumnCheck& columns);
 
 }  // namespace rbl::ingest
