@@ -13,6 +13,7 @@
 #include "rbl/model/entry.hpp"
 #include "rbl/rules/calendar.hpp"
 #include "rbl/store/appeal_store.hpp"
+#include "rbl/store/state_hash.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/util/date.hpp"
 
@@ -97,6 +98,8 @@ public:
 
 private:
     store::EntryDetail entry_or_throw(std::int64_t entry_id);
+    /// The hash of the entry's content as now written (for its audit row's "state").
+    std::string entry_state_hex(std::int64_t entry_id);
     void check_repair(const store::EntryDetail& detail, const EntryTerms& terms,
                       const FileRequest& request);
 
@@ -105,6 +108,7 @@ private:
     const rules::Calendar& m_calendar;
     std::string m_operator;
     store::AppealStore m_store;
+    store::StateReader m_states;  ///< the hash of an entry's new content, for its audit row
 };
 
 }  // namespace rbl::appeal

@@ -158,6 +158,9 @@ public:
                 ImportSummary& summary)
         : m_store(store), m_audit(audit), m_batch_id(batch_id), m_summary(summary) {}
 
+    // The multiset hash of the states of the records this batch inserted (SPEC.md §7).
+    const util::MultisetHash& inserted_digest() const { return m_inserted; }
+
     // Writes a valid record and its subject; returns a rejection, having written nothing, for a
     // key repeated with other content.
     std::optional<Rejection> write(const model::Record& record, const RecordBuilder& builder) {
@@ -190,6 +193,7 @@ private:
         switch (change.outcome) {
             case store::RecordChange::Outcome::inserted:
                 ++m_summary.inserted;
+                m_inserted.add(change.state);  // no per-record audit row: the batch's digest
                 break;
             case store::RecordChange::Outcome::unchanged:
                 ++m_summary.unchanged;
@@ -200,7 +204,10 @@ private:
                                fmt::format("record:{}/{}", record.source, record.record_id),
                                nlohmann::json{{"batch_id", m_batch_id},
                                               {"before", nlohmann::json::parse(change.before_json)},
-                                              {"after", record_json(record)}}
+                                              {"after", record_json(record)},
+                                              {"state", store::to_hex(change.state)},
+                                              {"previous_state",
+                                               store::to_hex(change.previous_state)}}
                                    .dump());
                 break;
             case store::RecordChange::Outcome::conflict:
@@ -212,6 +219,7 @@ private:
     audit::AuditLog& m_audit;
     std::int64_t m_batch_id;
     ImportSummary& m_summary;
+    util::MultisetHash m_inserted;  // of the states of the records inserted
 };
 
 std::string encoding_name(util::Encoding encoding) {
@@ -328,7 +336,8 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
                                 {"inserted", summary.inserted},
                                 {"updated", summary.updated},
                                 {"unchanged", summary.unchanged},
-                                {"rejected", summary.rejected}}
+                                {"rejected", summary.rejected},
+                                {"inserted_digest", batch.inserted_digest().hex()}}
                      .dump());
     if (options.dry_run || (options.strict && summary.rejected > 0)) {
         return summary;  // the transaction rolls back: nothing is written
@@ -350,11 +359,14 @@ RevertSummary revert_batch(store::Database& db, audit::AuditLog& audit, std::int
         throw UsageError(fmt::format("batch {} was already reverted on {}", batch_id,
                                      *batch->reverted_at));
     }
-    RevertSummary summary{batch_id, store.revert_batch(batch_id, util::utc_now_iso())};
+    const store::RevertChange change = store.revert_batch(batch_id, util::utc_now_iso());
+    RevertSummary summary{batch_id, change.withdrawn};
     audit.append("import.revert", fmt::format("batch:{}", batch_id),
                  nlohmann::json{{"file", batch->file_name},
                                 {"sha256", batch->file_sha256},
-                                {"withdrawn", summary.withdrawn}}
+                                {"withdrawn", summary.withdrawn},
+                                {"withdrawn_before", change.before.hex()},
+                                {"withdrawn_after", change.after.hex()}}
                      .dump());
     transaction.commit();
     return summary;
