@@ -99,7 +99,10 @@ rbl::ExitCode run_export(const Options& options) {
                                   {"files", summary.files},
                                   {"publication_id", summary.publication_id
                                                          ? nlohmann::json(*summary.publication_id)
-                                                         : nlohmann::json(nullptr)}}
+                                                         : nlohmann::json(nullptr)},
+                                  {"audit_head", summary.audit_head
+                                                     ? nlohmann::json(*summary.audit_head)
+                                                     : nlohmann::json(nullptr)}}
                        .dump());
     }
     if (!options.common.quiet) {

@@ -115,12 +115,20 @@ def statement_members(sources):
     return names
 
 
-def literal_constants(text):
-    """The k_ constants of a file whose value is a string literal (or literals), where a literal
-    may also be a macro of the same file defined as literals only (a shared column list)."""
+def literal_macros(text):
+    """The macros of a file defined as string literals only (a shared column list)."""
     text = text.replace("\\\n", " ")  # macro line continuations
-    macros = {m.group(1) for m in re.finditer(
+    return {m.group(1) for m in re.finditer(
         rf"^#define\s+([A-Z][A-Z0-9_]*)\s+((?:{LITERAL}\s*)+)$", text, re.M)}
+
+
+def literal_constants(text, shared_macros=frozenset()):
+    """The k_ constants of a file whose value is a string literal (or literals), where a literal
+    may also be a macro defined as literals only, in the same file or in a header of lib/
+    (`shared_macros`: a column list that several stores select, such as
+    RBL_RECORD_STATE_COLUMNS)."""
+    text = text.replace("\\\n", " ")  # macro line continuations
+    macros = literal_macros(text) | set(shared_macros)
     piece = LITERAL + ("|" + "|".join(sorted(macros)) if macros else "")
     found = set()
     for match in re.finditer(rf"\bk_\w+\s*=\s*(?:(?:{piece})\s*)+;", text):
@@ -140,11 +148,15 @@ def violations(sources):
     """(file, line, SQL argument) of every SQL argument that is not a constant, and the number of
     places checked."""
     members = statement_members(sources)
+    shared = set()
+    for name, raw in sources.items():
+        if name.endswith((".hpp", ".h")):
+            shared |= literal_macros(strip_comments(raw))
     found = []
     checked = 0
     for name, raw in sources.items():
         text = strip_comments(raw)
-        constants = literal_constants(text)
+        constants = literal_constants(text, shared)
         for match in CALL.finditer(text):
             call = match.group("call").lstrip(".->").strip()
             if call.startswith("m_") and call.rstrip("( ").strip() not in members:

@@ -72,7 +72,17 @@ AppealDesk::AppealDesk(store::Database& db, audit::AuditLog& audit,
       m_audit(audit),
       m_calendar(calendar),
       m_operator(std::move(operator_name)),
-      m_store(db) {}
+      m_store(db),
+      m_states(db) {}
+
+std::string AppealDesk::entry_state_hex(std::int64_t entry_id) {
+    const auto state = m_states.entry_state(entry_id);
+    if (!state) {
+        throw FailedError(fmt::format("internal error: entry {} vanished while it was written",
+                                      entry_id));
+    }
+    return store::to_hex(*state);
+}
 
 store::EntryDetail AppealDesk::entry_or_throw(std::int64_t entry_id) {
     auto detail = m_store.entry(entry_id);
@@ -183,6 +193,7 @@ model::Appeal AppealDesk::file(const FileRequest& request) {
         m_store.update_entry(entry);
         nlohmann::json details = entry_json(entry);
         details["appeal_id"] = appeal.appeal_id;
+        details["state"] = entry_state_hex(entry.entry_id);
         m_audit.append(model::is_pending(state) ? "entry.held" : "entry.disputed",
                        fmt::format("entry:{}", entry.entry_id), details.dump());
     }
@@ -281,12 +292,14 @@ Decision AppealDesk::decide(const DecideRequest& request) {
         m_store.update_entry(entry);
     }
     if (request.withdraw_records) {
-        for (const auto& [source, record_id] : m_store.withdraw_evidence(entry.entry_id)) {
-            const std::string key = fmt::format("{}/{}", source, record_id);
+        for (const auto& record : m_store.withdraw_evidence(entry.entry_id)) {
+            const std::string key = fmt::format("{}/{}", record.source, record.record_id);
             m_audit.append("record.withdrawn", fmt::format("record:{}", key),
                            nlohmann::json{{"by", "office"},
                                           {"appeal_id", appeal.appeal_id},
-                                          {"entry_id", entry.entry_id}}
+                                          {"entry_id", entry.entry_id},
+                                          {"state", store::to_hex(record.state)},
+                                          {"previous_state", store::to_hex(record.previous_state)}}
                                .dump());
             decision.withdrawn_records.push_back(key);
         }
@@ -306,6 +319,7 @@ Decision AppealDesk::decide(const DecideRequest& request) {
             details["ended_on"] = entry.ended_on->iso();
             details["reason"] = entry.end_reason;
         }
+        details["state"] = entry_state_hex(entry.entry_id);
         m_audit.append(entry_action, fmt::format("entry:{}", entry.entry_id), details.dump());
     }
     transaction.commit();

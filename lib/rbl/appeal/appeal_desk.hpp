@@ -15,6 +15,7 @@
 #include "rbl/rules/calendar.hpp"
 #include "rbl/store/appeal_store.hpp"
 #include "rbl/store/database.hpp"
+#include "rbl/store/state_hash.hpp"
 #include "rbl/util/date.hpp"
 
 namespace rbl::appeal {
@@ -81,6 +82,8 @@ public:
 
 private:
     store::EntryDetail entry_or_throw(std::int64_t entry_id);
+    /// The hash of the entry's content as now written (for its audit row's "state").
+    std::string entry_state_hex(std::int64_t entry_id);
     void check_repair(const store::EntryDetail& detail, const model::EntryTerms& terms,
                       const FileRequest& request);
 
@@ -89,6 +92,7 @@ private:
     const rules::Calendar& m_calendar;
     std::string m_operator;
     store::AppealStore m_store;
+    store::StateReader m_states;  ///< the hash of an entry's new content, for its audit row
 };
 
 }  // namespace rbl::appeal

@@ -5,9 +5,11 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <utility>
 
+#include "rbl/audit/state_check.hpp"
 #include "rbl/util/date.hpp"
 #include "rbl/util/error.hpp"
 #include "rbl/util/sha256.hpp"
@@ -66,7 +68,31 @@ std::string missing_rows(std::int64_t first, std::int64_t last) {
     return fmt::format("rows {} to {} are missing", first, last);
 }
 
+bool is_hex_hash(std::string_view text) {
+    return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
 }  // namespace
+
+std::string Head::text() const { return fmt::format("{}:{}", seq, hash); }
+
+std::optional<Head> parse_head(std::string_view text) {
+    const auto colon = text.find(':');
+    if (colon == std::string_view::npos || colon == 0) {
+        return std::nullopt;
+    }
+    Head head;
+    const std::string_view digits = text.substr(0, colon);
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), head.seq);
+    if (error != std::errc() || end != digits.data() + digits.size() || head.seq < 1) {
+        return std::nullopt;
+    }
+    head.hash = text.substr(colon + 1);
+    if (!is_hex_hash(head.hash)) {
+        return std::nullopt;
+    }
+    return head;
+}
 
 std::string login_name() {
     if (const passwd* entry = ::getpwuid(::geteuid()); entry != nullptr && entry->pw_name != nullptr &&
@@ -166,17 +192,42 @@ std::vector<AuditRow> AuditLog::read(const LogFilter& filter) {
     return rows;
 }
 
-VerifyResult AuditLog::verify() {
+std::optional<Head> AuditLog::head() {
+    std::optional<Head> head;
+    if (m_last.step()) {
+        head = Head{m_last.column_int64(0), std::string(m_last.column_text(1))};
+    }
+    m_last.reset();
+    return head;
+}
+
+VerifyResult AuditLog::verify(const VerifyOptions& options) {
     VerifyResult result;
+    StateCheck state;
     std::int64_t previous_seq = 0;
     std::string previous_hash = k_genesis_hash;
+    bool head_found = false;
     try {
         while (m_all.step()) {
             ++result.rows;
+            result.head = Head{m_all.column_int64(0), std::string(m_all.column_text(9))};
             if (result.first_bad) {
                 continue;  // keep counting rows; the first bad one is what matters
             }
             const AuditRow row = row_from(m_all);
+            if (options.check_state) {
+                state.observe(row);
+            }
+            if (options.head && row.seq == options.head->seq) {
+                head_found = true;
+                if (row.hash != options.head->hash) {
+                    result.first_bad = row.seq;
+                    result.problem = fmt::format(
+                        "row {} is not the row of the head {}: the log was rewritten up to there",
+                        row.seq, options.head->text());
+                    continue;
+                }
+            }
             // A gap explains the prev_hash mismatch that follows it, so it is checked first.
             if (row.seq != previous_seq + 1) {
                 result.first_bad = row.seq;
@@ -205,6 +256,24 @@ VerifyResult AuditLog::verify() {
         throw;
     }
     m_all.reset();
+    if (result.first_bad) {
+        result.problems.push_back(result.problem);
+        return result;  // a broken chain cannot vouch for any state
+    }
+    if (options.head && !head_found) {
+        result.first_bad = result.head ? result.head->seq + 1 : 1;  // the first row missing
+        result.problem =
+            result.head
+                ? fmt::format("the head {} is gone: the log ends at row {}, so rows {} to {} "
+                              "(at least) were removed",
+                              options.head->text(), result.head->seq, result.head->seq + 1,
+                              options.head->seq)
+                : fmt::format("the head {} is gone: the log is empty", options.head->text());
+        result.problems.push_back(result.problem);
+    }
+    if (options.check_state) {
+        state.check(m_db, result);
+    }
     return result;
 }
 

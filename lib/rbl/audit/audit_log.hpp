@@ -3,10 +3,18 @@
 // row's fields and the previous row's hash, so editing, deleting or inserting a row breaks the
 // chain from that row on.
 //
-// Limits of a chain on its own: deleting the last row(s) leaves a shorter chain that still
-// verifies, and someone who can write the file can recompute every hash after an edit. Detecting
-// those needs the last hash kept elsewhere (a manifest, a printout); verify() finds edits,
-// deletions in the middle and rows put in by hand.
+// The log also vouches for the state it describes: every row that creates or changes an entry
+// or a record carries the hash of its new content ("state", store/state_hash.hpp), and an
+// import's `import.batch` row the multiset hash and count of the records it inserted
+// ("inserted_digest"; record.updated, record.withdrawn and import.revert carry what lets the
+// digest follow later changes). verify() recomputes every entry and record and names the one
+// that is not what the log says it became, an entry or record with no row, and one the log
+// has that no longer exists.
+//
+// Limits: a chain on its own cannot tell that its last rows were deleted, and someone who can
+// write the file can rewrite every row and state and recompute every hash. Both are bounded by
+// a head (seq and hash, head()) kept outside the database — every publication's manifest
+// carries one — given back to verify(): the row must still be there with that hash.
 
 #include <cstdint>
 #include <functional>
@@ -43,11 +51,39 @@ struct AuditRow {
     std::string hash;
 };
 
+/// A point of the chain: a row's seq and hash, written "SEQ:HASH".
+struct Head {
+    std::int64_t seq = 0;
+    std::string hash;
+    /// "SEQ:HASH".
+    [[nodiscard]] std::string text() const;
+};
+
+/// A head from "SEQ:HASH" (a positive seq, 64 hex characters); nullopt when malformed.
+std::optional<Head> parse_head(std::string_view text);
+
+/// What verify() checks besides the chain.
+struct VerifyOptions {
+    std::optional<Head> head;  ///< a head kept outside: its row must be there with its hash
+    bool check_state = true;   ///< recompute entries and records against the log
+};
+
 /// The outcome of verify().
 struct VerifyResult {
     std::int64_t rows = 0;
-    std::optional<std::int64_t> first_bad;  ///< seq of the first row that does not verify
-    std::string problem;                    ///< why that row fails ("hash mismatch", "gap after 4")
+    /// seq of the first row that does not verify, or of the row whose account of an object the
+    /// database contradicts; nullopt when there is none (also for an object with no row)
+    std::optional<std::int64_t> first_bad;
+    std::string problem;  ///< the first problem in plain words; empty when all is well
+    std::string object;   ///< the object it names ("entry:17", "batch:3"), if any
+    std::vector<std::string> problems;  ///< every problem found (at most 100), first first
+    std::int64_t entries_checked = 0;   ///< entries compared with the log
+    std::int64_t records_checked = 0;   ///< records compared with the log
+    /// entries and records the log has no state hash for (rows written before rbl kept them):
+    /// not checked, and not counted as problems
+    std::int64_t unchecked = 0;
+    std::optional<Head> head;  ///< the chain's last row
+    [[nodiscard]] bool ok() const { return problems.empty(); }
 };
 
 /// Filters for reading the log.
@@ -79,8 +115,14 @@ public:
     /// Walks the whole chain in seq order and reports the first row that is out of place: a gap
     /// in seq ("row 9 follows row 7: row 8 is missing"), a prev_hash that is not the previous
     /// row's hash ("row 7: previous hash does not match row 6"), or a hash that is not
-    /// row_hash(row) ("row 5: hash does not match its contents"). `rows` counts every row.
-    VerifyResult verify();
+    /// row_hash(row) ("row 5: hash does not match its contents"); with a head, that its row is
+    /// there with its hash. Then, when the chain is whole and `check_state`, recomputes every
+    /// entry and record (one streamed pass each) against what the log says they became.
+    /// `rows` counts every row. Read it inside one read transaction (a snapshot).
+    VerifyResult verify(const VerifyOptions& options = {});
+
+    /// The last row's seq and hash; nullopt for an empty log.
+    std::optional<Head> head();
 
 private:
     store::Database& m_db;

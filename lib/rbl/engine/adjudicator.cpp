@@ -12,6 +12,7 @@
 #include "rbl/model/entry_terms.hpp"
 #include "rbl/store/appeal_store.hpp"
 #include "rbl/store/entry_store.hpp"
+#include "rbl/store/state_hash.hpp"
 #include "rbl/store/subject_reader.hpp"
 
 namespace rbl::engine {
@@ -468,6 +469,13 @@ bool write_changes(store::Database& db, audit::AuditLog& audit, store::EntryStor
         domains.is_null() ? std::nullopt : std::optional(domains.dump()), options.force,
         started_at});
     std::map<std::string, store::ListTerms> terms_cache;
+    // Each entry's audit row carries the hash of its content as written, read back from the
+    // table (SPEC.md §7): what `rbl-audit verify` recomputes, whatever the write statement set.
+    store::StateReader states(db);
+    const auto state_of = [&states](std::int64_t entry_id) {
+        const auto state = states.entry_state(entry_id);
+        return state ? store::to_hex(*state) : std::string();
+    };
     entries.for_each_staged([&](const store::StagedChange& staged) {
         if (staged.create) {
             const std::int64_t entry_id =
@@ -483,7 +491,8 @@ bool write_changes(store::Database& db, audit::AuditLog& audit, store::EntryStor
                                         {"subject_id", staged.entry.subject_id},
                                         {"status", model::to_string(staged.entry.status)},
                                         {"decided_on", staged.entry.decided_on.iso()},
-                                        {"evidence", evidence}}
+                                        {"evidence", evidence},
+                                        {"state", state_of(entry_id)}}
                              .dump());
         } else if (entries.update(staged.entry, staged.status_read, run_id)) {
             audit.append(fmt::format("entry.{}", staged.change),
@@ -492,7 +501,8 @@ bool write_changes(store::Database& db, audit::AuditLog& audit, store::EntryStor
                                         {"list_id", staged.entry.list_id},
                                         {"subject_id", staged.entry.subject_id},
                                         {"status", model::to_string(staged.entry.status)},
-                                        {"reason", staged.detail}}
+                                        {"reason", staged.detail},
+                                        {"state", state_of(staged.entry.entry_id)}}
                              .dump());
         } else {
             reporter.warning(fmt::format(

@@ -159,6 +159,9 @@ public:
                 ImportSummary& summary)
         : m_store(store), m_audit(audit), m_batch_id(batch_id), m_summary(summary) {}
 
+    // The multiset hash of the states of the records this batch inserted (SPEC.md §7).
+    const util::MultisetHash& inserted_digest() const { return m_inserted; }
+
     // Writes a valid record and its subject; returns a rejection, having written nothing, for a
     // key repeated with other content.
     std::optional<Rejection> write(const model::Record& record, const RecordBuilder& builder) {
@@ -200,6 +203,7 @@ private:
         switch (change.outcome) {
             case store::RecordChange::Outcome::inserted:
                 ++m_summary.inserted;
+                m_inserted.add(change.state);  // no per-record audit row: the batch's digest
                 break;
             case store::RecordChange::Outcome::unchanged:
                 ++m_summary.unchanged;
@@ -210,7 +214,10 @@ private:
                                fmt::format("record:{}/{}", record.source, record.record_id),
                                nlohmann::json{{"batch_id", m_batch_id},
                                               {"before", nlohmann::json::parse(change.before_json)},
-                                              {"after", record_json(record)}}
+                                              {"after", record_json(record)},
+                                              {"state", store::to_hex(change.state)},
+                                              {"previous_state",
+                                               store::to_hex(change.previous_state)}}
                                    .dump());
                 break;
             case store::RecordChange::Outcome::conflict:
@@ -223,6 +230,7 @@ private:
     std::int64_t m_batch_id;
     ImportSummary& m_summary;
     std::string m_cross_source;
+    util::MultisetHash m_inserted;  // of the states of the records inserted
 };
 
 // After the last row, when the file's domains are known (SPEC §2 "Columns"): a JSON Lines file
@@ -380,7 +388,8 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
                                 {"updated", summary.updated},
                                 {"unchanged", summary.unchanged},
                                 {"rejected", summary.rejected},
-                                {"cross_source_duplicates", summary.cross_source_duplicates}}
+                                {"cross_source_duplicates", summary.cross_source_duplicates},
+                                {"inserted_digest", batch.inserted_digest().hex()}}
                      .dump());
     if (options.dry_run || (options.strict && summary.rejected > 0)) {
         return summary;  // the transaction rolls back: nothing is written
@@ -402,11 +411,14 @@ RevertSummary revert_batch(store::Database& db, audit::AuditLog& audit, std::int
         throw UsageError(fmt::format("batch {} was already reverted on {}", batch_id,
                                      *batch->reverted_at));
     }
-    RevertSummary summary{batch_id, store.revert_batch(batch_id, util::utc_now_iso())};
+    const store::RevertChange change = store.revert_batch(batch_id, util::utc_now_iso());
+    RevertSummary summary{batch_id, change.withdrawn};
     audit.append("import.revert", fmt::format("batch:{}", batch_id),
                  nlohmann::json{{"file", batch->file_name},
                                 {"sha256", batch->file_sha256},
-                                {"withdrawn", summary.withdrawn}}
+                                {"withdrawn", summary.withdrawn},
+                                {"withdrawn_before", change.before.hex()},
+                                {"withdrawn_after", change.after.hex()}}
                      .dump());
     transaction.commit();
     return summary;

@@ -533,9 +533,16 @@ std::string manifest_line(const std::string& sha256, const std::filesystem::path
     return fmt::format("{}  {}\n", sha256, file.filename().string());
 }
 
+// The manifest: the file's checksum line, then the audit log's head as it stood after the
+// publication's own rows (SPEC.md §7), as a '#' comment line, which `sha256sum -c` skips (also
+// with --strict): `rbl-audit verify --head SEQ:HASH` proves later that no row up to it went.
 void write_manifest(const std::filesystem::path& file, const std::string& sha256,
-                    unsigned mode) {
-    write_private_file(file.string() + ".sha256", manifest_line(sha256, file), mode);
+                    const std::optional<std::string>& audit_head, unsigned mode) {
+    std::string text = manifest_line(sha256, file);
+    if (audit_head) {
+        text += fmt::format("# rbl-audit head {}\n", *audit_head);
+    }
+    write_private_file(file.string() + ".sha256", text, mode);
 }
 
 // A department's name as a file name: path separators and control characters replaced.
@@ -582,6 +589,13 @@ struct ExportRun {
         filter.subject_id = options.subject_id;
         filter.as_of = as_of;
         return filter;
+    }
+
+    // The log's head inside this transaction: after the publication's own rows, and for a
+    // plain export the head of the very snapshot that was exported.
+    std::optional<std::string> audit_head() {
+        const auto head = audit.head();
+        return head ? std::optional(head->text()) : std::nullopt;
     }
 
     void audit_unmask(const ExportSummary& summary) {
@@ -685,11 +699,12 @@ struct ExportRun {
                              .dump());
         }
         audit_unmask(summary);
+        summary.audit_head = audit_head();
         // Recorded and audited first, then put in place: an unmasked file never exists unaudited.
         transaction.commit();
         file.commit();
         if (options.manifest) {
-            write_manifest(options.out, summary.sha256, options.mode);
+            write_manifest(options.out, summary.sha256, summary.audit_head, options.mode);
         }
         return summary;
     }
@@ -730,6 +745,7 @@ struct ExportRun {
             written.emplace_back(path, out.file->finish());
         }
         audit_unmask(summary);
+        summary.audit_head = audit_head();
         transaction.commit();
         for (auto& [department, out] : files) {
             out.file->commit();
@@ -737,7 +753,7 @@ struct ExportRun {
         for (const auto& [path, sha256] : written) {
             summary.files.push_back(path.string());
             if (options.manifest) {
-                write_manifest(path, sha256, options.mode);
+                write_manifest(path, sha256, summary.audit_head, options.mode);
             }
         }
         return summary;

@@ -51,6 +51,8 @@ struct ExportSummary {
     std::optional<std::int64_t> publication_id;
     std::string as_of;
     std::vector<std::string> files;  ///< with by_department_dir: every file written
+    /// The audit log's head ("SEQ:HASH") after the export's own rows, as the manifests carry it
+    std::optional<std::string> audit_head;
 };
 
 /// Exports entries. Throws UsageError (exit 2, nothing written) for an unknown domain, status or

@@ -59,7 +59,7 @@ WHERE entry_id = ?1)sql";
 constexpr std::string_view k_withdraw = R"sql(
 UPDATE records SET status = 'withdrawn', withdrawn_by = 'office'
 WHERE rec IN (SELECT rec FROM entry_evidence WHERE entry_id = ?1) AND status = 'active'
-RETURNING source, record_id)sql";
+RETURNING )sql" RBL_RECORD_STATE_COLUMNS;
 
 }  // namespace
 
@@ -215,15 +215,22 @@ void AppealStore::update_entry(const model::Entry& entry) {
     m_update_entry.run();
 }
 
-std::vector<std::pair<std::string, std::string>> AppealStore::withdraw_evidence(
+std::vector<AppealStore::WithdrawnRecord> AppealStore::withdraw_evidence(
     std::int64_t entry_id) {
-    std::vector<std::pair<std::string, std::string>> keys;
+    std::vector<WithdrawnRecord> withdrawn;
     m_withdraw.bind(1, entry_id);
     while (m_withdraw.step()) {
-        keys.emplace_back(m_withdraw.column_text(0), m_withdraw.column_text(1));
+        RecordState state = record_state_of(m_withdraw, 0);
+        WithdrawnRecord record{std::string(state.source), std::string(state.record_id),
+                               record_state_hash(state), {}};
+        // Only active records were changed, and an active record has no withdrawn_by.
+        state.status = "active";
+        state.withdrawn_by = std::nullopt;
+        record.previous_state = record_state_hash(state);
+        withdrawn.push_back(std::move(record));
     }
     m_withdraw.reset();
-    return keys;
+    return withdrawn;
 }
 
 }  // namespace rbl::store

@@ -11,6 +11,7 @@
 #include "rbl/model/appeal.hpp"
 #include "rbl/model/entry.hpp"
 #include "rbl/store/database.hpp"
+#include "rbl/store/state_hash.hpp"
 
 namespace rbl::store {
 
@@ -55,9 +56,17 @@ public:
     void record_decision(const model::Appeal& appeal);
     /// Stores an entry's status, dates, end and disputed flag as an appeal left them.
     void update_entry(const model::Entry& entry);
+    /// A record withdrawn by office decision: its key and the hashes of its content after and
+    /// before.
+    struct WithdrawnRecord {
+        std::string source;
+        std::string record_id;
+        StateHash state{};
+        StateHash previous_state{};
+    };
     /// Marks the entry's active evidence records withdrawn by office decision; returns the
-    /// (source, record_id) keys of the records it withdrew.
-    std::vector<std::pair<std::string, std::string>> withdraw_evidence(std::int64_t entry_id);
+    /// records it withdrew.
+    std::vector<WithdrawnRecord> withdraw_evidence(std::int64_t entry_id);
 
 private:
     model::Appeal read_appeal(const Statement& statement, int first) const;

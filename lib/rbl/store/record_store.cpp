@@ -27,7 +27,8 @@ FROM import_batches WHERE batch_id = ?1)sql";
 
 constexpr std::string_view k_revert_records = R"sql(
 UPDATE records SET status = 'withdrawn', withdrawn_by = 'office', updated_batch = ?1
-WHERE inserted_batch = ?1 AND status = 'active')sql";
+WHERE inserted_batch = ?1 AND status = 'active'
+RETURNING )sql" RBL_RECORD_STATE_COLUMNS;
 
 // Served by records_by_subject (subject_id, domain, ...): a subject's records of one domain.
 constexpr std::string_view k_other_source = R"sql(
@@ -59,10 +60,10 @@ INSERT INTO records (source, record_id, subject_id, domain, kind, date, amount_f
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?14)
 ON CONFLICT (source, record_id) DO NOTHING)sql";
 
-constexpr std::string_view k_find_record = R"sql(
-SELECT rec, content_hash, seen_batch, withdrawn_by, subject_id, domain, kind, date, amount_fen,
-       authority, region, status, attrs
-FROM records WHERE source = ?1 AND record_id = ?2)sql";
+constexpr std::string_view k_find_record =
+    "SELECT rec, content_hash, seen_batch, " RBL_RECORD_STATE_COLUMNS
+    " FROM records WHERE source = ?1 AND record_id = ?2";
+constexpr int k_found_state = 3;  // the first of the state columns in k_find_record
 
 constexpr std::string_view k_update_record = R"sql(
 UPDATE records
@@ -86,22 +87,42 @@ std::optional<std::string_view> withdrawn_by(const model::Record& record, bool o
 std::optional<std::int64_t> amount_of(const model::Record& record) { return record.amount; }
 
 // The stored version of a record as JSON, for the audit log's "before".
-std::string stored_record_json(const Statement& found) {
+std::string stored_record_json(const RecordState& found) {
+    const auto optional = [](const std::optional<std::string_view>& text) {
+        return text ? nlohmann::json(*text) : nlohmann::json(nullptr);
+    };
     nlohmann::json before = {
-        {"subject_id", found.column_text(4)},
-        {"domain", found.column_text(5)},
-        {"kind", found.column_text(6)},
-        {"date", found.column_text(7)},
-        {"amount", found.is_null(8) ? nlohmann::json(nullptr)
-                                    : nlohmann::json(util::format_yuan(found.column_int64(8)))},
-        {"authority", found.is_null(9) ? nlohmann::json(nullptr)
-                                       : nlohmann::json(found.column_text(9))},
-        {"region", found.is_null(10) ? nlohmann::json(nullptr)
-                                     : nlohmann::json(found.column_text(10))},
-        {"status", found.column_text(11)},
-        {"attrs", nlohmann::json::parse(found.column_text(12), nullptr, false)},
+        {"subject_id", found.subject_id},
+        {"domain", found.domain},
+        {"kind", found.kind},
+        {"date", found.date},
+        {"amount", found.amount_fen ? nlohmann::json(util::format_yuan(*found.amount_fen))
+                                    : nlohmann::json(nullptr)},
+        {"authority", optional(found.authority)},
+        {"region", optional(found.region)},
+        {"status", found.status},
+        {"attrs", nlohmann::json::parse(found.attrs, nullptr, false)},
     };
     return before.dump();
+}
+
+// The hash of a record's content as put_record() binds it.
+StateHash state_of(const model::Record& record, std::string_view date, std::string_view status,
+                   std::optional<std::string_view> withdrawn) {
+    return record_state_hash(RecordState{
+        .source = record.source,
+        .record_id = record.record_id,
+        .subject_id = record.subject_id,
+        .domain = record.domain,
+        .kind = record.kind,
+        .date = date,
+        .amount_fen = record.amount,
+        .authority = record.authority,
+        .region = record.region,
+        .status = status,
+        .withdrawn_by = withdrawn,
+        .attrs = record.attrs_json,
+    });
 }
 
 }  // namespace
@@ -166,13 +187,27 @@ std::optional<BatchRow> RecordStore::find_batch(std::int64_t batch_id) {
     return row;
 }
 
-std::int64_t RecordStore::revert_batch(std::int64_t batch_id, std::string_view at) {
+RevertChange RecordStore::revert_batch(std::int64_t batch_id, std::string_view at) {
+    RevertChange change;
     m_revert_records.bind(1, batch_id);
-    m_revert_records.run();
-    const std::int64_t withdrawn = m_db.changes();
+    try {
+        while (m_revert_records.step()) {
+            RecordState state = record_state_of(m_revert_records, 0);
+            change.after.add(record_state_hash(state));
+            // Only active records were changed, and an active record has no withdrawn_by.
+            state.status = "active";
+            state.withdrawn_by = std::nullopt;
+            change.before.add(record_state_hash(state));
+            ++change.withdrawn;
+        }
+    } catch (...) {
+        m_revert_records.reset();
+        throw;
+    }
+    m_revert_records.reset();
     m_revert_batch.bind(1, batch_id).bind(2, at);
     m_revert_batch.run();
-    return withdrawn;
+    return change;
 }
 
 SubjectChange RecordStore::put_subject(const model::Record& record,
@@ -232,6 +267,7 @@ RecordChange RecordStore::put_record(const model::Record& record, const ContentH
     RecordChange change;
     if (m_db.changes() == 1) {
         change.outcome = RecordChange::Outcome::inserted;
+        change.state = state_of(record, date, status, withdrawn_by(record, false));
         return change;
     }
 
@@ -263,10 +299,14 @@ RecordChange RecordStore::put_record(const model::Record& record, const ContentH
         change.outcome = RecordChange::Outcome::conflict;
         return change;
     }
-    const bool office_withdrawn = m_find_record.column_text(3) == "office";
+    const RecordState found = record_state_of(m_find_record, k_found_state);
+    const bool office_withdrawn = found.withdrawn_by == "office";
     change.outcome = RecordChange::Outcome::updated;
-    change.before_json = stored_record_json(m_find_record);
+    change.before_json = stored_record_json(found);
+    change.previous_state = record_state_hash(found);
     m_find_record.reset();
+    const std::string_view new_status = office_withdrawn ? std::string_view("withdrawn") : status;
+    change.state = state_of(record, date, new_status, withdrawn_by(record, office_withdrawn));
 
     m_update_record.bind(1, rec)
         .bind(2, record.subject_id)
@@ -276,7 +316,7 @@ RecordChange RecordStore::put_record(const model::Record& record, const ContentH
         .bind(6, amount_of(record))
         .bind(7, record.authority)
         .bind(8, record.region)
-        .bind(9, office_withdrawn ? std::string_view("withdrawn") : status)
+        .bind(9, new_status)
         .bind(10, withdrawn_by(record, office_withdrawn))
         .bind(11, record.attrs_json)
         .bind_blob(12, hash.data(), hash.size())

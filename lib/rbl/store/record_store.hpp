@@ -10,6 +10,8 @@
 
 #include "rbl/model/record.hpp"
 #include "rbl/store/database.hpp"
+#include "rbl/store/state_hash.hpp"
+#include "rbl/util/multiset_hash.hpp"
 
 namespace rbl::store {
 
@@ -63,6 +65,15 @@ struct RecordChange {
         conflict,  ///< the same key came earlier in this batch with other content
     } outcome = Outcome::unchanged;
     std::string before_json;  ///< for `updated`: the previous version, as a JSON object
+    StateHash state{};           ///< for `inserted` and `updated`: the hash of the new content
+    StateHash previous_state{};  ///< for `updated`: the hash of the content it replaced
+};
+
+/// What reverting a batch changed.
+struct RevertChange {
+    std::int64_t withdrawn = 0;      ///< records withdrawn
+    util::MultisetHash before;       ///< the multiset hash of their states before
+    util::MultisetHash after;        ///< ... and after
 };
 
 /// Writes subjects, records and batches inside the caller's write transaction.
@@ -77,8 +88,9 @@ public:
     /// The batch with this id, or nullopt.
     std::optional<BatchRow> find_batch(std::int64_t batch_id);
     /// Withdraws (by office decision) the still-active records the batch inserted and marks the
-    /// batch reverted; returns how many records were withdrawn.
-    std::int64_t revert_batch(std::int64_t batch_id, std::string_view at);
+    /// batch reverted; returns how many records were withdrawn and the multiset hashes of their
+    /// states before and after (set-based: one statement, hashed from what it returns).
+    RevertChange revert_batch(std::int64_t batch_id, std::string_view at);
 
     /// Inserts the record's subject or brings its name and type up to date. Call it after
     /// put_record() accepted the record (the subject reference is checked at commit).

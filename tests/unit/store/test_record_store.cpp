@@ -79,7 +79,7 @@ TEST_CASE_FIXTURE(Fixture, "record store: a reverted batch stays withdrawn") {
     auto record = sample_record();
     records.put_subject(record, "110000", first);
     records.put_record(record, hash_of(1), first);
-    CHECK(records.revert_batch(first, "2026-11-28T01:00:00Z") == 1);
+    CHECK(records.revert_batch(first, "2026-11-28T01:00:00Z").withdrawn == 1);
     CHECK(records.find_batch(first)->reverted_at == "2026-11-28T01:00:00Z");
     CHECK_FALSE(records.find_batch(first + 100).has_value());
 
