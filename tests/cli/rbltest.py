@@ -105,5 +105,30 @@ def uscc(n):
     return first17 + rbl_ids.uscc_check_char(first17)
 
 
+class WriteLockProbe:
+    """Tells whether another connection holds a database's write lock, that is, is inside a
+    write transaction: a BEGIN IMMEDIATE that may not wait fails with "database is locked".
+    When no one holds it the probe takes it for an instant and gives it back (a writer starting
+    then waits on its busy timeout, which the tools set to --wait, 30 s by default)."""
+
+    def __init__(self, db):
+        # mode=rw: never create the database.
+        self.connection = sqlite3.connect(f"file:{db}?mode=rw", uri=True, timeout=0,
+                                          isolation_level=None)
+
+    def held(self):
+        try:
+            self.connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                return True
+            raise
+        self.connection.execute("ROLLBACK")
+        return False
+
+    def close(self):
+        self.connection.close()
+
+
 def main():
     unittest.main(verbosity=2)

@@ -517,11 +517,30 @@ class ImportBadFiles(ToolTestCase):
                        check=True)
         self.run_tool("rbl-import", SAMPLES / "records/courts.csv", check=0)
         before = self.sql("SELECT count(*) FROM records")
+        wal = Path(str(self.db) + "-wal")
+        self.assertFalse(wal.exists())  # the last connection to close checkpointed it away
         process = subprocess.Popen([str(rbltest.BIN_DIR / "rbl-import"), str(big)], env=self.env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(0.8)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        # The kill must land inside the batch, with some of its rows written: the import holds
+        # the write lock from its BEGIN IMMEDIATE to its commit (one transaction for the whole
+        # file), and the pages its cache cannot hold go to the -wal file uncommitted.
+        probe = rbltest.WriteLockProbe(self.db)
+        try:
+            deadline = time.monotonic() + 240
+            while process.poll() is None and not (probe.held() and wal.exists()
+                                                   and wal.stat().st_size > 0):
+                self.assertLess(time.monotonic(), deadline, "the import wrote no rows in time")
+                time.sleep(0.01)
+            self.assertIsNone(process.poll(), "the import ended before it could be killed")
+            self.assertTrue(probe.held(), "the import no longer holds its batch open")
+            process.send_signal(signal.SIGKILL)
+            self.assertEqual(process.wait(), -signal.SIGKILL)  # killed, not exited
+            self.assertGreater(wal.stat().st_size, 0)
+        finally:
+            probe.close()
+            if process.poll() is None:
+                process.kill()
+                process.wait()
         self.assertEqual(self.scalar("PRAGMA integrity_check"), "ok")
         self.assertEqual(self.sql("SELECT count(*) FROM records"), before)
         self.assertEqual(self.scalar("SELECT count(*) FROM import_batches"), 1)
