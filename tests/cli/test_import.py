@@ -471,17 +471,8 @@ class ImportBadFiles(ToolTestCase):
         folder.mkdir()
         folder.chmod(0o555)
         self.dir.chmod(0o755)
-        prefix = []
-        if os.geteuid() == 0:
-            if not shutil.which("setpriv"):
-                self.skipTest("setpriv is needed to drop root")
-            prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
-            # nobody must be able to reach the binary, the samples and the rules.
-        command = prefix + [str(rbltest.BIN_DIR / "rbl-import"), "--db", str(folder / "rbl.db"),
-                            str(SAMPLES / "records/courts.csv")]
-        result = subprocess.run(command, env=self.env, capture_output=True, text=True, cwd="/")
-        if "Permission denied" in result.stderr and "rbl.db" not in result.stderr:
-            self.skipTest(f"nobody cannot run the built tool here: {result.stderr.strip()}")
+        result = self.run_as_nobody("rbl-import", "--db", folder / "rbl.db",
+                                    SAMPLES / "records/courts.csv")
         self.assertEqual(result.returncode, 1, result.stderr)
         self.assertIn("cannot create database", result.stderr)
         self.assertFalse((folder / "rbl.db").exists())
