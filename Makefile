@@ -18,9 +18,14 @@ FUZZ_BUILD    ?= build-fuzz
 FUZZ_SECONDS  ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 
+# The team's builds treat warnings as errors; a plain `cmake` build does not (RBL_WERROR is off
+# by default). `make test WERROR=` builds as a user would.
+WERROR ?= -DRBL_WERROR=ON
+
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps fuzz-deps configure build test test-fast test-sanitize fuzz-build fuzz fuzz-smoke demo bench \
+.PHONY: all deps fuzz-deps configure build test test-fast test-sanitize test-release fuzz-build fuzz \
+        fuzz-smoke demo bench \
         bench-publish report-check clean
 
 all: build
@@ -45,7 +50,7 @@ fuzz-deps: deps
 	$(call install_missing,$(FUZZ_PACKAGES))
 
 $(BUILD)/build.ninja: | deps
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(WERROR)
 
 configure: $(BUILD)/build.ninja
 
@@ -62,16 +67,23 @@ test-fast: build
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer (CI runs it).
 test-sanitize: deps
-	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRBL_SANITIZE=ON
+	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRBL_SANITIZE=ON $(WERROR)
 	cmake --build $(BUILD)-asan -j $(JOBS)
 	ctest --test-dir $(BUILD)-asan --output-on-failure -j $(JOBS)
+
+# The Release build (-O3) with warnings fatal: some warnings only an optimised build gives (CI
+# runs it). Builds everything and runs the unit tests.
+test-release: deps
+	cmake -S . -B $(BUILD)-release -G Ninja -DCMAKE_BUILD_TYPE=Release $(WERROR)
+	cmake --build $(BUILD)-release -j $(JOBS)
+	ctest --test-dir $(BUILD)-release --output-on-failure -j $(JOBS) -L fast
 
 # libFuzzer targets (tests/fuzz) in their own build folder, compiled by clang with AddressSanitizer
 # and UndefinedBehaviorSanitizer; `make fuzz` runs each for FUZZ_SECONDS, `make fuzz-smoke` (CI)
 # for FUZZ_SMOKE_SECONDS. A finding fails the run and leaves its input in $(FUZZ_BUILD)/artifacts.
 fuzz-build: fuzz-deps
 	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	      -DCMAKE_CXX_COMPILER=clang++ -DRBL_FUZZ=ON
+	      -DCMAKE_CXX_COMPILER=clang++ -DRBL_FUZZ=ON $(WERROR)
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 
 fuzz: fuzz-build
@@ -104,4 +116,4 @@ report-check: build
 	  python3 tests/cli/test_publish.py Report
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan $(FUZZ_BUILD) $(DEMO_DIR)
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-release $(FUZZ_BUILD) $(DEMO_DIR)

@@ -19,6 +19,29 @@ SOURCE_DIR = Path(os.environ.get("RBL_SOURCE_DIR", Path(__file__).resolve().pare
 SAMPLES = SOURCE_DIR / "samples"
 RULES = SOURCE_DIR / "rules"
 TODAY = "2026-11-28"
+# Runs a command as the unprivileged user nobody (setpriv, util-linux).
+NOBODY_ID = 65534
+NOBODY = ["setpriv", f"--reuid={NOBODY_ID}", f"--regid={NOBODY_ID}", "--clear-groups", "--"]
+READ, SEARCH = 4, 1  # permission bits: read; search a folder or run a file
+
+
+def nobody_may(path, need):
+    """Whether nobody has the permission bits NEED on PATH itself."""
+    info = Path(path).stat()
+    shift = 6 if info.st_uid == NOBODY_ID else 3 if info.st_gid == NOBODY_ID else 0
+    return (info.st_mode >> shift) & need == need
+
+
+def nobody_can_reach(path, need=READ):
+    """Whether nobody can reach PATH (every folder above it searchable) and has NEED on it; on
+    a folder, whether it can read and search it and reach everything in it."""
+    path = Path(path).resolve()
+    if not all(nobody_may(folder, SEARCH) for folder in path.parents):
+        return False
+    if path.is_dir():
+        return nobody_may(path, READ | SEARCH) and all(
+            nobody_may(item, READ | SEARCH if item.is_dir() else READ) for item in path.rglob("*"))
+    return nobody_may(path, need)
 
 
 class ToolTestCase(unittest.TestCase):
@@ -87,6 +110,54 @@ class ToolTestCase(unittest.TestCase):
         self.env["RBL_RULES"] = str(rules)
         return rules
 
+    def run_as_nobody(self, tool, *args, timeout=300):
+        """Runs bin/TOOL with args as the unprivileged user nobody when this runs as root (root
+        may write any file), else as ourselves; returns the CompletedProcess (text mode).
+
+        nobody may not enter a checkout in a private folder (root's home is 0700), so what it
+        cannot reach it gets copied into the test folder: the tool, the rules ($RBL_RULES) and
+        every argument that names an existing file or folder. Skips, saying why, where setpriv
+        is missing or the test folder itself is out of nobody's reach."""
+        if os.geteuid() != 0:
+            command = [str(BIN_DIR / tool), *[str(a) for a in args]]
+            return subprocess.run(command, env=self.env, capture_output=True, text=True,
+                                  cwd="/", timeout=timeout)
+        if not shutil.which("setpriv"):
+            self.skipTest("setpriv (util-linux) is needed to drop root to nobody")
+        for folder in self.dir.parents:
+            if not nobody_may(folder, SEARCH):
+                self.skipTest(f"nobody cannot reach the test folder {self.dir}: {folder} is "
+                              f"closed to it (set TMPDIR to a folder others may enter)")
+        self.dir.chmod(0o755)
+        kit = self.dir / "for-nobody"
+        kit.mkdir(exist_ok=True)
+
+        def reachable(path, need=READ):
+            """PATH itself if nobody can reach it, else a copy in the kit that it can."""
+            path = Path(path)
+            if nobody_can_reach(path, need):
+                return path
+            copy = kit / f"{len(list(kit.iterdir()))}-{path.name}"
+            if path.is_dir():
+                shutil.copytree(path, copy)
+            else:
+                shutil.copy2(path, copy)
+            for item in [copy, *(copy.rglob("*") if copy.is_dir() else [])]:
+                item.chmod(0o755 if item.is_dir() or os.access(item, os.X_OK) else 0o644)
+            return copy
+
+        env = dict(self.env)
+        if Path(env["RBL_RULES"]).exists():
+            env["RBL_RULES"] = str(reachable(env["RBL_RULES"]))
+        arguments = [str(reachable(a) if isinstance(a, Path) and a.exists() else a)
+                     for a in args]
+        command = NOBODY + [str(reachable(BIN_DIR / tool, need=SEARCH)), *arguments]
+        result = subprocess.run(command, env=env, capture_output=True, text=True, cwd="/",
+                                timeout=timeout)
+        if result.returncode in (126, 127) and result.stderr.startswith("setpriv:"):
+            self.skipTest(f"nobody cannot run {command[len(NOBODY)]}: {result.stderr.strip()}")
+        return result
+
     def write(self, name, text, encoding="utf-8"):
         """Writes a file in the test folder and returns its path."""
         path = self.dir / name
@@ -111,6 +182,30 @@ def display_width(text):
     combining marks none (what the tools pad tables by)."""
     return sum(0 if unicodedata.combining(c) else
                2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+class WriteLockProbe:
+    """Tells whether another connection holds a database's write lock, that is, is inside a
+    write transaction: a BEGIN IMMEDIATE that may not wait fails with "database is locked".
+    When no one holds it the probe takes it for an instant and gives it back (a writer starting
+    then waits on its busy timeout, which the tools set to --wait, 30 s by default)."""
+
+    def __init__(self, db):
+        # mode=rw: never create the database.
+        self.connection = sqlite3.connect(f"file:{db}?mode=rw", uri=True, timeout=0,
+                                          isolation_level=None)
+
+    def held(self):
+        try:
+            self.connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                return True
+            raise
+        self.connection.execute("ROLLBACK")
+        return False
+
+    def close(self):
+        self.connection.close()
 
 
 def main():

@@ -21,7 +21,6 @@ from rbltest import RULES, SAMPLES, SOURCE_DIR, ToolTestCase  # noqa: E402
 from test_import import HEADER, company  # noqa: E402
 from test_rules import GOOD_LIST  # noqa: E402
 
-NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
 CRITERIA = "      count: { kind: court_default, within: 1y }\n      at_least: 2"
 
 
@@ -252,22 +251,9 @@ class HostileDatabaseStates(BadInputCase):
         finally:
             connection.close()
 
-    def run_as_nobody(self, tool, *args):
-        """Runs TOOL as nobody when this runs as root (root may write any file)."""
-        prefix = []
-        if os.geteuid() == 0:
-            if not shutil.which("setpriv"):
-                self.skipTest("setpriv is needed to drop root")
-            prefix = NOBODY
-        command = prefix + [str(rbltest.BIN_DIR / tool), *[str(a) for a in args]]
-        result = subprocess.run(command, env=self.env, capture_output=True, text=True, cwd="/")
-        if "Permission denied" in result.stderr and "rbl.db" not in result.stderr:
-            self.skipTest(f"nobody cannot run the built tool here: {result.stderr.strip()}")
-        return result
-
     def test_read_only_database_file(self):
         started = self.loaded_database()
-        self.dir.chmod(0o755)  # nobody must reach the folder
+        self.dir.chmod(0o755)  # nobody must reach the database
         if os.geteuid() == 0:
             os.chown(self.db, 65534, 65534)
         self.db.chmod(0o400)
@@ -284,6 +270,35 @@ class HostileDatabaseStates(BadInputCase):
         self.assertEqual(file_digest(self.db), before)
         self.assertFalse(Path(str(self.db) + "-wal").exists())
         self.assertEqual(self.state(), started)
+
+    def test_nobody_is_given_what_it_reads(self):
+        """The helper the read-only tests use gives nobody its own copies of the tool, the rules
+        and the input: a checkout in a private folder (root's home is 0700) was out of its
+        reach, and the tools exited 2 ("rules folder … does not exist")."""
+        if os.geteuid() != 0:
+            self.skipTest("only root drops to nobody")
+        private = self.dir / "private"
+        private.mkdir(mode=0o700)
+        shutil.copytree(rbltest.BIN_DIR, private / "bin")
+        shutil.copytree(RULES, private / "rules")
+        shutil.copy2(SAMPLES / "records/courts.csv", private / "courts.csv")
+        self.env["RBL_RULES"] = str(private / "rules")
+        database = self.dir / "db"
+        database.mkdir()
+        os.chown(database, 65534, 65534)
+        saved = rbltest.BIN_DIR
+        for bin_dir in (saved, private / "bin"):
+            with self.subTest(bin_dir=bin_dir):
+                (database / "rbl.db").unlink(missing_ok=True)
+                rbltest.BIN_DIR = bin_dir
+                try:
+                    result = self.run_as_nobody("rbl-import", "--json", "--db",
+                                                database / "rbl.db", private / "courts.csv")
+                finally:
+                    rbltest.BIN_DIR = saved
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertGreater(json.loads(result.stdout)["inserted"], 0)
+                self.assertEqual((database / "rbl.db").stat().st_uid, 65534)
 
     def test_disk_full(self):
         """--db on a tmpfs of a few hundred KiB, mounted in a private mount namespace (so that

@@ -62,25 +62,42 @@ class Concurrency(ToolTestCase):
         self.assertEqual(self.scalar("PRAGMA integrity_check"), "ok")
 
     def test_readers_never_see_half_a_run(self):
+        """Reads taken while the adjudication holds its write transaction open (it writes the
+        whole run in one, at its end) see the state before the run; reads after it, all of it.
+        The test counts the reads that provably lay inside that transaction: the write lock was
+        held just before the read began and still after it ended, with no commit in between."""
         adjudication = self.start("rbl-adjudicate", "--json", "-q")
         seen = set()
-        connection = sqlite3.connect(self.db)
+        during_the_write = []
+        probe = rbltest.WriteLockProbe(self.db)
+        connection = sqlite3.connect(self.db, isolation_level=None)
         try:
             while adjudication.poll() is None:
+                held_before = probe.held()
+                version_before = connection.execute("PRAGMA data_version").fetchone()[0]
                 connection.execute("BEGIN")
                 runs = connection.execute("SELECT count(*) FROM runs").fetchone()[0]
                 entries = connection.execute("SELECT count(*) FROM entries").fetchone()[0]
                 audit = connection.execute("SELECT count(*) FROM audit_log "
                                            "WHERE action = 'entry.created'").fetchone()[0]
                 connection.execute("COMMIT")
+                held_after = probe.held()
+                version_after = connection.execute("PRAGMA data_version").fetchone()[0]
                 seen.add((runs, entries, audit))
-                time.sleep(0.01)
+                if held_before and held_after and version_before == version_after:
+                    during_the_write.append((runs, entries, audit))
+                time.sleep(0.005)
         finally:
             connection.close()
+            probe.close()
         out, err = adjudication.communicate()
         self.assertEqual(adjudication.returncode, 0, err)
         total = json.loads(out)["created"]
+        self.assertGreater(total, 0)
         self.assertTrue(seen <= {(0, 0, 0), (1, total, total)}, seen)
+        # The property was tested: some reads looked while the run was half written.
+        self.assertGreater(len(during_the_write), 0, "no read overlapped the run's write")
+        self.assertEqual(set(during_the_write), {(0, 0, 0)})
 
     def test_readers_do_not_wait_for_a_writer_and_writers_give_up_after_wait(self):
         self.run_tool("rbl-adjudicate", "-q", check=0)

@@ -490,17 +490,8 @@ class ImportBadFiles(ToolTestCase):
         folder.mkdir()
         folder.chmod(0o555)
         self.dir.chmod(0o755)
-        prefix = []
-        if os.geteuid() == 0:
-            if not shutil.which("setpriv"):
-                self.skipTest("setpriv is needed to drop root")
-            prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
-            # nobody must be able to reach the binary, the samples and the rules.
-        command = prefix + [str(rbltest.BIN_DIR / "rbl-import"), "--db", str(folder / "rbl.db"),
-                            str(SAMPLES / "records/courts.csv")]
-        result = subprocess.run(command, env=self.env, capture_output=True, text=True, cwd="/")
-        if "Permission denied" in result.stderr and "rbl.db" not in result.stderr:
-            self.skipTest(f"nobody cannot run the built tool here: {result.stderr.strip()}")
+        result = self.run_as_nobody("rbl-import", "--db", folder / "rbl.db",
+                                    SAMPLES / "records/courts.csv")
         self.assertEqual(result.returncode, 1, result.stderr)
         self.assertIn("cannot create database", result.stderr)
         self.assertFalse((folder / "rbl.db").exists())
@@ -536,11 +527,30 @@ class ImportBadFiles(ToolTestCase):
                        check=True)
         self.run_tool("rbl-import", SAMPLES / "records/courts.csv", check=0)
         before = self.sql("SELECT count(*) FROM records")
+        wal = Path(str(self.db) + "-wal")
+        self.assertFalse(wal.exists())  # the last connection to close checkpointed it away
         process = subprocess.Popen([str(rbltest.BIN_DIR / "rbl-import"), str(big)], env=self.env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(0.8)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        # The kill must land inside the batch, with some of its rows written: the import holds
+        # the write lock from its BEGIN IMMEDIATE to its commit (one transaction for the whole
+        # file), and the pages its cache cannot hold go to the -wal file uncommitted.
+        probe = rbltest.WriteLockProbe(self.db)
+        try:
+            deadline = time.monotonic() + 240
+            while process.poll() is None and not (probe.held() and wal.exists()
+                                                   and wal.stat().st_size > 0):
+                self.assertLess(time.monotonic(), deadline, "the import wrote no rows in time")
+                time.sleep(0.01)
+            self.assertIsNone(process.poll(), "the import ended before it could be killed")
+            self.assertTrue(probe.held(), "the import no longer holds its batch open")
+            process.send_signal(signal.SIGKILL)
+            self.assertEqual(process.wait(), -signal.SIGKILL)  # killed, not exited
+            self.assertGreater(wal.stat().st_size, 0)
+        finally:
+            probe.close()
+            if process.poll() is None:
+                process.kill()
+                process.wait()
         self.assertEqual(self.scalar("PRAGMA integrity_check"), "ok")
         self.assertEqual(self.sql("SELECT count(*) FROM records"), before)
         self.assertEqual(self.scalar("SELECT count(*) FROM import_batches"), 1)

@@ -360,7 +360,10 @@ std::optional<Rejection> RecordBuilder::read_attributes(std::span<const Field> f
     }
     std::sort(m_attrs.begin(), m_attrs.end());
     std::string& out = record.attrs_json;
-    out = "{";
+    // Not `out = "{"`: g++ 12 at -O3 takes that assignment of a short literal for an overlapping
+    // copy of unbounded size (a -Wrestrict false positive in basic_string::_M_replace).
+    out.clear();
+    out += '{';
     for (const auto& [name, json] : m_attrs) {
         if (out.size() > 1) {
             out += ',';

@@ -1,7 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -87,10 +89,11 @@ TEST_CASE("private file: a missing folder or a folder as the path is a usage err
                          doctest::Contains("is a folder"), rbl::UsageError);
 }
 
-TEST_CASE("private file: a write error is reported when the file is closed") {
-    if (!std::filesystem::exists("/dev/full")) {
-        return;
-    }
+// /dev/full fails every write with ENOSPC. Where it is missing the case is skipped, and doctest
+// counts and reports it as skipped; the RLIMIT_FSIZE case below provokes a write error anywhere.
+TEST_CASE("private file: a write error on /dev/full is reported when the file is closed" *
+          doctest::skip(!std::filesystem::is_character_file("/dev/full")) *
+          doctest::description("skipped where /dev/full is missing")) {
     PrivateOutputFile file("/dev/full", "the rejects file");
     // A small write stays in the buffer and fails when flushed by close(); a large one at once.
     file.write("small");
@@ -98,4 +101,53 @@ TEST_CASE("private file: a write error is reported when the file is closed") {
                          rbl::FailedError);
     PrivateOutputFile large("/dev/full", "the rejects file");
     CHECK_THROWS_AS(large.write(std::string(1 << 16, 'x')), rbl::FailedError);
+}
+
+namespace {
+
+// Limits the size of files this process writes (RLIMIT_FSIZE) and ignores SIGXFSZ, so that a
+// write past the limit fails with EFBIG instead of killing the process; restores both.
+class FileSizeLimit {
+public:
+    explicit FileSizeLimit(rlim_t bytes) {
+        REQUIRE(::getrlimit(RLIMIT_FSIZE, &m_old) == 0);
+        m_old_handler = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit limit = m_old;
+        limit.rlim_cur = bytes;
+        REQUIRE(::setrlimit(RLIMIT_FSIZE, &limit) == 0);
+    }
+    ~FileSizeLimit() {
+        ::setrlimit(RLIMIT_FSIZE, &m_old);
+        std::signal(SIGXFSZ, m_old_handler);
+    }
+    FileSizeLimit(const FileSizeLimit&) = delete;
+    FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+private:
+    rlimit m_old{};
+    void (*m_old_handler)(int) = SIG_DFL;
+};
+
+}  // namespace
+
+// The same failures provoked on any system: an ordinary file that may not grow past 16 bytes.
+TEST_CASE("private file: a write error past the file size limit is reported") {
+    if (!std::filesystem::is_character_file("/dev/full")) {
+        MESSAGE("/dev/full is missing: its case is skipped, this one provokes the write error");
+    }
+    rbl::test::TempDir dir;
+    const auto path = dir.path() / "rejects.csv";
+    {
+        PrivateOutputFile file(path, "the rejects file");
+        const FileSizeLimit limit(16);
+        file.write("line,column,reason\r\n");  // 20 bytes: buffered, fails when flushed
+        CHECK_THROWS_WITH_AS(file.close(), doctest::Contains("File too large"), rbl::FailedError);
+    }
+    {
+        PrivateOutputFile large(path, "the rejects file");
+        const FileSizeLimit limit(16);
+        CHECK_THROWS_WITH_AS(large.write(std::string(1 << 16, 'x')),
+                             doctest::Contains("File too large"), rbl::FailedError);
+    }
+    CHECK(std::filesystem::file_size(path) <= 16);
 }
