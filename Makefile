@@ -72,7 +72,7 @@ test-sanitize: deps
 	ctest --test-dir $(BUILD)-asan --output-on-failure -j $(JOBS)
 
 # The Release build (-O3) with warnings fatal: some warnings only an optimised build gives (CI
-# runs it). Builds everything and runs the unit tests.
+# runs it). Builds everything and runs the fast part of the suite (ctest -L fast).
 test-release: deps
 	cmake -S . -B $(BUILD)-release -G Ninja -DCMAKE_BUILD_TYPE=Release $(WERROR)
 	cmake --build $(BUILD)-release -j $(JOBS)
