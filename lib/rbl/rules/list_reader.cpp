@@ -46,6 +46,10 @@ public:
 
 private:
     std::optional<Criterion> criterion(const YAML::Node& node, int depth);
+    std::optional<std::string_view> criterion_kind(const YAML::Node& node, Criterion& out);
+    bool children(std::string_view kind, const YAML::Node& body, int depth, Criterion& out);
+    bool count(const YAML::Node& node, const YAML::Node& body, Criterion& out);
+    bool sum(const YAML::Node& node, const YAML::Node& body, Criterion& out);
     bool selection(const YAML::Node& node, Selection& out, bool field_allowed = false);
     std::optional<YAML::Node> sum_field(const YAML::Node& node, const YAML::Node& body);
     std::optional<CompiledExpression> expression(const YAML::Node& node, const Schema& schema);
@@ -238,14 +242,10 @@ std::optional<YAML::Node> ListReader::sum_field(const YAML::Node& node, const YA
     return field;
 }
 
-std::optional<Criterion> ListReader::criterion(const YAML::Node& node, int depth) {
-    if (depth > k_max_criteria_depth) {
-        m_file.error(node, fmt::format("criteria nest deeper than {} levels", k_max_criteria_depth));
-        return std::nullopt;
-    }
-    if (!m_file.expect_map(node, "a criterion")) {
-        return std::nullopt;
-    }
+// The one kind of criterion `node` gives (all, any, ... listed), with its body; reports a node
+// that gives none or several, and bounds or a field given to a kind that takes none.
+std::optional<std::string_view> ListReader::criterion_kind(const YAML::Node& node,
+                                                           Criterion& out) {
     m_file.check_keys(node, {"all", "any", "not", "exists", "count", "sum", "subject", "listed",
                              "at_least", "at_most", "field"});
     static constexpr std::pair<std::string_view, Criterion::Type> k_types[] = {
@@ -254,8 +254,6 @@ std::optional<Criterion> ListReader::criterion(const YAML::Node& node, int depth
         {"count", Criterion::Type::count},   {"sum", Criterion::Type::sum},
         {"subject", Criterion::Type::subject}, {"listed", Criterion::Type::listed},
     };
-    Criterion out;
-    out.spot = spot_of(node);
     std::vector<std::string_view> given;
     for (const auto& [name, type] : k_types) {
         if (node[std::string(name)]) {
@@ -271,7 +269,6 @@ std::optional<Criterion> ListReader::criterion(const YAML::Node& node, int depth
                                              given.size(), fmt::join(given, ", ")));
         return std::nullopt;
     }
-    const YAML::Node body = node[std::string(given[0])];
     const bool bounded = out.type == Criterion::Type::count || out.type == Criterion::Type::sum;
     for (std::string_view bound : {"at_least", "at_most"}) {
         if (node[std::string(bound)] && !bounded) {
@@ -282,73 +279,108 @@ std::optional<Criterion> ListReader::criterion(const YAML::Node& node, int depth
     if (node["field"] && out.type != Criterion::Type::sum) {
         m_file.error(node["field"], "field belongs with sum");
     }
+    return given[0];
+}
+
+// The children of all / any (a non-empty list) or not (one criterion).
+bool ListReader::children(std::string_view kind, const YAML::Node& body, int depth,
+                          Criterion& out) {
+    if (out.type == Criterion::Type::negation) {
+        auto parsed = criterion(body, depth + 1);
+        if (parsed) {
+            out.children.push_back(std::move(*parsed));
+        }
+        return parsed.has_value();
+    }
+    if (!body.IsSequence() || body.size() == 0) {
+        m_file.error(body, fmt::format("{} needs a non-empty list of criteria", kind));
+        return false;
+    }
+    bool ok = true;
+    for (const auto& child : body) {
+        if (auto parsed = criterion(child, depth + 1)) {
+            out.children.push_back(std::move(*parsed));
+        } else {
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+bool ListReader::count(const YAML::Node& node, const YAML::Node& body, Criterion& out) {
+    bool ok = selection(body, out.selection);
+    if (node["at_least"]) {
+        out.count_at_least = whole_number(node["at_least"], "at_least");
+    }
+    if (node["at_most"]) {
+        out.count_at_most = whole_number(node["at_most"], "at_most");
+    }
+    if (!node["at_least"] && !node["at_most"]) {
+        m_file.error(node, "count needs at_least and/or at_most");
+        ok = false;
+    }
+    return ok;
+}
+
+bool ListReader::sum(const YAML::Node& node, const YAML::Node& body, Criterion& out) {
+    bool ok = selection(body, out.selection, true);
+    const auto field = sum_field(node, body);
+    if (!field) {
+        return false;
+    }
+    out.sum_field = field->Scalar();
+    out.sum_slot = m_domain.record_schema.find(out.sum_field);
+    if (out.sum_slot < 0 ||
+        m_domain.record_schema.fields()[static_cast<std::size_t>(out.sum_slot)].type !=
+            AttributeType::number) {
+        m_file.error(*field, fmt::format("sum field '{}' is not amount or a number attribute of {}",
+                                         out.sum_field, m_domain.domain));
+        ok = false;
+    }
+    if (node["at_least"]) {
+        out.sum_at_least = decimal(node["at_least"], "at_least");
+    }
+    if (node["at_most"]) {
+        out.sum_at_most = decimal(node["at_most"], "at_most");
+    }
+    if (!node["at_least"] && !node["at_most"]) {
+        m_file.error(node, "sum needs at_least and/or at_most");
+        ok = false;
+    }
+    return ok;
+}
+
+std::optional<Criterion> ListReader::criterion(const YAML::Node& node, int depth) {
+    if (depth > k_max_criteria_depth) {
+        m_file.error(node, fmt::format("criteria nest deeper than {} levels", k_max_criteria_depth));
+        return std::nullopt;
+    }
+    if (!m_file.expect_map(node, "a criterion")) {
+        return std::nullopt;
+    }
+    Criterion out;
+    out.spot = spot_of(node);
+    const auto kind = criterion_kind(node, out);
+    if (!kind) {
+        return std::nullopt;
+    }
+    const YAML::Node body = node[std::string(*kind)];
     bool ok = true;
     switch (out.type) {
         case Criterion::Type::all:
         case Criterion::Type::any:
-            if (!body.IsSequence() || body.size() == 0) {
-                m_file.error(body, fmt::format("{} needs a non-empty list of criteria", given[0]));
-                return std::nullopt;
-            }
-            for (const auto& child : body) {
-                if (auto parsed = criterion(child, depth + 1)) {
-                    out.children.push_back(std::move(*parsed));
-                } else {
-                    ok = false;
-                }
-            }
-            break;
         case Criterion::Type::negation:
-            if (auto parsed = criterion(body, depth + 1)) {
-                out.children.push_back(std::move(*parsed));
-            } else {
-                ok = false;
-            }
+            ok = children(*kind, body, depth, out);
             break;
         case Criterion::Type::exists:
             ok = selection(body, out.selection);
             break;
         case Criterion::Type::count:
-            ok = selection(body, out.selection);
-            if (node["at_least"]) {
-                out.count_at_least = whole_number(node["at_least"], "at_least");
-            }
-            if (node["at_most"]) {
-                out.count_at_most = whole_number(node["at_most"], "at_most");
-            }
-            if (!node["at_least"] && !node["at_most"]) {
-                m_file.error(node, "count needs at_least and/or at_most");
-                ok = false;
-            }
+            ok = count(node, body, out);
             break;
-        case Criterion::Type::sum: {
-            ok = selection(body, out.selection, true);
-            const auto field = sum_field(node, body);
-            if (!field) {
-                return std::nullopt;
-            }
-            out.sum_field = field->Scalar();
-            out.sum_slot = m_domain.record_schema.find(out.sum_field);
-            if (out.sum_slot < 0 ||
-                m_domain.record_schema.fields()[static_cast<std::size_t>(out.sum_slot)].type !=
-                    AttributeType::number) {
-                m_file.error(*field, fmt::format("sum field '{}' is not amount or a number "
-                                                 "attribute of {}",
-                                                 out.sum_field, m_domain.domain));
-                ok = false;
-            }
-            if (node["at_least"]) {
-                out.sum_at_least = decimal(node["at_least"], "at_least");
-            }
-            if (node["at_most"]) {
-                out.sum_at_most = decimal(node["at_most"], "at_most");
-            }
-            if (!node["at_least"] && !node["at_most"]) {
-                m_file.error(node, "sum needs at_least and/or at_most");
-                ok = false;
-            }
+        case Criterion::Type::sum:
+            ok = sum(node, body, out);
             break;
-        }
         case Criterion::Type::subject:
             out.subject_expression = expression(body, subject_schema());
             ok = out.subject_expression.has_value();
@@ -580,27 +612,6 @@ std::optional<ListRule> ListReader::list(const YAML::Node& node) {
     return out;
 }
 
-// The lists a `listed` criterion can see, by the given lists' ids.
-bool sees(const Criterion& criterion, const ListRule& other) {
-    if (criterion.type == Criterion::Type::listed) {
-        if (!criterion.listed_list.empty()) {
-            return criterion.listed_list == other.id;
-        }
-        return criterion.listed_kind == other.kind &&
-               (criterion.listed_domain == "any" || criterion.listed_domain == other.domain);
-    }
-    return std::any_of(criterion.children.begin(), criterion.children.end(),
-                       [&](const Criterion& child) { return sees(child, other); });
-}
-
-void for_each_criterion(const Criterion& criterion,
-                        const std::function<void(const Criterion&)>& visit) {
-    visit(criterion);
-    for (const Criterion& child : criterion.children) {
-        for_each_criterion(child, visit);
-    }
-}
-
 }  // namespace
 
 void read_lists(const YamlFile& file, const YAML::Node& node, DomainRules& domain) {
@@ -617,115 +628,6 @@ void read_lists(const YamlFile& file, const YAML::Node& node, DomainRules& domai
             domain.lists.push_back(std::move(*list));
         }
     }
-}
-
-std::vector<const ListRule*> order_lists(
-    const std::map<std::string, DomainRules, std::less<>>& domains, Diagnostics& diagnostics) {
-    std::vector<const ListRule*> all;
-    std::map<std::string, const ListRule*, std::less<>> by_id;
-    for (const auto& [name, domain] : domains) {
-        for (const ListRule& list : domain.lists) {
-            all.push_back(&list);
-            const std::string file = domain.file.string();
-            if (!list.id.empty() && !by_id.emplace(list.id, &list).second) {
-                diagnostics.add(file, list.spot.line, list.spot.column,
-                                fmt::format("list id '{}' is defined twice", list.id));
-            }
-        }
-    }
-    // References: `listed: {list: ...}` and selection domains must exist; black looks not at red.
-    for (const auto& [name, domain] : domains) {
-        const std::string file = domain.file.string();
-        for (const ListRule& list : domain.lists) {
-            auto check = [&](const Criterion& criterion) {
-                if (criterion.type == Criterion::Type::listed) {
-                    const ListRule* target = nullptr;
-                    if (!criterion.listed_list.empty()) {
-                        auto it = by_id.find(criterion.listed_list);
-                        if (it == by_id.end()) {
-                            diagnostics.add(file, criterion.spot.line, criterion.spot.column,
-                                            fmt::format("listed names unknown list '{}'",
-                                                        criterion.listed_list));
-                            return;
-                        }
-                        target = it->second;
-                    } else if (criterion.listed_domain != "any" &&
-                               !domains.contains(criterion.listed_domain)) {
-                        diagnostics.add(file, criterion.spot.line, criterion.spot.column,
-                                        fmt::format("listed names unknown domain '{}'",
-                                                    criterion.listed_domain));
-                    }
-                    const bool looks_at_red = target != nullptr
-                                                  ? target->kind == ListKind::red
-                                                  : criterion.listed_kind == ListKind::red;
-                    if (list.kind == ListKind::black && looks_at_red) {
-                        diagnostics.add(file, criterion.spot.line, criterion.spot.column,
-                                        "a black list's listed may not look at red lists");
-                    }
-                }
-                for (const std::string& selected : criterion.selection.domains) {
-                    if (!domains.contains(selected)) {
-                        diagnostics.add(file, criterion.spot.line, criterion.spot.column,
-                                        fmt::format("selection names unknown domain '{}'",
-                                                    selected));
-                    }
-                }
-            };
-            for_each_criterion(list.criteria, check);
-            if (list.lift) {
-                for_each_criterion(*list.lift, check);
-            }
-            for (const RuleTest& test : list.tests) {
-                for (const std::string& entry : test.entries) {
-                    if (!by_id.contains(entry)) {
-                        diagnostics.add(file, test.spot.line, test.spot.column,
-                                        fmt::format("test '{}' names unknown list '{}' in entries",
-                                                    test.name, entry));
-                    }
-                }
-            }
-        }
-    }
-    // Order: depth-first over "sees"; a list seen while on the path is a cycle.
-    std::vector<const ListRule*> order;
-    std::map<const ListRule*, int> state;  // 1 visiting, 2 done
-    std::function<void(const ListRule*)> visit = [&](const ListRule* list) {
-        state[list] = 1;
-        for (const ListRule* other : all) {
-            if (other == list || !(sees(list->criteria, *other) ||
-                                   (list->lift && sees(*list->lift, *other)))) {
-                continue;
-            }
-            if (state[other] == 1) {
-                const auto domain = domains.find(list->domain);
-                diagnostics.add(domain != domains.end() ? domain->second.file.string()
-                                                        : std::string("rules"),
-                                list->spot.line, list->spot.column,
-                                fmt::format("lists '{}' and '{}' see each other through listed: "
-                                            "a cycle",
-                                            list->id, other->id));
-                continue;
-            }
-            if (state[other] == 0) {
-                visit(other);
-            }
-        }
-        state[list] = 2;
-        order.push_back(list);
-    };
-    // Black lists first, then red (SPEC §4 step order), each kind in id order.
-    std::stable_sort(all.begin(), all.end(), [](const ListRule* a, const ListRule* b) {
-        if (a->kind != b->kind) {
-            return a->kind == ListKind::black;
-        }
-        return a->id < b->id;
-    });
-    for (const ListRule* list : all) {
-        if (state[list] == 0) {
-            visit(list);
-        }
-    }
-    return order;
 }
 
 }  // namespace rbl::rules
