@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <deque>
-#include <limits>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
@@ -23,27 +23,12 @@ namespace rbl::rules {
 
 namespace {
 
-// Wide enough for a 64-bit mantissa times 10^18 (< 2^123) and for the product of two mantissas.
-__extension__ typedef __int128 Wide;
-
 // The evaluator's value stack. Each nesting level holds at most a few pending operands (one per
 // precedence level), so this is far above what k_max_expression_nesting allows in practice; a
 // program that would need more is refused at compile time like too deep a nesting.
 constexpr int k_max_stack = 256;
-constexpr int k_max_scale = 18;
 // Lists of up to this many items are searched linearly; longer ones are sorted and bisected.
 constexpr std::size_t k_linear_list = 8;
-
-constexpr std::array<Wide, 39> k_pow10 = [] {
-    std::array<Wide, 39> powers{};
-    powers[0] = 1;
-    for (std::size_t i = 1; i < powers.size(); ++i) {
-        powers[i] = powers[i - 1] * 10;
-    }
-    return powers;
-}();
-
-constexpr Wide k_int64_max = std::numeric_limits<std::int64_t>::max();
 
 enum class Op : std::uint8_t {
     field,          // push fields[arg] (checked against `type`)
@@ -109,48 +94,9 @@ namespace {
 
 bool is_true(const Value& value) { return value.type() == ValueType::boolean && value.as_bool(); }
 
-bool fits_int64(Wide value) { return value <= k_int64_max && value >= -k_int64_max - 1; }
-
-Wide magnitude(Wide value) { return value < 0 ? -value : value; }
-
-// value / divisor rounded half away from zero (divisor > 0).
-Wide round_divide(Wide value, Wide divisor) {
-    Wide quotient = value / divisor;
-    const Wide remainder = magnitude(value % divisor);
-    if (remainder * 2 >= divisor) {
-        quotient += value < 0 ? -1 : 1;
-    }
-    return quotient;
-}
-
-// The number mantissa / 10^scale (scale 0..36) as a Value: exact when it fits a 64-bit mantissa
-// with at most 18 decimals, else rounded to the most decimals that fit, else null (overflow).
-Value make_number(Wide mantissa, int scale) {
-    if (scale <= k_max_scale && fits_int64(mantissa)) {
-        return Value::number({static_cast<std::int64_t>(mantissa), scale});
-    }
-    for (int drop = std::max(0, scale - k_max_scale); drop <= scale; ++drop) {
-        const Wide rounded = drop == 0 ? mantissa : round_divide(mantissa, k_pow10[drop]);
-        if (fits_int64(rounded)) {
-            return Value::number({static_cast<std::int64_t>(rounded), scale - drop});
-        }
-    }
-    return Value{};
-}
-
-// Three-way comparison of two numbers by value.
-int compare_numbers(const Value& a, const Value& b) {
-    if (a.scale() == b.scale()) {
-        return (a.mantissa() > b.mantissa()) - (a.mantissa() < b.mantissa());
-    }
-    Wide left = a.mantissa();
-    Wide right = b.mantissa();
-    if (a.scale() < b.scale()) {
-        left *= k_pow10[b.scale() - a.scale()];
-    } else {
-        right *= k_pow10[a.scale() - b.scale()];
-    }
-    return (left > right) - (left < right);
+// A number result as a Value: null when the arithmetic overflowed.
+Value number_or_null(const std::optional<util::Decimal>& number) {
+    return number ? Value::number(*number) : Value{};
 }
 
 // Three-way comparison of two non-null values of the same type (text by bytes, which for UTF-8
@@ -162,7 +108,7 @@ int compare_values(const Value& a, const Value& b) {
             return (order > 0) - (order < 0);
         }
         case ValueType::number:
-            return compare_numbers(a, b);
+            return util::compare(a.as_number(), b.as_number());
         case ValueType::date:
             return (a.as_date() > b.as_date()) - (a.as_date() < b.as_date());
         case ValueType::boolean:
@@ -202,81 +148,29 @@ Value add_numbers(const Value& a, const Value& b, bool subtract) {
     if (a.is_null() || b.is_null()) {
         return Value{};
     }
-    std::int64_t sum = 0;
-    if (a.scale() == b.scale() &&
-        !(subtract ? __builtin_sub_overflow(a.mantissa(), b.mantissa(), &sum)
-                   : __builtin_add_overflow(a.mantissa(), b.mantissa(), &sum))) {
-        return Value::number({sum, a.scale()});
-    }
-    const int scale = std::max(a.scale(), b.scale());
-    const Wide left = a.mantissa() * k_pow10[scale - a.scale()];
-    const Wide right = b.mantissa() * k_pow10[scale - b.scale()];
-    return make_number(subtract ? left - right : left + right, scale);
+    return number_or_null(subtract ? util::subtract(a.as_number(), b.as_number())
+                                   : util::add(a.as_number(), b.as_number()));
 }
 
 Value multiply_numbers(const Value& a, const Value& b) {
     if (a.is_null() || b.is_null()) {
         return Value{};
     }
-    std::int64_t product = 0;
-    const int scale = a.scale() + b.scale();
-    if (scale <= k_max_scale && !__builtin_mul_overflow(a.mantissa(), b.mantissa(), &product)) {
-        return Value::number({product, scale});
-    }
-    return make_number(static_cast<Wide>(a.mantissa()) * b.mantissa(), scale);
+    return number_or_null(util::multiply(a.as_number(), b.as_number()));
 }
 
-// a / b rounded half away from zero to k_division_decimals decimals (fewer when the quotient is
-// so large that they would not fit); null when b is zero or the quotient does not fit.
 Value divide_numbers(const Value& a, const Value& b) {
-    if (a.is_null() || b.is_null() || b.mantissa() == 0) {
+    if (a.is_null() || b.is_null()) {
         return Value{};
     }
-    // a / b = (A * 10^sb) / (B * 10^sa) with A, B the mantissas and sa, sb the scales.
-    Wide numerator = static_cast<Wide>(a.mantissa()) * k_pow10[b.scale()];
-    Wide denominator = static_cast<Wide>(b.mantissa()) * k_pow10[a.scale()];
-    const bool negative = (numerator < 0) != (denominator < 0);
-    numerator = magnitude(numerator);
-    denominator = magnitude(denominator);
-    // Usually the scaled numerator fits and one division gives every decimal. The result is the
-    // same as the long division below whenever the quotient fits.
-    if (numerator <= k_pow10[38 - k_division_decimals]) {  // 10^38 < 2^127
-        const Wide scaled = numerator * k_pow10[k_division_decimals];
-        Wide quotient = scaled / denominator;
-        const Wide remainder = scaled - quotient * denominator;
-        if (remainder * 2 >= denominator) {
-            ++quotient;
-        }
-        if (quotient <= k_int64_max) {
-            return make_number(negative ? -quotient : quotient, k_division_decimals);
-        }
-    }
-    Wide quotient = numerator / denominator;
-    Wide remainder = numerator % denominator;
-    if (quotient > k_int64_max) {
-        return Value{};
-    }
-    int decimals = k_division_decimals;
-    while (decimals > 0 && quotient * k_pow10[decimals] > k_int64_max) {
-        --decimals;
-    }
-    // Long division, one decimal at a time: remainder * 10 < 10 * denominator < 2^127.
-    for (int i = 0; i < decimals; ++i) {
-        remainder *= 10;
-        quotient = quotient * 10 + remainder / denominator;
-        remainder %= denominator;
-    }
-    if (remainder * 2 >= denominator) {
-        ++quotient;
-    }
-    return make_number(negative ? -quotient : quotient, decimals);
+    return number_or_null(util::divide(a.as_number(), b.as_number(), k_division_decimals));
 }
 
 Value negate_number(const Value& a) {
     if (a.is_null()) {
         return Value{};
     }
-    return make_number(-static_cast<Wide>(a.mantissa()), a.scale());
+    return number_or_null(util::negate(a.as_number()));
 }
 
 bool list_contains(const std::vector<Value>& list, const Value& value) {
