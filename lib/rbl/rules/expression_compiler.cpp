@@ -1,397 +1,33 @@
-#include "rbl/rules/expression.hpp"
+// The compiler of the expression language: a recursive-descent parser over the lexer's tokens
+// that type-checks as it goes and writes the program the evaluator runs (see
+// expression_internal.hpp for the design).
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
-#include <deque>
-#include <optional>
+#include <memory>
 #include <stdexcept>
 #include <utility>
 
+#include "rbl/rules/expression_internal.hpp"
 #include "rbl/util/error.hpp"
-
-// Design: a recursive-descent parser that type-checks as it goes and emits a flat postfix
-// program (operands pushed on a value stack, operators pop them); `and`/`or` compile to
-// conditional jumps, so they short-circuit. Long chains (`a or b or c ...`) are loops in the
-// parser and keep the stack shallow, so only parentheses, `not` and unary minus nest; their depth
-// is capped, which bounds both the parser's recursion and the evaluator's stack. The evaluator
-// runs the program over a fixed-size stack of uninitialised slots: no allocation, no lookups by
-// name, one switch per instruction.
 
 namespace rbl::rules {
 
-namespace {
-
-// The evaluator's value stack. Each nesting level holds at most a few pending operands (one per
-// precedence level), so this is far above what k_max_expression_nesting allows in practice; a
-// program that would need more is refused at compile time like too deep a nesting.
-constexpr int k_max_stack = 256;
-// Lists of up to this many items are searched linearly; longer ones are sorted and bisected.
-constexpr std::size_t k_linear_list = 8;
-
-enum class Op : std::uint8_t {
-    field,          // push fields[arg] (checked against `type`)
-    constant,       // push constants[arg]
-    compare,        // pop b, a; push a PREDICATE b (false with a null)
-    in_list,        // pop a; push a in lists[arg]
-    not_in_list,    // pop a; push a not in lists[arg]
-    starts_with,    // pop b, a; push a startswith b
-    contains,       // pop b, a; push a contains b
-    is_null,        // pop a; push a is null
-    is_not_null,    // pop a; push a is not null
-    logical_not,    // pop a; push not a
-    add,            // pop b, a; push a + b
-    subtract,       // pop b, a; push a - b
-    multiply,       // pop b, a; push a * b
-    divide,         // pop b, a; push a / b
-    negate,         // pop a; push -a
-    jump_if_false,  // top false: make it a plain false and jump to arg; else pop it
-    jump_if_true,   // top true: jump to arg; else pop it
-    truth,          // pop a; push a plain bool (a null bool is false)
-    // Fused forms of the commonest shapes, `field OP constant` and `field [not] in [...]`: one
-    // dispatch instead of three and no stack traffic for the operands.
-    compare_field,      // push fields[arg] PREDICATE constants[arg2]
-    field_in_list,      // push fields[arg] in lists[arg2]
-    field_not_in_list,  // push fields[arg] not in lists[arg2]
-    end,                // the result is on top
-};
-
-enum class Predicate : std::uint8_t { eq, ne, lt, le, gt, ge };
-
-struct Instruction {
-    Op op = Op::end;
-    Predicate predicate = Predicate::eq;
-    ValueType type = ValueType::null;
-    std::int32_t arg = 0;
-    std::int32_t arg2 = 0;  // fused instructions: the constant or list
-};
-
-}  // namespace
-
-namespace detail {
-
-// A compiled expression. Built once, then only read; text constants view `texts`, whose strings
-// never move once added (a deque keeps its elements in place and the Program itself is never
-// moved once shared).
-struct Program {
-    std::string source;
-    std::vector<Instruction> code;
-    std::vector<Value> constants;
-    std::vector<std::vector<Value>> lists;
-    std::deque<std::string> texts;
-    std::vector<int> fields_used;
-    std::vector<std::string> field_names;  // by slot, for internal-error messages
-    std::size_t fields_needed = 0;
-};
-
-}  // namespace detail
+using detail::CompileFailure;
+using detail::Instruction;
+using detail::Op;
+using detail::Predicate;
+using detail::Tok;
+using detail::Token;
+using detail::compare_values;
+using detail::k_linear_list;
+using detail::k_max_stack;
 
 namespace {
-
-// ---------------------------------------------------------------------------------------------
-// Values
-
-bool is_true(const Value& value) { return value.type() == ValueType::boolean && value.as_bool(); }
-
-// A number result as a Value: null when the arithmetic overflowed.
-Value number_or_null(const std::optional<util::Decimal>& number) {
-    return number ? Value::number(*number) : Value{};
-}
-
-// Three-way comparison of two non-null values of the same type (text by bytes, which for UTF-8
-// is code point order).
-int compare_values(const Value& a, const Value& b) {
-    switch (a.type()) {
-        case ValueType::text: {
-            const int order = a.as_text().compare(b.as_text());
-            return (order > 0) - (order < 0);
-        }
-        case ValueType::number:
-            return util::compare(a.as_number(), b.as_number());
-        case ValueType::date:
-            return (a.as_date() > b.as_date()) - (a.as_date() < b.as_date());
-        case ValueType::boolean:
-            return static_cast<int>(a.as_bool()) - static_cast<int>(b.as_bool());
-        case ValueType::null:
-            break;
-    }
-    return 0;
-}
-
-bool equal_values(const Value& a, const Value& b) {
-    if (a.type() == ValueType::text) {
-        return a.as_text() == b.as_text();
-    }
-    return compare_values(a, b) == 0;
-}
-
-bool test(Predicate predicate, int order) {
-    switch (predicate) {
-        case Predicate::eq:
-            return order == 0;
-        case Predicate::ne:
-            return order != 0;
-        case Predicate::lt:
-            return order < 0;
-        case Predicate::le:
-            return order <= 0;
-        case Predicate::gt:
-            return order > 0;
-        case Predicate::ge:
-            return order >= 0;
-    }
-    return false;
-}
-
-Value add_numbers(const Value& a, const Value& b, bool subtract) {
-    if (a.is_null() || b.is_null()) {
-        return Value{};
-    }
-    return number_or_null(subtract ? util::subtract(a.as_number(), b.as_number())
-                                   : util::add(a.as_number(), b.as_number()));
-}
-
-Value multiply_numbers(const Value& a, const Value& b) {
-    if (a.is_null() || b.is_null()) {
-        return Value{};
-    }
-    return number_or_null(util::multiply(a.as_number(), b.as_number()));
-}
-
-Value divide_numbers(const Value& a, const Value& b) {
-    if (a.is_null() || b.is_null()) {
-        return Value{};
-    }
-    return number_or_null(util::divide(a.as_number(), b.as_number(), k_division_decimals));
-}
-
-Value negate_number(const Value& a) {
-    if (a.is_null()) {
-        return Value{};
-    }
-    return number_or_null(util::negate(a.as_number()));
-}
-
-bool list_contains(const std::vector<Value>& list, const Value& value) {
-    if (list.size() <= k_linear_list) {
-        return std::any_of(list.begin(), list.end(),
-                           [&](const Value& item) { return equal_values(item, value); });
-    }
-    const auto found = std::lower_bound(
-        list.begin(), list.end(), value,
-        [](const Value& item, const Value& key) { return compare_values(item, key) < 0; });
-    return found != list.end() && compare_values(*found, value) == 0;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Compiling
-
-// Thrown inside the compiler and turned into an ExpressionError by compile().
-struct CompileFailure {
-    std::size_t offset = 0;
-    std::string message;
-};
-
-enum class Tok : std::uint8_t {
-    end,
-    name,
-    text,
-    number,
-    left_paren,
-    right_paren,
-    left_bracket,
-    right_bracket,
-    comma,
-    eq,
-    ne,
-    lt,
-    le,
-    gt,
-    ge,
-    plus,
-    minus,
-    star,
-    slash,
-};
-
-struct Token {
-    Tok kind = Tok::end;
-    std::size_t offset = 0;
-    std::string_view raw;  // as written
-    std::string value;     // a text literal's characters, quotes removed and '' unescaped
-};
 
 constexpr std::string_view k_reserved_words[] = {"and",  "or",   "not",   "in",         "is",
                                                  "null", "true", "false", "startswith", "contains"};
-
-bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_name_char(char c) { return is_name_start(c) || is_digit(c); }
-
-int column_of(std::string_view source, std::size_t offset) {
-    int column = 1;
-    for (std::size_t i = 0; i < offset && i < source.size(); ++i) {
-        if ((static_cast<unsigned char>(source[i]) & 0xC0) != 0x80) {
-            ++column;
-        }
-    }
-    return column;
-}
-
-// The whole UTF-8 character starting at `offset`, for messages.
-std::string_view character_at(std::string_view source, std::size_t offset) {
-    std::size_t end = offset + 1;
-    while (end < source.size() && (static_cast<unsigned char>(source[end]) & 0xC0) == 0x80) {
-        ++end;
-    }
-    return source.substr(offset, end - offset);
-}
-
-std::vector<Token> tokenize(std::string_view source) {
-    std::vector<Token> tokens;
-    std::size_t i = 0;
-    const auto fail_at = [](std::size_t offset, std::string message) {
-        return CompileFailure{offset, std::move(message)};
-    };
-    while (true) {
-        while (i < source.size() &&
-               (source[i] == ' ' || source[i] == '\t' || source[i] == '\n' || source[i] == '\r')) {
-            ++i;
-        }
-        if (i >= source.size()) {
-            tokens.push_back(Token{Tok::end, source.size(), {}, {}});
-            return tokens;
-        }
-        const std::size_t start = i;
-        const char c = source[i];
-        Token token{Tok::end, start, {}, {}};
-        if (is_name_start(c)) {
-            while (i < source.size() && is_name_char(source[i])) {
-                ++i;
-            }
-            token.kind = Tok::name;
-        } else if (is_digit(c)) {
-            while (i < source.size() && is_digit(source[i])) {
-                ++i;
-            }
-            if (i < source.size() && source[i] == '.') {
-                ++i;
-                if (i >= source.size() || !is_digit(source[i])) {
-                    throw fail_at(start,
-                                  fmt::format("'{}' is not a number (digits must follow '.')",
-                                              source.substr(start, i - start)));
-                }
-                while (i < source.size() && is_digit(source[i])) {
-                    ++i;
-                }
-            }
-            if (i < source.size() && (is_name_char(source[i]) || source[i] == '.')) {
-                std::size_t stop = i;
-                while (stop < source.size() &&
-                       (is_name_char(source[stop]) || source[stop] == '.')) {
-                    ++stop;
-                }
-                throw fail_at(
-                    start, fmt::format("'{}' is not a number", source.substr(start, stop - start)));
-            }
-            token.kind = Tok::number;
-        } else if (c == '\'') {
-            ++i;
-            while (true) {
-                if (i >= source.size()) {
-                    throw fail_at(start,
-                                  "unterminated text: the quote opened here is never closed");
-                }
-                if (source[i] == '\'') {
-                    if (i + 1 < source.size() && source[i + 1] == '\'') {
-                        token.value.push_back('\'');
-                        i += 2;
-                        continue;
-                    }
-                    ++i;
-                    break;
-                }
-                token.value.push_back(source[i]);
-                ++i;
-            }
-            token.kind = Tok::text;
-        } else {
-            const char next = i + 1 < source.size() ? source[i + 1] : '\0';
-            ++i;
-            switch (c) {
-                case '(':
-                    token.kind = Tok::left_paren;
-                    break;
-                case ')':
-                    token.kind = Tok::right_paren;
-                    break;
-                case '[':
-                    token.kind = Tok::left_bracket;
-                    break;
-                case ']':
-                    token.kind = Tok::right_bracket;
-                    break;
-                case ',':
-                    token.kind = Tok::comma;
-                    break;
-                case '+':
-                    token.kind = Tok::plus;
-                    break;
-                case '-':
-                    token.kind = Tok::minus;
-                    break;
-                case '*':
-                    token.kind = Tok::star;
-                    break;
-                case '/':
-                    token.kind = Tok::slash;
-                    break;
-                case '=':
-                    if (next != '=') {
-                        throw fail_at(start, "write '==' to compare ('=' alone means nothing)");
-                    }
-                    ++i;
-                    token.kind = Tok::eq;
-                    break;
-                case '!':
-                    if (next != '=') {
-                        throw fail_at(start, "write 'not' instead of '!'");
-                    }
-                    ++i;
-                    token.kind = Tok::ne;
-                    break;
-                case '<':
-                    if (next == '=') {
-                        ++i;
-                        token.kind = Tok::le;
-                    } else if (next == '>') {
-                        throw fail_at(start, "write '!=' instead of '<>'");
-                    } else {
-                        token.kind = Tok::lt;
-                    }
-                    break;
-                case '>':
-                    if (next == '=') {
-                        ++i;
-                    }
-                    token.kind = next == '=' ? Tok::ge : Tok::gt;
-                    break;
-                case '&':
-                    throw fail_at(start, "write 'and' instead of '&'");
-                case '|':
-                    throw fail_at(start, "write 'or' instead of '|'");
-                case '"':
-                    throw fail_at(start, "text is written in single quotes: 'like this'");
-                default:
-                    throw fail_at(start, fmt::format("unexpected character '{}'",
-                                                     character_at(source, start)));
-            }
-        }
-        token.raw = source.substr(start, i - start);
-        tokens.push_back(std::move(token));
-    }
-}
 
 std::string describe(ValueType type) {
     switch (type) {
@@ -446,7 +82,7 @@ std::string describe(const Token& token) {
 class Compiler {
 public:
     Compiler(std::string_view source, const Schema& schema, detail::Program& program)
-        : m_schema(schema), m_program(program), m_tokens(tokenize(source)) {}
+        : m_schema(schema), m_program(program), m_tokens(detail::tokenize(source)) {}
 
     void run() {
         if (peek().kind == Tok::end) {
@@ -939,27 +575,7 @@ private:
     int m_depth = 0;
 };
 
-[[noreturn]] void wrong_fields(const std::string& message) {
-    throw FailedError("internal error: expression evaluated over the wrong fields: " + message);
-}
-
 }  // namespace
-
-std::string_view to_string(ValueType type) {
-    switch (type) {
-        case ValueType::null:
-            return "null";
-        case ValueType::text:
-            return "text";
-        case ValueType::number:
-            return "number";
-        case ValueType::date:
-            return "date";
-        case ValueType::boolean:
-            return "bool";
-    }
-    return "null";
-}
 
 Schema::Schema(std::initializer_list<FieldSpec> fields) {
     for (const FieldSpec& field : fields) {
@@ -1001,7 +617,7 @@ rbl::expected<CompiledExpression, ExpressionError> compile(std::string_view sour
         Compiler(source, schema, *program).run();
     } catch (const CompileFailure& failure) {
         return rbl::unexpected(
-            ExpressionError{column_of(source, failure.offset), failure.offset, failure.message});
+            ExpressionError{detail::column_of(source, failure.offset), failure.offset, failure.message});
     }
     auto& used = program->fields_used;
     std::sort(used.begin(), used.end());
@@ -1011,161 +627,6 @@ rbl::expected<CompiledExpression, ExpressionError> compile(std::string_view sour
         program->field_names.push_back(field.name);
     }
     return CompiledExpression(std::move(program));
-}
-
-CompiledExpression::CompiledExpression(std::shared_ptr<const detail::Program> program)
-    : m_program(std::move(program)) {}
-
-const std::string& CompiledExpression::text() const { return m_program->source; }
-
-const std::vector<int>& CompiledExpression::fields_used() const { return m_program->fields_used; }
-
-std::size_t CompiledExpression::fields_needed() const { return m_program->fields_needed; }
-
-bool CompiledExpression::evaluate(std::span<const Value> fields) const {
-    const detail::Program& program = *m_program;
-    if (fields.size() < program.fields_needed) {
-        wrong_fields(fmt::format("'{}' needs {} field values, got {}", program.source,
-                                 program.fields_needed, fields.size()));
-    }
-    // Uninitialised on purpose: slots are written before they are read, and zeroing them
-    // would cost more than most programs take to run.
-    union Slot {
-        Slot() {}
-        Value value;
-    };
-    Slot stack[k_max_stack];
-    int top = -1;
-    const auto load = [&](const Instruction& instruction) -> const Value& {
-        const Value& value = fields[static_cast<std::size_t>(instruction.arg)];
-        if (value.type() != instruction.type && !value.is_null()) [[unlikely]] {
-            wrong_fields(fmt::format("field '{}' holds {}, declared {}",
-                                     program.field_names[static_cast<std::size_t>(instruction.arg)],
-                                     to_string(value.type()), to_string(instruction.type)));
-        }
-        return value;
-    };
-    const Instruction* const code = program.code.data();
-    for (std::size_t pc = 0;; ++pc) {
-        const Instruction& instruction = code[pc];
-        switch (instruction.op) {
-            case Op::field:
-                stack[++top].value = load(instruction);
-                break;
-            case Op::compare_field: {
-                const Value& left = load(instruction);
-                const Value& right = program.constants[static_cast<std::size_t>(instruction.arg2)];
-                const bool holds = !left.is_null() &&
-                                   (instruction.predicate == Predicate::eq
-                                        ? equal_values(left, right)
-                                        : test(instruction.predicate, compare_values(left, right)));
-                stack[++top].value = Value::boolean(holds);
-                break;
-            }
-            case Op::field_in_list:
-            case Op::field_not_in_list: {
-                const Value& left = load(instruction);
-                bool holds = false;
-                if (!left.is_null()) {
-                    const bool found = list_contains(
-                        program.lists[static_cast<std::size_t>(instruction.arg2)], left);
-                    holds = instruction.op == Op::field_in_list ? found : !found;
-                }
-                stack[++top].value = Value::boolean(holds);
-                break;
-            }
-            case Op::constant:
-                stack[++top].value = program.constants[static_cast<std::size_t>(instruction.arg)];
-                break;
-            case Op::compare: {
-                const Value& right = stack[top--].value;
-                Value& left = stack[top].value;
-                const bool holds = !left.is_null() && !right.is_null() &&
-                                   (instruction.predicate == Predicate::eq
-                                        ? equal_values(left, right)
-                                        : test(instruction.predicate, compare_values(left, right)));
-                left = Value::boolean(holds);
-                break;
-            }
-            case Op::in_list:
-            case Op::not_in_list: {
-                Value& left = stack[top].value;
-                bool holds = false;
-                if (!left.is_null()) {
-                    const bool found = list_contains(
-                        program.lists[static_cast<std::size_t>(instruction.arg)], left);
-                    holds = instruction.op == Op::in_list ? found : !found;
-                }
-                left = Value::boolean(holds);
-                break;
-            }
-            case Op::starts_with:
-            case Op::contains: {
-                const Value& right = stack[top--].value;
-                Value& left = stack[top].value;
-                bool holds = false;
-                if (!left.is_null() && !right.is_null()) {
-                    holds = instruction.op == Op::starts_with
-                                ? left.as_text().starts_with(right.as_text())
-                                : left.as_text().find(right.as_text()) != std::string_view::npos;
-                }
-                left = Value::boolean(holds);
-                break;
-            }
-            case Op::is_null:
-                stack[top].value = Value::boolean(stack[top].value.is_null());
-                break;
-            case Op::is_not_null:
-                stack[top].value = Value::boolean(!stack[top].value.is_null());
-                break;
-            case Op::logical_not:
-                stack[top].value = Value::boolean(!is_true(stack[top].value));
-                break;
-            case Op::add:
-            case Op::subtract: {
-                const Value& right = stack[top--].value;
-                Value& left = stack[top].value;
-                left = add_numbers(left, right, instruction.op == Op::subtract);
-                break;
-            }
-            case Op::multiply: {
-                const Value& right = stack[top--].value;
-                Value& left = stack[top].value;
-                left = multiply_numbers(left, right);
-                break;
-            }
-            case Op::divide: {
-                const Value& right = stack[top--].value;
-                Value& left = stack[top].value;
-                left = divide_numbers(left, right);
-                break;
-            }
-            case Op::negate:
-                stack[top].value = negate_number(stack[top].value);
-                break;
-            case Op::jump_if_false:
-                if (!is_true(stack[top].value)) {
-                    // A null bool counts as false; leave a plain false as the `and`'s value.
-                    stack[top].value = Value::boolean(false);
-                    pc = static_cast<std::size_t>(instruction.arg) - 1;
-                } else {
-                    --top;
-                }
-                break;
-            case Op::jump_if_true:
-                if (is_true(stack[top].value)) {
-                    pc = static_cast<std::size_t>(instruction.arg) - 1;
-                } else {
-                    --top;
-                }
-                break;
-            case Op::truth:
-                stack[top].value = Value::boolean(is_true(stack[top].value));
-                break;
-            case Op::end:
-                return is_true(stack[top].value);
-        }
-    }
 }
 
 }  // namespace rbl::rules
