@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "rbl/util/decimal.hpp"
 #include "rbl/util/money.hpp"
 
 namespace {

@@ -39,47 +39,20 @@ bool in_bounds(const T& value, const std::optional<T>& at_least, const std::opti
     return (!at_least || !(value < *at_least)) && (!at_most || !(*at_most < value));
 }
 
-__extension__ using Wide = __int128;
-
-// Two decimals' mantissas brought to the larger of their scales, exactly (18 digits times 10^18
-// fits in 128 bits).
-struct Aligned {
-    Wide left;
-    Wide right;
-    int scale;
-};
-
-Aligned align(const util::Decimal& a, const util::Decimal& b) {
-    Aligned aligned{a.mantissa, b.mantissa, std::max(a.scale, b.scale)};
-    for (int i = a.scale; i < aligned.scale; ++i) {
-        aligned.left *= 10;
-    }
-    for (int i = b.scale; i < aligned.scale; ++i) {
-        aligned.right *= 10;
-    }
-    return aligned;
-}
-
 struct DecimalOrder {
     util::Decimal value;
     bool operator<(const DecimalOrder& other) const {
-        const Aligned aligned = align(value, other.value);
-        return aligned.left < aligned.right;
+        return util::compare(value, other.value) < 0;
     }
 };
 
-// Exact sum; when the exact result does not fit in 64 bits, decimals are dropped (rounding half
-// away from zero) until it does: totals compared with thresholds lose nothing that matters.
-util::Decimal add(const util::Decimal& a, const util::Decimal& b) {
-    const Aligned aligned = align(a, b);
-    Wide total = aligned.left + aligned.right;
-    int scale = aligned.scale;
-    constexpr Wide k_max = INT64_MAX;
-    while ((total > k_max || total < -k_max) && scale > 0) {
-        total = (total + (total < 0 ? -5 : 5)) / 10;
-        --scale;
-    }
-    return util::Decimal{static_cast<std::int64_t>(std::clamp(total, -k_max, k_max)), scale};
+// Exact sum; when the exact result does not fit, decimals are dropped (rounding half away from
+// zero) until it does: totals compared with thresholds lose nothing that matters. A total whose
+// whole part does not fit stays at the largest whole number of its sign.
+util::Decimal add_to_total(const util::Decimal& a, const util::Decimal& b) {
+    constexpr std::int64_t k_max = INT64_MAX;
+    // Only two operands of one sign can overflow, so a's sign is the total's.
+    return util::add(a, b).value_or(util::Decimal{a.mantissa < 0 ? -k_max : k_max, 0});
 }
 
 }  // namespace
@@ -360,7 +333,7 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
                     }
                 }
                 if (value) {  // nulls are skipped
-                    total = add(total, *value);
+                    total = add_to_total(total, *value);
                     counted.push_back(index);
                 }
             }

@@ -25,7 +25,7 @@
 
 #include "rbl/rules/attribute_type.hpp"
 #include "rbl/util/date.hpp"
-#include "rbl/util/money.hpp"
+#include "rbl/util/decimal.hpp"
 
 namespace rbl::rules {
 
