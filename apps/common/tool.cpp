@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -18,8 +20,29 @@ std::string env_or(const char* name, std::string fallback) {
     return value != nullptr && *value != '\0' ? std::string(value) : std::move(fallback);
 }
 
-void print_error(std::string_view tool, std::string_view message) {
+// Whether the command line asked for --json (read from argv, so that it is known even when
+// the line failed to parse).
+bool wants_json(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        if (std::string_view(argv[i]) == "--json") {
+            return true;
+        }
+        if (std::string_view(argv[i]) == "--") {
+            break;
+        }
+    }
+    return false;
+}
+
+// Prints "TOOL: error: MESSAGE" on stderr and, with --json, SPEC.md §1's
+// {"error": MESSAGE, "exit": N} on stdout; returns N.
+int fail(std::string_view tool, bool json, std::string_view message, ExitCode code) {
     fmt::print(stderr, "{}: error: {}\n", tool, message);
+    if (json) {
+        std::fflush(stdout);
+        fmt::print("{}\n", nlohmann::json{{"error", message}, {"exit", static_cast<int>(code)}}.dump());
+    }
+    return static_cast<int>(code);
 }
 
 }  // namespace
@@ -56,6 +79,7 @@ util::Date date_option(std::string_view option, std::string_view text) {
 
 int run_tool(std::string_view tool, CLI::App& app, int argc, char** argv,
              const std::function<ExitCode()>& body) {
+    const bool json = wants_json(argc, argv);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -65,20 +89,17 @@ int run_tool(std::string_view tool, CLI::App& app, int argc, char** argv,
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        print_error(tool, fmt::format("{} (see {} --help)", e.what(), tool));
-        return static_cast<int>(ExitCode::usage);
+        return fail(tool, json, fmt::format("{} (see {} --help)", e.what(), tool),
+                    ExitCode::usage);
     }
     try {
         return static_cast<int>(body());
     } catch (const Error& e) {
-        print_error(tool, e.what());
-        return static_cast<int>(e.code());
+        return fail(tool, json, e.what(), e.code());
     } catch (const std::bad_alloc&) {
-        print_error(tool, "out of memory");
-        return static_cast<int>(ExitCode::failed);
+        return fail(tool, json, "out of memory", ExitCode::failed);
     } catch (const std::exception& e) {
-        print_error(tool, fmt::format("internal error: {}", e.what()));
-        return static_cast<int>(ExitCode::failed);
+        return fail(tool, json, fmt::format("internal error: {}", e.what()), ExitCode::failed);
     }
 }
 
