@@ -62,6 +62,20 @@ void add_common_options(CLI::App& app, CommonOptions& options) {
         ->check(CLI::Range(0, 86400));
 }
 
+store::Database open_database(const CommonOptions& options, Access access,
+                              bool map_for_reading) {
+    return store::Database({.path = options.db,
+                            .create = access == Access::create,
+                            .read_only = access == Access::read,
+                            .wait_seconds = options.wait_seconds,
+                            .map_for_reading = map_for_reading});
+}
+
+audit::AuditLog open_audit_log(store::Database& db, const CommonOptions& options,
+                               std::string_view tool) {
+    return audit::AuditLog(db, {options.operator_name, audit::login_name(), std::string(tool)});
+}
+
 util::Date date_option(std::string_view option, std::string_view text) {
     const util::Date today = util::today();
     if (text.empty()) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "rbl/audit/audit_log.hpp"
+#include "rbl/store/database.hpp"
 #include "rbl/util/date.hpp"
 #include "rbl/util/error.hpp"
 #include "rbl/util/report.hpp"
@@ -27,6 +29,22 @@ struct CommonOptions {
 
 /// Adds the common options to `app`, with their defaults from the environment.
 void add_common_options(CLI::App& app, CommonOptions& options);
+
+/// How a tool uses the database of --db.
+enum class Access {
+    read,    ///< read-only: never waits for or blocks a writer
+    write,   ///< reads and writes; the database must exist (else exit 2)
+    create,  ///< reads and writes, creating the database (mode 0600) when it does not exist
+};
+
+/// The database of --db opened for `access`, with --wait as a writer's busy timeout;
+/// `map_for_reading` for tools that read most of a large database.
+store::Database open_database(const CommonOptions& options, Access access,
+                              bool map_for_reading = false);
+
+/// The audit log of `db`, written as --operator with this process's login name and `tool`.
+audit::AuditLog open_audit_log(store::Database& db, const CommonOptions& options,
+                               std::string_view tool);
 
 /// A date given on the command line (`--as-of`, `--received`, `--date`): today (CST, or
 /// $RBL_TODAY) when `text` is empty. Throws UsageError naming `option` for a malformed date or

@@ -8,8 +8,7 @@
 #include "common/tool.hpp"
 #include "rbl/audit/audit_log.hpp"
 #include "rbl/engine/adjudicator.hpp"
-#include "rbl/rules/calendar.hpp"
-#include "rbl/rules/rule_set.hpp"
+#include "rbl/rules/rule_folder.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/util/text_table.hpp"
 
@@ -95,14 +94,11 @@ void print_summary(const Options& options, const rbl::engine::AdjudicationSummar
 
 rbl::ExitCode run(const Options& options) {
     const rbl::util::Date as_of = rbl::app::date_option("--as-of", options.as_of);
-    const auto rules = rbl::rules::RuleSet::load(options.common.rules);
-    const auto calendar =
-        rbl::rules::Calendar::load(std::filesystem::path(options.common.rules) / "calendar.yaml");
-    rbl::store::Database db({.path = options.common.db,
-                             .create = false,
-                             .read_only = false,
-                             .wait_seconds = options.common.wait_seconds,
-                             .map_for_reading = true});
+    const auto folder = rbl::rules::RuleFolder::load(options.common.rules);
+    const auto& rules = folder.rules;
+    const auto& calendar = folder.calendar;
+    auto db = rbl::app::open_database(options.common, rbl::app::Access::write,
+                                      /*map_for_reading=*/true);
     if (!options.explain.empty()) {
         for (const std::string& line :
              rbl::engine::explain_subject(db, rules, options.explain, as_of)) {
@@ -110,8 +106,7 @@ rbl::ExitCode run(const Options& options) {
         }
         return rbl::ExitCode::ok;
     }
-    rbl::audit::AuditLog audit(db, {options.common.operator_name, rbl::audit::login_name(),
-                                    std::string(k_tool)});
+    auto audit = rbl::app::open_audit_log(db, options.common, k_tool);
     rbl::app::TerminalReporter reporter(std::string(k_tool), options.common.quiet);
     // A dry run prints each change: the impact preview, who would be added or removed per list.
     rbl::util::TextTable changes({"list", "change", "subject", "name", "status"});

@@ -10,8 +10,7 @@
 #include "common/tool.hpp"
 #include "rbl/appeal/appeal_desk.hpp"
 #include "rbl/audit/audit_log.hpp"
-#include "rbl/rules/calendar.hpp"
-#include "rbl/rules/rule_set.hpp"
+#include "rbl/rules/rule_folder.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/util/text_table.hpp"
 
@@ -51,17 +50,11 @@ nlohmann::json appeal_json(const rbl::model::Appeal& appeal) {
 // The database, audit log and calendar every subcommand works with.
 struct Desk {
     explicit Desk(const Options& options)
-        : rules(rbl::rules::RuleSet::load(options.common.rules)),  // invalid rules: exit 2
-          calendar(rbl::rules::Calendar::load(std::filesystem::path(options.common.rules) /
-                                              "calendar.yaml")),
-          db({.path = options.common.db,
-              .create = false,
-              .read_only = false,
-              .wait_seconds = options.common.wait_seconds}),
-          audit(db, {options.common.operator_name, rbl::audit::login_name(), std::string(k_tool)}),
-          desk(db, audit, calendar, options.common.operator_name) {}
-    rbl::rules::RuleSet rules;
-    rbl::rules::Calendar calendar;
+        : folder(rbl::rules::RuleFolder::load(options.common.rules)),  // invalid: exit 2
+          db(rbl::app::open_database(options.common, rbl::app::Access::write)),
+          audit(rbl::app::open_audit_log(db, options.common, k_tool)),
+          desk(db, audit, folder.calendar, options.common.operator_name) {}
+    rbl::rules::RuleFolder folder;
     rbl::store::Database db;
     rbl::audit::AuditLog audit;
     rbl::appeal::AppealDesk desk;

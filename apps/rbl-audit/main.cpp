@@ -28,15 +28,11 @@ struct Options {
 };
 
 rbl::store::Database open_reader(const Options& options) {
-    return rbl::store::Database({.path = options.common.db,
-                                 .create = false,
-                                 .read_only = true,
-                                 .wait_seconds = options.common.wait_seconds});
+    return rbl::app::open_database(options.common, rbl::app::Access::read);
 }
 
 rbl::audit::AuditLog open_log(rbl::store::Database& db, const Options& options) {
-    return rbl::audit::AuditLog(
-        db, {options.common.operator_name, rbl::audit::login_name(), std::string(k_tool)});
+    return rbl::app::open_audit_log(db, options.common, k_tool);
 }
 
 rbl::ExitCode run_log(const Options& options) {

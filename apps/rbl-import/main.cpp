@@ -2,7 +2,6 @@
 // every row (SPEC.md §2). Only wires options to rbl::ingest.
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -33,73 +32,9 @@ struct Options {
     std::vector<std::string> allowed_columns;
 };
 
-// inserted, updated and unchanged say what is in the database after the run (zeros when nothing
-// was committed); `validated` says what the rows would do, committed or not.
-nlohmann::json summary_json(const rbl::ingest::ImportSummary& summary, bool dry_run) {
-    const auto stored = [&](std::int64_t count) { return summary.committed ? count : 0; };
-    return {
-        {"rows", summary.rows},
-        {"inserted", stored(summary.inserted)},
-        {"updated", stored(summary.updated)},
-        {"unchanged", stored(summary.unchanged)},
-        {"validated",
-         {{"inserted", summary.inserted},
-          {"updated", summary.updated},
-          {"unchanged", summary.unchanged}}},
-        {"rejected", summary.rejected},
-        {"cross_source_duplicates", summary.cross_source_duplicates},
-        {"warned", summary.warned},
-        {"unknown_columns", summary.unknown_columns},
-        {"batch_id", summary.batch_id ? nlohmann::json(*summary.batch_id) : nullptr},
-        {"committed", summary.committed},
-        {"dry_run", dry_run},
-        {"sha256", summary.file_sha256},
-    };
-}
-
-// Removes a database file this run created, unless dismissed: a run that fails (a missing
-// input file, a bad mapping, a missing column) leaves no empty database behind. Declared before
-// the Database, so the connection is closed first.
-class CreatedDatabaseGuard {
-public:
-    CreatedDatabaseGuard(std::filesystem::path path, bool armed)
-        : m_path(std::move(path)), m_armed(armed) {}
-    ~CreatedDatabaseGuard() {
-        if (m_armed) {
-            std::error_code ec;
-            for (const char* suffix : {"", "-wal", "-shm"}) {
-                std::filesystem::remove(m_path.string() + suffix, ec);
-            }
-        }
-    }
-    CreatedDatabaseGuard(const CreatedDatabaseGuard&) = delete;
-    CreatedDatabaseGuard& operator=(const CreatedDatabaseGuard&) = delete;
-    void dismiss() { m_armed = false; }
-
-private:
-    std::filesystem::path m_path;
-    bool m_armed;
-};
-
-// A dry run against a database that does not exist yet works on a throw-away copy of the
-// schema, so that it creates nothing.
-std::filesystem::path dry_run_database(const Options& options, bool& temporary) {
-    std::error_code ec;
-    temporary = options.dry_run && !std::filesystem::exists(options.common.db, ec);
-    if (!temporary) {
-        return options.common.db;
-    }
-    return std::filesystem::temp_directory_path() /
-           fmt::format("rbl-import-dry-run-{}.db", ::getpid());
-}
-
 rbl::ExitCode run_revert(const Options& options) {
-    rbl::store::Database db({.path = options.common.db,
-                             .create = false,
-                             .read_only = false,
-                             .wait_seconds = options.common.wait_seconds});
-    rbl::audit::AuditLog audit(db, {options.common.operator_name, rbl::audit::login_name(),
-                                    std::string(k_tool)});
+    auto db = rbl::app::open_database(options.common, rbl::app::Access::write);
+    auto audit = rbl::app::open_audit_log(db, options.common, k_tool);
     const auto summary = rbl::ingest::revert_batch(db, audit, options.revert);
     if (options.common.json) {
         fmt::print("{}\n", nlohmann::json{{"batch_id", summary.batch_id},
@@ -114,12 +49,8 @@ rbl::ExitCode run_revert(const Options& options) {
 }
 
 rbl::ExitCode run_feedback(const Options& options) {
-    rbl::store::Database db({.path = options.common.db,
-                             .create = false,
-                             .read_only = false,
-                             .wait_seconds = options.common.wait_seconds});
-    rbl::audit::AuditLog audit(
-        db, {options.common.operator_name, rbl::audit::login_name(), std::string(k_tool)});
+    auto db = rbl::app::open_database(options.common, rbl::app::Access::write);
+    auto audit = rbl::app::open_audit_log(db, options.common, k_tool);
     rbl::app::TerminalReporter reporter(std::string(k_tool), options.common.quiet);
     const auto summary =
         rbl::ingest::import_feedback(db, audit, options.feedback, options.strict,
@@ -176,26 +107,14 @@ rbl::ExitCode run_import(const Options& options) {
     import.dry_run = options.dry_run;
     import.allowed_columns = options.allowed_columns;
 
-    bool temporary = false;
-    const auto db_path = dry_run_database(options, temporary);
-    std::error_code ec;
-    CreatedDatabaseGuard guard(db_path, temporary || !std::filesystem::exists(db_path, ec));
-    rbl::ingest::ImportSummary summary;
-    {
-        rbl::store::Database db({.path = db_path,
-                                 .create = true,
-                                 .read_only = false,
-                                 .wait_seconds = options.common.wait_seconds});
-        rbl::audit::AuditLog audit(db, {options.common.operator_name, rbl::audit::login_name(),
-                                        std::string(k_tool)});
-        rbl::app::TerminalReporter reporter(std::string(k_tool), options.common.quiet);
-        summary = rbl::ingest::import_file(db, audit, rules, import, reporter);
-    }
-    if (!temporary) {
-        guard.dismiss();
-    }
+    rbl::app::TerminalReporter reporter(std::string(k_tool), options.common.quiet);
+    const auto summary = rbl::ingest::import_file_into(
+        {options.common.db,
+         options.common.wait_seconds,
+         {options.common.operator_name, rbl::audit::login_name(), std::string(k_tool)}},
+        rules, import, reporter);
     if (options.common.json) {
-        fmt::print("{}\n", summary_json(summary, options.dry_run).dump());
+        fmt::print("{}\n", rbl::ingest::to_json(summary, options.dry_run).dump());
     }
     if (!options.common.quiet) {
         const std::string counts =

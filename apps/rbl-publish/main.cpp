@@ -55,12 +55,6 @@ unsigned parse_mode(const std::string& text) {
     return static_cast<unsigned>(mode);
 }
 
-rbl::store::Database open_database(const Options& options) {
-    return rbl::store::Database({.path = options.common.db,
-                                 .create = false,
-                                 .read_only = false,
-                                 .wait_seconds = options.common.wait_seconds});
-}
 
 rbl::ExitCode run_export(const Options& options) {
     rbl::publish::ExportOptions export_options;
@@ -84,9 +78,8 @@ rbl::ExitCode run_export(const Options& options) {
     export_options.by_department_dir = options.by_department;
     export_options.operator_name = options.common.operator_name;
     export_options.rules_dir = options.common.rules;
-    auto db = open_database(options);
-    rbl::audit::AuditLog audit(
-        db, {options.common.operator_name, rbl::audit::login_name(), std::string(k_tool)});
+    auto db = rbl::app::open_database(options.common, rbl::app::Access::write);
+    auto audit = rbl::app::open_audit_log(db, options.common, k_tool);
     rbl::app::TerminalReporter reporter(std::string(k_tool), options.common.quiet);
     const auto summary = rbl::publish::export_entries(db, audit, export_options, reporter);
     std::FILE* info = options.out == "-" && !options.by_department ? stderr : stdout;
@@ -125,7 +118,7 @@ rbl::ExitCode run_report(const Options& options) {
     if (!std::filesystem::is_directory(folder, ec)) {
         throw rbl::UsageError(fmt::format("--out: folder {} does not exist", folder.string()));
     }
-    auto db = open_database(options);
+    auto db = rbl::app::open_database(options.common, rbl::app::Access::write);
     rbl::util::Date as_of;
     {
         rbl::store::PublicationStore store(db);

@@ -11,6 +11,7 @@
 #include "rbl/rules/calendar.hpp"
 #include "rbl/rules/describe.hpp"
 #include "rbl/rules/diagnostics.hpp"
+#include "rbl/rules/rule_folder.hpp"
 #include "rbl/rules/rule_set.hpp"
 
 namespace {
@@ -24,34 +25,15 @@ struct Options {
     std::string lang = "zh";
 };
 
-// Loads the rule set and the calendar, reporting the problems of both together.
-rbl::rules::RuleSet load_all(const std::filesystem::path& dir,
-                             std::optional<rbl::rules::Calendar>* calendar = nullptr) {
-    std::vector<rbl::rules::Diagnostic> problems;
-    std::optional<rbl::rules::RuleSet> rules;
-    try {
-        rules = rbl::rules::RuleSet::load(dir);
-    } catch (const rbl::rules::InvalidConfig& e) {
-        problems = e.diagnostics();
-    }
-    try {
-        auto loaded = rbl::rules::Calendar::load(dir / "calendar.yaml");
-        if (calendar != nullptr) {
-            *calendar = std::move(loaded);
-        }
-    } catch (const rbl::rules::InvalidConfig& e) {
-        problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
-    }
-    if (!problems.empty()) {
-        throw rbl::rules::InvalidConfig(fmt::format("invalid rules in {}", dir.string()),
-                                        std::move(problems));
-    }
-    return std::move(*rules);
+// The folder's rule set, its calendar checked too (invalid: exit 2 with every problem of both).
+rbl::rules::RuleSet load_all(const std::filesystem::path& dir) {
+    return rbl::rules::RuleFolder::load(dir).rules;
 }
 
 rbl::ExitCode run_check(const Options& options) {
-    std::optional<rbl::rules::Calendar> calendar;
-    const auto rules = load_all(options.common.rules, &calendar);
+    const auto folder = rbl::rules::RuleFolder::load(options.common.rules);
+    const auto& rules = folder.rules;
+    const auto& calendar = folder.calendar;
     std::size_t tests = 0;
     for (const auto* list : rules.lists()) {
         tests += list->tests.size();
@@ -68,7 +50,7 @@ rbl::ExitCode run_check(const Options& options) {
         fmt::print(stderr, "{}: {} is valid: {} domains, {} lists, {} embedded tests; calendar "
                            "{}–{}\n",
                    k_tool, options.common.rules, rules.domains().size(), rules.lists().size(),
-                   tests, calendar->first_year(), calendar->last_year());
+                   tests, calendar.first_year(), calendar.last_year());
     }
     return rbl::ExitCode::ok;
 }
@@ -79,31 +61,35 @@ rbl::ExitCode run_test(const Options& options) {
         throw rbl::UsageError(fmt::format("there is no list '{}'", options.list_id));
     }
     const auto report = rbl::engine::run_rule_tests(rules, options.list_id);
+    // With --json stdout holds the one JSON object (SPEC §1) and the failures go to stderr.
+    std::FILE* lines = options.common.json ? stderr : stdout;
     for (const auto& result : report.results) {
         if (result.passed) {
             continue;
         }
-        fmt::print("FAILED {}:{}: {} — {}: {}\n", result.file, result.line, result.list_id,
+        fmt::print(lines, "FAILED {}:{}: {} — {}: {}\n", result.file, result.line, result.list_id,
                    result.test_name, result.problem);
         for (const std::string& line : result.explanation) {
-            fmt::print("    {}\n", line);
+            fmt::print(lines, "    {}\n", line);
         }
     }
     for (const auto& unreached : report.unreached) {
-        fmt::print("untested {}:{}: {} — no test makes this criterion hold\n", unreached.file,
-                   unreached.line, unreached.list_id);
+        fmt::print(lines, "untested {}:{}: {} — no test makes this criterion hold\n",
+                   unreached.file, unreached.line, unreached.list_id);
     }
     const std::size_t failed = report.failed();
     if (options.common.json) {
-        fmt::print(stderr, "{}\n", nlohmann::json{{"tests", report.results.size()},
-                                                  {"passed", report.results.size() - failed},
-                                                  {"failed", failed},
-                                                  {"untested_criteria", report.unreached.size()}}
-                                       .dump());
+        fmt::print("{}\n", nlohmann::json{{"tests", report.results.size()},
+                                          {"passed", report.results.size() - failed},
+                                          {"failed", failed},
+                                          {"untested_criteria", report.unreached.size()}}
+                               .dump());
     }
-    fmt::print(stderr, "{}: {} tests: {} passed, {} failed; {} criteria untested\n", k_tool,
-               report.results.size(), report.results.size() - failed, failed,
-               report.unreached.size());
+    if (!options.common.quiet) {
+        fmt::print(stderr, "{}: {} tests: {} passed, {} failed; {} criteria untested\n", k_tool,
+                   report.results.size(), report.results.size() - failed, failed,
+                   report.unreached.size());
+    }
     return failed == 0 ? rbl::ExitCode::ok : rbl::ExitCode::failed;
 }
 

@@ -143,6 +143,11 @@ class BrokenRules(ToolTestCase):
         self.assertIn("FAILED", result.stdout)
         self.assertIn("courts.yaml:20", result.stdout)
         self.assertIn("2 court_default records within 1y (needs ≥ 2)", result.stdout)
+        # With --json stdout is the one JSON object (SPEC §1); the failures go to stderr.
+        result = self.run_tool("rbl-rules", "--rules", folder, "test", "--json", check=1)
+        summary = json.loads(result.stdout)
+        self.assertEqual((summary["failed"], summary["passed"]), (1, summary["tests"] - 1))
+        self.assertIn("FAILED", result.stderr)
 
     def test_import_refuses_invalid_rules(self):
         folder = self.rules_with("courts.yaml", GOOD_LIST.replace("validity: 2y", "validity: 2w"))

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -260,6 +262,29 @@ void report_columns(const ColumnCheck& columns, const std::string& file_name,
     }
 }
 
+// Removes a database file this run created, unless dismissed. Declared before the Database, so
+// that the connection is closed first.
+class CreatedDatabaseGuard {
+public:
+    CreatedDatabaseGuard(std::filesystem::path path, bool armed)
+        : m_path(std::move(path)), m_armed(armed) {}
+    ~CreatedDatabaseGuard() {
+        if (m_armed) {
+            std::error_code ec;
+            for (const char* suffix : {"", "-wal", "-shm"}) {
+                std::filesystem::remove(m_path.string() + suffix, ec);
+            }
+        }
+    }
+    CreatedDatabaseGuard(const CreatedDatabaseGuard&) = delete;
+    CreatedDatabaseGuard& operator=(const CreatedDatabaseGuard&) = delete;
+    void dismiss() { m_armed = false; }
+
+private:
+    std::filesystem::path m_path;
+    bool m_armed;
+};
+
 std::string encoding_name(util::Encoding encoding) {
     return encoding == util::Encoding::gb18030 ? "gb18030" : "utf-8";
 }
@@ -398,6 +423,52 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
     summary.committed = true;
     summary.batch_id = batch_id;
     return summary;
+}
+
+ImportSummary import_file_into(const ImportDatabase& database, const rules::RuleSet& rules,
+                               const ImportOptions& options, Reporter& reporter) {
+    std::error_code ec;
+    const bool throw_away = options.dry_run && !std::filesystem::exists(database.path, ec);
+    const std::filesystem::path path =
+        throw_away ? std::filesystem::temp_directory_path() /
+                         fmt::format("rbl-import-dry-run-{}.db", ::getpid())
+                   : database.path;
+    CreatedDatabaseGuard guard(path, throw_away || !std::filesystem::exists(path, ec));
+    ImportSummary summary;
+    {
+        store::Database db({.path = path,
+                            .create = true,
+                            .read_only = false,
+                            .wait_seconds = database.wait_seconds});
+        audit::AuditLog audit(db, database.actor);
+        summary = import_file(db, audit, rules, options, reporter);
+    }
+    if (!throw_away) {
+        guard.dismiss();
+    }
+    return summary;
+}
+
+nlohmann::json to_json(const ImportSummary& summary, bool dry_run) {
+    const auto stored = [&](std::int64_t count) { return summary.committed ? count : 0; };
+    return {
+        {"rows", summary.rows},
+        {"inserted", stored(summary.inserted)},
+        {"updated", stored(summary.updated)},
+        {"unchanged", stored(summary.unchanged)},
+        {"validated",
+         {{"inserted", summary.inserted},
+          {"updated", summary.updated},
+          {"unchanged", summary.unchanged}}},
+        {"rejected", summary.rejected},
+        {"cross_source_duplicates", summary.cross_source_duplicates},
+        {"warned", summary.warned},
+        {"unknown_columns", summary.unknown_columns},
+        {"batch_id", summary.batch_id ? nlohmann::json(*summary.batch_id) : nullptr},
+        {"committed", summary.committed},
+        {"dry_run", dry_run},
+        {"sha256", summary.file_sha256},
+    };
 }
 
 RevertSummary revert_batch(store::Database& db, audit::AuditLog& audit, std::int64_t batch_id) {

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "rbl/audit/audit_log.hpp"
@@ -58,6 +60,26 @@ struct ImportSummary {
     bool committed = false;
     std::string file_sha256;
 };
+
+/// Where the import's database is and who acts.
+struct ImportDatabase {
+    std::filesystem::path path;
+    int wait_seconds = 30;  ///< --wait
+    audit::Actor actor;
+};
+
+/// Imports one file into the database at `database.path`, creating it (mode 0600) when it does
+/// not exist. A database this run created is removed again when the import fails (a missing
+/// input file, a bad mapping, a missing column leave no empty database behind), and a dry run
+/// against a database that does not exist works on a throw-away one, so that it creates
+/// nothing. Throws as import_file.
+ImportSummary import_file_into(const ImportDatabase& database, const rules::RuleSet& rules,
+                               const ImportOptions& options, Reporter& reporter);
+
+/// The summary as `rbl-import --json` prints it: inserted, updated and unchanged say what is in
+/// the database after the run (zeros when nothing was committed); `validated` what the rows
+/// would do, committed or not.
+nlohmann::json to_json(const ImportSummary& summary, bool dry_run);
 
 /// Imports one file. Throws UsageError for a file that can't be used at all (missing, empty,
 /// binary, no header, a required column missing, a column name misspelt or looking like a known
