@@ -50,7 +50,7 @@ void print_summary(const Options& options, const rbl::engine::AdjudicationSummar
         out["seconds"] = {{"read", summary.read_seconds},
                           {"evaluate", summary.evaluate_seconds},
                           {"write", summary.write_seconds}};
-        fmt::print(options.dry_run ? stderr : stdout, "{}\n", out.dump());
+        fmt::print("{}\n", out.dump());
     }
     if (options.common.quiet) {
         return;
@@ -120,7 +120,8 @@ rbl::ExitCode run(const Options& options) {
          options.notify_days},
         reporter, options.dry_run ? rbl::engine::ChangeSink(preview) : rbl::engine::ChangeSink());
     if (options.dry_run && changes.rows() > 0) {
-        fmt::print("{}", changes.render());
+        // The preview is the output, unless --json makes the JSON object the output (SPEC §1).
+        fmt::print(options.common.json ? stderr : stdout, "{}", changes.render());
     }
     print_summary(options, summary);
     return rbl::ExitCode::ok;

@@ -201,10 +201,14 @@ class Lifecycle(ToolTestCase):
         self.load([["P1", uscc(1), "甲", "market", "penalty", "2026-01-05", "serious", ""],
                    ["P2", uscc(1), "甲", "market", "penalty", "2026-01-06", "serious", ""]])
         result = self.adjudicate("2026-01-06", "--dry-run")
-        header, row = result.stdout.splitlines()
+        # --json: the summary is the one object on stdout; the preview table goes to stderr.
+        self.assertEqual(json.loads(result.stdout)["created"], 1)
+        header, row = result.stderr.splitlines()[:2]
         self.assertEqual(header.split(), ["list", "change", "subject", "name", "status"])
         self.assertEqual(row.split(), ["market.black.serious", "created", uscc(1), "甲", "notice"])
-        self.assertEqual(json.loads(result.stderr.splitlines()[0])["created"], 1)
+        plain = self.run_tool("rbl-adjudicate", "--dry-run", "--as-of", "2026-01-06",
+                              env={"RBL_TODAY": "2026-01-06"}, check=0)
+        self.assertEqual(plain.stdout.splitlines()[1].split()[:2], ["market.black.serious", "created"])
         self.assertEqual(self.scalar("SELECT count(*) FROM entries"), 0)
         self.assertEqual(self.scalar("SELECT count(*) FROM runs"), 0)
 
@@ -212,8 +216,8 @@ class Lifecycle(ToolTestCase):
         names = ["南京市某某科技有限公司", "Acme Trading", "王"]
         self.load([[f"P{i}{k}", uscc(i), name, "market", "penalty", f"2026-01-0{5 + k}", "serious", ""]
                    for i, name in enumerate(names, start=1) for k in range(2)])
-        lines = self.adjudicate("2026-01-06", "--dry-run").stdout.splitlines()
-        self.assertEqual(len(lines), 1 + len(names))
+        lines = self.adjudicate("2026-01-06", "--dry-run").stderr.splitlines()[:1 + len(names)]
+        self.assertEqual(lines[0].split(), ["list", "change", "subject", "name", "status"])
         # Every row's status starts at the display column of the header's "status".
         status_column = display_width(lines[0][:lines[0].index("status")])
         for line in lines[1:]:
