@@ -1,9 +1,6 @@
 #include "rbl/publish/exporter.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +21,7 @@
 #include "rbl/util/csv.hpp"
 #include "rbl/util/error.hpp"
 #include "rbl/util/json_text.hpp"
+#include "rbl/util/atomic_file.hpp"
 #include "rbl/util/sha256.hpp"
 
 namespace rbl::publish {
@@ -40,119 +38,7 @@ constexpr std::array<std::string_view, 19> k_columns_zh = {
     "主体类型", "状态",     "认定日期", "生效日期", "到期日期", "终止日期", "终止原因",
     "认定部门", "认定依据", "认定理由", "证据记录", "异议中"};
 
-constexpr std::size_t k_flush_bytes = 1 << 20;
 constexpr std::uint64_t k_progress_every = 16384;
-
-// ---- output -------------------------------------------------------------------------------
-
-// An export file: written to a temporary file beside it (created with the export's mode, never
-// following a link) and renamed over the path only when complete, so that a failed export leaves
-// nothing half-written; or standard output. Hashes what it writes.
-class ExportFile {
-public:
-    ExportFile(std::string path, unsigned mode) : m_path(std::move(path)) {
-        if (m_path == "-") {
-            return;
-        }
-        struct stat existing {};
-        if (::lstat(m_path.c_str(), &existing) == 0) {
-            if (S_ISDIR(existing.st_mode)) {
-                throw UsageError(fmt::format("--out {} is a folder", m_path));
-            }
-            if (S_ISCHR(existing.st_mode) || S_ISFIFO(existing.st_mode) ||
-                S_ISSOCK(existing.st_mode)) {
-                // A device or a pipe (/dev/null, a named pipe to another program) is written in
-                // place: renaming a file over it would replace it.
-                m_fd = ::open(m_path.c_str(), O_WRONLY | O_CLOEXEC);
-                if (m_fd < 0) {
-                    fail("cannot open");
-                }
-                return;
-            }
-        }
-        m_temp = fmt::format("{}.tmp-{}", m_path, ::getpid());
-        m_fd = ::open(m_temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-        if (m_fd < 0) {
-            throw FailedError(fmt::format("cannot create {}: {}", m_temp, std::strerror(errno)));
-        }
-        ::fchmod(m_fd, mode);  // whatever the umask
-    }
-    ~ExportFile() {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-        if (!m_temp.empty() && !m_committed) {
-            ::unlink(m_temp.c_str());
-        }
-    }
-    ExportFile(const ExportFile&) = delete;
-    ExportFile& operator=(const ExportFile&) = delete;
-
-    void write(std::string_view bytes) {
-        m_buffer += bytes;
-        if (m_buffer.size() >= k_flush_bytes) {
-            flush();
-        }
-    }
-    // Writes what is buffered and makes the file complete (not yet in place).
-    std::string finish() {
-        flush();
-        if (!m_temp.empty() && ::fsync(m_fd) != 0) {  // a regular file, not a pipe
-            fail("cannot write");
-        }
-        if (m_fd < 0) {
-            std::fflush(stdout);
-        }
-        return m_hash.hex();
-    }
-    // Puts the complete file in place.
-    void commit() {
-        if (m_temp.empty()) {
-            return;
-        }
-        if (::close(m_fd) != 0) {
-            m_fd = -1;
-            fail("cannot write");
-        }
-        m_fd = -1;
-        if (::rename(m_temp.c_str(), m_path.c_str()) != 0) {
-            fail("cannot put in place");
-        }
-        m_committed = true;
-    }
-
-private:
-    void flush() {
-        m_hash.update(m_buffer);
-        std::string_view rest = m_buffer;
-        while (!rest.empty()) {
-            const ssize_t written = m_fd >= 0 ? ::write(m_fd, rest.data(), rest.size())
-                                              : static_cast<ssize_t>(std::fwrite(
-                                                    rest.data(), 1, rest.size(), stdout));
-            if (written <= 0) {
-                if (m_fd >= 0 && errno == EINTR) {
-                    continue;
-                }
-                fail("cannot write");
-            }
-            rest.remove_prefix(static_cast<std::size_t>(written));
-        }
-        m_buffer.clear();
-    }
-    [[noreturn]] void fail(std::string_view what) const {
-        const int error = errno;
-        throw FailedError(fmt::format("{} {}: {}", what, m_path == "-" ? "stdout" : m_path,
-                                      error == ENOSPC ? "the disk is full"
-                                                      : std::strerror(error)));
-    }
-
-    std::string m_path;
-    std::string m_temp;
-    int m_fd = -1;
-    bool m_committed = false;
-    std::string m_buffer;
-    util::Sha256 m_hash;
-};
 
 // ---- rows ---------------------------------------------------------------------------------
 
@@ -559,6 +445,24 @@ std::string file_name_of(std::string_view department) {
 
 // ---- the export ---------------------------------------------------------------------------
 
+using util::AtomicFile;
+
+// An export's file: `out` ("-" for standard output) written whole or not at all, with the
+// export's mode, hashed.
+AtomicFile open_export_file(const std::string& out, unsigned mode) {
+    if (out == "-") {
+        return AtomicFile::standard_output(true);
+    }
+    std::error_code ec;
+    if (std::filesystem::is_directory(std::filesystem::symlink_status(out, ec))) {
+        throw UsageError(fmt::format("--out {} is a folder", out));
+    }
+    return AtomicFile(out, AtomicFile::Options{.mode = mode,
+                                                        .placement = AtomicFile::Placement::replace,
+                                                        .hash = true,
+                                                        .what = {}});
+}
+
 struct ExportRun {
     store::Database& db;
     store::Transaction& transaction;
@@ -612,7 +516,7 @@ struct ExportRun {
     ExportSummary single_file() {
         const bool with_measures = options.department.has_value();
         RowWriter writer(options, options.delta, with_measures);
-        ExportFile file(options.out, options.mode);
+        AtomicFile file = open_export_file(options.out, options.mode);
         file.write(writer.header());
         ExportSummary summary;
         summary.out = options.out;
@@ -713,7 +617,7 @@ struct ExportRun {
         const std::filesystem::path dir(*options.by_department_dir);
         const std::string extension = options.format == Format::csv ? ".csv" : ".jsonl";
         struct DepartmentFile {
-            std::unique_ptr<ExportFile> file;
+            std::unique_ptr<AtomicFile> file;
             std::int64_t rows = 0;
         };
         std::map<std::string, DepartmentFile> files;
@@ -729,8 +633,8 @@ struct ExportRun {
             for (const auto& [department, mine] : measures.of(row.terms_json, row.entry_id)) {
                 DepartmentFile& out = files[department];
                 if (!out.file) {
-                    out.file = std::make_unique<ExportFile>(
-                        (dir / (file_name_of(department) + extension)).string(), options.mode);
+                    out.file = std::make_unique<AtomicFile>(open_export_file(
+                        (dir / (file_name_of(department) + extension)).string(), options.mode));
                     out.file->write(writer.header());
                 }
                 out.file->write(
@@ -797,9 +701,8 @@ util::Date publication_as_of(store::PublicationStore& store,
 }
 
 void write_private_file(const std::filesystem::path& path, std::string_view bytes, unsigned mode) {
-    ExportFile file(path.string(), mode);
+    AtomicFile file = open_export_file(path.string(), mode);
     file.write(bytes);
-    file.finish();
     file.commit();
 }
 
