@@ -10,38 +10,12 @@
 #include <vector>
 
 #include "rbl/audit/audit_log.hpp"
+#include "rbl/publish/export_options.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/store/publication_store.hpp"
 #include "rbl/util/report.hpp"
 
 namespace rbl::publish {
-
-/// The file format of an export.
-enum class Format { csv, jsonl };
-/// The language of CSV headers and list titles.
-enum class Language { en, zh };
-
-/// What to export and where.
-struct ExportOptions {
-    Format format = Format::csv;
-    std::optional<std::string> kind;   ///< "black" or "red"
-    std::vector<std::string> domains;  ///< only these domains (all when empty)
-    std::string status = "effective";  ///< an entry status, or "all"
-    std::optional<std::string> subject_id;
-    std::optional<std::string> as_of;  ///< YYYY-MM-DD; default: the last run's as-of
-    std::string out = "-";             ///< a file, or "-" for stdout
-    Language lang = Language::en;
-    bool bom = false;
-    bool unmask = false;
-    std::optional<std::string> channel;
-    bool delta = false;
-    bool manifest = false;
-    unsigned mode = 0600;  ///< permission bits of files created
-    std::optional<std::string> department;  ///< only entries whose measures name it
-    std::optional<std::string> by_department_dir;  ///< one file per department in this folder
-    std::string operator_name;
-    std::filesystem::path rules_dir;  ///< to tell a known domain from an unknown one
-};
 
 /// What an export did.
 struct ExportSummary {
@@ -69,12 +43,9 @@ ExportSummary export_entries(store::Database& db, audit::AuditLog& audit,
 util::Date publication_as_of(store::PublicationStore& store,
                              const std::optional<std::string>& as_of, util::Date& last_run);
 
-/// Writes `bytes` to `path` through a temporary file renamed into place, created with `mode`
-/// and never following a symbolic link. Throws FailedError when it cannot.
+/// Writes `bytes` to `path` ("-": standard output) through a temporary file renamed into place
+/// (util::AtomicFile), created with `mode` and never following a symbolic link. Throws
+/// UsageError when `path` is a folder, FailedError when it cannot write.
 void write_private_file(const std::filesystem::path& path, std::string_view bytes, unsigned mode);
-
-/// A CSV cell as published: a text cell beginning with '=', '+', '-', '@', tab or carriage
-/// return gets a leading apostrophe, so that no spreadsheet program runs it as a formula.
-std::string guard_formula(std::string_view cell);
 
 }  // namespace rbl::publish

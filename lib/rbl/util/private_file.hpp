@@ -1,11 +1,12 @@
 #pragma once
-// Output files that hold personal data (rejected rows, exports): created with mode 0600, never
-// written through a symbolic link.
+// Output files that hold personal data and must show what was written even when the run fails
+// (the rejects file): created with mode 0600, never written through a symbolic link. A thin name
+// for util::AtomicFile written in place (rbl/util/atomic_file.hpp holds the one implementation).
 
-#include <cstdio>
 #include <filesystem>
-#include <string>
 #include <string_view>
+
+#include "rbl/util/atomic_file.hpp"
 
 namespace rbl::util {
 
@@ -13,26 +14,19 @@ namespace rbl::util {
 /// whose last component is a symbolic link, so that a link planted where a cron job writes cannot
 /// redirect personal data or clobber another file. Closed (errors ignored) by the destructor.
 class PrivateOutputFile {
-public:
+  public:
     /// Opens `path`. Throws UsageError when it is a symbolic link, a folder, or its folder does
     /// not exist; FailedError when it cannot be opened otherwise (permissions, disk). `what`
     /// names the file in messages ("the rejects file").
     PrivateOutputFile(const std::filesystem::path& path, std::string_view what);
-    ~PrivateOutputFile();
-    PrivateOutputFile(const PrivateOutputFile&) = delete;
-    PrivateOutputFile& operator=(const PrivateOutputFile&) = delete;
 
     /// Appends `bytes`; throws FailedError when the write fails (disk full, I/O error).
-    void write(std::string_view bytes);
+    void write(std::string_view bytes) { m_file.write(bytes); }
     /// Flushes and closes; throws FailedError when that fails. Later writes are errors.
-    void close();
+    void close() { m_file.commit(); }
 
-private:
-    [[noreturn]] void fail_write(int error) const;
-
-    std::FILE* m_file = nullptr;
-    std::string m_name;
-    std::string m_what;
+  private:
+    AtomicFile m_file;
 };
 
 }  // namespace rbl::util

@@ -1,0 +1,117 @@
+#include "rbl/publish/export_options.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "rbl/model/entry.hpp"
+#include "rbl/util/error.hpp"
+
+namespace rbl::publish {
+
+namespace {
+
+bool is_known_status(std::string_view status) {
+    return status == "all" || model::parse_entry_status(status).has_value();
+}
+
+void check_folder(const std::filesystem::path& path, std::string_view what) {
+    std::error_code ec;
+    const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    if (!std::filesystem::is_directory(folder, ec)) {
+        throw UsageError(fmt::format("{}: folder {} does not exist", what, folder.string()));
+    }
+}
+
+std::set<std::string> known_domains(store::Database& db, const std::filesystem::path& rules) {
+    std::set<std::string> domains;
+    std::error_code ec;
+    for (const auto& file : std::filesystem::directory_iterator(rules, ec)) {
+        if (file.path().extension() == ".yaml" && file.path().stem() != "calendar") {
+            domains.insert(file.path().stem().string());
+        }
+    }
+    store::Statement statement(db, "SELECT DISTINCT domain FROM entries");
+    while (statement.step()) {
+        domains.emplace(statement.column_text(0));
+    }
+    return domains;
+}
+
+// A channel name: 1 to 64 letters, digits, '.', '_' or '-', beginning with a letter or digit.
+bool is_plain_name(std::string_view name) {
+    if (name.empty() || name.size() > 64 || !std::isalnum(static_cast<unsigned char>(name[0]))) {
+        return false;
+    }
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+    });
+}
+
+}  // namespace
+
+void check_options(store::Database& db, const ExportOptions& options) {
+    if (!is_known_status(options.status)) {
+        throw UsageError(fmt::format("unknown status '{}' (one of: notice, publicity, effective, "
+                                     "expired, lifted, repaired, revoked, withdrawn, all)",
+                                     options.status));
+    }
+    if (options.kind && *options.kind != "black" && *options.kind != "red") {
+        throw UsageError(fmt::format("unknown kind '{}' (black or red)", *options.kind));
+    }
+    if (!options.domains.empty()) {
+        const auto domains = known_domains(db, options.rules_dir);
+        for (const std::string& domain : options.domains) {
+            if (!domains.contains(domain)) {
+                throw UsageError(fmt::format("unknown domain '{}'", domain));
+            }
+        }
+    }
+    if (options.delta && !options.channel) {
+        throw UsageError("--delta needs --channel NAME: a delta is against that channel's last "
+                         "publication");
+    }
+    if (options.channel && !is_plain_name(*options.channel)) {
+        throw UsageError(fmt::format("channel name '{}': use letters, digits, '.', '_' and '-' "
+                                     "only (no path separators), at most 64",
+                                     *options.channel));
+    }
+    if (options.manifest && options.out == "-" && !options.by_department_dir) {
+        throw UsageError("--manifest needs --out FILE (a manifest names a file)");
+    }
+    if (options.by_department_dir) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(*options.by_department_dir, ec)) {
+            throw UsageError(
+                fmt::format("--by-department: folder {} does not exist", *options.by_department_dir));
+        }
+        if (options.channel || options.department) {
+            throw UsageError("--by-department goes without --channel and --department");
+        }
+    } else if (options.out != "-") {
+        check_folder(options.out, "--out");
+    }
+}
+
+std::string filter_json(const ExportOptions& options) {
+    std::vector<std::string> domains = options.domains;
+    std::sort(domains.begin(), domains.end());
+    return nlohmann::json{{"format", options.format == Format::csv ? "csv" : "jsonl"},
+                          {"kind", options.kind ? nlohmann::json(*options.kind) : nullptr},
+                          {"domains", domains},
+                          {"status", options.status},
+                          {"subject", options.subject_id ? nlohmann::json(*options.subject_id)
+                                                         : nullptr},
+                          {"department", options.department
+                                             ? nlohmann::json(*options.department)
+                                             : nullptr},
+                          {"lang", options.lang == Language::zh ? "zh" : "en"},
+                          {"unmask", options.unmask}}
+        .dump();
+}
+
+}  // namespace rbl::publish

@@ -1,0 +1,50 @@
+#pragma once
+// What rbl-publish is asked to export (SPEC.md §6), and the checks made before anything is read
+// or written.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rbl/store/database.hpp"
+
+namespace rbl::publish {
+
+/// The file format of an export.
+enum class Format { csv, jsonl };
+/// The language of CSV headers and list titles.
+enum class Language { en, zh };
+
+/// What to export and where.
+struct ExportOptions {
+    Format format = Format::csv;
+    std::optional<std::string> kind;   ///< "black" or "red"
+    std::vector<std::string> domains;  ///< only these domains (all when empty)
+    std::string status = "effective";  ///< an entry status, or "all"
+    std::optional<std::string> subject_id;
+    std::optional<std::string> as_of;  ///< YYYY-MM-DD; default: the last run's as-of
+    std::string out = "-";             ///< a file, or "-" for stdout
+    Language lang = Language::en;
+    bool bom = false;
+    bool unmask = false;
+    std::optional<std::string> channel;
+    bool delta = false;
+    bool manifest = false;
+    unsigned mode = 0600;  ///< permission bits of files created
+    std::optional<std::string> department;  ///< only entries whose measures name it
+    std::optional<std::string> by_department_dir;  ///< one file per department in this folder
+    std::string operator_name;
+    std::filesystem::path rules_dir;  ///< to tell a known domain from an unknown one
+};
+
+/// Checks `options` before anything is exported. Throws UsageError for an unknown status, kind
+/// or domain, --delta without --channel, a channel name that is not a plain name, --manifest to
+/// stdout, a missing output folder, and --by-department with --channel or --department.
+void check_options(store::Database& db, const ExportOptions& options);
+
+/// The filter of an export as canonical JSON (sorted domains, fixed key order): what a channel's
+/// publications must share.
+std::string filter_json(const ExportOptions& options);
+
+}  // namespace rbl::publish

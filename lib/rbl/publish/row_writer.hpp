@@ -1,0 +1,70 @@
+#pragma once
+// One exported row as text: CSV (RFC 4180, `\r\n`, the formula guard) or JSON Lines, with natural
+// persons' ID numbers masked unless --unmask.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rbl/publish/export_options.hpp"
+#include "rbl/store/publication_store.hpp"
+
+namespace rbl::publish {
+
+/// A measure of a department in an entry's kept terms.
+struct Measure {
+    std::string id;
+    std::string text_zh;
+};
+
+/// An entry as published on the as-of day: its state then.
+struct PublishedRow {
+    std::string status;
+    std::string ended_on;
+    std::string end_reason;
+};
+
+/// Formats rows as CSV or JSON Lines, as `options` says (format, language, BOM, unmask).
+class RowWriter {
+public:
+    /// `with_change`: a leading change column (a delta); `with_measures`: the department's
+    /// measures and those reported applied, as two trailing columns. Keeps a reference to
+    /// `options`.
+    RowWriter(const ExportOptions& options, bool with_change, bool with_measures);
+
+    /// The CSV header line (with the BOM when asked), or "" for JSON Lines.
+    [[nodiscard]] std::string header() const;
+
+    /// The row's line, valid until the next call; `change` empty unless a delta; `measures`
+    /// those of the department (read only with measures); `reported` the measures reported
+    /// applied, ';'-joined.
+    const std::string& line(const store::EntryRow& row, const PublishedRow& state,
+                            std::string_view change, const std::vector<Measure>* measures,
+                            std::string_view reported = {});
+
+private:
+    void cell(std::string_view text);
+    void csv_line(const store::EntryRow& row, const PublishedRow& state, std::string_view change,
+                  const std::vector<Measure>* measures, const std::string& title,
+                  std::string_view reported);
+    void key(std::string_view name);
+    void text(std::string_view name, std::string_view value);
+    void text_or_null(std::string_view name, std::string_view value);
+    void append_list(std::string_view joined);
+    void json_line(const store::EntryRow& row, const PublishedRow& state, std::string_view change,
+                   const std::vector<Measure>* measures, const std::string& title,
+                   std::string_view reported);
+
+    const ExportOptions& m_options;
+    bool m_with_change;
+    bool m_with_measures;
+    bool m_first = true;
+    std::string m_subject_id;
+    std::string m_line;
+};
+
+/// A CSV cell as published: a text cell beginning with '=', '+', '-', '@', tab or carriage
+/// return gets a leading apostrophe, so that no spreadsheet program runs it as a formula.
+std::string guard_formula(std::string_view cell);
+
+}  // namespace rbl::publish
