@@ -31,10 +31,10 @@ WHERE inserted_batch = ?1 AND status = 'active'
 RETURNING )sql" RBL_RECORD_STATE_COLUMNS;
 
 // Served by records_by_subject (subject_id, domain, ...): a subject's records of one domain.
+// min() rather than ORDER BY ... LIMIT 1, which made SQLite build a sorter for every row.
 constexpr std::string_view k_other_source = R"sql(
-SELECT source FROM records
-WHERE subject_id = ?1 AND domain = ?2 AND kind = ?3 AND record_id = ?4 AND source <> ?5
-ORDER BY source LIMIT 1)sql";
+SELECT min(source) FROM records
+WHERE subject_id = ?1 AND domain = ?2 AND kind = ?3 AND record_id = ?4 AND source <> ?5)sql";
 
 constexpr std::string_view k_revert_batch =
     "UPDATE import_batches SET reverted_at = ?2 WHERE batch_id = ?1";
@@ -332,7 +332,7 @@ std::optional<std::string> RecordStore::other_source_of(const model::Record& rec
         .bind(4, record.record_id)
         .bind(5, record.source);
     std::optional<std::string> source;
-    if (m_other_source.step()) {
+    if (m_other_source.step() && !m_other_source.is_null(0)) {
         source = std::string(m_other_source.column_text(0));
     }
     m_other_source.reset();

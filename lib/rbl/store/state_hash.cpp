@@ -1,7 +1,9 @@
 #include "rbl/store/state_hash.hpp"
 
-#include <fmt/format.h>
 
+#include <charconv>
+#include <iterator>
+#include <string>
 #include <vector>
 
 #include "rbl/util/sha256.hpp"
@@ -37,41 +39,51 @@ constexpr std::string_view k_all_records =
 constexpr std::string_view k_entry_label = "rbl entry state v1\n";
 constexpr std::string_view k_record_label = "rbl record state v1\n";
 
-// Feeds values into a SHA-256, length-prefixed, NULL as "n".
+// Serialises values, length-prefixed, NULL as "n", then hashes them with SHA-256 in one go (one
+// digest update per state rather than three per value: this runs for every imported record).
 class StateHasher {
 public:
-    explicit StateHasher(std::string_view label) { m_hash.update(label); }
+    explicit StateHasher(std::string_view label) : m_bytes(label) {}
 
     void text(std::string_view value) {
-        m_hash.update(fmt::format("{}:", value.size()));
-        m_hash.update(value);
-        m_hash.update("\n");
+        char length[24];
+        const auto end = std::to_chars(std::begin(length), std::end(length), value.size()).ptr;
+        m_bytes.append(length, end);
+        m_bytes += ':';
+        m_bytes += value;
+        m_bytes += '\n';
     }
     void optional_text(std::optional<std::string_view> value) {
         if (value) {
             text(*value);
         } else {
-            m_hash.update("n\n");
+            m_bytes += "n\n";
         }
     }
     void integer(std::optional<std::int64_t> value) {
         if (value) {
-            text(std::to_string(*value));
+            char digits[24];
+            const auto end = std::to_chars(std::begin(digits), std::end(digits), *value).ptr;
+            text(std::string_view(digits, static_cast<std::size_t>(end - digits)));
         } else {
-            m_hash.update("n\n");
+            m_bytes += "n\n";
         }
     }
     void column(const Statement& statement, int column) {
         if (statement.is_null(column)) {
-            m_hash.update("n\n");
+            m_bytes += "n\n";
         } else {
             text(statement.column_text(column));
         }
     }
-    StateHash finish() { return m_hash.digest(); }
+    StateHash finish() {
+        util::Sha256 hash;
+        hash.update(m_bytes);
+        return hash.digest();
+    }
 
 private:
-    util::Sha256 m_hash;
+    std::string m_bytes;
 };
 
 std::optional<std::string_view> optional_text(const Statement& statement, int column) {
