@@ -61,6 +61,12 @@ UPDATE entries SET status = ?2, ended_on = ?3, end_reason = ?4, updated_run = ?5
                                    THEN disputed ELSE 0 END
 WHERE entry_id = ?1 AND status = ?6 AND disputed = ?7)sql";
 
+// An appeal's effect: the dates and state the appeal desk computed, written as they are.
+constexpr std::string_view k_appeal_effect = R"sql(
+UPDATE entries SET status = ?2, notice_until = ?3, publicity_until = ?4, effective_from = ?5,
+                   expires_on = ?6, ended_on = ?7, end_reason = ?8, disputed = ?9
+WHERE entry_id = ?1)sql";
+
 constexpr std::string_view k_last_run_id = "SELECT coalesce(max(run_id), 0) FROM runs";
 
 constexpr std::string_view k_create_staging = R"sql(
@@ -140,7 +146,8 @@ EntryStore::EntryStore(Database& db)
       m_finish_run(db, k_finish_run),
       m_insert(db, k_insert),
       m_insert_evidence(db, k_insert_evidence),
-      m_update(db, k_update) {}
+      m_update(db, k_update),
+      m_appeal_effect(db, k_appeal_effect) {}
 
 model::Entry EntryStore::read_entry(const Statement& statement) const {
     return entry_of(statement);
@@ -261,6 +268,28 @@ bool EntryStore::update(const model::Entry& entry, model::EntryStatus status_rea
         .bind(7, entry.disputed ? 1 : 0);
     m_update.run();
     return m_db.changes() == 1;
+}
+
+void EntryStore::store_appeal_effect(const model::Entry& entry) {
+    const std::optional<std::string> notice = iso(entry.notice_until);
+    const std::optional<std::string> publicity = iso(entry.publicity_until);
+    const std::string effective = entry.effective_from.iso();
+    const std::string expires = entry.expires_on.iso();
+    const std::optional<std::string> ended = iso(entry.ended_on);
+    std::optional<std::string> reason;
+    if (!entry.end_reason.empty()) {
+        reason = entry.end_reason;
+    }
+    m_appeal_effect.bind(1, entry.entry_id)
+        .bind(2, model::to_string(entry.status))
+        .bind(3, notice)
+        .bind(4, publicity)
+        .bind(5, effective)
+        .bind(6, expires)
+        .bind(7, ended)
+        .bind(8, reason)
+        .bind(9, entry.disputed ? 1 : 0);
+    m_appeal_effect.run();
 }
 
 std::int64_t EntryStore::last_run_id() {

@@ -94,6 +94,9 @@ public:
     /// has `status_read` and `entry.disputed` as read in the run's snapshot. Returns false (and
     /// writes nothing) when another writer changed the entry since.
     bool update(const model::Entry& entry, model::EntryStatus status_read, std::int64_t run_id);
+    /// Stores an entry's status, dates, end and disputed flag as an appeal (filed or decided)
+    /// left them, inside the caller's write transaction.
+    void store_appeal_effect(const model::Entry& entry);
     /// The id of the latest recorded run (0 when none).
     std::int64_t last_run_id();
 
@@ -121,6 +124,7 @@ private:
     Statement m_insert;
     Statement m_insert_evidence;
     Statement m_update;
+    Statement m_appeal_effect;
     Statement m_stage;           ///< prepared by start_staging(), once the TEMP tables exist
     Statement m_stage_evidence;
     std::int64_t m_staged = 0;
