@@ -20,6 +20,7 @@
 #include "rbl/ids/ids.hpp"
 #include "rbl/model/entry.hpp"
 #include "rbl/model/entry_terms.hpp"
+#include "rbl/store/entry_store.hpp"
 #include "rbl/store/publication_store.hpp"
 #include "rbl/util/csv.hpp"
 #include "rbl/util/error.hpp"
@@ -446,9 +447,8 @@ std::set<std::string> known_domains(store::Database& db, const std::filesystem::
             domains.insert(file.path().stem().string());
         }
     }
-    store::Statement statement(db, "SELECT DISTINCT domain FROM entries");
-    while (statement.step()) {
-        domains.emplace(statement.column_text(0));
+    for (std::string& domain : store::EntryStore(db).domains()) {
+        domains.insert(std::move(domain));
     }
     return domains;
 }

@@ -36,6 +36,8 @@ ORDER BY expires_on, entry_id)sql";
 
 constexpr std::string_view k_last_as_of = "SELECT max(as_of) FROM runs";
 
+constexpr std::string_view k_domains = "SELECT DISTINCT domain FROM entries ORDER BY domain";
+
 constexpr std::string_view k_begin_run = R"sql(
 INSERT INTO runs (as_of, operator, tool_version, rules_sha256, domains, forced, started_at,
                   finished_at, counts)
@@ -140,6 +142,7 @@ EntryStore::EntryStore(Database& db)
       m_used_evidence(db, k_used_evidence),
       m_evidence_of(db, k_evidence_of),
       m_last_as_of(db, k_last_as_of),
+      m_domains(db, k_domains),
       m_last_run_id(db, k_last_run_id),
       m_expiring(db, k_expiring),
       m_begin_run(db, k_begin_run),
@@ -202,6 +205,15 @@ std::optional<std::string> EntryStore::last_as_of() {
     }
     m_last_as_of.reset();
     return as_of;
+}
+
+std::vector<std::string> EntryStore::domains() {
+    std::vector<std::string> found;
+    while (m_domains.step()) {
+        found.emplace_back(m_domains.column_text(0));
+    }
+    m_domains.reset();
+    return found;
 }
 
 std::int64_t EntryStore::begin_run(const RunStart& run) {

@@ -79,6 +79,8 @@ public:
     std::vector<model::Entry> expiring(util::Date first, util::Date last);
     /// The as-of date of the latest recorded run, if any.
     std::optional<std::string> last_as_of();
+    /// Every domain some entry is on, in order.
+    std::vector<std::string> domains();
 
     /// Records a run; returns its id.
     std::int64_t begin_run(const RunStart& run);
@@ -117,6 +119,7 @@ private:
     Statement m_used_evidence;
     Statement m_evidence_of;
     Statement m_last_as_of;
+    Statement m_domains;
     Statement m_last_run_id;
     Statement m_expiring;
     Statement m_begin_run;

@@ -93,3 +93,9 @@ TEST_CASE_FIXTURE(Fixture, "entry store: an appeal's effect is written as given"
     CHECK(again.end_reason.empty());
     CHECK_FALSE(again.disputed);
 }
+
+TEST_CASE_FIXTURE(Fixture, "entry store: the domains entries are on") {
+    CHECK(entries.domains() == std::vector<std::string>{"market"});
+    db.exec("DELETE FROM entry_evidence; DELETE FROM entries");
+    CHECK(entries.domains().empty());
+}
