@@ -73,6 +73,8 @@ AppealDesk::AppealDesk(store::Database& db, audit::AuditLog& audit,
       m_calendar(calendar),
       m_operator(std::move(operator_name)),
       m_store(db),
+      m_entries(db),
+      m_records(db),
       m_states(db) {}
 
 std::string AppealDesk::entry_state_hex(std::int64_t entry_id) {
@@ -190,7 +192,7 @@ model::Appeal AppealDesk::file(const FileRequest& request) {
             model::advance_entry(entry, state);
         }
         entry.disputed = true;
-        m_store.update_entry(entry);
+        m_entries.store_appeal_effect(entry);
         nlohmann::json details = entry_json(entry);
         details["appeal_id"] = appeal.appeal_id;
         details["state"] = entry_state_hex(entry.entry_id);
@@ -289,10 +291,10 @@ Decision AppealDesk::decide(const DecideRequest& request) {
         }
     }
     if (!entry_action.empty()) {
-        m_store.update_entry(entry);
+        m_entries.store_appeal_effect(entry);
     }
     if (request.withdraw_records) {
-        for (const auto& record : m_store.withdraw_evidence(entry.entry_id)) {
+        for (const auto& record : m_records.withdraw_evidence(entry.entry_id)) {
             const std::string key = fmt::format("{}/{}", record.source, record.record_id);
             m_audit.append("record.withdrawn", fmt::format("record:{}", key),
                            nlohmann::json{{"by", "office"},

@@ -15,6 +15,8 @@
 #include "rbl/rules/calendar.hpp"
 #include "rbl/store/appeal_store.hpp"
 #include "rbl/store/database.hpp"
+#include "rbl/store/entry_store.hpp"
+#include "rbl/store/record_store.hpp"
 #include "rbl/store/state_hash.hpp"
 #include "rbl/util/date.hpp"
 
@@ -92,6 +94,8 @@ private:
     const rules::Calendar& m_calendar;
     std::string m_operator;
     store::AppealStore m_store;
+    store::EntryStore m_entries;  ///< writes what a filing or decision does to the entry
+    store::RecordStore m_records;  ///< withdraws evidence records by office decision
     store::StateReader m_states;  ///< the hash of an entry's new content, for its audit row
 };
 

@@ -21,40 +21,6 @@ namespace {
 // The prev_hash of the first row.
 const std::string k_genesis_hash(64, '0');
 
-constexpr std::string_view k_columns =
-    "seq, at, operator, login, tool, action, object, details, prev_hash, hash";
-
-// One constant statement for every filter: a NULL parameter means "no filter". An action
-// filter matches the action itself or, as a family, every action under it ("entry" matches
-// "entry.created" and "entry.lifted").
-constexpr std::string_view k_read_sql =
-    "SELECT seq, at, operator, login, tool, action, object, details, prev_hash, hash "
-    "FROM audit_log "
-    "WHERE (?1 IS NULL OR seq > ?1) "
-    "AND (?2 IS NULL OR object = ?2) "
-    "AND (?3 IS NULL OR action = ?3 OR substr(action, 1, length(?3) + 1) = ?3 || '.') "
-    "AND (?4 IS NULL OR operator = ?4) "
-    "ORDER BY seq";
-
-constexpr std::string_view k_all_sql =
-    "SELECT seq, at, operator, login, tool, action, object, details, prev_hash, hash "
-    "FROM audit_log ORDER BY seq";
-
-AuditRow row_from(const store::Statement& statement) {
-    AuditRow row;
-    row.seq = statement.column_int64(0);
-    row.at = statement.column_text(1);
-    row.operator_name = statement.column_text(2);
-    row.login = statement.column_text(3);
-    row.tool = statement.column_text(4);
-    row.action = statement.column_text(5);
-    row.object = statement.column_text(6);
-    row.details = statement.column_text(7);
-    row.prev_hash = statement.column_text(8);
-    row.hash = statement.column_text(9);
-    return row;
-}
-
 void add_field(util::Sha256& hash, std::string_view field) {
     hash.update(fmt::format("{}:", field.size()));
     hash.update(field);
@@ -120,31 +86,23 @@ std::string row_hash(const AuditRow& row) {
 }
 
 AuditLog::AuditLog(store::Database& db, Actor actor)
-    : m_db(db),
-      m_actor(std::move(actor)),
-      m_last(db, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"),
-      m_insert(db, fmt::format("INSERT INTO audit_log ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                               "?8, ?9, ?10)",
-                               k_columns)),
-      m_read(db, k_read_sql),
-      m_all(db, k_all_sql) {}
+    : m_db(db), m_actor(std::move(actor)), m_rows(db) {}
 
 std::int64_t AuditLog::append(std::string_view action, std::string_view object,
                               std::string_view details_json) {
     // Reading the last row and inserting the next must be one atomic step, or two processes
     // could both append "seq 8": the caller's write transaction provides it.
-    if (sqlite3_get_autocommit(m_db.handle()) != 0) {
+    if (!m_db.in_transaction()) {
         throw FailedError("internal error: audit rows must be appended inside a transaction");
     }
     AuditRow row;
     row.prev_hash = k_genesis_hash;
     row.seq = 1;
     // Read every time rather than cached: another process may have appended since our last call.
-    if (m_last.step()) {
-        row.seq = m_last.column_int64(0) + 1;
-        row.prev_hash = m_last.column_text(1);
+    if (const auto last = m_rows.last()) {
+        row.seq = last->seq + 1;
+        row.prev_hash = last->hash;
     }
-    m_last.reset();
 
     row.at = util::utc_now_iso();
     row.operator_name = m_actor.operator_name;
@@ -154,36 +112,13 @@ std::int64_t AuditLog::append(std::string_view action, std::string_view object,
     row.object = object;
     row.details = details_json;
     row.hash = row_hash(row);
-
-    m_insert.bind(1, row.seq)
-        .bind(2, row.at)
-        .bind(3, row.operator_name)
-        .bind(4, row.login)
-        .bind(5, row.tool)
-        .bind(6, row.action)
-        .bind(7, row.object)
-        .bind(8, row.details)
-        .bind(9, row.prev_hash)
-        .bind(10, row.hash);
-    m_insert.run();
+    m_rows.insert(row);
     return row.seq;
 }
 
 void AuditLog::for_each(const LogFilter& filter,
                         const std::function<void(const AuditRow&)>& visit) {
-    m_read.bind(1, filter.since_seq)
-        .bind(2, filter.object)
-        .bind(3, filter.action)
-        .bind(4, filter.operator_name);
-    try {
-        while (m_read.step()) {
-            visit(row_from(m_read));
-        }
-    } catch (...) {
-        m_read.reset();
-        throw;
-    }
-    m_read.reset();
+    m_rows.for_each(filter, visit);
 }
 
 std::vector<AuditRow> AuditLog::read(const LogFilter& filter) {
@@ -194,10 +129,9 @@ std::vector<AuditRow> AuditLog::read(const LogFilter& filter) {
 
 std::optional<Head> AuditLog::head() {
     std::optional<Head> head;
-    if (m_last.step()) {
-        head = Head{m_last.column_int64(0), std::string(m_last.column_text(1))};
+    if (auto last = m_rows.last()) {
+        head = Head{last->seq, std::move(last->hash)};
     }
-    m_last.reset();
     return head;
 }
 
@@ -207,55 +141,47 @@ VerifyResult AuditLog::verify(const VerifyOptions& options) {
     std::int64_t previous_seq = 0;
     std::string previous_hash = k_genesis_hash;
     bool head_found = false;
-    try {
-        while (m_all.step()) {
-            ++result.rows;
-            result.head = Head{m_all.column_int64(0), std::string(m_all.column_text(9))};
-            if (result.first_bad) {
-                continue;  // keep counting rows; the first bad one is what matters
-            }
-            const AuditRow row = row_from(m_all);
-            if (options.check_state) {
-                state.observe(row);
-            }
-            if (options.head && row.seq == options.head->seq) {
-                head_found = true;
-                if (row.hash != options.head->hash) {
-                    result.first_bad = row.seq;
-                    result.problem = fmt::format(
-                        "row {} is not the row of the head {}: the log was rewritten up to there",
-                        row.seq, options.head->text());
-                    continue;
-                }
-            }
-            // A gap explains the prev_hash mismatch that follows it, so it is checked first.
-            if (row.seq != previous_seq + 1) {
-                result.first_bad = row.seq;
-                result.problem =
-                    previous_seq == 0
-                        ? fmt::format("row {} is the first: {}", row.seq,
-                                      missing_rows(1, row.seq - 1))
-                        : fmt::format("row {} follows row {}: {}", row.seq, previous_seq,
-                                      missing_rows(previous_seq + 1, row.seq - 1));
-            } else if (row.prev_hash != previous_hash) {
-                result.first_bad = row.seq;
-                result.problem =
-                    previous_seq == 0
-                        ? fmt::format("row {}: previous hash is not the start of a chain", row.seq)
-                        : fmt::format("row {}: previous hash does not match row {}", row.seq,
-                                      previous_seq);
-            } else if (row.hash != row_hash(row)) {
-                result.first_bad = row.seq;
-                result.problem = fmt::format("row {}: hash does not match its contents", row.seq);
-            }
-            previous_seq = row.seq;
-            previous_hash = row.hash;
+    m_rows.for_each_row([&](const AuditRow& row) {
+        ++result.rows;
+        result.head = Head{row.seq, row.hash};
+        if (result.first_bad) {
+            return;  // keep counting rows; the first bad one is what matters
         }
-    } catch (...) {
-        m_all.reset();
-        throw;
-    }
-    m_all.reset();
+        if (options.check_state) {
+            state.observe(row);
+        }
+        if (options.head && row.seq == options.head->seq) {
+            head_found = true;
+            if (row.hash != options.head->hash) {
+                result.first_bad = row.seq;
+                result.problem = fmt::format(
+                    "row {} is not the row of the head {}: the log was rewritten up to there",
+                    row.seq, options.head->text());
+                return;
+            }
+        }
+        // A gap explains the prev_hash mismatch that follows it, so it is checked first.
+        if (row.seq != previous_seq + 1) {
+            result.first_bad = row.seq;
+            result.problem =
+                previous_seq == 0
+                    ? fmt::format("row {} is the first: {}", row.seq, missing_rows(1, row.seq - 1))
+                    : fmt::format("row {} follows row {}: {}", row.seq, previous_seq,
+                                  missing_rows(previous_seq + 1, row.seq - 1));
+        } else if (row.prev_hash != previous_hash) {
+            result.first_bad = row.seq;
+            result.problem =
+                previous_seq == 0
+                    ? fmt::format("row {}: previous hash is not the start of a chain", row.seq)
+                    : fmt::format("row {}: previous hash does not match row {}", row.seq,
+                                  previous_seq);
+        } else if (row.hash != row_hash(row)) {
+            result.first_bad = row.seq;
+            result.problem = fmt::format("row {}: hash does not match its contents", row.seq);
+        }
+        previous_seq = row.seq;
+        previous_hash = row.hash;
+    });
     if (result.first_bad) {
         result.problems.push_back(result.problem);
         return result;  // a broken chain cannot vouch for any state

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rbl/store/audit_store.hpp"
 #include "rbl/store/database.hpp"
 
 namespace rbl::audit {
@@ -37,19 +38,8 @@ struct Actor {
 /// The login name of this process (getpwuid, then $USER, then "unknown").
 std::string login_name();
 
-/// One row of the log.
-struct AuditRow {
-    std::int64_t seq = 0;
-    std::string at;  ///< UTC ISO 8601
-    std::string operator_name;
-    std::string login;
-    std::string tool;
-    std::string action;   ///< e.g. "import.batch", "record.updated"
-    std::string object;   ///< e.g. "batch:3", "record:default/JS-2024-001"
-    std::string details;  ///< a JSON object
-    std::string prev_hash;
-    std::string hash;
-};
+/// One row of the log (as stored by store/audit_store.hpp).
+using AuditRow = store::AuditRow;
 
 /// A point of the chain: a row's seq and hash, written "SEQ:HASH".
 struct Head {
@@ -86,15 +76,12 @@ struct VerifyResult {
     [[nodiscard]] bool ok() const { return problems.empty(); }
 };
 
-/// Filters for reading the log.
-struct LogFilter {
-    std::optional<std::int64_t> since_seq;     ///< rows with seq > since_seq
-    std::optional<std::string> object;         ///< exactly this object
-    std::optional<std::string> action;         ///< this action, or "entry" for "entry.*"
-    std::optional<std::string> operator_name;  ///< exactly this operator
-};
+/// Filters for reading the log: rows with seq > since_seq, exactly this object, this action or
+/// "entry" for "entry.*", exactly this operator (empty members: no filter).
+using LogFilter = store::AuditFilter;
 
-/// Appends to and reads the log of one database. Statements are prepared once.
+/// Appends to and reads the log of one database, through store::AuditStore (whose statements
+/// are prepared once).
 class AuditLog {
 public:
     AuditLog(store::Database& db, Actor actor);
@@ -106,7 +93,7 @@ public:
                         std::string_view details_json);
 
     /// Calls `visit` with each row that matches every given filter, in seq order, streaming
-    /// (memory does not grow with the log).
+    /// (memory does not grow with the log). The row is valid for the call only.
     void for_each(const LogFilter& filter, const std::function<void(const AuditRow&)>& visit);
 
     /// Reads the rows that match every given filter, in seq order (for small logs and tests).
@@ -127,10 +114,7 @@ public:
 private:
     store::Database& m_db;
     Actor m_actor;
-    store::Statement m_last;
-    store::Statement m_insert;
-    store::Statement m_read;
-    store::Statement m_all;
+    store::AuditStore m_rows;
 };
 
 /// The hash of a row: SHA-256 hex over prev_hash and every field, length-prefixed so that no

@@ -8,7 +8,7 @@
 #include <charconv>
 
 #include "rbl/model/entry_terms.hpp"
-#include "rbl/store/publication_store.hpp"
+#include "rbl/store/feedback_store.hpp"
 #include "rbl/store/record_store.hpp"
 #include "rbl/util/csv.hpp"
 #include "rbl/util/error.hpp"
@@ -59,7 +59,7 @@ Columns read_header(const util::CsvRow& header, const std::filesystem::path& fil
 
 // Why a row can't be recorded, or "" when it can.
 std::string check_row(const std::vector<std::string>& fields, const Columns& columns,
-                      store::PublicationStore& store, std::int64_t& entry_id,
+                      store::FeedbackStore& store, std::int64_t& entry_id,
                       std::string& applied_on) {
     const std::size_t needed = std::max({columns.entry_id, columns.department,
                                          columns.measure_id, columns.applied_on}) + 1;
@@ -125,7 +125,7 @@ FeedbackSummary import_feedback(store::Database& db, audit::AuditLog& audit,
 
     store::Transaction transaction(db, store::Transaction::Mode::immediate);
     store::RecordStore records(db);
-    store::PublicationStore store(db);
+    store::FeedbackStore store(db);
     FeedbackSummary summary;
     const std::string started_at = util::utc_now_iso();
     const std::int64_t batch_id = records.begin_batch({"feedback", file.filename().string(),

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "rbl/model/entry.hpp"
+#include "rbl/store/entry_store.hpp"
 #include "rbl/util/error.hpp"
 
 namespace rbl::publish {
@@ -35,9 +36,8 @@ std::set<std::string> known_domains(store::Database& db, const std::filesystem::
             domains.insert(file.path().stem().string());
         }
     }
-    store::Statement statement(db, "SELECT DISTINCT domain FROM entries");
-    while (statement.step()) {
-        domains.emplace(statement.column_text(0));
+    for (std::string& domain : store::EntryStore(db).domains()) {
+        domains.insert(std::move(domain));
     }
     return domains;
 }

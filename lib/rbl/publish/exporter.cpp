@@ -11,6 +11,7 @@
 #include "rbl/model/entry_terms.hpp"
 #include "rbl/publish/export_files.hpp"
 #include "rbl/publish/row_writer.hpp"
+#include "rbl/store/feedback_store.hpp"
 #include "rbl/store/publication_store.hpp"
 #include "rbl/util/atomic_file.hpp"
 #include "rbl/util/error.hpp"
@@ -360,7 +361,7 @@ ExportSummary export_entries(store::Database& db, audit::AuditLog& audit,
                   {}, {},          {},    {},       {},      {}};
     run.as_of = publication_as_of(run.store, options.as_of, run.last_run);
     if (options.department || options.by_department_dir) {
-        run.reported = run.store.reported_measures();
+        run.reported = store::FeedbackStore(db).reported_measures();
     }
     ExportSummary summary;
     if (options.by_department_dir) {

@@ -6,7 +6,7 @@
 #include <map>
 #include <set>
 
-#include "rbl/store/publication_store.hpp"
+#include "rbl/store/report_store.hpp"
 
 namespace rbl::publish {
 
@@ -120,7 +120,7 @@ std::vector<store::LabelCount> by_month(const std::vector<store::LabelCount>& de
 
 std::string report_html(store::Database& db, util::Date as_of) {
     store::Transaction snapshot(db, store::Transaction::Mode::deferred);
-    store::PublicationStore store(db);
+    store::ReportStore store(db);
     const auto [open_objections, overdue] = store.objections_open_overdue(as_of);
     std::string html = fmt::format(
         "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"

@@ -51,16 +51,6 @@ UPDATE appeals SET outcome = ?2, decided_on = ?3, note = ?4, withdraw_records = 
                    decided_by = ?6, decided_at = ?7
 WHERE appeal_id = ?1 AND outcome IS NULL)sql";
 
-constexpr std::string_view k_update_entry = R"sql(
-UPDATE entries SET status = ?2, notice_until = ?3, publicity_until = ?4, effective_from = ?5,
-                   expires_on = ?6, ended_on = ?7, end_reason = ?8, disputed = ?9
-WHERE entry_id = ?1)sql";
-
-constexpr std::string_view k_withdraw = R"sql(
-UPDATE records SET status = 'withdrawn', withdrawn_by = 'office'
-WHERE rec IN (SELECT rec FROM entry_evidence WHERE entry_id = ?1) AND status = 'active'
-RETURNING )sql" RBL_RECORD_STATE_COLUMNS;
-
 }  // namespace
 
 AppealStore::AppealStore(Database& db)
@@ -72,9 +62,7 @@ AppealStore::AppealStore(Database& db)
       m_of_entry(db, k_of_entry),
       m_open_count(db, k_open_count),
       m_insert(db, k_insert),
-      m_decide(db, k_decide),
-      m_update_entry(db, k_update_entry),
-      m_withdraw(db, k_withdraw) {}
+      m_decide(db, k_decide) {}
 
 std::optional<EntryDetail> AppealStore::entry(std::int64_t entry_id) {
     m_entry.bind(1, entry_id);
@@ -191,46 +179,6 @@ void AppealStore::record_decision(const model::Appeal& appeal) {
         .bind(6, appeal.decided_by)
         .bind(7, appeal.decided_at);
     m_decide.run();
-}
-
-void AppealStore::update_entry(const model::Entry& entry) {
-    const std::optional<std::string> notice = iso(entry.notice_until);
-    const std::optional<std::string> publicity = iso(entry.publicity_until);
-    const std::string effective = entry.effective_from.iso();
-    const std::string expires = entry.expires_on.iso();
-    const std::optional<std::string> ended = iso(entry.ended_on);
-    std::optional<std::string> reason;
-    if (!entry.end_reason.empty()) {
-        reason = entry.end_reason;
-    }
-    m_update_entry.bind(1, entry.entry_id)
-        .bind(2, model::to_string(entry.status))
-        .bind(3, notice)
-        .bind(4, publicity)
-        .bind(5, effective)
-        .bind(6, expires)
-        .bind(7, ended)
-        .bind(8, reason)
-        .bind(9, entry.disputed ? 1 : 0);
-    m_update_entry.run();
-}
-
-std::vector<AppealStore::WithdrawnRecord> AppealStore::withdraw_evidence(
-    std::int64_t entry_id) {
-    std::vector<WithdrawnRecord> withdrawn;
-    m_withdraw.bind(1, entry_id);
-    while (m_withdraw.step()) {
-        RecordState state = record_state_of(m_withdraw, 0);
-        WithdrawnRecord record{std::string(state.source), std::string(state.record_id),
-                               record_state_hash(state), {}};
-        // Only active records were changed, and an active record has no withdrawn_by.
-        state.status = "active";
-        state.withdrawn_by = std::nullopt;
-        record.previous_state = record_state_hash(state);
-        withdrawn.push_back(std::move(record));
-    }
-    m_withdraw.reset();
-    return withdrawn;
 }
 
 }  // namespace rbl::store

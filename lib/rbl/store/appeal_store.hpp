@@ -1,6 +1,8 @@
 #pragma once
-// Reading and writing appeals, and the changes a decision makes to an entry and its evidence.
-// All of their SQL is here, prepared once per AppealStore.
+// Reading and writing appeals, and reading the entries they concern. All of their SQL is here,
+// prepared once per AppealStore. What a decision changes in the entry and its evidence records is
+// written by the stores of those tables (EntryStore::store_appeal_effect,
+// RecordStore::withdraw_evidence).
 
 #include <cstdint>
 #include <optional>
@@ -11,7 +13,6 @@
 #include "rbl/model/appeal.hpp"
 #include "rbl/model/entry.hpp"
 #include "rbl/store/database.hpp"
-#include "rbl/store/state_hash.hpp"
 
 namespace rbl::store {
 
@@ -54,19 +55,6 @@ public:
     std::int64_t insert(const model::Appeal& appeal);
     /// Stores an appeal's decision (outcome, date, note, who and when).
     void record_decision(const model::Appeal& appeal);
-    /// Stores an entry's status, dates, end and disputed flag as an appeal left them.
-    void update_entry(const model::Entry& entry);
-    /// A record withdrawn by office decision: its key and the hashes of its content after and
-    /// before.
-    struct WithdrawnRecord {
-        std::string source;
-        std::string record_id;
-        StateHash state{};
-        StateHash previous_state{};
-    };
-    /// Marks the entry's active evidence records withdrawn by office decision; returns the
-    /// records it withdrew.
-    std::vector<WithdrawnRecord> withdraw_evidence(std::int64_t entry_id);
 
 private:
     model::Appeal read_appeal(const Statement& statement, int first) const;
@@ -80,8 +68,6 @@ private:
     Statement m_open_count;
     Statement m_insert;
     Statement m_decide;
-    Statement m_update_entry;
-    Statement m_withdraw;
 };
 
 }  // namespace rbl::store

@@ -359,6 +359,8 @@ std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_ro
 
 int Database::changes() const { return sqlite3_changes(m_db); }
 
+bool Database::in_transaction() const { return sqlite3_get_autocommit(m_db) == 0; }
+
 int Database::schema_version() {
     Statement statement(*this, "PRAGMA user_version");
     if (!statement.step()) {

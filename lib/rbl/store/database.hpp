@@ -100,7 +100,8 @@ public:
     [[nodiscard]] int schema_version();
     [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
     [[nodiscard]] int wait_seconds() const { return m_wait_seconds; }
-    [[nodiscard]] sqlite3* handle() const { return m_db; }
+    /// True inside an open transaction (SQLite is not in autocommit mode).
+    [[nodiscard]] bool in_transaction() const;
 
     /// Throws the error family member for SQLite result `code` (extended codes too) with `what`
     /// as context, e.g. raise(rc, "cannot insert record"): the message is "what: explanation",
@@ -110,6 +111,11 @@ public:
     [[noreturn]] void raise(int code, std::string_view what) const;
 
 private:
+    // The connection itself stays inside store/: Statement and Transaction reach it, nothing else.
+    friend class Statement;
+    friend class Transaction;
+    [[nodiscard]] sqlite3* handle() const { return m_db; }
+
     sqlite3* m_db = nullptr;
     std::filesystem::path m_path;
     int m_wait_seconds = 30;

@@ -36,6 +36,8 @@ ORDER BY expires_on, entry_id)sql";
 
 constexpr std::string_view k_last_as_of = "SELECT max(as_of) FROM runs";
 
+constexpr std::string_view k_domains = "SELECT DISTINCT domain FROM entries ORDER BY domain";
+
 constexpr std::string_view k_begin_run = R"sql(
 INSERT INTO runs (as_of, operator, tool_version, rules_sha256, domains, forced, started_at,
                   finished_at, counts)
@@ -60,6 +62,12 @@ UPDATE entries SET status = ?2, ended_on = ?3, end_reason = ?4, updated_run = ?5
                    disputed = CASE WHEN ?2 IN ('notice', 'publicity', 'effective')
                                    THEN disputed ELSE 0 END
 WHERE entry_id = ?1 AND status = ?6 AND disputed = ?7)sql";
+
+// An appeal's effect: the dates and state the appeal desk computed, written as they are.
+constexpr std::string_view k_appeal_effect = R"sql(
+UPDATE entries SET status = ?2, notice_until = ?3, publicity_until = ?4, effective_from = ?5,
+                   expires_on = ?6, ended_on = ?7, end_reason = ?8, disputed = ?9
+WHERE entry_id = ?1)sql";
 
 constexpr std::string_view k_last_run_id = "SELECT coalesce(max(run_id), 0) FROM runs";
 
@@ -134,13 +142,15 @@ EntryStore::EntryStore(Database& db)
       m_used_evidence(db, k_used_evidence),
       m_evidence_of(db, k_evidence_of),
       m_last_as_of(db, k_last_as_of),
+      m_domains(db, k_domains),
       m_last_run_id(db, k_last_run_id),
       m_expiring(db, k_expiring),
       m_begin_run(db, k_begin_run),
       m_finish_run(db, k_finish_run),
       m_insert(db, k_insert),
       m_insert_evidence(db, k_insert_evidence),
-      m_update(db, k_update) {}
+      m_update(db, k_update),
+      m_appeal_effect(db, k_appeal_effect) {}
 
 model::Entry EntryStore::read_entry(const Statement& statement) const {
     return entry_of(statement);
@@ -195,6 +205,15 @@ std::optional<std::string> EntryStore::last_as_of() {
     }
     m_last_as_of.reset();
     return as_of;
+}
+
+std::vector<std::string> EntryStore::domains() {
+    std::vector<std::string> found;
+    while (m_domains.step()) {
+        found.emplace_back(m_domains.column_text(0));
+    }
+    m_domains.reset();
+    return found;
 }
 
 std::int64_t EntryStore::begin_run(const RunStart& run) {
@@ -261,6 +280,28 @@ bool EntryStore::update(const model::Entry& entry, model::EntryStatus status_rea
         .bind(7, entry.disputed ? 1 : 0);
     m_update.run();
     return m_db.changes() == 1;
+}
+
+void EntryStore::store_appeal_effect(const model::Entry& entry) {
+    const std::optional<std::string> notice = iso(entry.notice_until);
+    const std::optional<std::string> publicity = iso(entry.publicity_until);
+    const std::string effective = entry.effective_from.iso();
+    const std::string expires = entry.expires_on.iso();
+    const std::optional<std::string> ended = iso(entry.ended_on);
+    std::optional<std::string> reason;
+    if (!entry.end_reason.empty()) {
+        reason = entry.end_reason;
+    }
+    m_appeal_effect.bind(1, entry.entry_id)
+        .bind(2, model::to_string(entry.status))
+        .bind(3, notice)
+        .bind(4, publicity)
+        .bind(5, effective)
+        .bind(6, expires)
+        .bind(7, ended)
+        .bind(8, reason)
+        .bind(9, entry.disputed ? 1 : 0);
+    m_appeal_effect.run();
 }
 
 std::int64_t EntryStore::last_run_id() {

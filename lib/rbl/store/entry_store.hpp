@@ -79,6 +79,8 @@ public:
     std::vector<model::Entry> expiring(util::Date first, util::Date last);
     /// The as-of date of the latest recorded run, if any.
     std::optional<std::string> last_as_of();
+    /// Every domain some entry is on, in order.
+    std::vector<std::string> domains();
 
     /// Records a run; returns its id.
     std::int64_t begin_run(const RunStart& run);
@@ -94,6 +96,9 @@ public:
     /// has `status_read` and `entry.disputed` as read in the run's snapshot. Returns false (and
     /// writes nothing) when another writer changed the entry since.
     bool update(const model::Entry& entry, model::EntryStatus status_read, std::int64_t run_id);
+    /// Stores an entry's status, dates, end and disputed flag as an appeal (filed or decided)
+    /// left them, inside the caller's write transaction.
+    void store_appeal_effect(const model::Entry& entry);
     /// The id of the latest recorded run (0 when none).
     std::int64_t last_run_id();
 
@@ -114,6 +119,7 @@ private:
     Statement m_used_evidence;
     Statement m_evidence_of;
     Statement m_last_as_of;
+    Statement m_domains;
     Statement m_last_run_id;
     Statement m_expiring;
     Statement m_begin_run;
@@ -121,6 +127,7 @@ private:
     Statement m_insert;
     Statement m_insert_evidence;
     Statement m_update;
+    Statement m_appeal_effect;
     Statement m_stage;           ///< prepared by start_staging(), once the TEMP tables exist
     Statement m_stage_evidence;
     std::int64_t m_staged = 0;

@@ -63,73 +63,9 @@ constexpr std::string_view k_copy_rows = R"sql(
 INSERT INTO publication_rows (publication_id, entry_id, row_hash)
 SELECT ?1, entry_id, row_hash FROM temp.published_rows ORDER BY entry_id)sql";
 
-// Report figures. An entry is open on a day when decided by then and not ended by then; its
-// state is counted as stored.
-constexpr std::string_view k_open_by_list = R"sql(
-SELECT list_id, status, count(*) FROM entries
-WHERE decided_on <= ?1 AND status IN ('notice', 'publicity', 'effective')
-GROUP BY list_id, status ORDER BY list_id, status)sql";
-
-constexpr std::string_view k_open_by_domain = R"sql(
-SELECT domain, kind, count(*) FROM entries
-WHERE decided_on <= ?1 AND status IN ('notice', 'publicity', 'effective')
-GROUP BY domain, kind ORDER BY domain, kind)sql";
-
-constexpr std::string_view k_open_by_region = R"sql(
-SELECT substr(s.region, 1, 4), e.kind, count(*) FROM entries e
-JOIN subjects s ON s.subject_id = e.subject_id
-WHERE e.decided_on <= ?1 AND e.status IN ('notice', 'publicity', 'effective')
-GROUP BY 1, 2 ORDER BY 1, 2)sql";
-
-constexpr std::string_view k_decided_by_month = R"sql(
-SELECT substr(decided_on, 1, 7), kind, count(*) FROM entries WHERE decided_on <= ?1
-GROUP BY 1, 2 ORDER BY 1, 2)sql";
-
-constexpr std::string_view k_ended_by_month = R"sql(
-SELECT substr(ended_on, 1, 7), kind, count(*) FROM entries
-WHERE ended_on IS NOT NULL AND ended_on <= ?1 GROUP BY 1, 2 ORDER BY 1, 2)sql";
-
-constexpr std::string_view k_objections = R"sql(
-SELECT count(*), coalesce(sum(due_on < ?1), 0) FROM appeals
-WHERE outcome IS NULL AND received_on <= ?1)sql";
-
-constexpr std::string_view k_feedback = R"sql(
-WITH distributed AS (
-    SELECT DISTINCT e.entry_id, e.list_id, d.value AS department
-    FROM entries e, json_each(e.terms, '$.measures') m, json_each(m.value, '$.departments') d
-    WHERE e.status = 'effective')
-SELECT t.list_id, t.department, count(*),
-       sum(EXISTS (SELECT 1 FROM feedback f WHERE f.entry_id = t.entry_id
-                   AND f.department = t.department))
-FROM distributed t GROUP BY t.list_id, t.department ORDER BY t.list_id, t.department)sql";
-
-constexpr std::string_view k_reported = R"sql(
-SELECT entry_id, department, group_concat(measure_id, ';') FROM (
-    SELECT DISTINCT entry_id, department, measure_id FROM feedback ORDER BY 1, 2, 3)
-GROUP BY entry_id, department)sql";
-
-constexpr std::string_view k_entry_terms =
-    "SELECT decided_on, terms FROM entries WHERE entry_id = ?1";
-
-constexpr std::string_view k_add_feedback = R"sql(
-INSERT OR IGNORE INTO feedback (entry_id, department, measure_id, applied_on, note, batch_id)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6))sql";
-
 void assign(std::string& out, const Statement& statement, int column) {
     const std::string_view text = statement.column_text(column);
     out.assign(text.data(), text.size());
-}
-
-std::vector<LabelCount> label_counts(Database& db, std::string_view sql, util::Date as_of) {
-    Statement statement(db, sql);
-    const std::string day = as_of.iso();
-    statement.bind(1, day);
-    std::vector<LabelCount> counts;
-    while (statement.step()) {
-        counts.push_back({std::string(statement.column_text(0)),
-                          std::string(statement.column_text(1)), statement.column_int64(2)});
-    }
-    return counts;
 }
 
 }  // namespace
@@ -140,9 +76,7 @@ PublicationStore::PublicationStore(Database& db)
       m_entries(db, k_entries),
       m_entry(db, k_entry),
       m_last_publication(db, k_last_publication),
-      m_insert_publication(db, k_insert_publication),
-      m_entry_terms(db, k_entry_terms),
-      m_add_feedback(db, k_add_feedback) {}
+      m_insert_publication(db, k_insert_publication) {}
 
 std::set<std::int64_t> PublicationStore::disputed_on(const std::string& day) {
     Statement statement(m_db, k_disputed);
@@ -152,42 +86,6 @@ std::set<std::int64_t> PublicationStore::disputed_on(const std::string& day) {
         ids.insert(statement.column_int64(0));
     }
     return ids;
-}
-
-std::map<std::pair<std::int64_t, std::string>, std::string>
-PublicationStore::reported_measures() {
-    Statement statement(m_db, k_reported);
-    std::map<std::pair<std::int64_t, std::string>, std::string> reported;
-    while (statement.step()) {
-        reported.emplace(std::pair(statement.column_int64(0), std::string(statement.column_text(1))),
-                         std::string(statement.column_text(2)));
-    }
-    return reported;
-}
-
-bool PublicationStore::entry_terms(std::int64_t entry_id, std::string& decided_on,
-                                   std::string& terms_json) {
-    m_entry_terms.bind(1, entry_id);
-    const bool found = m_entry_terms.step();
-    if (found) {
-        assign(decided_on, m_entry_terms, 0);
-        assign(terms_json, m_entry_terms, 1);
-    }
-    m_entry_terms.reset();
-    return found;
-}
-
-bool PublicationStore::add_feedback(std::int64_t entry_id, std::string_view department,
-                                    std::string_view measure_id, std::string_view applied_on,
-                                    std::string_view note, std::int64_t batch_id) {
-    m_add_feedback.bind(1, entry_id)
-        .bind(2, department)
-        .bind(3, measure_id)
-        .bind(4, applied_on)
-        .bind(5, note)
-        .bind(6, batch_id);
-    m_add_feedback.run();
-    return m_db.changes() == 1;
 }
 
 std::optional<std::string> PublicationStore::last_run_as_of() {
@@ -314,45 +212,6 @@ std::int64_t PublicationStore::record(const PublicationRecord& publication) {
     m_copy_rows.bind(1, publication_id);
     m_copy_rows.run();
     return publication_id;
-}
-
-std::vector<LabelCount> PublicationStore::open_by_list(util::Date as_of) {
-    return label_counts(m_db, k_open_by_list, as_of);
-}
-
-std::vector<LabelCount> PublicationStore::open_by_domain(util::Date as_of) {
-    return label_counts(m_db, k_open_by_domain, as_of);
-}
-
-std::vector<LabelCount> PublicationStore::open_by_region(util::Date as_of) {
-    return label_counts(m_db, k_open_by_region, as_of);
-}
-
-std::vector<LabelCount> PublicationStore::decided_by_month(util::Date as_of) {
-    return label_counts(m_db, k_decided_by_month, as_of);
-}
-
-std::vector<LabelCount> PublicationStore::ended_by_month(util::Date as_of) {
-    return label_counts(m_db, k_ended_by_month, as_of);
-}
-
-std::pair<std::int64_t, std::int64_t> PublicationStore::objections_open_overdue(util::Date as_of) {
-    Statement statement(m_db, k_objections);
-    const std::string day = as_of.iso();
-    statement.bind(1, day);
-    statement.step();
-    return {statement.column_int64(0), statement.column_int64(1)};
-}
-
-std::vector<DepartmentFeedback> PublicationStore::feedback_by_list_department() {
-    Statement statement(m_db, k_feedback);
-    std::vector<DepartmentFeedback> rows;
-    while (statement.step()) {
-        rows.push_back({std::string(statement.column_text(0)),
-                        std::string(statement.column_text(1)), statement.column_int64(2),
-                        statement.column_int64(3)});
-    }
-    return rows;
 }
 
 }  // namespace rbl::store

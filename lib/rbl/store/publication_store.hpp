@@ -1,11 +1,11 @@
 #pragma once
-// What rbl-publish reads and records: entries as exported rows, channel publications with a hash
-// of each row, department feedback, and the figures of the summary report. All of its SQL is
-// here, as constant statements prepared once.
+// What rbl-publish reads and records: entries as exported rows, and channel publications with a
+// hash of each row (to tell the next publication's delta). All of its SQL is here, as constant
+// statements prepared once. Department feedback is store/feedback_store.hpp's, the figures of the
+// summary report store/report_store.hpp's.
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -73,22 +73,6 @@ struct PublicationRecord {
     std::string operator_name;
 };
 
-/// A count under a label, for the report.
-struct LabelCount {
-    std::string label;
-    std::string group;  ///< a second key where there is one (status, department), else ""
-    std::int64_t count = 0;
-};
-
-/// Per list and department: effective entries whose list's measures name the department, and
-/// how many of them the department reported measures applied to.
-struct DepartmentFeedback {
-    std::string list_id;
-    std::string department;
-    std::int64_t distributed = 0;
-    std::int64_t reported = 0;
-};
-
 /// Reads entries for export and records publications in one database.
 class PublicationStore {
 public:
@@ -115,27 +99,6 @@ public:
     /// Records a publication and its rows (those added since start_rows()); returns its id.
     std::int64_t record(const PublicationRecord& publication);
 
-    /// Report figures, as of a day: open entries (pending or effective) per list and status,
-    /// per domain, per region (first 4 digits: the city), entries decided and ended per month,
-    /// open and overdue objections, measures distributed and reported per list and department.
-    std::vector<LabelCount> open_by_list(util::Date as_of);
-    std::vector<LabelCount> open_by_domain(util::Date as_of);
-    std::vector<LabelCount> open_by_region(util::Date as_of);
-    std::vector<LabelCount> decided_by_month(util::Date as_of);
-    std::vector<LabelCount> ended_by_month(util::Date as_of);
-    std::pair<std::int64_t, std::int64_t> objections_open_overdue(util::Date as_of);
-    std::vector<DepartmentFeedback> feedback_by_list_department();
-
-    /// An entry's decision date and kept terms (JSON), for checking feedback; false when none.
-    bool entry_terms(std::int64_t entry_id, std::string& decided_on, std::string& terms_json);
-    /// The measures each department reported applied to each entry: (entry_id, department) ->
-    /// measure ids joined by ';' (feedback is small: read once per export).
-    std::map<std::pair<std::int64_t, std::string>, std::string> reported_measures();
-    /// Records a measure a department applied; false when the same report was recorded before.
-    bool add_feedback(std::int64_t entry_id, std::string_view department,
-                      std::string_view measure_id, std::string_view applied_on,
-                      std::string_view note, std::int64_t batch_id);
-
 private:
     void read_row(const Statement& statement, EntryRow& row) const;
     std::set<std::int64_t> disputed_on(const std::string& day);
@@ -149,8 +112,6 @@ private:
     Statement m_changes;
     Statement m_insert_publication;
     Statement m_copy_rows;
-    Statement m_entry_terms;
-    Statement m_add_feedback;
 };
 
 }  // namespace rbl::store

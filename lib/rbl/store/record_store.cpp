@@ -36,6 +36,12 @@ constexpr std::string_view k_other_source = R"sql(
 SELECT min(source) FROM records
 WHERE subject_id = ?1 AND domain = ?2 AND kind = ?3 AND record_id = ?4 AND source <> ?5)sql";
 
+// An upheld objection's withdrawal of the entry's evidence (the batch stays as it was).
+constexpr std::string_view k_withdraw_evidence = R"sql(
+UPDATE records SET status = 'withdrawn', withdrawn_by = 'office'
+WHERE rec IN (SELECT rec FROM entry_evidence WHERE entry_id = ?1) AND status = 'active'
+RETURNING )sql" RBL_RECORD_STATE_COLUMNS;
+
 constexpr std::string_view k_revert_batch =
     "UPDATE import_batches SET reverted_at = ?2 WHERE batch_id = ?1";
 
@@ -141,7 +147,8 @@ RecordStore::RecordStore(Database& db)
       m_find_record(db, k_find_record),
       m_update_record(db, k_update_record),
       m_mark_seen(db, k_mark_seen),
-      m_other_source(db, k_other_source) {}
+      m_other_source(db, k_other_source),
+      m_withdraw_evidence(db, k_withdraw_evidence) {}
 
 std::int64_t RecordStore::begin_batch(const BatchStart& batch) {
     m_insert_batch.bind(1, batch.source)
@@ -337,6 +344,28 @@ std::optional<std::string> RecordStore::other_source_of(const model::Record& rec
     }
     m_other_source.reset();
     return source;
+}
+
+std::vector<WithdrawnRecord> RecordStore::withdraw_evidence(std::int64_t entry_id) {
+    std::vector<WithdrawnRecord> withdrawn;
+    m_withdraw_evidence.bind(1, entry_id);
+    try {
+        while (m_withdraw_evidence.step()) {
+            RecordState state = record_state_of(m_withdraw_evidence, 0);
+            WithdrawnRecord record{std::string(state.source), std::string(state.record_id),
+                                   record_state_hash(state), {}};
+            // Only active records were changed, and an active record has no withdrawn_by.
+            state.status = "active";
+            state.withdrawn_by = std::nullopt;
+            record.previous_state = record_state_hash(state);
+            withdrawn.push_back(std::move(record));
+        }
+    } catch (...) {
+        m_withdraw_evidence.reset();
+        throw;
+    }
+    m_withdraw_evidence.reset();
+    return withdrawn;
 }
 
 }  // namespace rbl::store

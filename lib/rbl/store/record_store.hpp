@@ -1,12 +1,14 @@
 #pragma once
-// Writing subjects, records and import batches. All of their SQL lives here, prepared once per
-// RecordStore and reused for every row.
+// Writing subjects, records and import batches, including the office withdrawal of records an
+// appeal decides. All of their SQL lives here, prepared once per RecordStore and reused for every
+// row.
 
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "rbl/model/record.hpp"
 #include "rbl/store/database.hpp"
@@ -76,6 +78,14 @@ struct RevertChange {
     util::MultisetHash after;        ///< ... and after
 };
 
+/// A record withdrawn by office decision: its key and the hashes of its content after and before.
+struct WithdrawnRecord {
+    std::string source;
+    std::string record_id;
+    StateHash state{};
+    StateHash previous_state{};
+};
+
 /// Writes subjects, records and batches inside the caller's write transaction.
 class RecordStore {
 public:
@@ -103,6 +113,9 @@ public:
     /// Another source that holds a version of the same decision (same subject, domain, kind and
     /// record_id; SPEC.md §2 "one decision, one fact"), or nullopt.
     std::optional<std::string> other_source_of(const model::Record& record);
+    /// Marks the entry's active evidence records withdrawn by office decision (an upheld
+    /// objection); returns the records it withdrew.
+    std::vector<WithdrawnRecord> withdraw_evidence(std::int64_t entry_id);
 
 private:
     Database& m_db;
@@ -119,6 +132,7 @@ private:
     Statement m_update_record;
     Statement m_mark_seen;
     Statement m_other_source;
+    Statement m_withdraw_evidence;
 };
 
 }  // namespace rbl::store

@@ -202,6 +202,23 @@ TEST_CASE("database: a transaction rolls back unless committed") {
     }
 }
 
+TEST_CASE("database: in_transaction tells whether a transaction is open") {
+    test::TempDir dir;
+    store::Database db({.path = dir.path() / "rbl.db", .create = true});
+    CHECK_FALSE(db.in_transaction());
+    {
+        store::Transaction tx(db, store::Transaction::Mode::deferred);
+        CHECK(db.in_transaction());
+    }
+    CHECK_FALSE(db.in_transaction());
+    {
+        store::Transaction tx(db, store::Transaction::Mode::immediate);
+        CHECK(db.in_transaction());
+        tx.commit();
+        CHECK_FALSE(db.in_transaction());
+    }
+}
+
 TEST_CASE("database: a second writer gets BusyError after --wait") {
     test::TempDir dir;
     const auto path = dir.path() / "rbl.db";

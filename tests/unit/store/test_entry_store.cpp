@@ -58,3 +58,44 @@ TEST_CASE_FIXTURE(Fixture, "entry store: last run id and entries about to expire
     CHECK(entries.expiring(util::Date::from_ymd(2027, 2, 12), util::Date::from_ymd(2027, 3, 12))
               .empty());
 }
+
+TEST_CASE_FIXTURE(Fixture, "entry store: an appeal's effect is written as given") {
+    model::Entry entry = the_entry();
+    entry.status = EntryStatus::revoked;
+    entry.notice_until = std::nullopt;
+    entry.publicity_until = util::Date::from_ymd(2026, 3, 20);
+    entry.effective_from = util::Date::from_ymd(2026, 3, 21);
+    entry.expires_on = util::Date::from_ymd(2027, 3, 21);
+    entry.ended_on = util::Date::from_ymd(2026, 3, 25);
+    entry.end_reason = "objection_upheld";
+    entry.disputed = true;
+    store::Transaction transaction(db, store::Transaction::Mode::immediate);
+    entries.store_appeal_effect(entry);
+    const model::Entry stored = the_entry();
+    CHECK(stored.status == EntryStatus::revoked);
+    CHECK_FALSE(stored.notice_until.has_value());
+    CHECK(stored.publicity_until == util::Date::from_ymd(2026, 3, 20));
+    CHECK(stored.effective_from == util::Date::from_ymd(2026, 3, 21));
+    CHECK(stored.expires_on == util::Date::from_ymd(2027, 3, 21));
+    CHECK(stored.ended_on == util::Date::from_ymd(2026, 3, 25));
+    CHECK(stored.end_reason == "objection_upheld");
+    CHECK(stored.disputed);
+
+    // Unlike a run's update, it does not depend on what was read: an empty end clears it.
+    entry.status = EntryStatus::effective;
+    entry.ended_on = std::nullopt;
+    entry.end_reason.clear();
+    entry.disputed = false;
+    entries.store_appeal_effect(entry);
+    const model::Entry again = the_entry();
+    CHECK(again.status == EntryStatus::effective);
+    CHECK_FALSE(again.ended_on.has_value());
+    CHECK(again.end_reason.empty());
+    CHECK_FALSE(again.disputed);
+}
+
+TEST_CASE_FIXTURE(Fixture, "entry store: the domains entries are on") {
+    CHECK(entries.domains() == std::vector<std::string>{"market"});
+    db.exec("DELETE FROM entry_evidence; DELETE FROM entries");
+    CHECK(entries.domains().empty());
+}

@@ -1,8 +1,13 @@
 #include <doctest/doctest.h>
 
+#include <map>
+#include <string>
+
+#include "../entry_fixture.hpp"
 #include "../temp_dir.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/store/record_store.hpp"
+#include "rbl/store/state_hash.hpp"
 
 using namespace rbl;
 using store::RecordChange;
@@ -90,4 +95,42 @@ TEST_CASE_FIXTURE(Fixture, "record store: a reverted batch stays withdrawn") {
     REQUIRE(stored.step());
     CHECK(stored.column_text(0) == "withdrawn");
     CHECK(stored.column_text(1) == "office");
+}
+
+TEST_CASE("record store: an upheld objection withdraws the entry's active evidence") {
+    test::TempDir dir;
+    store::Database db{{.path = dir.path() / "rbl.db", .create = true}};
+    db.exec(test::k_one_entry);  // entry 1 cites records default/P1 and default/P2
+    db.exec("UPDATE records SET status = 'withdrawn', withdrawn_by = 'source' WHERE record_id = "
+            "'P2'");
+    store::RecordStore records{db};
+    store::StateReader states{db};
+    // The content hash of each record as stored now, and its status and withdrawn_by.
+    const auto stored = [&states] {
+        std::map<std::string, std::pair<store::StateHash, std::string>> found;
+        states.for_each_record([&found](const store::StateReader::StoredRecord& record) {
+            found[std::string(record.state.record_id)] = {
+                store::record_state_hash(record.state),
+                std::string(record.state.status) + "/" +
+                    std::string(record.state.withdrawn_by.value_or(""))};
+        });
+        return found;
+    };
+    const auto before = stored();
+
+    store::Transaction transaction(db, store::Transaction::Mode::immediate);
+    const auto withdrawn = records.withdraw_evidence(1);
+    const auto after = stored();
+    // P2 was withdrawn already (by its source): only P1 changes, and says what it was and became.
+    REQUIRE(withdrawn.size() == 1);
+    CHECK(withdrawn[0].source == "default");
+    CHECK(withdrawn[0].record_id == "P1");
+    CHECK(withdrawn[0].previous_state == before.at("P1").first);
+    CHECK(withdrawn[0].state == after.at("P1").first);
+    CHECK(withdrawn[0].state != withdrawn[0].previous_state);
+    CHECK(after.at("P1").second == "withdrawn/office");
+    CHECK(after.at("P2") == before.at("P2"));
+    // Nothing is left to withdraw, and an entry without evidence withdraws nothing.
+    CHECK(records.withdraw_evidence(1).empty());
+    CHECK(records.withdraw_evidence(99).empty());
 }

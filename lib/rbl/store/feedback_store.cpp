@@ -1,0 +1,66 @@
+#include "rbl/store/feedback_store.hpp"
+
+namespace rbl::store {
+
+namespace {
+
+constexpr std::string_view k_reported = R"sql(
+SELECT entry_id, department, group_concat(measure_id, ';') FROM (
+    SELECT DISTINCT entry_id, department, measure_id FROM feedback ORDER BY 1, 2, 3)
+GROUP BY entry_id, department)sql";
+
+constexpr std::string_view k_entry_terms =
+    "SELECT decided_on, terms FROM entries WHERE entry_id = ?1";
+
+constexpr std::string_view k_add_feedback = R"sql(
+INSERT OR IGNORE INTO feedback (entry_id, department, measure_id, applied_on, note, batch_id)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6))sql";
+
+void assign(std::string& out, const Statement& statement, int column) {
+    const std::string_view text = statement.column_text(column);
+    out.assign(text.data(), text.size());
+}
+
+}  // namespace
+
+FeedbackStore::FeedbackStore(Database& db)
+    : m_db(db), m_entry_terms(db, k_entry_terms), m_add_feedback(db, k_add_feedback) {}
+
+std::map<std::pair<std::int64_t, std::string>, std::string>
+FeedbackStore::reported_measures() {
+    Statement statement(m_db, k_reported);
+    std::map<std::pair<std::int64_t, std::string>, std::string> reported;
+    while (statement.step()) {
+        reported.emplace(
+            std::pair(statement.column_int64(0), std::string(statement.column_text(1))),
+            std::string(statement.column_text(2)));
+    }
+    return reported;
+}
+
+bool FeedbackStore::entry_terms(std::int64_t entry_id, std::string& decided_on,
+                                std::string& terms_json) {
+    m_entry_terms.bind(1, entry_id);
+    const bool found = m_entry_terms.step();
+    if (found) {
+        assign(decided_on, m_entry_terms, 0);
+        assign(terms_json, m_entry_terms, 1);
+    }
+    m_entry_terms.reset();
+    return found;
+}
+
+bool FeedbackStore::add_feedback(std::int64_t entry_id, std::string_view department,
+                                 std::string_view measure_id, std::string_view applied_on,
+                                 std::string_view note, std::int64_t batch_id) {
+    m_add_feedback.bind(1, entry_id)
+        .bind(2, department)
+        .bind(3, measure_id)
+        .bind(4, applied_on)
+        .bind(5, note)
+        .bind(6, batch_id);
+    m_add_feedback.run();
+    return m_db.changes() == 1;
+}
+
+}  // namespace rbl::store

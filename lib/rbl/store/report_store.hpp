@@ -1,0 +1,51 @@
+#pragma once
+// The figures of rbl-publish's summary report (publish/report.cpp), read with constant statements
+// from entries, subjects, appeals and feedback. It only reads.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "rbl/store/database.hpp"
+#include "rbl/util/date.hpp"
+
+namespace rbl::store {
+
+/// A count under a label, for the report.
+struct LabelCount {
+    std::string label;
+    std::string group;  ///< a second key where there is one (status, department), else ""
+    std::int64_t count = 0;
+};
+
+/// Per list and department: effective entries whose list's measures name the department, and
+/// how many of them the department reported measures applied to.
+struct DepartmentFeedback {
+    std::string list_id;
+    std::string department;
+    std::int64_t distributed = 0;
+    std::int64_t reported = 0;
+};
+
+/// Reads the report's figures from one database (inside the caller's read snapshot).
+class ReportStore {
+public:
+    explicit ReportStore(Database& db);
+
+    /// Report figures, as of a day: open entries (pending or effective) per list and status,
+    /// per domain, per region (first 4 digits: the city), entries decided and ended per month,
+    /// open and overdue objections, measures distributed and reported per list and department.
+    std::vector<LabelCount> open_by_list(util::Date as_of);
+    std::vector<LabelCount> open_by_domain(util::Date as_of);
+    std::vector<LabelCount> open_by_region(util::Date as_of);
+    std::vector<LabelCount> decided_by_month(util::Date as_of);
+    std::vector<LabelCount> ended_by_month(util::Date as_of);
+    std::pair<std::int64_t, std::int64_t> objections_open_overdue(util::Date as_of);
+    std::vector<DepartmentFeedback> feedback_by_list_department();
+
+private:
+    Database& m_db;
+};
+
+}  // namespace rbl::store

@@ -1,0 +1,97 @@
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "../entry_fixture.hpp"
+#include "../temp_dir.hpp"
+#include "rbl/store/database.hpp"
+#include "rbl/store/report_store.hpp"
+
+using namespace rbl;
+
+namespace {
+
+struct Fixture {
+    test::TempDir dir;
+    store::Database db{{.path = dir.path() / "rbl.db", .create = true}};
+    store::ReportStore report{db};
+
+    Fixture() { db.exec(test::k_one_entry); }
+};
+
+// "label/group=count" for each count, to compare lists in one line.
+std::vector<std::string> text(const std::vector<store::LabelCount>& counts) {
+    std::vector<std::string> out;
+    for (const auto& count : counts) {
+        out.push_back(count.label + "/" + count.group + "=" + std::to_string(count.count));
+    }
+    return out;
+}
+
+using Lines = std::vector<std::string>;
+
+const util::Date k_decided = util::Date::from_ymd(2026, 3, 2);
+const util::Date k_before = util::Date::from_ymd(2026, 3, 1);
+
+}  // namespace
+
+TEST_CASE_FIXTURE(Fixture, "report store: open entries per list, domain and region") {
+    CHECK(text(report.open_by_list(k_decided)) == Lines{"market.black.serious/notice=1"});
+    CHECK(text(report.open_by_domain(k_decided)) == Lines{"market/black=1"});
+    CHECK(text(report.open_by_region(k_decided)) == Lines{"3201/black=1"});
+    // Not decided yet on the day before; not open once ended.
+    CHECK(report.open_by_list(k_before).empty());
+    CHECK(report.open_by_domain(k_before).empty());
+    CHECK(report.open_by_region(k_before).empty());
+    db.exec("UPDATE entries SET status = 'lifted', ended_on = '2026-05-04'");
+    CHECK(report.open_by_list(k_decided).empty());
+}
+
+TEST_CASE_FIXTURE(Fixture, "report store: entries decided and ended per month") {
+    CHECK(text(report.decided_by_month(k_decided)) == Lines{"2026-03/black=1"});
+    CHECK(report.decided_by_month(k_before).empty());
+    CHECK(report.ended_by_month(util::Date::from_ymd(2027, 1, 1)).empty());
+    db.exec("UPDATE entries SET status = 'lifted', ended_on = '2026-05-04'");
+    CHECK(text(report.ended_by_month(util::Date::from_ymd(2027, 1, 1))) ==
+          Lines{"2026-05/black=1"});
+    CHECK(report.ended_by_month(util::Date::from_ymd(2026, 5, 3)).empty());
+}
+
+TEST_CASE_FIXTURE(Fixture, "report store: open and overdue objections") {
+    db.exec(R"sql(
+INSERT INTO appeals (entry_id, type, reason, received_on, due_on, entry_status, operator,
+                     filed_at, outcome, decided_on)
+VALUES (1, 'objection', 'r', '2026-03-03', '2026-03-10', 'notice', 't', 't', NULL, NULL),
+       (1, 'objection', 'r', '2026-03-05', '2026-03-20', 'notice', 't', 't', NULL, NULL),
+       (1, 'objection', 'r', '2026-03-03', '2026-03-10', 'notice', 't', 't', 'rejected',
+        '2026-03-04'))sql");
+    // Undecided ones only, received by the day; overdue when their due date has passed.
+    CHECK(report.objections_open_overdue(k_decided) == std::pair<std::int64_t, std::int64_t>{0, 0});
+    CHECK(report.objections_open_overdue(util::Date::from_ymd(2026, 3, 4)) ==
+          std::pair<std::int64_t, std::int64_t>{1, 0});
+    CHECK(report.objections_open_overdue(util::Date::from_ymd(2026, 3, 11)) ==
+          std::pair<std::int64_t, std::int64_t>{2, 1});
+}
+
+TEST_CASE_FIXTURE(Fixture, "report store: measures distributed and reported per department") {
+    CHECK(report.feedback_by_list_department().empty());
+    db.exec(R"sql(
+UPDATE entries SET status = 'effective',
+    terms = '{"measures":[{"id":"m1","departments":["tax","bank"]},' ||
+            '{"id":"m2","departments":["tax"]}]}';
+INSERT INTO feedback (entry_id, department, measure_id, applied_on, batch_id)
+VALUES (1, 'tax', 'm1', '2026-04-01', 1), (1, 'tax', 'm2', '2026-04-01', 1))sql");
+    const auto rows = report.feedback_by_list_department();
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].list_id == "market.black.serious");
+    CHECK(rows[0].department == "bank");
+    CHECK(rows[0].distributed == 1);
+    CHECK(rows[0].reported == 0);
+    CHECK(rows[1].department == "tax");
+    CHECK(rows[1].distributed == 1);  // one entry, however many of its measures name tax
+    CHECK(rows[1].reported == 1);
+    // Only effective entries count as distributed.
+    db.exec("UPDATE entries SET status = 'notice'");
+    CHECK(report.feedback_by_list_department().empty());
+}
