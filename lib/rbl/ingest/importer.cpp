@@ -157,9 +157,15 @@ nlohmann::json record_json(const model::Record& record) {
 // The per-row work of one import: validate, write, count, audit.
 class BatchWriter {
 public:
+    // `source`: the import's --source; with no other source in the database no row can
+    // duplicate another source's decision, and the lookup per row is skipped.
     BatchWriter(store::RecordStore& store, audit::AuditLog& audit, std::int64_t batch_id,
-                ImportSummary& summary)
-        : m_store(store), m_audit(audit), m_batch_id(batch_id), m_summary(summary) {}
+                std::string_view source, ImportSummary& summary)
+        : m_store(store),
+          m_audit(audit),
+          m_batch_id(batch_id),
+          m_summary(summary),
+          m_other_sources(store.has_other_sources(source)) {}
 
     // The multiset hash of the states of the records this batch inserted (SPEC.md §7).
     const util::MultisetHash& inserted_digest() const { return m_inserted; }
@@ -175,7 +181,8 @@ public:
                                          record.record_id)};
         }
         count(record, change);
-        if (const auto other = m_store.other_source_of(record)) {
+        if (const auto other =
+                m_other_sources ? m_store.other_source_of(record) : std::nullopt) {
             ++m_summary.cross_source_duplicates;
             m_cross_source = *other;
         } else {
@@ -231,6 +238,7 @@ private:
     audit::AuditLog& m_audit;
     std::int64_t m_batch_id;
     ImportSummary& m_summary;
+    bool m_other_sources;
     std::string m_cross_source;
     util::MultisetHash m_inserted;  // of the states of the records inserted
 };
@@ -331,7 +339,7 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
         .operator_name = options.operator_name,
         .started_at = started_at,
     });
-    BatchWriter batch(store, audit, batch_id, summary);
+    BatchWriter batch(store, audit, batch_id, options.source, summary);
 
     const auto report_rejection = [&](std::uint64_t line, const Rejection& rejection) {
         ++summary.rejected;

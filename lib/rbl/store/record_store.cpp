@@ -42,6 +42,10 @@ UPDATE records SET status = 'withdrawn', withdrawn_by = 'office'
 WHERE rec IN (SELECT rec FROM entry_evidence WHERE entry_id = ?1) AND status = 'active'
 RETURNING )sql" RBL_RECORD_STATE_COLUMNS;
 
+// import_batches is small (one row per file loaded).
+constexpr std::string_view k_other_sources = R"sql(
+SELECT EXISTS (SELECT 1 FROM import_batches WHERE source <> ?1 AND format <> 'feedback'))sql";
+
 constexpr std::string_view k_revert_batch =
     "UPDATE import_batches SET reverted_at = ?2 WHERE batch_id = ?1";
 
@@ -330,6 +334,12 @@ RecordChange RecordStore::put_record(const model::Record& record, const ContentH
         .bind(13, batch_id);
     m_update_record.run();
     return change;
+}
+
+bool RecordStore::has_other_sources(std::string_view source) {
+    Statement statement(m_db, k_other_sources);
+    statement.bind(1, source);
+    return statement.step() && statement.column_int64(0) != 0;
 }
 
 std::optional<std::string> RecordStore::other_source_of(const model::Record& record) {

@@ -113,6 +113,9 @@ public:
     /// Another source that holds a version of the same decision (same subject, domain, kind and
     /// record_id; SPEC.md §2 "one decision, one fact"), or nullopt.
     std::optional<std::string> other_source_of(const model::Record& record);
+    /// Whether any record was ever imported from a source other than `source` (when none was,
+    /// other_source_of() can be skipped for a whole import).
+    bool has_other_sources(std::string_view source);
     /// Marks the entry's active evidence records withdrawn by office decision (an upheld
     /// objection); returns the records it withdrew.
     std::vector<WithdrawnRecord> withdraw_evidence(std::int64_t entry_id);
