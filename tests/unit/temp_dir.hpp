@@ -1,12 +1,15 @@
 #pragma once
-// A temporary folder for a test, removed when the test passes and kept (and named) when it fails.
+// A temporary folder for a test, removed when the test passes and kept (and named) when it fails;
+// and the small file helpers the tests share.
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 namespace rbl::test {
@@ -44,6 +47,26 @@ public:
 
 private:
     std::filesystem::path m_path;
+};
+
+/// The whole content of a file ("" when it cannot be read).
+inline std::string read_all(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+/// Sets the process's umask for the life of the object, then restores it.
+class Umask {
+public:
+    explicit Umask(mode_t mask) : m_old(::umask(mask)) {}
+    ~Umask() { ::umask(m_old); }
+    Umask(const Umask&) = delete;
+    Umask& operator=(const Umask&) = delete;
+
+private:
+    mode_t m_old;
 };
 
 }  // namespace rbl::test

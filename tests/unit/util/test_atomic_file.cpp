@@ -16,14 +16,10 @@
 
 using rbl::util::AtomicFile;
 
-namespace {
+using rbl::test::read_all;
+using rbl::test::Umask;
 
-std::string read_all(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+namespace {
 
 // The folder's entries, by name.
 std::size_t entries_in(const std::filesystem::path& folder) {
@@ -42,18 +38,6 @@ AtomicFile::Options with_mode(unsigned mode, bool hash = false) {
     return AtomicFile::Options{
         .mode = mode, .placement = AtomicFile::Placement::replace, .hash = hash, .what = {}};
 }
-
-// Restores the umask when the test ends.
-class Umask {
-  public:
-    explicit Umask(mode_t mask) : m_old(::umask(mask)) {}
-    ~Umask() { ::umask(m_old); }
-    Umask(const Umask&) = delete;
-    Umask& operator=(const Umask&) = delete;
-
-  private:
-    mode_t m_old;
-};
 
 }  // namespace
 

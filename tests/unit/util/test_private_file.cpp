@@ -15,28 +15,8 @@
 
 using rbl::util::PrivateOutputFile;
 
-namespace {
-
-std::string read_all(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-// Restores the umask when the test ends.
-class Umask {
-public:
-    explicit Umask(mode_t mask) : m_old(::umask(mask)) {}
-    ~Umask() { ::umask(m_old); }
-    Umask(const Umask&) = delete;
-    Umask& operator=(const Umask&) = delete;
-
-private:
-    mode_t m_old;
-};
-
-}  // namespace
+using rbl::test::read_all;
+using rbl::test::Umask;
 
 TEST_CASE("private file: created with mode 0600 whatever the umask") {
     rbl::test::TempDir dir;
