@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "../market_rules.hpp"
+#include "../db_query.hpp"
 #include "../temp_dir.hpp"
 #include "rbl/engine/adjudicator.hpp"
 #include "rbl/util/error.hpp"
@@ -58,17 +59,9 @@ struct Fixture {
         return engine::adjudicate(db, audit, rules, calendar, options, reporter, on_change);
     }
 
-    std::string text(std::string_view sql) {
-        store::Statement statement(db, sql);
-        REQUIRE(statement.step());
-        return std::string(statement.column_text(0));
-    }
+    std::string text(std::string_view sql) { return test::query_text(db, sql); }
 
-    std::int64_t number(std::string_view sql) {
-        store::Statement statement(db, sql);
-        REQUIRE(statement.step());
-        return statement.column_int64(0);
-    }
+    std::int64_t number(std::string_view sql) { return test::query_number(db, sql); }
 
     // The black entry of the first company: "status decided notice publicity from expires".
     std::string black_entry() {

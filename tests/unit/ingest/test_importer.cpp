@@ -4,6 +4,7 @@
 #include <string>
 
 #include "../market_rules.hpp"
+#include "../db_query.hpp"
 #include "../temp_dir.hpp"
 #include "rbl/ingest/importer.hpp"
 #include "rbl/util/error.hpp"
@@ -46,17 +47,9 @@ struct Fixture {
         return ingest::import_file(db, audit, rules, options, reporter);
     }
 
-    std::string text(std::string_view sql) {
-        store::Statement statement(db, sql);
-        REQUIRE(statement.step());
-        return std::string(statement.column_text(0));
-    }
+    std::string text(std::string_view sql) { return test::query_text(db, sql); }
 
-    std::int64_t number(std::string_view sql) {
-        store::Statement statement(db, sql);
-        REQUIRE(statement.step());
-        return statement.column_int64(0);
-    }
+    std::int64_t number(std::string_view sql) { return test::query_number(db, sql); }
 };
 
 }  // namespace

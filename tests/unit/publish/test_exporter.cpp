@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../entry_fixture.hpp"
+#include "../db_query.hpp"
 #include "../temp_dir.hpp"
 #include "rbl/publish/exporter.hpp"
 #include "rbl/util/error.hpp"
@@ -93,11 +94,7 @@ struct Fixture {
         return out;
     }
 
-    std::int64_t number(std::string_view sql) {
-        store::Statement statement(db, sql);
-        REQUIRE(statement.step());
-        return statement.column_int64(0);
-    }
+    std::int64_t number(std::string_view sql) { return test::query_number(db, sql); }
 };
 
 using Lines = std::vector<std::string>;

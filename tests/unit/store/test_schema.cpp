@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "../db_query.hpp"
 #include "../temp_dir.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/store/schema.hpp"
@@ -66,12 +67,6 @@ std::vector<std::string> tables(store::Database& db) {
     return names;
 }
 
-std::int64_t count(store::Database& db, std::string_view sql) {
-    store::Statement statement(db, sql);
-    REQUIRE(statement.step());
-    return statement.column_int64(0);
-}
-
 // What version 1 held: one batch, one subject, one record, one audit row.
 constexpr std::string_view k_v1_rows = R"sql(
 INSERT INTO import_batches VALUES (1, 'default', 'f.csv', 'x', 'csv', 'utf-8', NULL, 't',
@@ -115,8 +110,8 @@ TEST_CASE("schema: a database of every older version is migrated, keeping its ro
         store::Database db({.path = path});
         CHECK(db.schema_version() == store::current_schema_version());
         CHECK(tables(db) == k_tables);
-        CHECK(count(db, "SELECT count(*) FROM records WHERE record_id = 'P1'") == 1);
-        CHECK(count(db, "SELECT count(*) FROM audit_log") == 1);
+        CHECK(test::query_number(db, "SELECT count(*) FROM records WHERE record_id = 'P1'") == 1);
+        CHECK(test::query_number(db, "SELECT count(*) FROM audit_log") == 1);
         // The new tables work: an entry on the old record, an appeal and a publication row.
         db.exec(R"sql(
 INSERT INTO runs VALUES (1, '2026-03-02', 't', '0.1', 'x', NULL, 0, '', '', '{}');
@@ -132,7 +127,7 @@ VALUES (1, 'objection', 'r', '2026-03-03', '2026-03-10', 'effective', 't', 't');
 INSERT INTO publications VALUES (1, 'site', 't', '2026-03-02', '{}', 'csv', 0, 1, 'h', '-', 't');
 INSERT INTO publication_rows VALUES (1, 1, 'h');
 )sql");
-        CHECK(count(db, "SELECT count(*) FROM publication_rows") == 1);
+        CHECK(test::query_number(db, "SELECT count(*) FROM publication_rows") == 1);
     }
 }
 
