@@ -1,0 +1,64 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "../entry_fixture.hpp"
+#include "../temp_dir.hpp"
+#include "rbl/publish/report.hpp"
+
+using namespace rbl;
+using util::Date;
+
+namespace {
+
+struct Fixture {
+    test::TempDir dir;
+    store::Database db{{.path = dir.path() / "rbl.db", .create = true}};
+
+    Fixture() { db.exec(test::k_one_entry); }
+
+    std::string report(const Date& as_of) { return publish::report_html(db, as_of); }
+};
+
+bool has(const std::string& html, std::string_view part) {
+    return html.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(Fixture, "report: one page with the open entries per list, domain and city") {
+    const std::string html = report(Date::from_ymd(2026, 3, 2));
+    CHECK(html.starts_with("<!DOCTYPE html>\n"));
+    CHECK(html.ends_with("</html>\n"));
+    CHECK(has(html, "Credit red and black lists, as of 2026-03-02</h1>"));
+    CHECK(has(html, "<title>market.black.serious notice: 1</title>"));
+    CHECK(has(html, "<title>market black: 1</title>"));
+    CHECK(has(html, "<title>3201 black: 1</title>"));
+    CHECK(has(html, "<title>2026-03 added black: 1</title>"));
+    CHECK(has(html, "Open objections (异议): <b>0</b>; overdue: <b>0</b>."));
+    // Self-contained: no scripts, no external resources.
+    CHECK_FALSE(has(html, "<script"));
+    CHECK_FALSE(has(html, "src="));
+    CHECK_FALSE(has(html, "<link"));
+}
+
+TEST_CASE_FIXTURE(Fixture, "report: nothing decided yet shows empty charts") {
+    const std::string html = report(Date::from_ymd(2026, 3, 1));
+    CHECK_FALSE(has(html, "market.black.serious"));
+    CHECK(has(html, "<p>None.</p>"));
+}
+
+TEST_CASE_FIXTURE(Fixture, "report: overdue objections stand out; departments are escaped") {
+    db.exec(R"sql(
+INSERT INTO appeals (entry_id, type, reason, received_on, due_on, entry_status, operator,
+                     filed_at, outcome, decided_on)
+VALUES (1, 'objection', 'r', '2026-03-03', '2026-03-10', 'notice', 't', 't', NULL, NULL);
+UPDATE entries SET status = 'effective', terms = json_set(terms, '$.measures',
+    json('[{"id":"m","text_zh":"t","departments":["财政厅 <采购> & 招标"]}]'));
+)sql");
+    const std::string html = report(Date::from_ymd(2026, 3, 11));
+    CHECK(has(html, "Open objections (异议): <b>1</b>; overdue: <b class=\"alert\">1</b>."));
+    CHECK(has(html, "<tr><td>market.black.serious</td><td>财政厅 &lt;采购&gt; &amp; 招标</td>"
+                    "<td>1</td><td>0</td></tr>"));
+    CHECK_FALSE(has(html, "<采购>"));
+}
