@@ -169,3 +169,15 @@ TEST_CASE("rule tests: every test embedded in the shipped rules passes") {
                                                  << "': " << result.problem);
     }
 }
+
+// KNOWN BUG, kept failing on purpose: rule_tests.hpp documents UnreachedCriterion::text as "the
+// criterion's explanation line", but run_rule_tests always leaves it empty (rule_tests.cpp), so
+// a caller cannot say which criterion went untested other than by its line.
+TEST_CASE("rule tests: an unreached criterion carries its explanation line") {
+    test::TempDir dir;
+    dir.write("rules/tax.yaml", std::string(k_tax_yaml));
+    const auto rules = rules::RuleSet::load(dir.path() / "rules");
+    const auto report = engine::run_rule_tests(rules, "tax.black.evader");
+    REQUIRE(report.unreached.size() == 1);
+    CHECK(report.unreached[0].text.find("fraud") != std::string::npos);
+}
