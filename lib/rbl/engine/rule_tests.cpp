@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "rbl/engine/criteria.hpp"
+#include "rbl/rules/describe.hpp"
 #include "rbl/util/json_text.hpp"
 
 namespace rbl::engine {
@@ -174,8 +175,9 @@ RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& on
                               type != rules::Criterion::Type::any &&
                               type != rules::Criterion::Type::negation;
             if (leaf && !reached[i]) {
-                report.unreached.push_back(
-                    UnreachedCriterion{list->id, file, nodes[i]->spot.line, ""});
+                const auto words = rules::describe_criterion(*nodes[i], rules::Language::en);
+                report.unreached.push_back(UnreachedCriterion{
+                    list->id, file, nodes[i]->spot.line, words.empty() ? "" : words.front()});
             }
         }
     }
