@@ -161,7 +161,7 @@ class Answers(CheckCase):
         self.assertEqual(rbltest.display_width(lines[1][:lines[1].index("found")]),
                          rbltest.display_width(lines[0][:lines[0].index("result")]))
 
-    def test_natural_persons_are_shown_as_given_and_rbl_check_runs_from_rbl(self):
+    def test_rbl_check_runs_from_the_front_command(self):
         front = self.run_tool("rbl", "check", "--json", LISTED, check=0)
         self.assertIs(json.loads(front.stdout)["subjects"][0]["listed_black"], True)
 
