@@ -32,7 +32,8 @@ if [ ! -s "$db" ]; then
     rm -f "$work/check-records.csv"
 fi
 
-# A third each: subjects with an open entry, subjects without, identifiers unknown here.
+# Taken in turn: subjects with an open entry, subjects without, identifiers unknown here (these
+# last fill the file up to 100,000 when the others run out).
 listed="$work/check-listed.txt"
 sqlite3 "$db" "SELECT DISTINCT subject_id FROM entries WHERE status IN
     ('notice','publicity','effective') ORDER BY subject_id LIMIT 50000" > "$listed"
