@@ -109,6 +109,13 @@ run "$bin/rbl-import" --feedback "$root/samples/feedback/measures_applied.csv"
 echo "exit code: $? (3 = some rows rejected)"
 set -e
 run "$bin/rbl-publish" report --out "$out/report.html"
+echo "a department's business system checks an applicant in real time (recorded in the lookup log):"
+read -r subject department < <(sqlite3 -separator ' ' "$db" "SELECT subject_id,
+    json_extract(terms, '$.measures[0].departments[0]') FROM entries WHERE status = 'effective'
+    AND kind = 'black' AND json_extract(terms, '$.measures[0].departments[0]') IS NOT NULL
+    ORDER BY entry_id LIMIT 1")
+run "$bin/rbl-check" --department "$department" "$subject"
+run "$bin/rbl-audit" lookups
 
 step "10. The audit log: every change, hash-chained"
 sqlite3 -header -column "$db" \

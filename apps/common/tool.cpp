@@ -68,6 +68,9 @@ store::Database open_database(const CommonOptions& options, Access access,
                             .create = access == Access::create,
                             .read_only = access == Access::read,
                             .wait_seconds = options.wait_seconds,
+                            .wait_milliseconds = access == Access::write_briefly
+                                                     ? std::optional<int>(k_brief_wait_ms)
+                                                     : std::nullopt,
                             .map_for_reading = map_for_reading});
 }
 

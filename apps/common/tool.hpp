@@ -17,6 +17,9 @@
 
 namespace rbl::app {
 
+/// How long an Access::write_briefly connection waits for another writer, in milliseconds.
+inline constexpr int k_brief_wait_ms = 50;
+
 /// Options every tool takes.
 struct CommonOptions {
     std::string db;             ///< --db, $RBL_DB, else ./rbl.db
@@ -35,6 +38,9 @@ enum class Access {
     read,    ///< read-only: never waits for or blocks a writer
     write,   ///< reads and writes; the database must exist (else exit 2)
     create,  ///< reads and writes, creating the database (mode 0600) when it does not exist
+    /// reads and writes, waiting at most k_brief_wait_ms for another writer whatever --wait says
+    /// (rbl-check's lookup log: a check never waits for a writer)
+    write_briefly,
 };
 
 /// The database of --db opened for `access`, with --wait as a writer's busy timeout;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/tool.hpp"
+#include "lookups.hpp"
 #include "rbl/audit/audit_log.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/util/error.hpp"
@@ -195,12 +196,17 @@ int main(int argc, char** argv) {
                        "prove that no row up to it was removed or changed");
     auto* head = app.add_subcommand(
         "head", "print the chain's head, SEQ:HASH (keep it outside the database)");
+    rbl::app::LookupsOptions lookups_options;
+    auto* lookups = rbl::app::add_lookups_command(app, lookups_options);
     return rbl::app::run_tool(k_tool, app, argc, argv, [&] {
         if (verify->parsed()) {
             return run_verify(options);
         }
         if (head->parsed()) {
             return run_head(options);
+        }
+        if (lookups->parsed()) {
+            return rbl::app::run_lookups(options.common, lookups_options);
         }
         return run_log(options);
     });

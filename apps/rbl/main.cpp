@@ -14,8 +14,8 @@
 
 namespace {
 
-constexpr std::array<std::string_view, 6> k_tools = {"import",  "rules",   "adjudicate",
-                                                     "appeal",  "publish", "audit"};
+constexpr std::array<std::string_view, 7> k_tools = {"import",  "rules", "adjudicate", "appeal",
+                                                     "publish", "audit", "check"};
 
 void usage() {
     fmt::print(stderr, "usage: rbl TOOL [ARGS...]   (TOOL: {})\n", fmt::join(k_tools, ", "));

@@ -103,4 +103,18 @@ EntryStatus status_on(const Entry& entry, util::Date day) {
     return std::max(entry.status, scheduled_status(entry, day));
 }
 
+DayState state_as_published(const Entry& entry, util::Date day, util::Date last_run) {
+    if (entry.ended_on && *entry.ended_on <= day) {
+        return {entry.status, entry.ended_on, entry.end_reason};
+    }
+    if (is_open(entry.status) && day >= last_run) {
+        return {entry.status, std::nullopt, ""};
+    }
+    const EntryStatus status = scheduled_status(entry, day);
+    if (status == EntryStatus::expired) {
+        return {status, entry.expires_on, "validity ran out"};
+    }
+    return {status, std::nullopt, ""};
+}
+
 }  // namespace rbl::model

@@ -64,4 +64,18 @@ bool is_held(const Entry& entry);
 /// has ended or is held; never backwards (a run for an earlier day does not undo a move).
 EntryStatus status_on(const Entry& entry, util::Date day);
 
+/// Where a stored entry stands on a day for those who read the lists (exports, the report,
+/// real-time checks): its status, and when and why it ended (none while open).
+struct DayState {
+    EntryStatus status = EntryStatus::notice;
+    std::optional<util::Date> ended_on;
+    std::string end_reason;
+};
+
+/// Where a stored entry stood on `day`, `last_run` being the as-of day of the last run: its end
+/// when it ended on or before `day`; its stored status when it is open and `day` is not before
+/// the last run (what the office has decided so far: entries are not moved beyond it); else the
+/// schedule of its dates, an entry past its expiry having expired ("validity ran out").
+DayState state_as_published(const Entry& entry, util::Date day, util::Date last_run);
+
 }  // namespace rbl::model

@@ -54,26 +54,19 @@ std::optional<util::Date> date_or_none(const std::string& text) {
     return parsed ? std::optional(*parsed) : std::nullopt;
 }
 
-// Where the entry stood on `as_of`: its stored state when that is the state of the day (an end
-// on or before it, or the last run's state for a day not before the last run), else by its dates.
+// Where the entry stood on `as_of` (model::state_as_published), from its stored row.
 PublishedRow state_on(const store::EntryRow& row, util::Date as_of, util::Date last_run) {
-    if (!row.ended_on.empty() && row.ended_on <= as_of.iso()) {
-        return {row.status, row.ended_on, row.end_reason};
-    }
-    const auto stored = model::parse_entry_status(row.status);
-    if (stored && model::is_open(*stored) && as_of >= last_run) {
-        return {row.status, "", ""};
-    }
     model::Entry entry;
+    entry.status = model::parse_entry_status(row.status).value_or(model::EntryStatus::notice);
     entry.notice_until = date_or_none(row.notice_until);
     entry.publicity_until = date_or_none(row.publicity_until);
     entry.effective_from = date_or_none(row.effective_from).value_or(util::Date());
     entry.expires_on = date_or_none(row.expires_on).value_or(util::Date());
-    const model::EntryStatus status = model::scheduled_status(entry, as_of);
-    if (status == model::EntryStatus::expired) {
-        return {"expired", row.expires_on, "validity ran out"};
-    }
-    return {std::string(model::to_string(status)), "", ""};
+    entry.ended_on = date_or_none(row.ended_on);
+    entry.end_reason = row.end_reason;
+    const model::DayState state = model::state_as_published(entry, as_of, last_run);
+    return {std::string(model::to_string(state.status)),
+            state.ended_on ? state.ended_on->iso() : std::string(), state.end_reason};
 }
 
 using util::AtomicFile;

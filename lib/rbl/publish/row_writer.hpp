@@ -8,6 +8,7 @@
 
 #include "rbl/publish/export_options.hpp"
 #include "rbl/store/publication_store.hpp"
+#include "rbl/util/csv.hpp"
 
 namespace rbl::publish {
 
@@ -63,8 +64,7 @@ private:
     std::string m_line;
 };
 
-/// A CSV cell as published: a text cell beginning with '=', '+', '-', '@', tab or carriage
-/// return gets a leading apostrophe, so that no spreadsheet program runs it as a formula.
-std::string guard_formula(std::string_view cell);
+/// A CSV cell as published (the formula guard, util/csv.hpp).
+using util::guard_formula;
 
 }  // namespace rbl::publish

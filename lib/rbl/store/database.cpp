@@ -289,7 +289,9 @@ Database::Database(const OpenOptions& options)
                 "database {} is read-only (no write permission on the file)", name));
         }
         // Before anything touches the file, so that even the first read waits for a writer.
-        sqlite3_busy_timeout(m_db, options.wait_seconds > 0 ? options.wait_seconds * 1000 : 0);
+        sqlite3_busy_timeout(m_db, options.wait_milliseconds ? *options.wait_milliseconds
+                                   : options.wait_seconds > 0 ? options.wait_seconds * 1000
+                                                              : 0);
         if (!options.read_only) {
             // The first statement that reads the file: a non-SQLite file fails here (NOTADB).
             exec("PRAGMA journal_mode=WAL");
@@ -308,7 +310,7 @@ Database::Database(const OpenOptions& options)
                 "{} has schema version {}, newer than this rbl understands ({}): upgrade rbl",
                 name, found, known));
         }
-        if (found < known) {
+        if (found < known && !(options.read_only && found >= oldest_readable_version())) {
             if (options.read_only) {
                 throw FailedError(fmt::format(
                     "{} has schema version {}, older than this rbl ({}): run rbl-import once to "

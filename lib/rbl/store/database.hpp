@@ -72,6 +72,9 @@ struct OpenOptions {
     bool create = false;        ///< create the file (mode 0600) when it does not exist
     bool read_only = false;     ///< open read-only (readers never take the write lock)
     int wait_seconds = 30;      ///< busy timeout for writers (--wait)
+    /// When set, the busy timeout in milliseconds instead of `wait_seconds`: for a write that
+    /// must not keep its caller waiting (the lookup log of rbl-check).
+    std::optional<int> wait_milliseconds = std::nullopt;
     /// Read through a memory map of up to 256 MiB of the file (for tools that read most of a
     /// large database: fewer copies; the mapped pages count in the process's RSS but are the
     /// kernel's page cache, shared and reclaimable).

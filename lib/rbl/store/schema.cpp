@@ -194,10 +194,36 @@ CREATE TABLE feedback (
 );
 )sql";
 
-constexpr std::array<std::string_view, 4> k_migrations = {k_v1, k_v2, k_v3, k_v4};
+// Version 5: the lookup log of real-time checks (SPEC.md §9): who looked at which subject, for
+// which department, and which entries the answer named (a JSON array of entry ids). Not part of
+// the audit chain, which is for changes. `outcome`: the subject was found, is unknown to the
+// database, or its identifier is invalid.
+constexpr std::string_view k_v5 = R"sql(
+CREATE TABLE lookups (
+    lookup_id   INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    operator    TEXT NOT NULL,
+    login       TEXT NOT NULL,
+    department  TEXT,
+    subject_id  TEXT NOT NULL,
+    outcome     TEXT NOT NULL CHECK (outcome IN ('found', 'unknown', 'invalid')),
+    as_of       TEXT NOT NULL,
+    entries     TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX lookups_by_time ON lookups (at);
+CREATE INDEX lookups_by_department ON lookups (department, at);
+)sql";
+
+constexpr std::array<std::string_view, 5> k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5};
+
+// Versions 5 on only add tables that their readers do without: a read-only tool may read a
+// version-4 database that no writer has upgraded yet.
+constexpr int k_oldest_readable = 4;
 
 }  // namespace
 
 std::span<const std::string_view> migrations() { return k_migrations; }
+
+int oldest_readable_version() { return k_oldest_readable; }
 
 }  // namespace rbl::store

@@ -9,4 +9,8 @@ namespace rbl::store {
 /// The migrations in order; migrations()[i] brings user_version i to i + 1.
 std::span<const std::string_view> migrations();
 
+/// The oldest schema version a read-only connection reads as it is, without migrating: the
+/// migrations after it only add tables, and the readers of those tables find none in it.
+int oldest_readable_version();
+
 }  // namespace rbl::store

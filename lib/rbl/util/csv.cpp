@@ -256,4 +256,16 @@ void append_csv_field(std::string& out, std::string_view field) {
     out.push_back('"');
 }
 
+std::string guard_formula(std::string_view cell) {
+    std::string guarded;
+    if (!cell.empty() && std::string_view("=+-@\t\r").find(cell.front()) != std::string_view::npos) {
+        // Appended, not `"'" + std::string(cell)`: g++ 12 at -O3 misreads that insert as an
+        // overlapping copy (-Wrestrict, GCC bug 105329), as in record_builder.cpp.
+        guarded.reserve(cell.size() + 1);
+        guarded += '\'';
+    }
+    guarded += cell;
+    return guarded;
+}
+
 }  // namespace rbl::util

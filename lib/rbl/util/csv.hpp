@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rbl/util/input.hpp"
@@ -51,5 +52,9 @@ private:
 
 /// Appends `field` to `out` quoted per RFC 4180 when it holds a comma, quote, CR or LF.
 void append_csv_field(std::string& out, std::string_view field);
+
+/// A CSV cell as published: a text cell beginning with '=', '+', '-', '@', tab or carriage
+/// return gets a leading apostrophe, so that no spreadsheet program runs it as a formula.
+std::string guard_formula(std::string_view cell);
 
 }  // namespace rbl::util

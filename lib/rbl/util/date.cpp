@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <optional>
@@ -288,6 +289,35 @@ std::string utc_now_iso() {
     gmtime_r(&now, &utc);
     return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1,
                        utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
+}
+
+std::string china_time(std::string_view utc_iso) {
+    int year = 0;
+    int month = 0;
+    int day = 0;
+    int hour = 0;
+    int minute = 0;
+    int second = 0;
+    const std::string text(utc_iso);
+    char zone = 0;
+    if (text.size() != 20 || std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &year, &month,
+                                         &day, &hour, &minute, &second, &zone) != 7 ||
+        zone != 'Z' || !is_valid_ymd(year, month, day)) {
+        return text;
+    }
+    const std::int64_t seconds =
+        static_cast<std::int64_t>(Date::from_ymd(year, month, day).serial()) * k_seconds_per_day +
+        hour * 3600 + minute * 60 + second + k_china_utc_offset_seconds;
+    const Date china_day =
+        Date::from_serial(static_cast<std::int32_t>(seconds / k_seconds_per_day));
+    const std::int64_t in_day = seconds % k_seconds_per_day;
+    return fmt::format("{} {:02}:{:02}:{:02}+08:00", china_day.iso(), in_day / 3600,
+                       in_day / 60 % 60, in_day % 60);
+}
+
+std::string utc_start_of_china_day(Date day) {
+    // Midnight at UTC+8 is 16:00 UTC the day before.
+    return fmt::format("{}T16:00:00Z", Date::from_serial(day.serial() - 1).iso());
 }
 
 }  // namespace rbl::util

@@ -85,4 +85,12 @@ Date today();
 /// The current time in UTC as ISO 8601, e.g. "2026-11-28T03:25:58Z".
 std::string utc_now_iso();
 
+/// A stored UTC timestamp ("2026-12-01T19:34:41Z") as people read it, in China Standard Time
+/// with the offset ("2026-12-02 03:34:41+08:00"); text of another form is returned unchanged.
+std::string china_time(std::string_view utc_iso);
+
+/// The UTC timestamp at which `day` begins in China Standard Time ("2026-11-27T16:00:00Z" for
+/// 2026-11-28), comparable as text with the stored timestamps.
+std::string utc_start_of_china_day(Date day);
+
 }  // namespace rbl::util

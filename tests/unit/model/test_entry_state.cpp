@@ -61,3 +61,34 @@ TEST_CASE("entry state: a held entry is pending with an open objection") {
     entry.status = EntryStatus::effective;  // in force: disputed, not held
     CHECK_FALSE(model::is_held(entry));
 }
+
+TEST_CASE("entry state: as published on a day, beside the last run") {
+    const auto day = [](int y, int m, int d) { return Date::from_ymd(y, m, d); };
+    model::Entry entry;
+    entry.status = EntryStatus::notice;
+    entry.notice_until = day(2026, 3, 9);
+    entry.publicity_until = day(2026, 3, 12);
+    entry.effective_from = day(2026, 3, 13);
+    entry.expires_on = day(2027, 3, 13);
+    const Date last_run = day(2026, 3, 2);
+    // On or after the last run: what the office has decided so far, however late the day.
+    CHECK(model::state_as_published(entry, day(2026, 4, 1), last_run).status ==
+          EntryStatus::notice);
+    // Before it (the entry moved on since): by its dates.
+    entry.status = EntryStatus::effective;
+    CHECK(model::state_as_published(entry, day(2026, 3, 10), day(2026, 3, 20)).status ==
+          EntryStatus::publicity);
+    const auto expired = model::state_as_published(entry, day(2027, 3, 13), day(2028, 1, 1));
+    CHECK(expired.status == EntryStatus::expired);
+    CHECK(expired.ended_on == day(2027, 3, 13));
+    CHECK(expired.end_reason == "validity ran out");
+    // An ended entry is ended from its end on, and stood by its dates before.
+    entry.status = EntryStatus::revoked;
+    entry.ended_on = day(2026, 6, 1);
+    entry.end_reason = "objection_upheld";
+    const auto revoked = model::state_as_published(entry, day(2026, 6, 1), day(2026, 7, 1));
+    CHECK(revoked.status == EntryStatus::revoked);
+    CHECK(revoked.end_reason == "objection_upheld");
+    CHECK(model::state_as_published(entry, day(2026, 5, 31), day(2026, 7, 1)).status ==
+          EntryStatus::effective);
+}

@@ -205,3 +205,12 @@ TEST_CASE("date: utc_now_iso has the ISO 8601 shape") {
     CHECK(now.back() == 'Z');
     CHECK(parse_iso_date(now.substr(0, 10)).has_value());
 }
+
+TEST_CASE("date: stored UTC times in China Standard Time, and where a China day begins") {
+    CHECK(rbl::util::china_time("2026-12-01T19:34:41Z") == "2026-12-02 03:34:41+08:00");
+    CHECK(rbl::util::china_time("2026-12-31T16:00:00Z") == "2027-01-01 00:00:00+08:00");
+    CHECK(rbl::util::china_time("2026-12-01 10:00") == "2026-12-01 10:00");
+    CHECK(rbl::util::utc_start_of_china_day(Date::from_ymd(2026, 11, 28)) ==
+          "2026-11-27T16:00:00Z");
+    CHECK(rbl::util::utc_start_of_china_day(Date::from_ymd(2026, 3, 1)) == "2026-02-28T16:00:00Z");
+}
