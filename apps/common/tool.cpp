@@ -71,10 +71,20 @@ store::Database open_database(const CommonOptions& options, Access access,
                             .map_for_reading = map_for_reading});
 }
 
+audit::Actor actor(const CommonOptions& options, std::string_view tool) {
+    return {options.operator_name, audit::login_name(), std::string(tool)};
+}
+
 audit::AuditLog open_audit_log(store::Database& db, const CommonOptions& options,
                                std::string_view tool) {
-    return audit::AuditLog(db, {options.operator_name, audit::login_name(), std::string(tool)});
+    return audit::AuditLog(db, actor(options, tool));
 }
+
+Session::Session(const CommonOptions& options, std::string_view tool, Access access,
+                 bool map_for_reading)
+    : db(open_database(options, access, map_for_reading)),
+      audit(open_audit_log(db, options, tool)),
+      reporter(std::string(tool), options.quiet) {}
 
 util::Date date_option(std::string_view option, std::string_view text) {
     const util::Date today = util::today();

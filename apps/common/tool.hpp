@@ -42,7 +42,10 @@ enum class Access {
 store::Database open_database(const CommonOptions& options, Access access,
                               bool map_for_reading = false);
 
-/// The audit log of `db`, written as --operator with this process's login name and `tool`.
+/// Who acts in this run: --operator, this process's login name and `tool`.
+audit::Actor actor(const CommonOptions& options, std::string_view tool);
+
+/// The audit log of `db`, written as actor(options, tool).
 audit::AuditLog open_audit_log(store::Database& db, const CommonOptions& options,
                                std::string_view tool);
 
@@ -72,6 +75,16 @@ private:
     bool m_tty;
     bool m_bar_shown = false;
     std::chrono::steady_clock::time_point m_last_draw;
+};
+
+/// What a tool working on the database sets up first: the database of --db opened for `access`
+/// (see open_database), its audit log written as `tool`, and the terminal reporter.
+struct Session {
+    Session(const CommonOptions& options, std::string_view tool, Access access,
+            bool map_for_reading = false);
+    store::Database db;
+    audit::AuditLog audit;
+    TerminalReporter reporter;
 };
 
 }  // namespace rbl::app
