@@ -1,7 +1,6 @@
 #include "common/tool.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -74,10 +73,20 @@ store::Database open_database(const CommonOptions& options, Access access,
                             .map_for_reading = map_for_reading});
 }
 
+audit::Actor actor(const CommonOptions& options, std::string_view tool) {
+    return {options.operator_name, audit::login_name(), std::string(tool)};
+}
+
 audit::AuditLog open_audit_log(store::Database& db, const CommonOptions& options,
                                std::string_view tool) {
-    return audit::AuditLog(db, {options.operator_name, audit::login_name(), std::string(tool)});
+    return audit::AuditLog(db, actor(options, tool));
 }
+
+Session::Session(const CommonOptions& options, std::string_view tool, Access access,
+                 bool map_for_reading)
+    : db(open_database(options, access, map_for_reading)),
+      audit(open_audit_log(db, options, tool)),
+      reporter(std::string(tool), options.quiet) {}
 
 util::Date date_option(std::string_view option, std::string_view text) {
     const util::Date today = util::today();
@@ -117,53 +126,6 @@ int run_tool(std::string_view tool, CLI::App& app, int argc, char** argv,
         return fail(tool, json, "out of memory", ExitCode::failed);
     } catch (const std::exception& e) {
         return fail(tool, json, fmt::format("internal error: {}", e.what()), ExitCode::failed);
-    }
-}
-
-TerminalReporter::TerminalReporter(std::string tool, bool quiet)
-    : m_tool(std::move(tool)), m_quiet(quiet), m_tty(isatty(STDERR_FILENO) == 1) {}
-
-void TerminalReporter::info(std::string_view message) {
-    if (!m_quiet) {
-        progress_done();
-        fmt::print(stderr, "{}: {}\n", m_tool, message);
-    }
-}
-
-void TerminalReporter::warning(std::string_view message) {
-    if (!m_quiet) {
-        progress_done();
-        fmt::print(stderr, "{}: warning: {}\n", m_tool, message);
-    }
-}
-
-void TerminalReporter::progress(std::string_view step, std::uint64_t done, std::uint64_t total) {
-    if (m_quiet || !m_tty) {
-        return;
-    }
-    const auto now = std::chrono::steady_clock::now();
-    if (m_bar_shown && now - m_last_draw < std::chrono::milliseconds(100)) {
-        return;
-    }
-    m_last_draw = now;
-    m_bar_shown = true;
-    if (total == 0) {
-        fmt::print(stderr, "\r{}: {} ... {}", m_tool, step, done);
-    } else {
-        constexpr int k_width = 30;
-        const double fraction = std::min(1.0, static_cast<double>(done) / static_cast<double>(total));
-        const int filled = static_cast<int>(fraction * k_width);
-        fmt::print(stderr, "\r{}: {} [{}{}] {:3.0f}%", m_tool, step, std::string(filled, '#'),
-                   std::string(k_width - filled, ' '), fraction * 100);
-    }
-    std::fflush(stderr);
-}
-
-void TerminalReporter::progress_done() {
-    if (m_bar_shown) {
-        fmt::print(stderr, "\r\033[K");
-        std::fflush(stderr);
-        m_bar_shown = false;
     }
 }
 

@@ -1,19 +1,19 @@
 #pragma once
-// What every rbl tool shares: the common options of SPEC.md §1, the terminal reporter, and the
-// wrapper that turns failures into "rbl-TOOL: error: ..." and the exit codes.
+// What every rbl tool shares: the common options of SPEC.md §1, the session of a tool working on
+// the database (database, audit log, terminal reporter), and the wrapper that turns failures into
+// "rbl-TOOL: error: ..." and the exit codes.
 
 #include <CLI/CLI.hpp>
 
-#include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
 
+#include "common/terminal_reporter.hpp"
 #include "rbl/audit/audit_log.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/util/date.hpp"
 #include "rbl/util/error.hpp"
-#include "rbl/util/report.hpp"
 
 namespace rbl::app {
 
@@ -48,7 +48,10 @@ enum class Access {
 store::Database open_database(const CommonOptions& options, Access access,
                               bool map_for_reading = false);
 
-/// The audit log of `db`, written as --operator with this process's login name and `tool`.
+/// Who acts in this run: --operator, this process's login name and `tool`.
+audit::Actor actor(const CommonOptions& options, std::string_view tool);
+
+/// The audit log of `db`, written as actor(options, tool).
 audit::AuditLog open_audit_log(store::Database& db, const CommonOptions& options,
                                std::string_view tool);
 
@@ -62,22 +65,14 @@ util::Date date_option(std::string_view option, std::string_view text);
 int run_tool(std::string_view tool, CLI::App& app, int argc, char** argv,
              const std::function<ExitCode()>& body);
 
-/// Reports to the terminal: info and warnings on stderr (none with --quiet), a progress bar only
-/// when stderr is a terminal.
-class TerminalReporter final : public Reporter {
-public:
-    TerminalReporter(std::string tool, bool quiet);
-    void info(std::string_view message) override;
-    void warning(std::string_view message) override;
-    void progress(std::string_view step, std::uint64_t done, std::uint64_t total) override;
-    void progress_done() override;
-
-private:
-    std::string m_tool;
-    bool m_quiet;
-    bool m_tty;
-    bool m_bar_shown = false;
-    std::chrono::steady_clock::time_point m_last_draw;
+/// What a tool working on the database sets up first: the database of --db opened for `access`
+/// (see open_database), its audit log written as `tool`, and the terminal reporter.
+struct Session {
+    Session(const CommonOptions& options, std::string_view tool, Access access,
+            bool map_for_reading = false);
+    store::Database db;
+    audit::AuditLog audit;
+    TerminalReporter reporter;
 };
 
 }  // namespace rbl::app

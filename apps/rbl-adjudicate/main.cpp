@@ -6,10 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/tool.hpp"
-#include "rbl/audit/audit_log.hpp"
 #include "rbl/engine/adjudicator.hpp"
 #include "rbl/rules/rule_folder.hpp"
-#include "rbl/store/database.hpp"
 #include "rbl/util/text_table.hpp"
 
 namespace {
@@ -26,31 +24,10 @@ struct Options {
     int notify_days = 30;
 };
 
-void print_summary(const Options& options, const rbl::engine::AdjudicationSummary& summary) {
+void print_summary(const Options& options, const rbl::engine::AdjudicateOptions& run,
+                   const rbl::engine::AdjudicationSummary& summary) {
     if (options.common.json) {
-        nlohmann::json lists = nlohmann::json::object();
-        for (const auto& [list_id, counts] : summary.lists) {
-            lists[list_id] = rbl::engine::to_json(counts);
-        }
-        nlohmann::json out = rbl::engine::to_json(summary.total);
-        out["as_of"] = summary.as_of;
-        out["run_id"] = summary.run_id ? nlohmann::json(*summary.run_id) : nlohmann::json(nullptr);
-        out["dry_run"] = options.dry_run;
-        out["subjects"] = summary.subjects;
-        out["lists"] = lists;
-        nlohmann::json expiring = nlohmann::json::array();
-        for (const auto& entry : summary.expiring) {
-            expiring.push_back({{"entry_id", entry.entry_id},
-                                {"list_id", entry.list_id},
-                                {"subject_id", entry.subject_id},
-                                {"expires_on", entry.expires_on}});
-        }
-        out["notify_days"] = options.notify_days;
-        out["expiring"] = expiring;
-        out["seconds"] = {{"read", summary.read_seconds},
-                          {"evaluate", summary.evaluate_seconds},
-                          {"write", summary.write_seconds}};
-        fmt::print("{}\n", out.dump());
+        fmt::print("{}\n", rbl::engine::to_json(summary, run).dump());
     }
     if (options.common.quiet) {
         return;
@@ -97,33 +74,32 @@ rbl::ExitCode run(const Options& options) {
     const auto folder = rbl::rules::RuleFolder::load(options.common.rules);
     const auto& rules = folder.rules;
     const auto& calendar = folder.calendar;
-    auto db = rbl::app::open_database(options.common, rbl::app::Access::write,
-                                      /*map_for_reading=*/true);
+    rbl::app::Session session(options.common, k_tool, rbl::app::Access::write,
+                              /*map_for_reading=*/true);
     if (!options.explain.empty()) {
         for (const std::string& line :
-             rbl::engine::explain_subject(db, rules, options.explain, as_of)) {
+             rbl::engine::explain_subject(session.db, rules, options.explain, as_of)) {
             fmt::print("{}\n", line);
         }
         return rbl::ExitCode::ok;
     }
-    auto audit = rbl::app::open_audit_log(db, options.common, k_tool);
-    rbl::app::TerminalReporter reporter(std::string(k_tool), options.common.quiet);
     // A dry run prints each change: the impact preview, who would be added or removed per list.
     rbl::util::TextTable changes({"list", "change", "subject", "name", "status"});
     const auto preview = [&changes](const rbl::engine::EntryChange& change) {
         changes.add_row({change.list_id, change.change, change.subject_id, change.subject_name,
                          std::string(change.status)});
     };
+    const rbl::engine::AdjudicateOptions run{as_of,         options.domains,
+                                             options.dry_run, options.force,
+                                             options.common.operator_name, options.notify_days};
     const auto summary = rbl::engine::adjudicate(
-        db, audit, rules, calendar,
-        {as_of, options.domains, options.dry_run, options.force, options.common.operator_name,
-         options.notify_days},
-        reporter, options.dry_run ? rbl::engine::ChangeSink(preview) : rbl::engine::ChangeSink());
+        session.db, session.audit, rules, calendar, run, session.reporter,
+        options.dry_run ? rbl::engine::ChangeSink(preview) : rbl::engine::ChangeSink());
     if (options.dry_run && changes.rows() > 0) {
         // The preview is the output, unless --json makes the JSON object the output (SPEC §1).
         fmt::print(options.common.json ? stderr : stdout, "{}", changes.render());
     }
-    print_summary(options, summary);
+    print_summary(options, run, summary);
     return rbl::ExitCode::ok;
 }
 

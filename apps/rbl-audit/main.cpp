@@ -10,14 +10,14 @@
 
 #include "common/tool.hpp"
 #include "lookups.hpp"
+#include "print.hpp"
 #include "rbl/audit/audit_log.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/util/error.hpp"
-#include "rbl/util/text_table.hpp"
 
 namespace {
 
-constexpr std::string_view k_tool = "rbl-audit";
+constexpr std::string_view k_tool = rbl::app::k_audit_tool;
 
 struct Options {
     rbl::app::CommonOptions common;
@@ -28,55 +28,23 @@ struct Options {
     std::optional<std::string> head;  ///< verify --head SEQ:HASH
 };
 
-rbl::store::Database open_reader(const Options& options) {
-    return rbl::app::open_database(options.common, rbl::app::Access::read);
-}
-
-rbl::audit::AuditLog open_log(rbl::store::Database& db, const Options& options) {
-    return rbl::app::open_audit_log(db, options.common, k_tool);
-}
+// The database opened read-only (a reader never waits for or blocks a writer) and its log.
+struct Reader {
+    explicit Reader(const Options& options)
+        : session(options.common, k_tool, rbl::app::Access::read),
+          snapshot(session.db, rbl::store::Transaction::Mode::deferred) {}
+    rbl::app::Session session;
+    rbl::store::Transaction snapshot;  ///< every read of one run sees one state of the database
+};
 
 rbl::ExitCode run_log(const Options& options) {
-    auto db = open_reader(options);
-    auto log = open_log(db, options);
-    rbl::store::Transaction snapshot(db, rbl::store::Transaction::Mode::deferred);
+    Reader reader(options);
     std::int64_t shown = 0;
-    log.for_each({options.since, options.object, options.action, options.operator_name},
-                 [&](const rbl::audit::AuditRow& row) {
-                     ++shown;
-                     if (options.common.json) {
-                         // One JSON object per line, details as an object.
-                         fmt::print("{}\n",
-                                    nlohmann::json{{"seq", row.seq},
-                                                   {"at", row.at},
-                                                   {"operator", row.operator_name},
-                                                   {"login", row.login},
-                                                   {"tool", row.tool},
-                                                   {"action", row.action},
-                                                   {"object", row.object},
-                                                   {"details", nlohmann::json::parse(
-                                                                   row.details, nullptr, false)},
-                                                   {"hash", row.hash}}
-                                        .dump());
-                     } else {
-                         if (shown == 1) {
-                             fmt::print("{:>6}  {}  {}  {}  {}  {}  {}\n", "seq",
-                                        rbl::util::pad_to_width("at (UTC)", 20),
-                                        rbl::util::pad_to_width("operator", 12),
-                                        rbl::util::pad_to_width("tool", 14),
-                                        rbl::util::pad_to_width("action", 18),
-                                        rbl::util::pad_to_width("object", 24), "details");
-                         }
-                         // Streamed: fixed widths that fit the usual values, padded by
-                         // display width so that Chinese operator names line up.
-                         fmt::print("{:>6}  {}  {}  {}  {}  {}  {}\n", row.seq,
-                                    rbl::util::pad_to_width(row.at, 20),
-                                    rbl::util::pad_to_width(row.operator_name, 12),
-                                    rbl::util::pad_to_width(row.tool, 14),
-                                    rbl::util::pad_to_width(row.action, 18),
-                                    rbl::util::pad_to_width(row.object, 24), row.details);
-                     }
-                 });
+    reader.session.audit.for_each(
+        {options.since, options.object, options.action, options.operator_name},
+        [&](const rbl::audit::AuditRow& row) {
+            rbl::app::print_log_row(options.common, row, ++shown == 1);
+        });
     std::fflush(stdout);  // the rows before their summary line, also through a pipe
     if (!options.common.quiet) {
         fmt::print(stderr, "{}: {} rows\n", k_tool, shown);
@@ -84,20 +52,11 @@ rbl::ExitCode run_log(const Options& options) {
     return rbl::ExitCode::ok;
 }
 
-nlohmann::json head_json(const std::optional<rbl::audit::Head>& head) {
-    if (!head) {
-        return nullptr;
-    }
-    return {{"seq", head->seq}, {"hash", head->hash}, {"head", head->text()}};
-}
-
 rbl::ExitCode run_head(const Options& options) {
-    auto db = open_reader(options);
-    auto log = open_log(db, options);
-    rbl::store::Transaction snapshot(db, rbl::store::Transaction::Mode::deferred);
-    const auto head = log.head();
+    Reader reader(options);
+    const auto head = reader.session.audit.head();
     if (options.common.json) {
-        fmt::print("{}\n", head_json(head).dump());
+        fmt::print("{}\n", rbl::audit::to_json(head).dump());
     } else if (head) {
         fmt::print("{}\n", head->text());
     }
@@ -119,57 +78,10 @@ rbl::ExitCode run_verify(const Options& options) {
                 *options.head));
         }
     }
-    auto db = open_reader(options);
-    auto log = open_log(db, options);
-    rbl::store::Transaction snapshot(db, rbl::store::Transaction::Mode::deferred);
-    const rbl::audit::VerifyResult result = log.verify(verify_options);
-    if (options.common.json) {
-        fmt::print("{}\n", nlohmann::json{{"rows", result.rows},
-                                          {"ok", result.ok()},
-                                          {"first_bad", result.first_bad
-                                                            ? nlohmann::json(*result.first_bad)
-                                                            : nlohmann::json(nullptr)},
-                                          {"problem", result.problem},
-                                          {"object", result.object.empty()
-                                                         ? nlohmann::json(nullptr)
-                                                         : nlohmann::json(result.object)},
-                                          {"problems", result.problems},
-                                          {"entries_checked", result.entries_checked},
-                                          {"records_checked", result.records_checked},
-                                          {"unchecked", result.unchecked},
-                                          {"head", head_json(result.head)},
-                                          {"head_checked", verify_options.head.has_value()}}
-                               .dump());
-    }
-    if (!result.ok()) {
-        constexpr std::size_t k_shown = 10;
-        for (std::size_t i = 0; i < result.problems.size() && i < k_shown; ++i) {
-            fmt::print(stderr, "{}: error: {}\n", k_tool, result.problems[i]);
-        }
-        if (result.problems.size() > k_shown) {
-            fmt::print(stderr, "{}: ... and {} more problems\n", k_tool,
-                       result.problems.size() - k_shown);
-        }
-        fmt::print(stderr, "{}: the audit log does not vouch for this database ({} rows)\n",
-                   k_tool, result.rows);
-        return rbl::ExitCode::failed;
-    }
-    if (!options.common.quiet) {
-        fmt::print(stderr,
-                   "{}: the audit chain is whole: {} rows{}; {} entries and {} records are what "
-                   "it says they became{}\n",
-                   k_tool, result.rows,
-                   verify_options.head
-                       ? fmt::format(", and holds the head {}", verify_options.head->text())
-                       : std::string(),
-                   result.entries_checked, result.records_checked,
-                   result.unchecked > 0
-                       ? fmt::format(" ({} could not be checked: their rows predate state "
-                                     "hashes)",
-                                     result.unchecked)
-                       : std::string());
-    }
-    return rbl::ExitCode::ok;
+    Reader reader(options);
+    const rbl::audit::VerifyResult result = reader.session.audit.verify(verify_options);
+    rbl::app::print_verify_result(options.common, result, verify_options);
+    return result.ok() ? rbl::ExitCode::ok : rbl::ExitCode::failed;
 }
 
 }  // namespace

@@ -1,20 +1,15 @@
 // rbl-import: load credit-information records (CSV, JSON Lines) into the database, validating
 // every row (SPEC.md §2). Only wires options to rbl::ingest.
 
-#include <fmt/format.h>
-
-#include <nlohmann/json.hpp>
-
 #include "common/tool.hpp"
-#include "rbl/audit/audit_log.hpp"
+#include "print.hpp"
 #include "rbl/ingest/feedback.hpp"
 #include "rbl/ingest/importer.hpp"
 #include "rbl/rules/rule_set.hpp"
-#include "rbl/store/database.hpp"
 
 namespace {
 
-constexpr std::string_view k_tool = "rbl-import";
+constexpr std::string_view k_tool = rbl::app::k_import_tool;
 
 struct Options {
     rbl::app::CommonOptions common;
@@ -33,54 +28,18 @@ struct Options {
 };
 
 rbl::ExitCode run_revert(const Options& options) {
-    auto db = rbl::app::open_database(options.common, rbl::app::Access::write);
-    auto audit = rbl::app::open_audit_log(db, options.common, k_tool);
-    const auto summary = rbl::ingest::revert_batch(db, audit, options.revert);
-    if (options.common.json) {
-        fmt::print("{}\n", nlohmann::json{{"batch_id", summary.batch_id},
-                                          {"withdrawn", summary.withdrawn}}
-                               .dump());
-    }
-    if (!options.common.quiet) {
-        fmt::print(stderr, "{}: batch {} reverted: {} records withdrawn\n", k_tool,
-                   summary.batch_id, summary.withdrawn);
-    }
+    rbl::app::Session session(options.common, k_tool, rbl::app::Access::write);
+    rbl::app::print_revert_summary(
+        options.common, rbl::ingest::revert_batch(session.db, session.audit, options.revert));
     return rbl::ExitCode::ok;
 }
 
 rbl::ExitCode run_feedback(const Options& options) {
-    auto db = rbl::app::open_database(options.common, rbl::app::Access::write);
-    auto audit = rbl::app::open_audit_log(db, options.common, k_tool);
-    rbl::app::TerminalReporter reporter(std::string(k_tool), options.common.quiet);
-    const auto summary =
-        rbl::ingest::import_feedback(db, audit, options.feedback, options.strict,
-                                     options.dry_run, reporter, options.common.operator_name);
-    if (options.common.json) {
-        const auto stored = [&](std::int64_t count) { return summary.committed ? count : 0; };
-        fmt::print("{}\n", nlohmann::json{{"rows", summary.rows},
-                                          {"inserted", stored(summary.inserted)},
-                                          {"updated", 0},
-                                          {"unchanged", stored(summary.unchanged)},
-                                          {"validated",
-                                           {{"inserted", summary.inserted},
-                                            {"updated", 0},
-                                            {"unchanged", summary.unchanged}}},
-                                          {"committed", summary.committed},
-                                          {"rejected", summary.rejected},
-                                          {"rejections", summary.rejections},
-                                          {"batch_id", summary.batch_id
-                                                           ? nlohmann::json(*summary.batch_id)
-                                                           : nlohmann::json(nullptr)}}
-                               .dump());
-    }
-    if (!options.common.quiet) {
-        fmt::print(stderr, "{}: feedback {}: {} rows: {} recorded, {} already recorded, {} "
-                   "rejected; {}\n",
-                   k_tool, options.feedback, summary.rows, summary.inserted, summary.unchanged,
-                   summary.rejected,
-                   summary.committed ? fmt::format("batch {}", *summary.batch_id)
-                                     : std::string("nothing committed"));
-    }
+    rbl::app::Session session(options.common, k_tool, rbl::app::Access::write);
+    const auto summary = rbl::ingest::import_feedback(
+        session.db, session.audit, options.feedback, options.strict, options.dry_run,
+        session.reporter, options.common.operator_name);
+    rbl::app::print_feedback_summary(options.common, options.feedback, summary);
     return summary.rejected > 0 ? rbl::ExitCode::rejected : rbl::ExitCode::ok;
 }
 
@@ -109,30 +68,9 @@ rbl::ExitCode run_import(const Options& options) {
 
     rbl::app::TerminalReporter reporter(std::string(k_tool), options.common.quiet);
     const auto summary = rbl::ingest::import_file_into(
-        {options.common.db,
-         options.common.wait_seconds,
-         {options.common.operator_name, rbl::audit::login_name(), std::string(k_tool)}},
+        {options.common.db, options.common.wait_seconds, rbl::app::actor(options.common, k_tool)},
         rules, import, reporter);
-    if (options.common.json) {
-        fmt::print("{}\n", rbl::ingest::to_json(summary, options.dry_run).dump());
-    }
-    if (!options.common.quiet) {
-        const std::string counts =
-            fmt::format("{} inserted, {} updated, {} unchanged", summary.inserted,
-                        summary.updated, summary.unchanged);
-        std::string outcome;
-        if (options.dry_run) {
-            outcome = fmt::format("{} rejected; dry run: nothing written (would be {})",
-                                  summary.rejected, counts);
-        } else if (!summary.committed) {
-            outcome = fmt::format("{} rejected; --strict: nothing committed (would have been {})",
-                                  summary.rejected, counts);
-        } else {
-            outcome = fmt::format("{}, {} rejected; batch {}", counts, summary.rejected,
-                                  *summary.batch_id);
-        }
-        fmt::print(stderr, "{}: {}: {} rows: {}\n", k_tool, options.file, summary.rows, outcome);
-    }
+    rbl::app::print_import_summary(options.common, options.file, summary, options.dry_run);
     return summary.rejected > 0 ? rbl::ExitCode::rejected : rbl::ExitCode::ok;
 }
 

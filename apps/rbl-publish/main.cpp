@@ -8,11 +8,9 @@
 #include <cstdio>
 
 #include "common/tool.hpp"
-#include "rbl/audit/audit_log.hpp"
+#include "rbl/publish/export_options.hpp"
 #include "rbl/publish/exporter.hpp"
 #include "rbl/publish/report.hpp"
-#include "rbl/store/database.hpp"
-#include "rbl/store/publication_store.hpp"
 
 namespace {
 
@@ -39,23 +37,6 @@ struct Options {
     std::string report_out;
 };
 
-unsigned parse_mode(const std::string& text) {
-    std::size_t used = 0;
-    unsigned long mode = 0;
-    try {
-        mode = std::stoul(text, &used, 8);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used != text.size() || text.empty() || mode > 0777) {
-        throw rbl::UsageError(fmt::format("--mode '{}': expected octal permission bits such as "
-                                          "0600 or 0640",
-                                          text));
-    }
-    return static_cast<unsigned>(mode);
-}
-
-
 rbl::ExitCode run_export(const Options& options) {
     rbl::publish::ExportOptions export_options;
     export_options.format =
@@ -73,30 +54,18 @@ rbl::ExitCode run_export(const Options& options) {
     export_options.channel = options.channel;
     export_options.delta = options.delta;
     export_options.manifest = options.manifest;
-    export_options.mode = parse_mode(options.mode);
+    export_options.mode = rbl::publish::parse_mode(options.mode);
     export_options.department = options.department;
     export_options.by_department_dir = options.by_department;
     export_options.operator_name = options.common.operator_name;
     export_options.rules_dir = options.common.rules;
-    auto db = rbl::app::open_database(options.common, rbl::app::Access::write);
-    auto audit = rbl::app::open_audit_log(db, options.common, k_tool);
-    rbl::app::TerminalReporter reporter(std::string(k_tool), options.common.quiet);
-    const auto summary = rbl::publish::export_entries(db, audit, export_options, reporter);
-    std::FILE* info = options.out == "-" && !options.by_department ? stderr : stdout;
+    rbl::app::Session session(options.common, k_tool, rbl::app::Access::write);
+    const auto summary =
+        rbl::publish::export_entries(session.db, session.audit, export_options, session.reporter);
     if (options.common.json) {
-        fmt::print(info, "{}\n",
-                   nlohmann::json{{"rows", summary.rows},
-                                  {"out", summary.out},
-                                  {"sha256", summary.sha256},
-                                  {"as_of", summary.as_of},
-                                  {"files", summary.files},
-                                  {"publication_id", summary.publication_id
-                                                         ? nlohmann::json(*summary.publication_id)
-                                                         : nlohmann::json(nullptr)},
-                                  {"audit_head", summary.audit_head
-                                                     ? nlohmann::json(*summary.audit_head)
-                                                     : nlohmann::json(nullptr)}}
-                       .dump());
+        // stdout holds the export itself unless it goes to a file
+        std::FILE* info = options.out == "-" && !options.by_department ? stderr : stdout;
+        fmt::print(info, "{}\n", rbl::publish::to_json(summary).dump());
     }
     if (!options.common.quiet) {
         fmt::print(stderr, "{}: {} rows as of {} to {}{}{}\n", k_tool, summary.rows,
@@ -112,30 +81,17 @@ rbl::ExitCode run_export(const Options& options) {
 }
 
 rbl::ExitCode run_report(const Options& options) {
-    const std::filesystem::path out(options.report_out);
-    std::error_code ec;
-    const auto folder = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
-    if (!std::filesystem::is_directory(folder, ec)) {
-        throw rbl::UsageError(fmt::format("--out: folder {} does not exist", folder.string()));
-    }
+    rbl::publish::check_output_folder(options.report_out, "--out");  // before the database
+    const rbl::publish::ReportOptions report{options.report_out, options.as_of,
+                                             rbl::publish::parse_mode(options.mode)};
     auto db = rbl::app::open_database(options.common, rbl::app::Access::write);
-    rbl::util::Date as_of;
-    {
-        rbl::store::PublicationStore store(db);
-        rbl::util::Date last_run;
-        as_of = rbl::publish::publication_as_of(store, options.as_of, last_run);
-    }
-    const std::string html = rbl::publish::report_html(db, as_of);
-    rbl::publish::write_private_file(out, html, parse_mode(options.mode));
+    const rbl::publish::ReportSummary summary = rbl::publish::write_report(db, report);
     if (options.common.json) {
-        fmt::print("{}\n", nlohmann::json{{"out", options.report_out},
-                                          {"as_of", as_of.iso()},
-                                          {"bytes", html.size()}}
-                               .dump());
+        fmt::print("{}\n", rbl::publish::to_json(summary).dump());
     }
     if (!options.common.quiet) {
-        fmt::print(stderr, "{}: report as of {} written to {}\n", k_tool, as_of.iso(),
-                   options.report_out);
+        fmt::print(stderr, "{}: report as of {} written to {}\n", k_tool, summary.as_of.iso(),
+                   summary.out);
     }
     return rbl::ExitCode::ok;
 }

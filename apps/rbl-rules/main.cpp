@@ -3,14 +3,13 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 #include "common/tool.hpp"
 #include "rbl/engine/rule_tests.hpp"
-#include "rbl/rules/calendar.hpp"
 #include "rbl/rules/describe.hpp"
-#include "rbl/rules/diagnostics.hpp"
 #include "rbl/rules/rule_folder.hpp"
 #include "rbl/rules/rule_set.hpp"
 
@@ -25,44 +24,24 @@ struct Options {
     std::string lang = "zh";
 };
 
-// The folder's rule set, its calendar checked too (invalid: exit 2 with every problem of both).
-rbl::rules::RuleSet load_all(const std::filesystem::path& dir) {
-    return rbl::rules::RuleFolder::load(dir).rules;
-}
+// Every subcommand loads the whole folder (RuleFolder): an invalid calendar fails it too.
 
 rbl::ExitCode run_check(const Options& options) {
-    const auto folder = rbl::rules::RuleFolder::load(options.common.rules);
-    const auto& rules = folder.rules;
-    const auto& calendar = folder.calendar;
-    std::size_t tests = 0;
-    for (const auto* list : rules.lists()) {
-        tests += list->tests.size();
-    }
+    const auto summary = rbl::rules::RuleFolder::load(options.common.rules).summary();
     if (options.common.json) {
-        fmt::print("{}\n", nlohmann::json{{"ok", true},
-                                          {"domains", rules.domains().size()},
-                                          {"lists", rules.lists().size()},
-                                          {"tests", tests},
-                                          {"rules_sha256", rules.sha256()}}
-                               .dump());
+        fmt::print("{}\n", rbl::rules::to_json(summary).dump());
     }
     if (!options.common.quiet) {
         fmt::print(stderr, "{}: {} is valid: {} domains, {} lists, {} embedded tests; calendar "
                            "{}–{}\n",
-                   k_tool, options.common.rules, rules.domains().size(), rules.lists().size(),
-                   tests, calendar.first_year(), calendar.last_year());
+                   k_tool, options.common.rules, summary.domains, summary.lists, summary.tests,
+                   summary.first_year, summary.last_year);
     }
     return rbl::ExitCode::ok;
 }
 
-rbl::ExitCode run_test(const Options& options) {
-    const auto rules = load_all(options.common.rules);
-    if (!options.list_id.empty() && rules.list(options.list_id) == nullptr) {
-        throw rbl::UsageError(fmt::format("there is no list '{}'", options.list_id));
-    }
-    const auto report = rbl::engine::run_rule_tests(rules, options.list_id);
-    // With --json stdout holds the one JSON object (SPEC §1) and the failures go to stderr.
-    std::FILE* lines = options.common.json ? stderr : stdout;
+// The failed tests and the untested criteria, on `lines`.
+void print_problems(const rbl::engine::RuleTestReport& report, std::FILE* lines) {
     for (const auto& result : report.results) {
         if (result.passed) {
             continue;
@@ -77,13 +56,16 @@ rbl::ExitCode run_test(const Options& options) {
         fmt::print(lines, "untested {}:{}: {} — no test makes this criterion hold\n",
                    unreached.file, unreached.line, unreached.list_id);
     }
+}
+
+rbl::ExitCode run_test(const Options& options) {
+    const auto rules = rbl::rules::RuleFolder::load(options.common.rules).rules;
+    const auto report = rbl::engine::run_rule_tests(rules, options.list_id);
+    // With --json stdout holds the one JSON object (SPEC §1) and the failures go to stderr.
+    print_problems(report, options.common.json ? stderr : stdout);
     const std::size_t failed = report.failed();
     if (options.common.json) {
-        fmt::print("{}\n", nlohmann::json{{"tests", report.results.size()},
-                                          {"passed", report.results.size() - failed},
-                                          {"failed", failed},
-                                          {"untested_criteria", report.unreached.size()}}
-                               .dump());
+        fmt::print("{}\n", rbl::engine::to_json(report).dump());
     }
     if (!options.common.quiet) {
         fmt::print(stderr, "{}: {} tests: {} passed, {} failed; {} criteria untested\n", k_tool,
@@ -94,35 +76,20 @@ rbl::ExitCode run_test(const Options& options) {
 }
 
 rbl::ExitCode run_show(const Options& options) {
-    const auto rules = load_all(options.common.rules);
-    const auto* list = rules.list(options.list_id);
-    if (list == nullptr) {
-        throw rbl::UsageError(fmt::format("there is no list '{}'", options.list_id));
-    }
+    const auto rules = rbl::rules::RuleFolder::load(options.common.rules).rules;
     const auto language = options.lang == "en" ? rbl::rules::Language::en
                                                : rbl::rules::Language::zh;
-    fmt::print("{}", rbl::rules::list_markdown(*list, language));
+    fmt::print("{}", rbl::rules::list_markdown(rules.known_list(options.list_id), language));
     return rbl::ExitCode::ok;
 }
 
 rbl::ExitCode run_doc(const Options& options) {
-    const auto rules = load_all(options.common.rules);
-    const std::string document = rbl::rules::rules_markdown(rules);
+    const auto rules = rbl::rules::RuleFolder::load(options.common.rules).rules;
     if (options.out.empty() || options.out == "-") {
-        fmt::print("{}", document);
+        fmt::print("{}", rbl::rules::rules_markdown(rules));
         return rbl::ExitCode::ok;
     }
-    const std::filesystem::path out(options.out);
-    std::error_code ec;
-    if (out.has_parent_path() && !std::filesystem::is_directory(out.parent_path(), ec)) {
-        throw rbl::UsageError(
-            fmt::format("folder {} does not exist", out.parent_path().string()));
-    }
-    std::ofstream file(out, std::ios::binary | std::ios::trunc);
-    file << document;
-    if (!file.flush()) {
-        throw rbl::FailedError(fmt::format("cannot write {}", options.out));
-    }
+    rbl::rules::write_rules_markdown(rules, options.out);
     if (!options.common.quiet) {
         fmt::print(stderr, "{}: wrote the criteria of {} lists to {}\n", k_tool,
                    rules.lists().size(), options.out);

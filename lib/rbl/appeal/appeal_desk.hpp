@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "rbl/audit/audit_log.hpp"
 #include "rbl/model/appeal.hpp"
 #include "rbl/model/entry.hpp"
@@ -48,11 +50,22 @@ struct Decision {
     std::vector<std::string> withdrawn_records;  ///< "source/record_id" of records withdrawn
 };
 
+/// The decision as `rbl-appeal decide --json` prints it: the appeal as decided (model::to_json)
+/// with the entry's status and disputed flag after it, the effect and the records withdrawn.
+nlohmann::json to_json(const Decision& decision);
+
 /// Appeals to show and how many of the open ones are overdue.
 struct AppealListing {
     std::vector<store::AppealRow> appeals;
     std::int64_t overdue = 0;  ///< open appeals past their due date as of the listing's date
 };
+
+/// The listing as `rbl-appeal list --json` prints it: as_of, the appeals (each with its list,
+/// subject, the entry's status now and whether it is overdue as of `as_of`) and the overdue count.
+nlohmann::json to_json(const AppealListing& listing, util::Date as_of);
+
+/// The story of an appeal as `rbl-appeal show --json` prints it: {appeal_id, story}.
+nlohmann::json story_to_json(std::int64_t appeal_id, const std::vector<std::string>& story);
 
 /// Files, decides, lists and shows appeals in one database.
 class AppealDesk {

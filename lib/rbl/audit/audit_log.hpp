@@ -23,6 +23,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "rbl/store/audit_store.hpp"
 #include "rbl/store/database.hpp"
 
@@ -41,6 +43,11 @@ std::string login_name();
 /// One row of the log (as stored by store/audit_store.hpp).
 using AuditRow = store::AuditRow;
 
+/// The row as `rbl-audit log --json` prints it, one JSON object per line: seq, at, operator,
+/// login, tool, action, object, details (parsed into an object; a discarded value when it is
+/// not JSON) and hash.
+nlohmann::json to_json(const AuditRow& row);
+
 /// A point of the chain: a row's seq and hash, written "SEQ:HASH".
 struct Head {
     std::int64_t seq = 0;
@@ -51,6 +58,10 @@ struct Head {
 
 /// A head from "SEQ:HASH" (a positive seq, 64 hex characters); nullopt when malformed.
 std::optional<Head> parse_head(std::string_view text);
+
+/// The head as `rbl-audit head --json` prints it: {seq, hash, head: "SEQ:HASH"}; null when
+/// there is none (an empty log).
+nlohmann::json to_json(const std::optional<Head>& head);
 
 /// What verify() checks besides the chain.
 struct VerifyOptions {
@@ -75,6 +86,11 @@ struct VerifyResult {
     std::optional<Head> head;  ///< the chain's last row
     [[nodiscard]] bool ok() const { return problems.empty(); }
 };
+
+/// The result as `rbl-audit verify --json` prints it: rows, ok, first_bad, problem, object (null
+/// when none), problems, the counts checked, the chain's head, and head_checked: whether
+/// `options` gave a head kept outside.
+nlohmann::json to_json(const VerifyResult& result, const VerifyOptions& options);
 
 /// Filters for reading the log: rows with seq > since_seq, exactly this object, this action or
 /// "entry" for "entry.*", exactly this operator (empty members: no filter).

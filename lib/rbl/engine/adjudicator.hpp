@@ -76,6 +76,14 @@ struct AdjudicationSummary {
     double write_seconds = 0;
 };
 
+/// The expiring entry as the run's JSON lists it: {entry_id, list_id, subject_id, expires_on}.
+nlohmann::json to_json(const ExpiringEntry& entry);
+
+/// The summary as `rbl-adjudicate --json` prints it: the total counts (to_json(ListCounts)) with
+/// as_of, run_id (null for a dry run), dry_run, subjects, lists (counts by list id),
+/// notify_days, expiring and seconds {read, evaluate, write}; `options` are the run's.
+nlohmann::json to_json(const AdjudicationSummary& summary, const AdjudicateOptions& options);
+
 /// Receives each change of a run, in order (for a dry run's preview, or a log).
 using ChangeSink = std::function<void(const EntryChange&)>;
 

@@ -115,12 +115,23 @@ void flatten(const rules::Criterion& criterion, std::vector<const rules::Criteri
 
 }  // namespace
 
+nlohmann::json to_json(const RuleTestReport& report) {
+    const std::size_t failed = report.failed();
+    return {{"tests", report.results.size()},
+            {"passed", report.results.size() - failed},
+            {"failed", failed},
+            {"untested_criteria", report.unreached.size()}};
+}
+
 std::size_t RuleTestReport::failed() const {
     return static_cast<std::size_t>(std::count_if(
         results.begin(), results.end(), [](const RuleTestResult& r) { return !r.passed; }));
 }
 
 RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& only_list) {
+    if (!only_list.empty()) {
+        rules.known_list(only_list);
+    }
     RuleTestReport report;
     CriteriaEvaluator evaluator(rules);
     for (const rules::ListRule* list : rules.lists()) {

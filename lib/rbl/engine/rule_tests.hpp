@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "rbl/rules/rule_set.hpp"
 
 namespace rbl::engine {
@@ -34,9 +36,12 @@ struct RuleTestReport {
     [[nodiscard]] std::size_t failed() const;
 };
 
+/// The report as `rbl-rules test --json` prints it: {tests, passed, failed, untested_criteria}.
+nlohmann::json to_json(const RuleTestReport& report);
+
 /// Runs every test of every list (of `only_list` when not empty). A test is listed when the list
 /// admits its subject type, its criteria hold as of its date over its records, and, for a red
-/// list, the subject is on no black list.
+/// list, the subject is on no black list. Throws UsageError when `only_list` names no list.
 RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& only_list = "");
 
 }  // namespace rbl::engine

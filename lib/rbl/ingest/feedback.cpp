@@ -175,4 +175,19 @@ FeedbackSummary import_feedback(store::Database& db, audit::AuditLog& audit,
     return summary;
 }
 
+nlohmann::json to_json(const FeedbackSummary& summary) {
+    const auto stored = [&](std::int64_t count) { return summary.committed ? count : 0; };
+    return {{"rows", summary.rows},
+            {"inserted", stored(summary.inserted)},
+            {"updated", 0},
+            {"unchanged", stored(summary.unchanged)},
+            {"validated",
+             {{"inserted", summary.inserted}, {"updated", 0}, {"unchanged", summary.unchanged}}},
+            {"committed", summary.committed},
+            {"rejected", summary.rejected},
+            {"rejections", summary.rejections},
+            {"batch_id", summary.batch_id ? nlohmann::json(*summary.batch_id)
+                                          : nlohmann::json(nullptr)}};
+}
+
 }  // namespace rbl::ingest

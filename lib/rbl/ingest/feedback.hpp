@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "rbl/audit/audit_log.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/util/report.hpp"
@@ -25,6 +27,12 @@ struct FeedbackSummary {
     bool committed = false;
     std::vector<std::string> rejections;  ///< "line N: reason"
 };
+
+/// The summary as `rbl-import --feedback --json` prints it, in the shape of an import's
+/// (ingest::to_json(ImportSummary)): inserted and unchanged say what is in the database after
+/// the run (zeros when nothing was committed), `validated` what the rows would do; updated is
+/// always 0 (a report is recorded or already there); and the rejections.
+nlohmann::json to_json(const FeedbackSummary& summary);
 
 /// Imports a feedback CSV (UTF-8, header `entry_id, department, measure_id, applied_on` and an
 /// optional `note`). A row is rejected when its entry does not exist, the measure is not one of

@@ -479,6 +479,10 @@ nlohmann::json to_json(const ImportSummary& summary, bool dry_run) {
     };
 }
 
+nlohmann::json to_json(const RevertSummary& summary) {
+    return {{"batch_id", summary.batch_id}, {"withdrawn", summary.withdrawn}};
+}
+
 RevertSummary revert_batch(store::Database& db, audit::AuditLog& audit, std::int64_t batch_id) {
     store::Transaction transaction(db, store::Transaction::Mode::immediate);
     store::RecordStore store(db);

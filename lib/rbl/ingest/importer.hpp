@@ -95,6 +95,9 @@ struct RevertSummary {
     std::int64_t withdrawn = 0;  ///< records withdrawn
 };
 
+/// The summary as `rbl-import --revert --json` prints it: {batch_id, withdrawn}.
+nlohmann::json to_json(const RevertSummary& summary);
+
 /// Withdraws, by office decision, the records a batch inserted (rbl-import --revert). Throws
 /// UsageError for an unknown or already reverted batch.
 RevertSummary revert_batch(store::Database& db, audit::AuditLog& audit, std::int64_t batch_id);

@@ -20,4 +20,18 @@ std::optional<AppealOutcome> parse_appeal_outcome(std::string_view text) {
     return std::nullopt;
 }
 
+nlohmann::json to_json(const Appeal& appeal) {
+    return {{"appeal_id", appeal.appeal_id},
+            {"entry_id", appeal.entry_id},
+            {"type", to_string(appeal.type)},
+            {"reason", appeal.reason},
+            {"by", appeal.filed_by},
+            {"received_on", appeal.received_on.iso()},
+            {"due_on", appeal.due_on.iso()},
+            {"outcome", appeal.outcome ? nlohmann::json(to_string(*appeal.outcome))
+                                       : nlohmann::json(nullptr)},
+            {"decided_on", appeal.decided_on ? nlohmann::json(appeal.decided_on->iso())
+                                             : nlohmann::json(nullptr)}};
+}
+
 }  // namespace rbl::model

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "rbl/model/entry.hpp"
 #include "rbl/util/date.hpp"
 
@@ -47,5 +49,9 @@ struct Appeal {
     /// True when undecided after its due date as of `day`.
     [[nodiscard]] bool is_overdue(util::Date day) const { return is_open() && day > due_on; }
 };
+
+/// The appeal as `rbl-appeal --json` shows it: appeal_id, entry_id, type, reason, by,
+/// received_on, due_on, and outcome and decided_on (null while undecided).
+nlohmann::json to_json(const Appeal& appeal);
 
 }  // namespace rbl::model

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <exception>
 #include <set>
 
 #include "rbl/model/entry.hpp"
@@ -18,14 +19,6 @@ namespace {
 
 bool is_known_status(std::string_view status) {
     return status == "all" || model::parse_entry_status(status).has_value();
-}
-
-void check_folder(const std::filesystem::path& path, std::string_view what) {
-    std::error_code ec;
-    const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-    if (!std::filesystem::is_directory(folder, ec)) {
-        throw UsageError(fmt::format("{}: folder {} does not exist", what, folder.string()));
-    }
 }
 
 std::set<std::string> known_domains(store::Database& db, const std::filesystem::path& rules) {
@@ -53,6 +46,30 @@ bool is_plain_name(std::string_view name) {
 }
 
 }  // namespace
+
+void check_output_folder(const std::filesystem::path& path, std::string_view option) {
+    std::error_code ec;
+    const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    if (!std::filesystem::is_directory(folder, ec)) {
+        throw UsageError(fmt::format("{}: folder {} does not exist", option, folder.string()));
+    }
+}
+
+unsigned parse_mode(const std::string& text) {
+    std::size_t used = 0;
+    unsigned long mode = 0;
+    try {
+        mode = std::stoul(text, &used, 8);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != text.size() || text.empty() || mode > 0777) {
+        throw UsageError(fmt::format("--mode '{}': expected octal permission bits such as 0600 "
+                                     "or 0640",
+                                     text));
+    }
+    return static_cast<unsigned>(mode);
+}
 
 void check_options(store::Database& db, const ExportOptions& options) {
     if (!is_known_status(options.status)) {
@@ -93,7 +110,7 @@ void check_options(store::Database& db, const ExportOptions& options) {
             throw UsageError("--by-department goes without --channel and --department");
         }
     } else if (options.out != "-") {
-        check_folder(options.out, "--out");
+        check_output_folder(options.out, "--out");
     }
 }
 

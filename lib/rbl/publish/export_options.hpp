@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rbl/store/database.hpp"
@@ -37,6 +38,14 @@ struct ExportOptions {
     std::string operator_name;
     std::filesystem::path rules_dir;  ///< to tell a known domain from an unknown one
 };
+
+/// Throws UsageError ("OPTION: folder F does not exist") when the folder `path` is to be written
+/// in does not exist.
+void check_output_folder(const std::filesystem::path& path, std::string_view option);
+
+/// The permission bits of --mode, octal ("0600", "640"). Throws UsageError for anything else or
+/// more than 0777.
+unsigned parse_mode(const std::string& text);
 
 /// Checks `options` before anything is exported. Throws UsageError for an unknown status, kind
 /// or domain, --delta without --channel, a channel name that is not a plain name, --manifest to

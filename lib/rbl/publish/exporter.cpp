@@ -319,6 +319,18 @@ struct ExportRun {
 
 }  // namespace
 
+nlohmann::json to_json(const ExportSummary& summary) {
+    return {{"rows", summary.rows},
+            {"out", summary.out},
+            {"sha256", summary.sha256},
+            {"as_of", summary.as_of},
+            {"files", summary.files},
+            {"publication_id", summary.publication_id ? nlohmann::json(*summary.publication_id)
+                                                      : nlohmann::json(nullptr)},
+            {"audit_head",
+             summary.audit_head ? nlohmann::json(*summary.audit_head) : nlohmann::json(nullptr)}};
+}
+
 util::Date publication_as_of(store::PublicationStore& store,
                              const std::optional<std::string>& as_of, util::Date& last_run) {
     const auto last = store.last_run_as_of();

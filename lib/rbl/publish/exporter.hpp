@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "rbl/audit/audit_log.hpp"
 #include "rbl/publish/export_options.hpp"
 #include "rbl/store/database.hpp"
@@ -28,6 +30,10 @@ struct ExportSummary {
     /// The audit log's head ("SEQ:HASH") after the export's own rows, as the manifests carry it
     std::optional<std::string> audit_head;
 };
+
+/// The summary as `rbl-publish --json` prints it: rows, out, sha256, as_of, files, and
+/// publication_id and audit_head (null when there is none).
+nlohmann::json to_json(const ExportSummary& summary);
 
 /// Exports entries. Throws UsageError (exit 2, nothing written) for an unknown domain, status or
 /// kind, an as-of date after the last run's (or no run yet), an output folder that does not

@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include "rbl/publish/exporter.hpp"
+#include "rbl/store/publication_store.hpp"
 #include "rbl/store/report_store.hpp"
 
 namespace rbl::publish {
@@ -152,6 +154,22 @@ std::string report_html(store::Database& db, util::Date as_of) {
     html += "</table>\n</section>\n<footer><p>Made by rbl-publish report; no external resources."
             "</p></footer>\n</body>\n</html>\n";
     return html;
+}
+
+ReportSummary write_report(store::Database& db, const ReportOptions& options) {
+    util::Date as_of;
+    {
+        store::PublicationStore store(db);
+        util::Date last_run;
+        as_of = publication_as_of(store, options.as_of, last_run);
+    }
+    const std::string html = report_html(db, as_of);
+    write_private_file(options.out, html, options.mode);
+    return {options.out, as_of, html.size()};
+}
+
+nlohmann::json to_json(const ReportSummary& summary) {
+    return {{"out", summary.out}, {"as_of", summary.as_of.iso()}, {"bytes", summary.bytes}};
 }
 
 }  // namespace rbl::publish

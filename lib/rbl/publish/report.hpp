@@ -2,7 +2,11 @@
 // rbl-publish report: one self-contained HTML page (no network, inline SVG charts) with the
 // lists' figures as of a day, for analysts and office heads.
 
+#include <cstddef>
+#include <optional>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "rbl/store/database.hpp"
 #include "rbl/util/date.hpp"
@@ -13,5 +17,27 @@ namespace rbl::publish {
 /// entries decided and ended per month, open and overdue objections, and per list and
 /// department the entries distributed against those with measures reported.
 std::string report_html(store::Database& db, util::Date as_of);
+
+/// Where `rbl-publish report` writes the report, and as of which day.
+struct ReportOptions {
+    std::string out;                   ///< the HTML file
+    std::optional<std::string> as_of;  ///< YYYY-MM-DD; default: the last run's as-of
+    unsigned mode = 0600;              ///< permission bits of the file
+};
+
+/// What a report run wrote.
+struct ReportSummary {
+    std::string out;
+    util::Date as_of;
+    std::size_t bytes = 0;  ///< the size of the HTML page
+};
+
+/// Writes the report as of `options.as_of` (see publication_as_of) to `options.out`, through
+/// write_private_file. Throws as those two; the folder of `out` is checked before, with
+/// check_output_folder.
+ReportSummary write_report(store::Database& db, const ReportOptions& options);
+
+/// The summary as `rbl-publish report --json` prints it: {out, as_of, bytes}.
+nlohmann::json to_json(const ReportSummary& summary);
 
 }  // namespace rbl::publish

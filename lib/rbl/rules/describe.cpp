@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+
+#include "rbl/util/error.hpp"
+
 namespace rbl::rules {
 
 namespace {
@@ -234,6 +238,18 @@ std::string rules_markdown(const RuleSet& rules) {
         }
     }
     return out;
+}
+
+void write_rules_markdown(const RuleSet& rules, const std::filesystem::path& out) {
+    std::error_code ec;
+    if (out.has_parent_path() && !std::filesystem::is_directory(out.parent_path(), ec)) {
+        throw UsageError(fmt::format("folder {} does not exist", out.parent_path().string()));
+    }
+    std::ofstream file(out, std::ios::binary | std::ios::trunc);
+    file << rules_markdown(rules);
+    if (!file.flush()) {
+        throw FailedError(fmt::format("cannot write {}", out.string()));
+    }
 }
 
 }  // namespace rbl::rules

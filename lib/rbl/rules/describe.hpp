@@ -2,6 +2,7 @@
 // Rules in plain words, in English or Chinese: for `rbl-rules show` and the criteria document
 // that an office publishes for public comment (`rbl-rules doc`).
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -28,5 +29,9 @@ std::string list_markdown(const ListRule& list, Language language);
 
 /// Every list of the rule set as one Markdown document, in both languages.
 std::string rules_markdown(const RuleSet& rules);
+
+/// Writes rules_markdown(rules) to the file `out`. Throws UsageError when its folder does not
+/// exist, FailedError when it cannot be written.
+void write_rules_markdown(const RuleSet& rules, const std::filesystem::path& out);
 
 }  // namespace rbl::rules

@@ -27,4 +27,21 @@ RuleFolder RuleFolder::load(const std::filesystem::path& dir) {
     return RuleFolder{std::move(*rules), std::move(*calendar)};
 }
 
+FolderSummary RuleFolder::summary() const {
+    std::size_t tests = 0;
+    for (const ListRule* list : rules.lists()) {
+        tests += list->tests.size();
+    }
+    return {rules.domains().size(), rules.lists().size(), tests, rules.sha256(),
+            calendar.first_year(), calendar.last_year()};
+}
+
+nlohmann::json to_json(const FolderSummary& summary) {
+    return {{"ok", true},
+            {"domains", summary.domains},
+            {"lists", summary.lists},
+            {"tests", summary.tests},
+            {"rules_sha256", summary.rules_sha256}};
+}
+
 }  // namespace rbl::rules

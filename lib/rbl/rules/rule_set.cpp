@@ -144,6 +144,14 @@ const Attribute* DomainRules::attribute(std::string_view name) const {
     return nullptr;
 }
 
+const ListRule& RuleSet::known_list(std::string_view id) const {
+    const ListRule* found = list(id);
+    if (found == nullptr) {
+        throw UsageError(fmt::format("there is no list '{}'", id));
+    }
+    return *found;
+}
+
 RuleSet RuleSet::load(const std::filesystem::path& dir) {
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec)) {

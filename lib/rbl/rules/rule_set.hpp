@@ -76,6 +76,9 @@ public:
     [[nodiscard]] const std::vector<const ListRule*>& lists() const { return m_order; }
     /// The list with this id, or nullptr.
     [[nodiscard]] const ListRule* list(std::string_view id) const;
+    /// The list with this id, named on the command line. Throws UsageError ("there is no list
+    /// 'ID'") when there is none (so that a call can also serve as the check alone).
+    const ListRule& known_list(std::string_view id) const;
     /// SHA-256 over every rule file's hash, in name order: names the whole rule set in a run.
     [[nodiscard]] const std::string& sha256() const { return m_sha256; }
 

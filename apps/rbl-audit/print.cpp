@@ -1,0 +1,76 @@
+#include "print.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "rbl/util/text_table.hpp"
+
+namespace rbl::app {
+
+void print_log_row(const CommonOptions& options, const audit::AuditRow& row, bool first) {
+    if (options.json) {
+        fmt::print("{}\n", audit::to_json(row).dump());
+        return;
+    }
+    if (first) {
+        fmt::print("{:>6}  {}  {}  {}  {}  {}  {}\n", "seq", util::pad_to_width("at (UTC)", 20),
+                   util::pad_to_width("operator", 12), util::pad_to_width("tool", 14),
+                   util::pad_to_width("action", 18), util::pad_to_width("object", 24), "details");
+    }
+    // Streamed: fixed widths that fit the usual values, padded by display width so that Chinese
+    // operator names line up.
+    fmt::print("{:>6}  {}  {}  {}  {}  {}  {}\n", row.seq, util::pad_to_width(row.at, 20),
+               util::pad_to_width(row.operator_name, 12), util::pad_to_width(row.tool, 14),
+               util::pad_to_width(row.action, 18), util::pad_to_width(row.object, 24),
+               row.details);
+}
+
+namespace {
+
+// The first problems on stderr, and that the log does not vouch for the database.
+void print_problems(const audit::VerifyResult& result) {
+    constexpr std::size_t k_shown = 10;
+    for (std::size_t i = 0; i < result.problems.size() && i < k_shown; ++i) {
+        fmt::print(stderr, "{}: error: {}\n", k_audit_tool, result.problems[i]);
+    }
+    if (result.problems.size() > k_shown) {
+        fmt::print(stderr, "{}: ... and {} more problems\n", k_audit_tool,
+                   result.problems.size() - k_shown);
+    }
+    fmt::print(stderr, "{}: the audit log does not vouch for this database ({} rows)\n",
+               k_audit_tool, result.rows);
+}
+
+}  // namespace
+
+void print_verify_result(const CommonOptions& options, const audit::VerifyResult& result,
+                         const audit::VerifyOptions& verify_options) {
+    if (options.json) {
+        fmt::print("{}\n", audit::to_json(result, verify_options).dump());
+    }
+    if (!result.ok()) {
+        print_problems(result);
+        return;
+    }
+    if (options.quiet) {
+        return;
+    }
+    fmt::print(stderr,
+               "{}: the audit chain is whole: {} rows{}; {} entries and {} records are what it "
+               "says they became{}\n",
+               k_audit_tool, result.rows,
+               verify_options.head
+                   ? fmt::format(", and holds the head {}", verify_options.head->text())
+                   : std::string(),
+               result.entries_checked, result.records_checked,
+               result.unchecked > 0
+                   ? fmt::format(" ({} could not be checked: their rows predate state hashes)",
+                                 result.unchecked)
+                   : std::string());
+}
+
+}  // namespace rbl::app

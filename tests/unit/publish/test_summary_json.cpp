@@ -1,0 +1,54 @@
+#include <doctest/doctest.h>
+
+#include "../temp_dir.hpp"
+#include "rbl/publish/export_options.hpp"
+#include "rbl/publish/exporter.hpp"
+#include "rbl/publish/report.hpp"
+#include "rbl/util/error.hpp"
+
+using namespace rbl;
+
+TEST_CASE("publish json: an export to one file, and a channel publication") {
+    publish::ExportSummary summary;
+    summary.rows = 3;
+    summary.out = "out.csv";
+    summary.sha256 = "ab";
+    summary.as_of = "2024-06-30";
+    CHECK(publish::to_json(summary).dump() ==
+          R"({"as_of":"2024-06-30","audit_head":null,"files":[],"out":"out.csv",)"
+          R"("publication_id":null,"rows":3,"sha256":"ab"})");
+    summary.publication_id = 2;
+    summary.audit_head = "9:cd";
+    summary.files = {"a.csv", "b.csv"};
+    const auto json = publish::to_json(summary);
+    CHECK(json["publication_id"] == 2);
+    CHECK(json["audit_head"] == "9:cd");
+    CHECK(json["files"].size() == 2);
+}
+
+TEST_CASE("publish json: a report names its file, day and size") {
+    const publish::ReportSummary summary{"report.html", util::Date::from_ymd(2024, 6, 30), 1234};
+    CHECK(publish::to_json(summary).dump() ==
+          R"({"as_of":"2024-06-30","bytes":1234,"out":"report.html"})");
+}
+
+TEST_CASE("publish options: --mode is octal permission bits") {
+    CHECK(publish::parse_mode("0600") == 0600);
+    CHECK(publish::parse_mode("640") == 0640);
+    CHECK(publish::parse_mode("0777") == 0777);
+    for (const char* bad : {"", "0800", "1777", "rw", "0600x", "-1"}) {
+        CHECK_THROWS_AS_MESSAGE(publish::parse_mode(bad), UsageError, bad);
+    }
+    CHECK_THROWS_WITH(publish::parse_mode("0800"),
+                      "--mode '0800': expected octal permission bits such as 0600 or 0640");
+}
+
+TEST_CASE("publish options: the folder to write in must exist") {
+    test::TempDir dir;
+    publish::check_output_folder(dir.path() / "report.html", "--out");
+    publish::check_output_folder("report.html", "--out");  // the current folder
+    const auto missing = dir.path() / "nope";
+    CHECK_THROWS_WITH_AS(publish::check_output_folder(missing / "report.html", "--out"),
+                         ("--out: folder " + missing.string() + " does not exist").c_str(),
+                         UsageError);
+}
