@@ -110,6 +110,11 @@ echo "exit code: $? (3 = some rows rejected)"
 set -e
 run "$bin/rbl-publish" report --out "$out/report.html"
 
+step "9b. One subject's credit report (信用报告), in HTML and in PDF, registered and verified"
+run "$bin/rbl-publish" subject-report "$explain_subject" --out "$out/credit_report.html"
+run "$bin/rbl-publish" subject-report "$explain_subject" --out "$out/credit_report.pdf"
+run "$bin/rbl-publish" verify-report "$out/credit_report.pdf"
+
 step "10. The audit log: every change, hash-chained"
 sqlite3 -header -column "$db" \
     "SELECT action, count(*) AS rows FROM audit_log GROUP BY action ORDER BY min(seq);"

@@ -28,6 +28,19 @@ void check_folder(const std::filesystem::path& path, std::string_view what) {
     }
 }
 
+
+// A channel name: 1 to 64 letters, digits, '.', '_' or '-', beginning with a letter or digit.
+bool is_plain_name(std::string_view name) {
+    if (name.empty() || name.size() > 64 || !std::isalnum(static_cast<unsigned char>(name[0]))) {
+        return false;
+    }
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+    });
+}
+
+}  // namespace
+
 std::set<std::string> known_domains(store::Database& db, const std::filesystem::path& rules) {
     std::set<std::string> domains;
     std::error_code ec;
@@ -41,18 +54,6 @@ std::set<std::string> known_domains(store::Database& db, const std::filesystem::
     }
     return domains;
 }
-
-// A channel name: 1 to 64 letters, digits, '.', '_' or '-', beginning with a letter or digit.
-bool is_plain_name(std::string_view name) {
-    if (name.empty() || name.size() > 64 || !std::isalnum(static_cast<unsigned char>(name[0]))) {
-        return false;
-    }
-    return std::all_of(name.begin(), name.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-    });
-}
-
-}  // namespace
 
 void check_options(store::Database& db, const ExportOptions& options) {
     if (!is_known_status(options.status)) {

@@ -54,28 +54,6 @@ std::optional<util::Date> date_or_none(const std::string& text) {
     return parsed ? std::optional(*parsed) : std::nullopt;
 }
 
-// Where the entry stood on `as_of`: its stored state when that is the state of the day (an end
-// on or before it, or the last run's state for a day not before the last run), else by its dates.
-PublishedRow state_on(const store::EntryRow& row, util::Date as_of, util::Date last_run) {
-    if (!row.ended_on.empty() && row.ended_on <= as_of.iso()) {
-        return {row.status, row.ended_on, row.end_reason};
-    }
-    const auto stored = model::parse_entry_status(row.status);
-    if (stored && model::is_open(*stored) && as_of >= last_run) {
-        return {row.status, "", ""};
-    }
-    model::Entry entry;
-    entry.notice_until = date_or_none(row.notice_until);
-    entry.publicity_until = date_or_none(row.publicity_until);
-    entry.effective_from = date_or_none(row.effective_from).value_or(util::Date());
-    entry.expires_on = date_or_none(row.expires_on).value_or(util::Date());
-    const model::EntryStatus status = model::scheduled_status(entry, as_of);
-    if (status == model::EntryStatus::expired) {
-        return {"expired", row.expires_on, "validity ran out"};
-    }
-    return {std::string(model::to_string(status)), "", ""};
-}
-
 using util::AtomicFile;
 
 // One export under way: the options, the transaction it reads (and for a channel or --unmask
@@ -325,6 +303,26 @@ struct ExportRun {
 };
 
 }  // namespace
+
+PublishedRow state_on(const store::EntryRow& row, util::Date as_of, util::Date last_run) {
+    if (!row.ended_on.empty() && row.ended_on <= as_of.iso()) {
+        return {row.status, row.ended_on, row.end_reason};
+    }
+    const auto stored = model::parse_entry_status(row.status);
+    if (stored && model::is_open(*stored) && as_of >= last_run) {
+        return {row.status, "", ""};
+    }
+    model::Entry entry;
+    entry.notice_until = date_or_none(row.notice_until);
+    entry.publicity_until = date_or_none(row.publicity_until);
+    entry.effective_from = date_or_none(row.effective_from).value_or(util::Date());
+    entry.expires_on = date_or_none(row.expires_on).value_or(util::Date());
+    const model::EntryStatus status = model::scheduled_status(entry, as_of);
+    if (status == model::EntryStatus::expired) {
+        return {"expired", row.expires_on, "validity ran out"};
+    }
+    return {std::string(model::to_string(status)), "", ""};
+}
 
 util::Date publication_as_of(store::PublicationStore& store,
                              const std::optional<std::string>& as_of, util::Date& last_run) {
