@@ -181,7 +181,7 @@ private:
         std::vector<Layout> layouts;
         double h = 0;
         for (std::size_t i = 0; i < columns.size(); ++i) {
-            layouts.push_back(make(i < cells.size() ? cells[i] : std::string(), 8, header,
+            layouts.push_back(make(i < cells.size() ? cells[i] : std::string(), 7.5, header,
                                    columns[i].share * k_width - 2 * k_pad));
             h = std::max(h, height(layouts.back().get()));
         }
@@ -288,23 +288,28 @@ void records_pdf(PdfWriter& pdf, const SubjectReport& r) {
     }
 }
 
+// Entries and appeals have too many fields for columns across a portrait page: each is a small
+// two-column table of its fields, in the order of the HTML page's columns.
+const std::vector<Column> k_field_columns = {{"项目", 0.22}, {"内容", 0.78}};
+
 void entries_pdf(PdfWriter& pdf, const SubjectReport& r) {
     pdf.heading("三、查询期间内有效的名单", 12);
     if (r.entries.empty()) {
         pdf.paragraph(std::string(words::k_no_record));
         return;
     }
-    std::vector<std::vector<std::string>> rows;
     for (const ReportEntry& e : r.entries) {
-        rows.push_back({fmt::format("{}（{}）", e.list_title_zh, e.kind_zh), e.basis, e.authority,
-                        e.decided_on, e.effective_from, e.expires_on,
-                        e.disputed ? e.status_zh + "（有异议）" : e.status_zh, e.ended_on,
-                        e.end_reason});
+        pdf.table(k_field_columns,
+                  {{"名单", fmt::format("{}（{}）", e.list_title_zh, e.kind_zh)},
+                   {"认定依据", e.basis},
+                   {"认定部门", e.authority},
+                   {"认定日期", e.decided_on},
+                   {"生效日期", e.effective_from},
+                   {"有效期至", e.expires_on},
+                   {"状态", e.disputed ? e.status_zh + "（有异议）" : e.status_zh},
+                   {"终止日期", e.ended_on},
+                   {"终止原因", e.end_reason}});
     }
-    pdf.table({{"名单", 0.16}, {"认定依据", 0.17}, {"认定部门", 0.13}, {"认定日期", 0.09},
-               {"生效日期", 0.09}, {"有效期至", 0.09}, {"状态", 0.08}, {"终止日期", 0.09},
-               {"终止原因", 0.10}},
-              rows);
 }
 
 void appeals_pdf(PdfWriter& pdf, const SubjectReport& r) {
@@ -313,14 +318,16 @@ void appeals_pdf(PdfWriter& pdf, const SubjectReport& r) {
         pdf.paragraph(std::string(words::k_no_record));
         return;
     }
-    std::vector<std::vector<std::string>> rows;
     for (const ReportAppeal& a : r.appeals) {
-        rows.push_back({a.type_zh, std::to_string(a.entry_id), a.received_on, a.due_on, a.reason,
-                        a.outcome_zh, a.decided_on, a.note});
+        pdf.table(k_field_columns, {{"类型", a.type_zh},
+                                    {"名单条目", std::to_string(a.entry_id)},
+                                    {"受理日期", a.received_on},
+                                    {"办理期限", a.due_on},
+                                    {"理由", a.reason},
+                                    {"结果", a.outcome_zh},
+                                    {"决定日期", a.decided_on},
+                                    {"说明", a.note}});
     }
-    pdf.table({{"类型", 0.09}, {"名单条目", 0.09}, {"受理日期", 0.11}, {"办理期限", 0.11},
-               {"理由", 0.2}, {"结果", 0.09}, {"决定日期", 0.11}, {"说明", 0.2}},
-              rows);
 }
 
 }  // namespace
