@@ -188,11 +188,12 @@ std::vector<ReportAppeal> appeals_of(store::Database& db, const std::vector<Repo
             if (appeal.received_on > as_of) {
                 continue;
             }
-            const bool decided = outcome_zh(appeal, as_of) != "办理中";
+            std::string outcome = outcome_zh(appeal, as_of);
+            const bool decided = outcome != "办理中";
             found.push_back({appeal.appeal_id, appeal.entry_id,
                              appeal.type == model::AppealType::objection ? "异议" : "信用修复",
                              appeal.received_on.iso(), appeal.due_on.iso(), appeal.reason,
-                             outcome_zh(appeal, as_of),
+                             std::move(outcome),
                              decided ? appeal.decided_on->iso() : std::string(),
                              decided ? appeal.note : std::string()});
         }
