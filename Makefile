@@ -7,9 +7,13 @@ DEMO_DIR ?= demo
 # Build tools and libraries, all from Debian's packages. nlohmann-json3-dev: JSON Lines input
 # with exact number text, and JSON output; libssl-dev: SHA-256 from OpenSSL's libcrypto;
 # libutf8proc-dev: Unicode NFKC, so that a column name that only looks like a known one (ASCII
-# vs full-width brackets) is caught.
+# vs full-width brackets) is caught. libpango1.0-dev, libcairo2-dev, fonts-noto-cjk: the
+# subject's credit report as PDF (pango lays out Chinese text in the Noto CJK font, cairo writes
+# the PDF with the font embedded); poppler-utils: pdftotext and pdffonts, with which the tests
+# read the PDF back.
 PACKAGES := g++ cmake ninja-build pkg-config python3 sqlite3 libsqlite3-dev libcli11-dev \
-            libfmt-dev libyaml-cpp-dev doctest-dev libssl-dev nlohmann-json3-dev libutf8proc-dev
+            libfmt-dev libyaml-cpp-dev doctest-dev libssl-dev nlohmann-json3-dev libutf8proc-dev \
+            libpango1.0-dev libcairo2-dev fonts-noto-cjk poppler-utils
 
 # Fuzzing (make fuzz, make fuzz-smoke): clang 14 and its runtime libraries, which hold libFuzzer
 # (libclang_rt.fuzzer) and the sanitizers.

@@ -117,6 +117,11 @@ read -r subject department < <(sqlite3 -separator ' ' "$db" "SELECT subject_id,
 run "$bin/rbl-check" --department "$department" "$subject"
 run "$bin/rbl-audit" lookups
 
+step "9b. One subject's credit report (信用报告), in HTML and in PDF, registered and verified"
+run "$bin/rbl-publish" subject-report "$explain_subject" --out "$out/credit_report.html"
+run "$bin/rbl-publish" subject-report "$explain_subject" --out "$out/credit_report.pdf"
+run "$bin/rbl-publish" verify-report "$out/credit_report.pdf"
+
 step "10. The audit log: every change, hash-chained"
 sqlite3 -header -column "$db" \
     "SELECT action, count(*) AS rows FROM audit_log GROUP BY action ORDER BY min(seq);"

@@ -11,6 +11,7 @@
 #include "rbl/publish/export_options.hpp"
 #include "rbl/publish/exporter.hpp"
 #include "rbl/publish/report.hpp"
+#include "subject_report.hpp"
 
 namespace {
 
@@ -135,8 +136,12 @@ int main(int argc, char** argv) {
     auto* report = app.add_subcommand("report", "write the summary report (one HTML page)");
     report->add_option("--out", options.report_out, "the HTML file to write")->required();
     report->add_option("--as-of", options.as_of, "the day (default: the last run's as-of)");
+    const rbl::app::SubjectReportCommands subject_reports(app, options.common);
     app.require_subcommand(0, 1);
     return rbl::app::run_tool(k_tool, app, argc, argv, [&] {
+        if (subject_reports.parsed()) {
+            return subject_reports.run();
+        }
         return report->parsed() ? run_report(options) : run_export(options);
     });
 }

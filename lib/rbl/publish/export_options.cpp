@@ -21,6 +21,8 @@ bool is_known_status(std::string_view status) {
     return status == "all" || model::parse_entry_status(status).has_value();
 }
 
+}  // namespace
+
 std::set<std::string> known_domains(store::Database& db, const std::filesystem::path& rules) {
     std::set<std::string> domains;
     std::error_code ec;
@@ -34,6 +36,8 @@ std::set<std::string> known_domains(store::Database& db, const std::filesystem::
     }
     return domains;
 }
+
+namespace {
 
 // A channel name: 1 to 64 letters, digits, '.', '_' or '-', beginning with a letter or digit.
 bool is_plain_name(std::string_view name) {

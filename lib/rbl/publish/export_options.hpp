@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,9 @@ unsigned parse_mode(const std::string& text);
 /// or domain, --delta without --channel, a channel name that is not a plain name, --manifest to
 /// stdout, a missing output folder, and --by-department with --channel or --department.
 void check_options(store::Database& db, const ExportOptions& options);
+
+/// The domains rbl-publish knows: those with a rule file in `rules` and those of stored entries.
+std::set<std::string> known_domains(store::Database& db, const std::filesystem::path& rules);
 
 /// The filter of an export as canonical JSON (sorted domains, fixed key order): what a channel's
 /// publications must share.

@@ -54,21 +54,6 @@ std::optional<util::Date> date_or_none(const std::string& text) {
     return parsed ? std::optional(*parsed) : std::nullopt;
 }
 
-// Where the entry stood on `as_of` (model::state_as_published), from its stored row.
-PublishedRow state_on(const store::EntryRow& row, util::Date as_of, util::Date last_run) {
-    model::Entry entry;
-    entry.status = model::parse_entry_status(row.status).value_or(model::EntryStatus::notice);
-    entry.notice_until = date_or_none(row.notice_until);
-    entry.publicity_until = date_or_none(row.publicity_until);
-    entry.effective_from = date_or_none(row.effective_from).value_or(util::Date());
-    entry.expires_on = date_or_none(row.expires_on).value_or(util::Date());
-    entry.ended_on = date_or_none(row.ended_on);
-    entry.end_reason = row.end_reason;
-    const model::DayState state = model::state_as_published(entry, as_of, last_run);
-    return {std::string(model::to_string(state.status)),
-            state.ended_on ? state.ended_on->iso() : std::string(), state.end_reason};
-}
-
 using util::AtomicFile;
 
 // One export under way: the options, the transaction it reads (and for a channel or --unmask
@@ -318,6 +303,21 @@ struct ExportRun {
 };
 
 }  // namespace
+
+// Where the entry stood on `as_of` (model::state_as_published), from its stored row.
+PublishedRow state_on(const store::EntryRow& row, util::Date as_of, util::Date last_run) {
+    model::Entry entry;
+    entry.status = model::parse_entry_status(row.status).value_or(model::EntryStatus::notice);
+    entry.notice_until = date_or_none(row.notice_until);
+    entry.publicity_until = date_or_none(row.publicity_until);
+    entry.effective_from = date_or_none(row.effective_from).value_or(util::Date());
+    entry.expires_on = date_or_none(row.expires_on).value_or(util::Date());
+    entry.ended_on = date_or_none(row.ended_on);
+    entry.end_reason = row.end_reason;
+    const model::DayState state = model::state_as_published(entry, as_of, last_run);
+    return {std::string(model::to_string(state.status)),
+            state.ended_on ? state.ended_on->iso() : std::string(), state.end_reason};
+}
 
 nlohmann::json to_json(const ExportSummary& summary) {
     return {{"rows", summary.rows},

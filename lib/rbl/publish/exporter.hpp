@@ -13,6 +13,7 @@
 
 #include "rbl/audit/audit_log.hpp"
 #include "rbl/publish/export_options.hpp"
+#include "rbl/publish/row_writer.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/store/publication_store.hpp"
 #include "rbl/util/report.hpp"
@@ -42,6 +43,11 @@ nlohmann::json to_json(const ExportSummary& summary);
 /// publication cannot take the write lock within --wait.
 ExportSummary export_entries(store::Database& db, audit::AuditLog& audit,
                              const ExportOptions& options, Reporter& reporter);
+
+/// Where an entry stood on `as_of`: its stored state when that is the state of the day (an end
+/// on or before it, or the last run's state for a day not before the last run), else by its
+/// dates (expired once its validity ran out).
+PublishedRow state_on(const store::EntryRow& row, util::Date as_of, util::Date last_run);
 
 /// The day a publication or report shows: `as_of` (YYYY-MM-DD) or, when empty, the last run's
 /// as-of, which it also stores in `last_run`. Throws UsageError when no run is recorded, or for

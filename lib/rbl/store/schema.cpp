@@ -214,7 +214,27 @@ CREATE INDEX lookups_by_time ON lookups (at);
 CREATE INDEX lookups_by_department ON lookups (department, at);
 )sql";
 
-constexpr std::array<std::string_view, 5> k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5};
+// Version 6: the register of subjects' credit reports (SPEC.md §10): what each report number
+// covered, the digest of its content and the SHA-256 of the file written, so that
+// `rbl-publish verify-report` can tell an issued, unchanged file from anything else.
+constexpr std::string_view k_v6 = R"sql(
+CREATE TABLE subject_reports (
+    report_id      INTEGER PRIMARY KEY,
+    number         TEXT NOT NULL UNIQUE,
+    subject_id     TEXT NOT NULL REFERENCES subjects(subject_id),
+    options        TEXT NOT NULL,  -- as-of, period, domains, office, format, as canonical JSON
+    format         TEXT NOT NULL CHECK (format IN ('html', 'pdf')),
+    content_sha256 TEXT NOT NULL,  -- of the report's content (printed in its footer)
+    file_sha256    TEXT NOT NULL,  -- of the file written (a file cannot hold its own hash)
+    out            TEXT NOT NULL,
+    operator       TEXT NOT NULL,
+    issued_at      TEXT NOT NULL
+);
+CREATE INDEX subject_reports_by_file ON subject_reports (file_sha256);
+)sql";
+
+constexpr std::array<std::string_view, 6> k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5,
+                                                             k_v6};
 
 // Versions 5 on only add tables that their readers do without: a read-only tool may read a
 // version-4 database that no writer has upgraded yet.
