@@ -1,7 +1,9 @@
 #pragma once
 // rbl-adjudicate's work (SPEC.md §4): evaluate every list against the records as of a date and
 // create, advance and end list entries, in the order advance, adjust, black lists, exclusion,
-// red lists. Reads from one snapshot, then writes every change in one transaction.
+// red lists. Reads from one snapshot, then writes every change in one transaction. The work is
+// split along its seams: one subject's adjudication (subject_adjudication), writing the run
+// (run_writer) and `--explain` (explain, declared there and reached through this header).
 
 #include <chrono>
 #include <cstdint>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "rbl/audit/audit_log.hpp"
+#include "rbl/engine/explain.hpp"
 #include "rbl/rules/calendar.hpp"
 #include "rbl/rules/rule_set.hpp"
 #include "rbl/store/database.hpp"
@@ -85,10 +88,5 @@ AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
                                const rules::RuleSet& rules, const rules::Calendar& calendar,
                                const AdjudicateOptions& options, Reporter& reporter,
                                const ChangeSink& on_change = {});
-
-/// For every list, why the subject is or is not listed as of `as_of` (the criteria's figures),
-/// and the history of its entries, as printable lines. Throws UsageError for an unknown subject.
-std::vector<std::string> explain_subject(store::Database& db, const rules::RuleSet& rules,
-                                         std::string_view subject_id, util::Date as_of);
 
 }  // namespace rbl::engine
