@@ -15,10 +15,46 @@
 
 namespace rbl::engine {
 
+namespace {
+
+// The member of `counts` (const or not) that counts `change`.
+template <typename Counts>
+auto& count_in(Counts& counts, model::ChangeKind change) {
+    switch (change) {
+        case model::ChangeKind::advanced:
+            return counts.advanced;
+        case model::ChangeKind::expired:
+            return counts.expired;
+        case model::ChangeKind::withdrawn:
+            return counts.withdrawn;
+        case model::ChangeKind::revoked:
+            return counts.revoked;
+        case model::ChangeKind::lifted:
+            return counts.lifted;
+        case model::ChangeKind::created:
+            break;
+    }
+    return counts.created;
+}
+
+}  // namespace
+
+std::int64_t& ListCounts::of(model::ChangeKind change) { return count_in(*this, change); }
+
+std::int64_t ListCounts::of(model::ChangeKind change) const { return count_in(*this, change); }
+
+void ListCounts::add(const ListCounts& other) {
+    for (const model::ChangeKind change : model::k_change_kinds) {
+        of(change) += other.of(change);
+    }
+}
+
 nlohmann::json to_json(const ListCounts& counts) {
-    return {{"created", counts.created},   {"advanced", counts.advanced},
-            {"expired", counts.expired},   {"withdrawn", counts.withdrawn},
-            {"revoked", counts.revoked},   {"lifted", counts.lifted}};
+    nlohmann::json json = nlohmann::json::object();
+    for (const model::ChangeKind change : model::k_change_kinds) {
+        json[std::string(model::to_string(change))] = counts.of(change);
+    }
+    return json;
 }
 
 namespace {
@@ -104,12 +140,7 @@ std::int64_t evaluate_snapshot(store::Database& db, store::EntryStore& entries,
     }
     snapshot.commit();  // ends the read; the staged changes stay in the TEMP tables
     for (const auto& [list_id, counts] : summary.lists) {
-        summary.total.created += counts.created;
-        summary.total.advanced += counts.advanced;
-        summary.total.expired += counts.expired;
-        summary.total.withdrawn += counts.withdrawn;
-        summary.total.revoked += counts.revoked;
-        summary.total.lifted += counts.lifted;
+        summary.total.add(counts);
     }
     return last_run_read;
 }

@@ -16,6 +16,7 @@
 
 #include "rbl/audit/audit_log.hpp"
 #include "rbl/engine/explain.hpp"
+#include "rbl/model/change_kind.hpp"
 #include "rbl/rules/calendar.hpp"
 #include "rbl/rules/rule_set.hpp"
 #include "rbl/store/database.hpp"
@@ -49,6 +50,12 @@ struct ListCounts {
     std::int64_t withdrawn = 0;
     std::int64_t revoked = 0;
     std::int64_t lifted = 0;
+
+    /// The count of one kind of change.
+    std::int64_t& of(model::ChangeKind change);
+    std::int64_t of(model::ChangeKind change) const;
+    /// Adds another list's counts to these.
+    void add(const ListCounts& other);
 };
 
 /// The counts as a JSON object {created, advanced, expired, withdrawn, revoked, lifted}.
@@ -59,9 +66,9 @@ struct EntryChange {
     std::string list_id;
     std::string subject_id;
     std::string subject_name;
-    std::string change;  ///< created, advanced, expired, withdrawn, revoked, lifted
+    model::ChangeKind change = model::ChangeKind::created;
     std::string status;  ///< the entry's status after the run
-    std::string reason;  ///< explanation (created) or end reason
+    std::string reason;  ///< explanation (created) or the end reason's code
 };
 
 /// The outcome of a run.

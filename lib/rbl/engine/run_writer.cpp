@@ -26,21 +26,6 @@ std::string terms_json(const rules::ListRule& list) {
     return terms.to_json();
 }
 
-// Undoes the count of a staged change that was not written.
-void uncount(ListCounts& counts, std::string_view change) {
-    if (change == "advanced") {
-        --counts.advanced;
-    } else if (change == "expired") {
-        --counts.expired;
-    } else if (change == "withdrawn") {
-        --counts.withdrawn;
-    } else if (change == "revoked") {
-        --counts.revoked;
-    } else if (change == "lifted") {
-        --counts.lifted;
-    }
-}
-
 // Each entry's audit row carries the hash of its content as written, read back from the table
 // (SPEC.md §7): what `rbl-audit verify` recomputes, whatever the write statement set.
 std::string state_of(store::StateReader& states, std::int64_t entry_id) {
@@ -99,12 +84,12 @@ bool RunWriter::write_change(const store::StagedChange& staged, std::int64_t run
         m_reporter.warning(fmt::format(
             "entry {} was changed by another tool (an appeal) while this run evaluated; it "
             "keeps that change, and the next run takes it up ({} not written)",
-            staged.entry.entry_id, staged.change));
-        uncount(summary.lists[staged.entry.list_id], staged.change);
-        uncount(summary.total, staged.change);
+            staged.entry.entry_id, model::to_string(staged.change)));
+        --summary.lists[staged.entry.list_id].of(staged.change);
+        --summary.total.of(staged.change);
         return false;
     }
-    m_audit.append(fmt::format("entry.{}", staged.change),
+    m_audit.append(fmt::format("entry.{}", model::to_string(staged.change)),
                    fmt::format("entry:{}", staged.entry.entry_id),
                    nlohmann::json{{"run_id", run_id},
                                   {"list_id", staged.entry.list_id},

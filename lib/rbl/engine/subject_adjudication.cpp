@@ -5,7 +5,26 @@
 namespace rbl::engine {
 
 using model::Entry;
+using model::EndReason;
 using model::EntryStatus;
+
+namespace {
+
+// The change a run counts for an end it decided.
+model::ChangeKind change_of(EntryStatus ended) {
+    switch (ended) {
+        case EntryStatus::expired:
+            return model::ChangeKind::expired;
+        case EntryStatus::lifted:
+            return model::ChangeKind::lifted;
+        case EntryStatus::revoked:
+            return model::ChangeKind::revoked;
+        default:
+            return model::ChangeKind::withdrawn;
+    }
+}
+
+}  // namespace
 
 SubjectFacts facts_of(const store::SubjectRows& rows) {
     return SubjectFacts{rows.subject_id,
@@ -49,13 +68,13 @@ void SubjectAdjudication::run(const store::SubjectRows& rows, std::vector<Entry>
     advance();
     adjust();
     for (const rules::ListRule* list : m_rules.lists()) {
-        if (list->kind == rules::ListKind::black) {
+        if (list->kind == model::ListKind::black) {
             consider(*list);
         }
     }
     exclude_red();
     for (const rules::ListRule* list : m_rules.lists()) {
-        if (list->kind == rules::ListKind::red) {
+        if (list->kind == model::ListKind::red) {
             consider(*list);
         }
     }
@@ -97,7 +116,7 @@ bool SubjectAdjudication::has_open(const std::string& list_id) const {
 
 bool SubjectAdjudication::has_open_black() const {
     return std::any_of(m_open.begin(), m_open.end(), [](const Entry& entry) {
-        return entry.kind == "black" && model::is_open(entry.status);
+        return entry.kind == model::ListKind::black && model::is_open(entry.status);
     });
 }
 
@@ -110,31 +129,24 @@ EntryStatus SubjectAdjudication::status_read(std::int64_t entry_id) const {
     return EntryStatus::notice;
 }
 
-void SubjectAdjudication::record(const Entry& entry, std::string change, std::string reason) {
-    ListCounts& counts = m_summary.lists[entry.list_id];
-    if (change == "advanced") {
-        ++counts.advanced;
-    } else if (change == "expired") {
-        ++counts.expired;
-    } else if (change == "withdrawn") {
-        ++counts.withdrawn;
-    } else if (change == "revoked") {
-        ++counts.revoked;
-    } else if (change == "lifted") {
-        ++counts.lifted;
-    }
+void SubjectAdjudication::record(const Entry& entry, model::ChangeKind change) {
+    ++m_summary.lists[entry.list_id].of(change);
     store::StagedChange staged;
     staged.entry = entry;
     staged.subject_name = m_rows->name;
-    staged.change = std::move(change);
-    staged.detail = std::move(reason);
+    staged.change = change;
+    if (entry.end_reason) {
+        staged.detail = model::to_string(*entry.end_reason);
+    }
     staged.status_read = status_read(entry.entry_id);
     m_entries.stage(staged);
 }
 
+// Ends an entry and records the change its new status stands for.
 void SubjectAdjudication::end(Entry& entry, EntryStatus status, util::Date on,
-                              std::string reason) {
-    model::end_entry(entry, status, on, std::move(reason));
+                              EndReason reason) {
+    model::end_entry(entry, status, on, reason);
+    record(entry, change_of(status));
 }
 
 // Steps 1 and 2: move entries along their dates, then re-check them.
@@ -148,8 +160,7 @@ void SubjectAdjudication::advance() {
         const EntryStatus before = entry.status;
         const EntryStatus scheduled = model::status_on(entry, m_options.as_of);
         if (scheduled == EntryStatus::expired) {
-            end(entry, EntryStatus::expired, entry.expires_on, "validity ran out");
-            record(entry, "expired", entry.end_reason);
+            end(entry, EntryStatus::expired, entry.expires_on, EndReason::validity_ended);
         } else if (scheduled != before) {
             model::advance_entry(entry, scheduled);
             m_advanced.push_back(entry.entry_id);  // staged once the run's later steps are done
@@ -168,8 +179,7 @@ void SubjectAdjudication::adjust() {
         const rules::ListRule* list = m_rules.list(entry.list_id);
         if (list == nullptr) {
             if (model::is_pending(entry.status)) {
-                end(entry, EntryStatus::withdrawn, m_options.as_of, "rule_removed");
-                record(entry, "withdrawn", entry.end_reason);
+                end(entry, EntryStatus::withdrawn, m_options.as_of, EndReason::rule_removed);
             }
             continue;
         }
@@ -177,17 +187,15 @@ void SubjectAdjudication::adjust() {
                                                      other_lists(entry), entry.decided_on);
         if (!recheck.holds) {
             if (model::is_pending(entry.status)) {
-                end(entry, EntryStatus::withdrawn, m_options.as_of, "criteria_no_longer_hold");
-                record(entry, "withdrawn", entry.end_reason);
+                end(entry, EntryStatus::withdrawn, m_options.as_of,
+                    EndReason::criteria_no_longer_hold);
             } else {
-                end(entry, EntryStatus::revoked, m_options.as_of, "evidence_withdrawn");
-                record(entry, "revoked", entry.end_reason);
+                end(entry, EntryStatus::revoked, m_options.as_of, EndReason::evidence_withdrawn);
             }
             continue;
         }
         if (entry.status == EntryStatus::effective && lift_holds(*list, other_lists(entry))) {
-            end(entry, EntryStatus::lifted, m_options.as_of, "lift criteria hold");
-            record(entry, "lifted", entry.end_reason);
+            end(entry, EntryStatus::lifted, m_options.as_of, EndReason::lift_criteria_met);
         }
     }
 }
@@ -207,7 +215,7 @@ void SubjectAdjudication::stage_advances() {
         if (model::is_open(entry.status) && entry.entry_id != 0 &&
             std::find(m_advanced.begin(), m_advanced.end(), entry.entry_id) !=
                 m_advanced.end()) {
-            record(entry, "advanced", "");
+            record(entry, model::ChangeKind::advanced);
         }
     }
 }
@@ -215,21 +223,20 @@ void SubjectAdjudication::stage_advances() {
 // Step 4: a subject effective on a black list loses its red entries.
 void SubjectAdjudication::exclude_red() {
     const bool effective_black = std::any_of(m_open.begin(), m_open.end(), [](const Entry& entry) {
-        return entry.kind == "black" && entry.status == EntryStatus::effective;
+        return entry.kind == model::ListKind::black && entry.status == EntryStatus::effective;
     });
     if (!effective_black) {
         return;
     }
     for (Entry& entry : m_open) {
-        if (entry.kind != "red" || !model::is_open(entry.status) || !in_scope(entry.domain)) {
+        if (entry.kind != model::ListKind::red || !model::is_open(entry.status) ||
+            !in_scope(entry.domain)) {
             continue;
         }
         if (model::is_pending(entry.status)) {
-            end(entry, EntryStatus::withdrawn, m_options.as_of, "black_listed");
-            record(entry, "withdrawn", entry.end_reason);
+            end(entry, EntryStatus::withdrawn, m_options.as_of, EndReason::black_listed);
         } else {
-            end(entry, EntryStatus::revoked, m_options.as_of, "black_listed");
-            record(entry, "revoked", entry.end_reason);
+            end(entry, EntryStatus::revoked, m_options.as_of, EndReason::black_listed);
         }
     }
 }
@@ -237,7 +244,7 @@ void SubjectAdjudication::exclude_red() {
 // Steps 3 and 5: a subject that meets a list's criteria gets an entry.
 void SubjectAdjudication::consider(const rules::ListRule& list) {
     if (!in_scope(list.domain) || !list.admits(m_subject.subject_type) || has_open(list.id) ||
-        (list.kind == rules::ListKind::red && has_open_black())) {
+        (list.kind == model::ListKind::red && has_open_black())) {
         return;
     }
     const Verdict verdict = m_evaluator.evaluate(list, list.criteria, m_subject, m_records,
@@ -281,7 +288,7 @@ void SubjectAdjudication::create(const rules::ListRule& list, const Verdict& ver
     Entry entry;
     entry.list_id = list.id;
     entry.subject_id = m_subject.subject_id;
-    entry.kind = std::string(rules::to_string(list.kind));
+    entry.kind = list.kind;
     entry.domain = list.domain;
     entry.decided_on = m_options.as_of;
     util::Date last = entry.decided_on;
@@ -313,13 +320,13 @@ void SubjectAdjudication::create(const rules::ListRule& list, const Verdict& ver
     staged.create = true;
     staged.entry = entry;
     staged.subject_name = m_rows->name;
-    staged.change = "created";
+    staged.change = model::ChangeKind::created;
     staged.detail = std::move(explanation);
     for (std::size_t index : verdict.evidence) {
         staged.evidence.emplace_back(m_records[index].rec, m_records[index].record_id);
     }
     m_entries.stage(staged);
-    ++m_summary.lists[list.id].created;
+    ++m_summary.lists[list.id].of(model::ChangeKind::created);
     m_open.push_back(entry);  // later lists of this run see it
 }
 

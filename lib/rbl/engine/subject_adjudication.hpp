@@ -9,6 +9,7 @@
 
 #include "rbl/engine/adjudicator.hpp"
 #include "rbl/engine/criteria.hpp"
+#include "rbl/model/change_kind.hpp"
 #include "rbl/model/entry.hpp"
 #include "rbl/rules/calendar.hpp"
 #include "rbl/rules/rule_set.hpp"
@@ -50,8 +51,9 @@ private:
     bool has_open(const std::string& list_id) const;
     bool has_open_black() const;
     model::EntryStatus status_read(std::int64_t entry_id) const;
-    void record(const model::Entry& entry, std::string change, std::string reason);
-    void end(model::Entry& entry, model::EntryStatus status, util::Date on, std::string reason);
+    void record(const model::Entry& entry, model::ChangeKind change);
+    void end(model::Entry& entry, model::EntryStatus status, util::Date on,
+             model::EndReason reason);
     void advance();
     void adjust();
     bool lift_holds(const rules::ListRule& list, const std::vector<std::string>& lists);

@@ -67,11 +67,11 @@ void check_move(const Entry& entry, EntryStatus to) {
 
 }  // namespace
 
-void end_entry(Entry& entry, EntryStatus status, util::Date on, std::string reason) {
+void end_entry(Entry& entry, EntryStatus status, util::Date on, EndReason reason) {
     check_move(entry, status);
     entry.status = status;
     entry.ended_on = on;
-    entry.end_reason = std::move(reason);
+    entry.end_reason = reason;
 }
 
 void advance_entry(Entry& entry, EntryStatus status) {

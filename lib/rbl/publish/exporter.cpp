@@ -58,7 +58,8 @@ std::optional<util::Date> date_or_none(const std::string& text) {
 // on or before it, or the last run's state for a day not before the last run), else by its dates.
 PublishedRow state_on(const store::EntryRow& row, util::Date as_of, util::Date last_run) {
     if (!row.ended_on.empty() && row.ended_on <= as_of.iso()) {
-        return {row.status, row.ended_on, row.end_reason};
+        return {row.status, row.ended_on,
+                row.end_reason ? std::string(model::to_string(*row.end_reason)) : std::string()};
     }
     const auto stored = model::parse_entry_status(row.status);
     if (stored && model::is_open(*stored) && as_of >= last_run) {
@@ -71,7 +72,8 @@ PublishedRow state_on(const store::EntryRow& row, util::Date as_of, util::Date l
     entry.expires_on = date_or_none(row.expires_on).value_or(util::Date());
     const model::EntryStatus status = model::scheduled_status(entry, as_of);
     if (status == model::EntryStatus::expired) {
-        return {"expired", row.expires_on, "validity ran out"};
+        return {"expired", row.expires_on,
+                std::string(model::to_string(model::EndReason::validity_ended))};
     }
     return {std::string(model::to_string(status)), "", ""};
 }
