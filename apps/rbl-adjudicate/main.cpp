@@ -86,8 +86,8 @@ rbl::ExitCode run(const Options& options) {
     // A dry run prints each change: the impact preview, who would be added or removed per list.
     rbl::util::TextTable changes({"list", "change", "subject", "name", "status"});
     const auto preview = [&changes](const rbl::engine::EntryChange& change) {
-        changes.add_row({change.list_id, change.change, change.subject_id, change.subject_name,
-                         std::string(change.status)});
+        changes.add_row({change.list_id, std::string(rbl::model::to_string(change.change)),
+                         change.subject_id, change.subject_name, std::string(change.status)});
     };
     const rbl::engine::AdjudicateOptions run{as_of,         options.domains,
                                              options.dry_run, options.force,

@@ -1,6 +1,7 @@
 """End-to-end tests of rbl-adjudicate (SPEC.md §4): life of entries, idempotency, exclusion."""
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -100,6 +101,33 @@ class Lifecycle(ToolTestCase):
         # The same facts never list the subject twice.
         self.assertEqual(self.adjudicate("2027-02-28")["created"], 0)
 
+    def test_ends_are_codes_in_the_database_and_exports_and_words_in_explain(self):
+        self.load([["P1", uscc(1), "甲", "market", "penalty", "2026-02-01", "serious", ""],
+                   ["P2", uscc(1), "甲", "market", "penalty", "2026-02-10", "serious", ""]])
+        self.adjudicate("2026-02-13")
+        self.adjudicate("2027-02-28")
+        self.assertEqual(self.entry()[7], "validity_ended")
+
+        def exported_reason():
+            lines = self.run_tool("rbl-publish", "--format", "jsonl", "--status", "all",
+                                  env={"RBL_TODAY": "2027-02-28"}, check=0).stdout.splitlines()
+            return [json.loads(line)["end_reason"] for line in lines]
+
+        def explained():
+            return self.run_tool("rbl-adjudicate", "--as-of", "2027-02-28", "--explain", uscc(1),
+                                 env={"RBL_TODAY": "2027-02-28"}, check=0).stdout
+
+        self.assertEqual(exported_reason(), ["validity_ended"])
+        self.assertIn("ended 2027-02-28 (validity ran out)", explained())
+        # A database of an earlier version stored prose: it reads as the code, unchanged.
+        connection = sqlite3.connect(self.db)
+        with connection:
+            connection.execute("UPDATE entries SET end_reason = 'validity ran out'")
+        connection.close()
+        self.assertEqual(exported_reason(), ["validity_ended"])
+        self.assertIn("ended 2027-02-28 (validity ran out)", explained())
+        self.assertEqual(self.entry()[7], "validity ran out")
+
     def test_a_run_can_carry_an_entry_through_several_states(self):
         self.load([["P1", uscc(1), "甲", "market", "penalty", "2026-01-05", "serious", ""],
                    ["P2", uscc(1), "甲", "market", "penalty", "2026-01-06", "serious", ""]])
@@ -158,6 +186,7 @@ class Lifecycle(ToolTestCase):
         self.assertEqual((summary["advanced"], summary["lifted"]), (0, 1))
         self.assertEqual(self.entry()[0], "lifted")
         self.assertEqual(self.entry()[6], "2026-01-20")
+        self.assertEqual(self.entry()[7], "lift_criteria_met")
 
     def test_no_entry_is_made_when_the_way_out_already_holds(self):
         self.load([["P1", uscc(1), "甲", "market", "penalty", "2026-01-05", "serious", ""],

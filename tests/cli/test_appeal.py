@@ -193,6 +193,7 @@ class FullLife(AppealCase):
         # The whole story, in rbl-appeal show and rbl-adjudicate --explain.
         story = self.appeal("2027-04-27", "show", repair["appeal_id"], check=0).stdout
         self.assertIn("entry 1: repaired", story)
+        self.assertIn("ended 2027-04-26 (credit repaired)", story)
         self.assertIn("rejected on 2026-10-13", story)
         self.assertIn("upheld on 2027-04-26", story)
         explain = self.run_tool("rbl-adjudicate", "--explain", uscc(1), "--as-of", "2027-04-27",

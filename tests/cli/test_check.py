@@ -259,6 +259,7 @@ class LookupLog(CheckCase):
 
     def test_a_database_from_before_the_lookup_log(self):
         self.sql_write("DROP TABLE lookups")
+        self.sql_write("DROP TABLE subject_reports")
         self.sql_write("PRAGMA user_version = 4")
         self.assertEqual(json.loads(self.run_tool("rbl-audit", "lookups", "--json",
                                                   check=0).stdout)["count"], 0)

@@ -39,8 +39,8 @@ void release_hold(Entry& entry, util::Date decided, const EntryTerms& terms,
 }
 
 // An appeal's decision ends the entry; no objection is open on it any more.
-void end_by_decision(Entry& entry, EntryStatus status, util::Date on, std::string reason) {
-    model::end_entry(entry, status, on, std::move(reason));
+void end_by_decision(Entry& entry, EntryStatus status, util::Date on, model::EndReason reason) {
+    model::end_entry(entry, status, on, reason);
     entry.disputed = false;
 }
 
@@ -51,8 +51,8 @@ std::string ended_message(const Entry& entry, EntryStatus state) {
     }
     return fmt::format("entry {} has ended: {} on {}{}", entry.entry_id, model::to_string(state),
                        entry.ended_on ? entry.ended_on->iso() : entry.expires_on.iso(),
-                       entry.end_reason.empty() ? std::string()
-                                                : fmt::format(" ({})", entry.end_reason));
+                       entry.end_reason ? fmt::format(" ({})", model::words_en(*entry.end_reason))
+                                        : std::string());
 }
 
 nlohmann::json entry_json(const Entry& entry) {
@@ -251,7 +251,7 @@ Decision AppealDesk::decide(const DecideRequest& request) {
         if (upheld && was_open) {
             const bool pending = model::is_pending(state);
             end_by_decision(entry, pending ? EntryStatus::withdrawn : EntryStatus::revoked,
-                      request.date, "objection_upheld");
+                            request.date, model::EndReason::objection_upheld);
             entry_action = pending ? "entry.withdrawn" : "entry.revoked";
             decision.effect = fmt::format("entry {} {}", entry.entry_id,
                                           model::to_string(entry.status));
@@ -276,7 +276,8 @@ Decision AppealDesk::decide(const DecideRequest& request) {
                                           others_open ? ", disputed by another objection" : "");
         }
     } else if (upheld && state == EntryStatus::effective) {
-        end_by_decision(entry, EntryStatus::repaired, request.date, "credit_repair");
+        end_by_decision(entry, EntryStatus::repaired, request.date,
+                        model::EndReason::credit_repair);
         entry_action = "entry.repaired";
         decision.effect = fmt::format("entry {} repaired", entry.entry_id);
     } else if (!upheld && was_open) {
@@ -319,7 +320,9 @@ Decision AppealDesk::decide(const DecideRequest& request) {
         details["appeal_id"] = appeal.appeal_id;
         if (entry.ended_on) {
             details["ended_on"] = entry.ended_on->iso();
-            details["reason"] = entry.end_reason;
+            details["reason"] =
+                entry.end_reason ? nlohmann::json(std::string(model::to_string(*entry.end_reason)))
+                                 : nullptr;
         }
         details["state"] = entry_state_hex(entry.entry_id);
         m_audit.append(entry_action, fmt::format("entry:{}", entry.entry_id), details.dump());

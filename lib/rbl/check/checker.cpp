@@ -62,7 +62,7 @@ void Checker::add_listings(Answer& answer) {
         listing.list_id = entry.list_id;
         listing.list_title = stored.list_title;
         listing.list_title_zh = stored.list_title_zh;
-        listing.kind = entry.kind;
+        listing.kind = std::string(model::to_string(entry.kind));
         listing.domain = entry.domain;
         listing.status = state.status;
         listing.effective_from = entry.effective_from;
@@ -70,7 +70,7 @@ void Checker::add_listings(Answer& answer) {
         listing.disputed = entry.disputed;
         listing.measures = measures_of(stored);
         if (state.status == model::EntryStatus::effective) {
-            (entry.kind == "black" ? answer.listed_black : answer.listed_red) = true;
+            (entry.kind == model::ListKind::black ? answer.listed_black : answer.listed_red) = true;
         }
     }
 }

@@ -1,7 +1,9 @@
 #pragma once
 // rbl-adjudicate's work (SPEC.md §4): evaluate every list against the records as of a date and
 // create, advance and end list entries, in the order advance, adjust, black lists, exclusion,
-// red lists. Reads from one snapshot, then writes every change in one transaction.
+// red lists. Reads from one snapshot, then writes every change in one transaction. The work is
+// split along its seams: one subject's adjudication (subject_adjudication), writing the run
+// (run_writer) and `--explain` (explain, declared there and reached through this header).
 
 #include <chrono>
 #include <cstdint>
@@ -13,6 +15,8 @@
 #include <vector>
 
 #include "rbl/audit/audit_log.hpp"
+#include "rbl/engine/explain.hpp"
+#include "rbl/model/change_kind.hpp"
 #include "rbl/rules/calendar.hpp"
 #include "rbl/rules/rule_set.hpp"
 #include "rbl/store/database.hpp"
@@ -46,6 +50,12 @@ struct ListCounts {
     std::int64_t withdrawn = 0;
     std::int64_t revoked = 0;
     std::int64_t lifted = 0;
+
+    /// The count of one kind of change.
+    std::int64_t& of(model::ChangeKind change);
+    std::int64_t of(model::ChangeKind change) const;
+    /// Adds another list's counts to these.
+    void add(const ListCounts& other);
 };
 
 /// The counts as a JSON object {created, advanced, expired, withdrawn, revoked, lifted}.
@@ -56,9 +66,9 @@ struct EntryChange {
     std::string list_id;
     std::string subject_id;
     std::string subject_name;
-    std::string change;  ///< created, advanced, expired, withdrawn, revoked, lifted
+    model::ChangeKind change = model::ChangeKind::created;
     std::string status;  ///< the entry's status after the run
-    std::string reason;  ///< explanation (created) or end reason
+    std::string reason;  ///< explanation (created) or the end reason's code
 };
 
 /// The outcome of a run.
@@ -93,10 +103,5 @@ AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
                                const rules::RuleSet& rules, const rules::Calendar& calendar,
                                const AdjudicateOptions& options, Reporter& reporter,
                                const ChangeSink& on_change = {});
-
-/// For every list, why the subject is or is not listed as of `as_of` (the criteria's figures),
-/// and the history of its entries, as printable lines. Throws UsageError for an unknown subject.
-std::vector<std::string> explain_subject(store::Database& db, const rules::RuleSet& rules,
-                                         std::string_view subject_id, util::Date as_of);
 
 }  // namespace rbl::engine

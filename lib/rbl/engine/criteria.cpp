@@ -368,7 +368,7 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
             const std::string target =
                 !criterion.listed_list.empty()
                     ? fmt::format("list {}", criterion.listed_list)
-                    : fmt::format("a {} list of {}", rules::to_string(*criterion.listed_kind),
+                    : fmt::format("a {} list of {}", model::to_string(*criterion.listed_kind),
                                   criterion.listed_domain == "any"
                                       ? std::string("any domain")
                                       : criterion.listed_domain);

@@ -159,13 +159,13 @@ RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& on
             const bool on_black = std::any_of(
                 test.entries.begin(), test.entries.end(), [&](const std::string& id) {
                     const rules::ListRule* other = rules.list(id);
-                    return other != nullptr && other->kind == rules::ListKind::black;
+                    return other != nullptr && other->kind == model::ListKind::black;
                 });
             std::string why_not;
             if (!list->admits(test.subject_type)) {
                 why_not = fmt::format("the list does not admit {}",
                                       model::to_string(test.subject_type));
-            } else if (list->kind == rules::ListKind::red && on_black) {
+            } else if (list->kind == model::ListKind::red && on_black) {
                 why_not = "the subject is on a black list";
             } else if (!verdict.holds) {
                 why_not = "the criteria do not hold";

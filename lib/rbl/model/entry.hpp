@@ -5,7 +5,9 @@
 #include <string>
 #include <string_view>
 
+#include "rbl/model/end_reason.hpp"
 #include "rbl/model/entry_state.hpp"
+#include "rbl/model/list_kind.hpp"
 #include "rbl/util/date.hpp"
 
 namespace rbl::model {
@@ -15,7 +17,7 @@ struct Entry {
     std::int64_t entry_id = 0;
     std::string list_id;
     std::string subject_id;
-    std::string kind;    ///< "black" or "red"
+    ListKind kind = ListKind::black;
     std::string domain;
     EntryStatus status = EntryStatus::notice;
     util::Date decided_on;
@@ -24,7 +26,7 @@ struct Entry {
     util::Date effective_from;
     util::Date expires_on;  ///< the first day no longer in force
     std::optional<util::Date> ended_on;
-    std::string end_reason;
+    std::optional<EndReason> end_reason;  ///< set once ended
     /// An objection is open: a pending entry is held (does not advance), an effective one stays
     /// in force, marked disputed.
     bool disputed = false;

@@ -19,7 +19,10 @@ std::string entry_line(const Entry& entry) {
     line += fmt::format(", in force from {}, expires {}", entry.effective_from.iso(),
                         entry.expires_on.iso());
     if (entry.ended_on) {
-        line += fmt::format(", ended {} ({})", entry.ended_on->iso(), entry.end_reason);
+        line += fmt::format(", ended {}", entry.ended_on->iso());
+        if (entry.end_reason) {
+            line += fmt::format(" ({})", words_en(*entry.end_reason));
+        }
     }
     return line;
 }

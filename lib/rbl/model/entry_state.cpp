@@ -67,11 +67,11 @@ void check_move(const Entry& entry, EntryStatus to) {
 
 }  // namespace
 
-void end_entry(Entry& entry, EntryStatus status, util::Date on, std::string reason) {
+void end_entry(Entry& entry, EntryStatus status, util::Date on, EndReason reason) {
     check_move(entry, status);
     entry.status = status;
     entry.ended_on = on;
-    entry.end_reason = std::move(reason);
+    entry.end_reason = reason;
 }
 
 void advance_entry(Entry& entry, EntryStatus status) {
@@ -108,13 +108,13 @@ DayState state_as_published(const Entry& entry, util::Date day, util::Date last_
         return {entry.status, entry.ended_on, entry.end_reason};
     }
     if (is_open(entry.status) && day >= last_run) {
-        return {entry.status, std::nullopt, ""};
+        return {entry.status, std::nullopt, std::nullopt};
     }
     const EntryStatus status = scheduled_status(entry, day);
     if (status == EntryStatus::expired) {
-        return {status, entry.expires_on, "validity ran out"};
+        return {status, entry.expires_on, EndReason::validity_ended};
     }
-    return {status, std::nullopt, ""};
+    return {status, std::nullopt, std::nullopt};
 }
 
 }  // namespace rbl::model

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "rbl/model/end_reason.hpp"
 #include "rbl/util/date.hpp"
 
 namespace rbl::model {
@@ -48,7 +49,7 @@ bool is_lawful_move(EntryStatus from, EntryStatus to);
 
 /// Ends an open entry: its status, the day it ended and why. Throws FailedError (an internal
 /// error: a bug, never bad input) when the life does not allow that move.
-void end_entry(Entry& entry, EntryStatus status, util::Date on, std::string reason);
+void end_entry(Entry& entry, EntryStatus status, util::Date on, EndReason reason);
 
 /// Moves an open entry forward to a later pending or in-force state; throws FailedError like
 /// end_entry when the life does not allow that move.
@@ -69,7 +70,7 @@ EntryStatus status_on(const Entry& entry, util::Date day);
 struct DayState {
     EntryStatus status = EntryStatus::notice;
     std::optional<util::Date> ended_on;
-    std::string end_reason;
+    std::optional<EndReason> end_reason;
 };
 
 /// Where a stored entry stood on `day`, `last_run` being the as-of day of the last run: its end

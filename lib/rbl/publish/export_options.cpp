@@ -81,7 +81,7 @@ void check_options(store::Database& db, const ExportOptions& options) {
                                      "expired, lifted, repaired, revoked, withdrawn, all)",
                                      options.status));
     }
-    if (options.kind && *options.kind != "black" && *options.kind != "red") {
+    if (options.kind && !model::parse_list_kind(*options.kind)) {
         throw UsageError(fmt::format("unknown kind '{}' (black or red)", *options.kind));
     }
     if (!options.domains.empty()) {

@@ -316,7 +316,8 @@ PublishedRow state_on(const store::EntryRow& row, util::Date as_of, util::Date l
     entry.end_reason = row.end_reason;
     const model::DayState state = model::state_as_published(entry, as_of, last_run);
     return {std::string(model::to_string(state.status)),
-            state.ended_on ? state.ended_on->iso() : std::string(), state.end_reason};
+            state.ended_on ? state.ended_on->iso() : std::string(),
+            state.end_reason ? std::string(model::to_string(*state.end_reason)) : std::string()};
 }
 
 nlohmann::json to_json(const ExportSummary& summary) {

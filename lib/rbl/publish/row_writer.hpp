@@ -22,7 +22,7 @@ struct Measure {
 struct PublishedRow {
     std::string status;
     std::string ended_on;
-    std::string end_reason;
+    std::string end_reason;  ///< its code (model/end_reason), "" when not ended
 };
 
 /// Formats rows as CSV or JSON Lines, as `options` says (format, language, BOM, unmask).

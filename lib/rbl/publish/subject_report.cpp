@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "rbl/ids/ids.hpp"
+#include "rbl/model/end_reason.hpp"
 #include "rbl/model/entry_state.hpp"
 #include "rbl/publish/export_options.hpp"
 #include "rbl/publish/exporter.hpp"
@@ -35,6 +36,12 @@ std::string kind_zh(std::string_view kind) {
         {"compulsory_measure", "行政强制"}, {"criminal_judgment", "刑事判决"}};
     const auto found = k_names.find(kind);
     return found != k_names.end() ? found->second : std::string(kind);
+}
+
+// An end reason's code in Chinese words; "" for none.
+std::string end_reason_zh(std::string_view code) {
+    const auto reason = model::parse_end_reason(code);
+    return reason ? std::string(model::words_zh(*reason)) : std::string(code);
 }
 
 std::string status_zh(std::string_view status) {
@@ -167,7 +174,7 @@ std::vector<ReportEntry> entries_of(store::Database& db, const std::string& subj
                            row.kind == "black" ? "黑名单" : "红名单", row.domain, row.basis,
                            row.authority, row.decided_on, row.effective_from, row.expires_on,
                            state.status, status_zh(state.status), state.ended_on,
-                           state.end_reason, row.disputed});
+                           state.end_reason, end_reason_zh(state.end_reason), row.disputed});
     });
     return entries;
 }
@@ -257,7 +264,8 @@ std::string canonical_json(const SubjectReport& report) {
                            {"decided_on", e.decided_on}, {"effective_from", e.effective_from},
                            {"expires_on", e.expires_on}, {"status", e.status},
                            {"status_zh", e.status_zh}, {"ended_on", e.ended_on},
-                           {"end_reason", e.end_reason}, {"disputed", e.disputed}});
+                           {"end_reason", e.end_reason}, {"end_reason_zh", e.end_reason_zh},
+                           {"disputed", e.disputed}});
     }
     nlohmann::ordered_json appeals = nlohmann::ordered_json::array();
     for (const ReportAppeal& a : report.appeals) {

@@ -51,7 +51,8 @@ struct ReportEntry {
     std::string status;      ///< on the as-of day
     std::string status_zh;
     std::string ended_on;  ///< "" when not ended by the as-of day
-    std::string end_reason;
+    std::string end_reason;     ///< its code (model::EndReason)
+    std::string end_reason_zh;  ///< in words
     bool disputed = false;  ///< an objection was open on the as-of day
 };
 

@@ -119,7 +119,7 @@ std::string entries_html(const SubjectReport& r) {
             cell("decided_on", e.decided_on), cell("effective_from", e.effective_from),
             cell("expires_on", e.expires_on),
             cell("status", e.disputed ? e.status_zh + "（有异议）" : e.status_zh),
-            cell("ended_on", e.ended_on), cell("end_reason", e.end_reason));
+            cell("ended_on", e.ended_on), cell("end_reason", e.end_reason_zh));
     }
     return html + "</table>\n";
 }

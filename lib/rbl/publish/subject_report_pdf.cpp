@@ -308,7 +308,7 @@ void entries_pdf(PdfWriter& pdf, const SubjectReport& r) {
                    {"有效期至", e.expires_on},
                    {"状态", e.disputed ? e.status_zh + "（有异议）" : e.status_zh},
                    {"终止日期", e.ended_on},
-                   {"终止原因", e.end_reason}});
+                   {"终止原因", e.end_reason_zh}});
     }
 }
 

@@ -108,7 +108,7 @@ void describe_into(const Criterion& criterion, Language language, int depth,
             const std::string target =
                 !criterion.listed_list.empty()
                     ? criterion.listed_list
-                    : fmt::format("{} {}", to_string(*criterion.listed_kind),
+                    : fmt::format("{} {}", model::to_string(*criterion.listed_kind),
                                   criterion.listed_domain);
             add(language == Language::en
                     ? fmt::format("the subject is pending or in force on {}", target)
@@ -183,8 +183,9 @@ std::string list_markdown(const ListRule& list, Language language) {
     const bool en = language == Language::en;
     std::string out = fmt::format("### {} (`{}`)\n\n", en ? list.title : list.title_zh, list.id);
     out += fmt::format("- {}: {}\n", pick(language, "Kind", "类别"),
-                       list.kind == ListKind::black ? pick(language, "black list", "黑名单")
-                                                    : pick(language, "red list", "红名单"));
+                       list.kind == model::ListKind::black
+                           ? pick(language, "black list", "黑名单")
+                           : pick(language, "red list", "红名单"));
     out += fmt::format("- {}: {}\n", pick(language, "Legal basis", "认定依据"), list.basis);
     out += fmt::format("- {}: {}\n", pick(language, "Deciding department", "认定部门"),
                        list.authority);

@@ -63,9 +63,9 @@ void check_references(const Domains& domains, const ListsById& by_id, Diagnostic
                                                     criterion.listed_domain));
                     }
                     const bool looks_at_red = target != nullptr
-                                                  ? target->kind == ListKind::red
-                                                  : criterion.listed_kind == ListKind::red;
-                    if (list.kind == ListKind::black && looks_at_red) {
+                                                  ? target->kind == model::ListKind::red
+                                                  : criterion.listed_kind == model::ListKind::red;
+                    if (list.kind == model::ListKind::black && looks_at_red) {
                         diagnostics.add(file, criterion.spot.line, criterion.spot.column,
                                         "a black list's listed may not look at red lists");
                     }
@@ -128,7 +128,7 @@ std::vector<const ListRule*> evaluation_order(std::vector<const ListRule*> all,
     // Black lists first, then red (SPEC §4 step order), each kind in id order.
     std::stable_sort(all.begin(), all.end(), [](const ListRule* a, const ListRule* b) {
         if (a->kind != b->kind) {
-            return a->kind == ListKind::black;
+            return a->kind == model::ListKind::black;
         }
         return a->id < b->id;
     });

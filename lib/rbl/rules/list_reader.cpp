@@ -68,15 +68,6 @@ private:
     DomainRules& m_domain;
 };
 
-std::optional<ListKind> parse_list_kind(std::string_view text) {
-    if (text == "black") {
-        return ListKind::black;
-    }
-    if (text == "red") {
-        return ListKind::red;
-    }
-    return std::nullopt;
-}
 
 std::optional<util::Duration> ListReader::duration(const YAML::Node& node, std::string_view what) {
     if (!node.IsScalar()) {
@@ -208,7 +199,7 @@ bool ListReader::listed(const YAML::Node& node, Criterion& out) {
         m_file.error(node, "listed needs kind (black or red), or list: LIST_ID");
         return false;
     }
-    out.listed_kind = parse_list_kind(kind.Scalar());
+    out.listed_kind = model::parse_list_kind(kind.Scalar());
     if (!out.listed_kind) {
         m_file.error(kind, fmt::format("kind '{}' is not black or red", kind.Scalar()));
     }
@@ -555,7 +546,7 @@ std::optional<ListRule> ListReader::list(const YAML::Node& node) {
                                              m_domain.domain));
     }
     if (auto kind = m_file.scalar(node, "kind", true)) {
-        if (auto parsed = parse_list_kind(*kind)) {
+        if (auto parsed = model::parse_list_kind(*kind)) {
             out.kind = *parsed;
         } else {
             m_file.error(node["kind"], fmt::format("kind '{}' is not black or red", *kind));

@@ -7,18 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "rbl/model/list_kind.hpp"
 #include "rbl/model/subject.hpp"
 #include "rbl/rules/expression.hpp"
 #include "rbl/util/date.hpp"
 #include "rbl/util/money.hpp"
 
 namespace rbl::rules {
-
-/// Black lists punish, red lists reward.
-enum class ListKind { black, red };
-
-/// "black" or "red".
-std::string_view to_string(ListKind kind);
 
 /// Where in its file something was written (1-based; 0 when unknown).
 struct SourceSpot {
@@ -50,7 +45,7 @@ struct Criterion {
     std::optional<util::Decimal> sum_at_most;
     std::optional<CompiledExpression> subject_expression;
     // listed: the subject has a pending or effective entry on ...
-    std::optional<ListKind> listed_kind;  ///< ... a list of this kind,
+    std::optional<model::ListKind> listed_kind;  ///< ... a list of this kind,
     std::string listed_domain;            ///< ... of this domain ("any" or empty: any domain),
     std::string listed_list;              ///< ... or on this very list.
 };
@@ -96,7 +91,7 @@ struct RuleTest {
 struct ListRule {
     std::string id;
     std::string domain;
-    ListKind kind = ListKind::black;
+    model::ListKind kind = model::ListKind::black;
     std::string title;
     std::string title_zh;
     std::string basis;

@@ -208,8 +208,6 @@ const Schema& subject_schema() {
     return schema;
 }
 
-std::string_view to_string(ListKind kind) { return kind == ListKind::black ? "black" : "red"; }
-
 bool ListRule::admits(model::SubjectType type) const {
     return subjects.empty() || std::find(subjects.begin(), subjects.end(), type) != subjects.end();
 }

@@ -1,5 +1,6 @@
 #include "rbl/store/check_reader.hpp"
 
+#include "rbl/store/columns.hpp"
 #include "rbl/util/error.hpp"
 
 namespace rbl::store {
@@ -42,7 +43,7 @@ void read_entry(const Statement& row, CheckedEntry& out) {
     model::Entry& entry = out.entry;
     entry.entry_id = row.column_int64(2);
     entry.list_id = row.column_text(3);
-    entry.kind = row.column_text(4);
+    entry.kind = list_kind_of(row, 4);
     entry.domain = row.column_text(5);
     const auto status = model::parse_entry_status(row.column_text(6));
     if (!status) {
@@ -55,7 +56,7 @@ void read_entry(const Statement& row, CheckedEntry& out) {
     entry.effective_from = stored_date(row, 10);
     entry.expires_on = stored_date(row, 11);
     entry.ended_on = stored_optional_date(row, 12);
-    entry.end_reason = row.column_text(13);
+    entry.end_reason = end_reason_of(row, 13);
     out.list_title = row.column_text(14);
     out.list_title_zh = row.column_text(15);
     out.terms_json = row.column_text(16);

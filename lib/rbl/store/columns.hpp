@@ -1,12 +1,15 @@
 #pragma once
 // Reading typed values from statement columns, shared by the stores (internal to lib/rbl/store).
 
+#include <fmt/format.h>
+
 #include <optional>
 #include <string>
 
 #include "rbl/model/entry.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/util/date.hpp"
+#include "rbl/util/error.hpp"
 
 namespace rbl::store {
 
@@ -35,6 +38,31 @@ inline model::EntryStatus status_of(const Statement& statement, int column) {
         .value_or(model::EntryStatus::notice);
 }
 
+/// The column's list kind (black when unknown: the schema admits only black and red).
+inline model::ListKind list_kind_of(const Statement& statement, int column) {
+    return model::parse_list_kind(statement.column_text(column)).value_or(model::ListKind::black);
+}
+
+/// The column's end reason, or nullopt when NULL: a code, or the prose of an earlier version.
+/// Throws FailedError for other text (rbl never stored it: the database was changed outside).
+inline std::optional<model::EndReason> end_reason_of(const Statement& statement, int column) {
+    if (statement.is_null(column)) {
+        return std::nullopt;
+    }
+    const std::string_view text = statement.column_text(column);
+    if (const auto reason = model::parse_end_reason(text)) {
+        return reason;
+    }
+    throw FailedError(fmt::format(
+        "an entry's end reason '{}' is none rbl writes (was the database changed outside rbl?)",
+        text));
+}
+
+/// An end reason as the code to bind, or nullopt to bind NULL.
+inline std::optional<std::string_view> code(const std::optional<model::EndReason>& reason) {
+    return reason ? std::optional(model::to_string(*reason)) : std::nullopt;
+}
+
 /// An entry from the first 14 columns of a row, in the order every entry query selects them:
 /// entry_id, list_id, subject_id, kind, domain, status, decided_on, notice_until,
 /// publicity_until, effective_from, expires_on, ended_on, end_reason, disputed.
@@ -43,7 +71,7 @@ inline model::Entry entry_of(const Statement& statement) {
     entry.entry_id = statement.column_int64(0);
     entry.list_id = statement.column_text(1);
     entry.subject_id = statement.column_text(2);
-    entry.kind = statement.column_text(3);
+    entry.kind = list_kind_of(statement, 3);
     entry.domain = statement.column_text(4);
     entry.status = status_of(statement, 5);
     entry.decided_on = date_of(statement, 6);
@@ -52,7 +80,7 @@ inline model::Entry entry_of(const Statement& statement) {
     entry.effective_from = date_of(statement, 9);
     entry.expires_on = date_of(statement, 10);
     entry.ended_on = optional_date(statement, 11);
-    entry.end_reason = statement.column_text(12);
+    entry.end_reason = end_reason_of(statement, 12);
     entry.disputed = statement.column_int64(13) != 0;
     return entry;
 }

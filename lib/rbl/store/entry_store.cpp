@@ -22,7 +22,7 @@ SELECT DISTINCT r.domain, r.kind, r.record_id
 FROM entry_evidence ev JOIN entries e ON e.entry_id = ev.entry_id JOIN records r ON r.rec = ev.rec
 WHERE e.subject_id = ?1 AND e.list_id = ?2
   AND (e.status IN ('expired', 'lifted', 'repaired', 'revoked')
-       OR e.end_reason = 'objection_upheld'))sql";
+       OR e.end_reason = ?3))sql";
 
 constexpr std::string_view k_evidence_of = R"sql(
 SELECT r.domain, r.kind, r.record_id
@@ -177,7 +177,9 @@ std::vector<model::Entry> EntryStore::subject_entries(std::string_view subject_i
 
 std::vector<Decision> EntryStore::used_evidence(std::string_view subject_id,
                                                 std::string_view list_id) {
-    m_used_evidence.bind(1, subject_id).bind(2, list_id);
+    m_used_evidence.bind(1, subject_id)
+        .bind(2, list_id)
+        .bind(3, model::to_string(model::EndReason::objection_upheld));
     return decisions_of(m_used_evidence);
 }
 
@@ -247,7 +249,7 @@ std::int64_t EntryStore::create(const model::Entry& e, const ListTerms& terms,
         .bind(6, dates.publicity)
         .bind(7, dates.effective)
         .bind(8, dates.expires)
-        .bind(9, e.kind)
+        .bind(9, model::to_string(e.kind))
         .bind(10, e.domain)
         .bind(11, terms.list_title)
         .bind(12, terms.list_title_zh)
@@ -273,8 +275,7 @@ bool EntryStore::update(const model::Entry& entry, model::EntryStatus status_rea
     m_update.bind(1, entry.entry_id)
         .bind(2, model::to_string(entry.status))
         .bind(3, ended)
-        .bind(4, entry.end_reason.empty() ? std::optional<std::string_view>()
-                                          : std::optional<std::string_view>(entry.end_reason))
+        .bind(4, code(entry.end_reason))
         .bind(5, run_id)
         .bind(6, model::to_string(status_read))
         .bind(7, entry.disputed ? 1 : 0);
@@ -288,10 +289,6 @@ void EntryStore::store_appeal_effect(const model::Entry& entry) {
     const std::string effective = entry.effective_from.iso();
     const std::string expires = entry.expires_on.iso();
     const std::optional<std::string> ended = iso(entry.ended_on);
-    std::optional<std::string> reason;
-    if (!entry.end_reason.empty()) {
-        reason = entry.end_reason;
-    }
     m_appeal_effect.bind(1, entry.entry_id)
         .bind(2, model::to_string(entry.status))
         .bind(3, notice)
@@ -299,7 +296,7 @@ void EntryStore::store_appeal_effect(const model::Entry& entry) {
         .bind(5, effective)
         .bind(6, expires)
         .bind(7, ended)
-        .bind(8, reason)
+        .bind(8, code(entry.end_reason))
         .bind(9, entry.disputed ? 1 : 0);
     m_appeal_effect.run();
 }
@@ -331,7 +328,7 @@ void EntryStore::stage(const StagedChange& staged) {
         .bind(3, e.entry_id)
         .bind(4, e.list_id)
         .bind(5, e.subject_id)
-        .bind(6, e.kind)
+        .bind(6, model::to_string(e.kind))
         .bind(7, e.domain)
         .bind(8, model::to_string(e.status))
         .bind(9, dates.decided)
@@ -340,9 +337,9 @@ void EntryStore::stage(const StagedChange& staged) {
         .bind(12, dates.effective)
         .bind(13, dates.expires)
         .bind(14, dates.ended)
-        .bind(15, e.end_reason)
+        .bind(15, code(e.end_reason))
         .bind(16, staged.subject_name)
-        .bind(17, staged.change)
+        .bind(17, model::to_string(staged.change))
         .bind(18, staged.detail)
         .bind(19, model::to_string(staged.status_read))
         .bind(20, e.disputed ? 1 : 0);
@@ -363,7 +360,7 @@ void EntryStore::for_each_staged(const std::function<void(const StagedChange&)>&
         change.entry.entry_id = staged.column_int64(2);
         change.entry.list_id = staged.column_text(3);
         change.entry.subject_id = staged.column_text(4);
-        change.entry.kind = staged.column_text(5);
+        change.entry.kind = list_kind_of(staged, 5);
         change.entry.domain = staged.column_text(6);
         change.entry.status = model::parse_entry_status(staged.column_text(7))
                                   .value_or(model::EntryStatus::notice);
@@ -373,9 +370,10 @@ void EntryStore::for_each_staged(const std::function<void(const StagedChange&)>&
         change.entry.effective_from = date_of(staged, 11);
         change.entry.expires_on = date_of(staged, 12);
         change.entry.ended_on = optional_date(staged, 13);
-        change.entry.end_reason = staged.column_text(14);
+        change.entry.end_reason = end_reason_of(staged, 14);
         change.subject_name = staged.column_text(15);
-        change.change = staged.column_text(16);
+        change.change = model::parse_change_kind(staged.column_text(16))
+                            .value_or(model::ChangeKind::created);
         change.detail = staged.column_text(17);
         change.status_read = model::parse_entry_status(staged.column_text(18))
                                  .value_or(model::EntryStatus::notice);

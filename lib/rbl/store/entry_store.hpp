@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "rbl/model/change_kind.hpp"
 #include "rbl/model/entry.hpp"
 #include "rbl/store/database.hpp"
 
@@ -51,8 +52,8 @@ struct StagedChange {
     bool create = false;        ///< a new entry; otherwise an update of entry.entry_id
     model::Entry entry;         ///< the entry after the change
     std::string subject_name;
-    std::string change;         ///< created, advanced, expired, withdrawn, revoked, lifted
-    std::string detail;         ///< the explanation (created) or the end reason
+    model::ChangeKind change = model::ChangeKind::created;
+    std::string detail;         ///< the explanation (created) or the end reason's code
     std::vector<std::pair<std::int64_t, std::string>> evidence;  ///< (rec, record_id), create
     /// For an update: the entry's status as read in the snapshot; the update is written only if
     /// the entry still has it (and its disputed flag) — else someone (an appeal decided while

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "rbl/store/columns.hpp"
+
 namespace rbl::store {
 
 namespace {
@@ -114,7 +116,7 @@ void PublicationStore::read_row(const Statement& statement, EntryRow& row) const
     assign(row.effective_from, statement, 13);
     assign(row.expires_on, statement, 14);
     assign(row.ended_on, statement, 15);
-    assign(row.end_reason, statement, 16);
+    row.end_reason = end_reason_of(statement, 16);
     assign(row.authority, statement, 17);
     assign(row.basis, statement, 18);
     assign(row.explanation, statement, 19);

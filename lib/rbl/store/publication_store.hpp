@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "rbl/model/end_reason.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/util/date.hpp"
 
@@ -43,7 +44,7 @@ struct EntryRow {
     std::string effective_from;
     std::string expires_on;
     std::string ended_on;  ///< "" when not ended
-    std::string end_reason;
+    std::optional<model::EndReason> end_reason;
     std::string authority;
     std::string basis;
     std::string explanation;

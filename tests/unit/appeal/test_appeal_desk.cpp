@@ -70,7 +70,7 @@ TEST_CASE_FIXTURE(Fixture, "appeal: upheld with withdraw_records retires the evi
     const auto decision = desk.decide({objection.appeal_id, AppealOutcome::upheld, true, "yes",
                                        Date::from_ymd(2026, 3, 5)});
     CHECK(decision.entry.status == EntryStatus::withdrawn);
-    CHECK(decision.entry.end_reason == "objection_upheld");
+    CHECK(decision.entry.end_reason == rbl::model::EndReason::objection_upheld);
     CHECK(decision.withdrawn_records ==
           std::vector<std::string>{"default/P1", "default/P2"});
     CHECK(column("SELECT group_concat(status || ':' || withdrawn_by) FROM records") ==

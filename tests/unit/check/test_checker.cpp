@@ -179,7 +179,7 @@ TEST_CASE("check: a database from before the lookup log is read as it is, with n
     const auto path = dir.path() / "rbl.db";
     {
         store::Database db({.path = path, .create = true});
-        db.exec("DROP TABLE lookups; PRAGMA user_version = 4");
+        db.exec("DROP TABLE lookups; DROP TABLE subject_reports; PRAGMA user_version = 4");
     }
     store::Database reader({.path = path, .read_only = true});
     CHECK(reader.schema_version() == 4);

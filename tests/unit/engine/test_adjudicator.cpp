@@ -189,7 +189,7 @@ TEST_CASE_FIXTURE(Fixture, "adjudicator: a dry run reports the changes and write
     REQUIRE(changes.size() == 2);
     std::vector<std::string> seen;
     for (const auto& change : changes) {
-        CHECK(change.change == "created");
+        CHECK(change.change == model::ChangeKind::created);
         seen.push_back(change.list_id + " " + change.subject_id + " " + change.status);
     }
     std::sort(seen.begin(), seen.end());

@@ -81,14 +81,14 @@ TEST_CASE("entry state: as published on a day, beside the last run") {
     const auto expired = model::state_as_published(entry, day(2027, 3, 13), day(2028, 1, 1));
     CHECK(expired.status == EntryStatus::expired);
     CHECK(expired.ended_on == day(2027, 3, 13));
-    CHECK(expired.end_reason == "validity ran out");
+    CHECK(expired.end_reason == model::EndReason::validity_ended);
     // An ended entry is ended from its end on, and stood by its dates before.
     entry.status = EntryStatus::revoked;
     entry.ended_on = day(2026, 6, 1);
-    entry.end_reason = "objection_upheld";
+    entry.end_reason = model::EndReason::objection_upheld;
     const auto revoked = model::state_as_published(entry, day(2026, 6, 1), day(2026, 7, 1));
     CHECK(revoked.status == EntryStatus::revoked);
-    CHECK(revoked.end_reason == "objection_upheld");
+    CHECK(revoked.end_reason == model::EndReason::objection_upheld);
     CHECK(model::state_as_published(entry, day(2026, 5, 31), day(2026, 7, 1)).status ==
           EntryStatus::effective);
 }

@@ -171,7 +171,7 @@ TEST_CASE_FIXTURE(Fixture, "exporter: an earlier as-of shows the entries as they
     CHECK(states_of(options.out) == Lines{"2:effective"});
 
     // An end shows from its day on.
-    db.exec("UPDATE entries SET status = 'revoked', ended_on = '2026-03-15', end_reason = 'x' "
+    db.exec("UPDATE entries SET status = 'revoked', ended_on = '2026-03-15', end_reason = 'objection_upheld' "
             "WHERE entry_id = 2");
     options.status = "all";
     run(options);
@@ -218,7 +218,7 @@ TEST_CASE_FIXTURE(Fixture, "exporter: a channel's deltas give what was added, re
     CHECK(*second.publication_id == *first.publication_id + 1);
 
     // Entry 2 is revoked (it leaves an effective-only channel), entry 1's term is corrected.
-    db.exec("UPDATE entries SET status = 'revoked', ended_on = '2026-03-15', end_reason = 'x' "
+    db.exec("UPDATE entries SET status = 'revoked', ended_on = '2026-03-15', end_reason = 'objection_upheld' "
             "WHERE entry_id = 2");
     db.exec("UPDATE entries SET expires_on = '2027-03-14' WHERE entry_id = 1");
     const auto third = run(options);

@@ -11,7 +11,7 @@
 using rbl::rules::Criterion;
 using rbl::rules::Diagnostic;
 using rbl::rules::InvalidConfig;
-using rbl::rules::ListKind;
+using rbl::model::ListKind;
 using rbl::rules::RuleSet;
 using rbl::util::Duration;
 

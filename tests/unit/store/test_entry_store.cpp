@@ -67,7 +67,7 @@ TEST_CASE_FIXTURE(Fixture, "entry store: an appeal's effect is written as given"
     entry.effective_from = util::Date::from_ymd(2026, 3, 21);
     entry.expires_on = util::Date::from_ymd(2027, 3, 21);
     entry.ended_on = util::Date::from_ymd(2026, 3, 25);
-    entry.end_reason = "objection_upheld";
+    entry.end_reason = rbl::model::EndReason::objection_upheld;
     entry.disputed = true;
     store::Transaction transaction(db, store::Transaction::Mode::immediate);
     entries.store_appeal_effect(entry);
@@ -78,19 +78,19 @@ TEST_CASE_FIXTURE(Fixture, "entry store: an appeal's effect is written as given"
     CHECK(stored.effective_from == util::Date::from_ymd(2026, 3, 21));
     CHECK(stored.expires_on == util::Date::from_ymd(2027, 3, 21));
     CHECK(stored.ended_on == util::Date::from_ymd(2026, 3, 25));
-    CHECK(stored.end_reason == "objection_upheld");
+    CHECK(stored.end_reason == rbl::model::EndReason::objection_upheld);
     CHECK(stored.disputed);
 
     // Unlike a run's update, it does not depend on what was read: an empty end clears it.
     entry.status = EntryStatus::effective;
     entry.ended_on = std::nullopt;
-    entry.end_reason.clear();
+    entry.end_reason.reset();
     entry.disputed = false;
     entries.store_appeal_effect(entry);
     const model::Entry again = the_entry();
     CHECK(again.status == EntryStatus::effective);
     CHECK_FALSE(again.ended_on.has_value());
-    CHECK(again.end_reason.empty());
+    CHECK_FALSE(again.end_reason);
     CHECK_FALSE(again.disputed);
 }
 

@@ -1,0 +1,152 @@
+#include "rbl/engine/run_writer.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+#include "rbl/model/entry_terms.hpp"
+
+namespace rbl::engine {
+
+namespace {
+
+// What an entry keeps of its list's rule.
+std::string terms_json(const rules::ListRule& list) {
+    model::EntryTerms terms{.validity = list.validity,
+                            .notice_days = list.procedure.notice_days,
+                            .publicity_days = list.procedure.publicity_days,
+                            .appeal_days = list.procedure.appeal_days,
+                            .repair_allowed = list.repair.allowed,
+                            .repair_after = list.repair.after,
+                            .measures = {}};
+    for (const rules::Measure& measure : list.measures) {
+        terms.measures.push_back({measure.id, measure.text_zh, measure.departments});
+    }
+    return terms.to_json();
+}
+
+// Each entry's audit row carries the hash of its content as written, read back from the table
+// (SPEC.md §7): what `rbl-audit verify` recomputes, whatever the write statement set.
+std::string state_of(store::StateReader& states, std::int64_t entry_id) {
+    const auto state = states.entry_state(entry_id);
+    return state ? store::to_hex(*state) : std::string();
+}
+
+}  // namespace
+
+EntryChange change_of(const store::StagedChange& staged) {
+    return EntryChange{staged.entry.list_id, staged.entry.subject_id, staged.subject_name,
+                       staged.change, std::string(model::to_string(staged.entry.status)),
+                       staged.detail};
+}
+
+bool RunWriter::write(AdjudicationSummary& summary, const std::string& started_at,
+                      std::int64_t last_run_read, const ChangeSink& on_change) {
+    store::Transaction transaction(m_db, store::Transaction::Mode::immediate);
+    if (m_entries.last_run_id() != last_run_read) {
+        return false;
+    }
+    const std::int64_t run_id = begin_run(summary, started_at);
+    store::StateReader states(m_db);
+    m_entries.for_each_staged([&](const store::StagedChange& staged) {
+        if (write_change(staged, run_id, states, summary) && on_change) {
+            on_change(change_of(staged));
+        }
+    });
+    finish_run(summary, run_id);
+    transaction.commit();
+    summary.run_id = run_id;
+    return true;
+}
+
+std::int64_t RunWriter::begin_run(const AdjudicationSummary& summary,
+                                  const std::string& started_at) {
+    nlohmann::json domains = nullptr;
+    if (!m_options.domains.empty()) {
+        domains = m_options.domains;
+    }
+    return m_entries.begin_run(store::RunStart{
+        summary.as_of, m_options.operator_name, RBL_VERSION, m_rules.sha256(),
+        domains.is_null() ? std::nullopt : std::optional(domains.dump()), m_options.force,
+        started_at});
+}
+
+// Writes one staged change with its audit row; false when it was skipped (an appeal changed
+// the entry since the snapshot).
+bool RunWriter::write_change(const store::StagedChange& staged, std::int64_t run_id,
+                             store::StateReader& states, AdjudicationSummary& summary) {
+    if (staged.create) {
+        write_created(staged, run_id, states);
+        return true;
+    }
+    if (!m_entries.update(staged.entry, staged.status_read, run_id)) {
+        m_reporter.warning(fmt::format(
+            "entry {} was changed by another tool (an appeal) while this run evaluated; it "
+            "keeps that change, and the next run takes it up ({} not written)",
+            staged.entry.entry_id, model::to_string(staged.change)));
+        --summary.lists[staged.entry.list_id].of(staged.change);
+        --summary.total.of(staged.change);
+        return false;
+    }
+    m_audit.append(fmt::format("entry.{}", model::to_string(staged.change)),
+                   fmt::format("entry:{}", staged.entry.entry_id),
+                   nlohmann::json{{"run_id", run_id},
+                                  {"list_id", staged.entry.list_id},
+                                  {"subject_id", staged.entry.subject_id},
+                                  {"status", model::to_string(staged.entry.status)},
+                                  {"reason", staged.detail},
+                                  {"state", state_of(states, staged.entry.entry_id)}}
+                       .dump());
+    return true;
+}
+
+void RunWriter::write_created(const store::StagedChange& staged, std::int64_t run_id,
+                              store::StateReader& states) {
+    const std::int64_t entry_id = m_entries.create(
+        staged.entry, list_terms(staged.entry.list_id), staged.detail, staged.evidence, run_id);
+    nlohmann::json evidence = nlohmann::json::array();
+    for (const auto& [rec, record_id] : staged.evidence) {
+        evidence.push_back(record_id);
+    }
+    m_audit.append("entry.created", fmt::format("entry:{}", entry_id),
+                   nlohmann::json{{"run_id", run_id},
+                                  {"list_id", staged.entry.list_id},
+                                  {"subject_id", staged.entry.subject_id},
+                                  {"status", model::to_string(staged.entry.status)},
+                                  {"decided_on", staged.entry.decided_on.iso()},
+                                  {"evidence", evidence},
+                                  {"state", state_of(states, entry_id)}}
+                       .dump());
+}
+
+void RunWriter::finish_run(const AdjudicationSummary& summary, std::int64_t run_id) {
+    nlohmann::json counts = nlohmann::json::object();
+    for (const auto& [list_id, list_counts] : summary.lists) {
+        counts[list_id] = to_json(list_counts);
+    }
+    m_entries.finish_run(run_id, counts.dump(), util::utc_now_iso());
+    m_audit.append("adjudicate.run", fmt::format("run:{}", run_id),
+                   nlohmann::json{{"as_of", summary.as_of},
+                                  {"rules_sha256", m_rules.sha256()},
+                                  {"forced", m_options.force},
+                                  {"counts", counts}}
+                       .dump());
+}
+
+// What the entries of a list keep of its rule, as the rules stand in this run; built once per
+// list and run.
+const store::ListTerms& RunWriter::list_terms(const std::string& list_id) {
+    if (const auto found = m_terms.find(list_id); found != m_terms.end()) {
+        return found->second;
+    }
+    const rules::ListRule* list = m_rules.list(list_id);
+    const rules::DomainRules* domain = m_rules.domain(list->domain);
+    return m_terms
+        .emplace(list_id, store::ListTerms{list->title, list->title_zh, list->basis,
+                                           list->authority, terms_json(*list), domain->version,
+                                           domain->text_sha256})
+        .first->second;
+}
+
+}  // namespace rbl::engine
