@@ -118,6 +118,16 @@ std::vector<store::LabelCount> by_month(const std::vector<store::LabelCount>& de
     return counts;
 }
 
+// The as-of day of the last run, or `fallback` when none has run.
+util::Date last_run_or(store::Database& db, util::Date fallback) {
+    if (const auto last = store::PublicationStore(db).last_run_as_of()) {
+        if (const auto parsed = util::parse_iso_date(*last)) {
+            return *parsed;
+        }
+    }
+    return fallback;
+}
+
 }  // namespace
 
 std::string report_html(store::Database& db, util::Date as_of) {
@@ -136,10 +146,10 @@ std::string report_html(store::Database& db, util::Date as_of) {
         as_of.iso());
     html += fmt::format("<p>Open objections (异议): <b>{}</b>; overdue: <b{}>{}</b>.</p>\n",
                         open_objections, overdue > 0 ? " class=\"alert\"" : "", overdue);
-    html += bar_chart("Entries in force or pending, per list and status (名单条目)",
-                      store.open_by_list(as_of));
-    html += bar_chart("Per domain (领域)", store.open_by_domain(as_of));
-    html += bar_chart("Per region, by city code (地区)", store.open_by_region(as_of));
+    const store::OpenEntryCounts open = store.open_entries(as_of, last_run_or(db, as_of));
+    html += bar_chart("Entries in force or pending, per list and status (名单条目)", open.by_list);
+    html += bar_chart("Per domain (领域)", open.by_domain);
+    html += bar_chart("Per region, by city code (地区)", open.by_region);
     html += bar_chart("Entries added (decided) and removed (ended) per month, by kind (新增与移出)",
                       by_month(store.decided_by_month(as_of), store.ended_by_month(as_of)));
     const auto feedback = store.feedback_by_list_department();

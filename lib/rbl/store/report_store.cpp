@@ -1,26 +1,21 @@
 #include "rbl/store/report_store.hpp"
 
+#include <map>
+
+#include "rbl/model/entry_state.hpp"
+#include "rbl/store/columns.hpp"
+
 namespace rbl::store {
 
 namespace {
 
-// Report figures. An entry is open on a day when decided by then and not ended by then; its
-// state is counted as stored.
-constexpr std::string_view k_open_by_list = R"sql(
-SELECT list_id, status, count(*) FROM entries
-WHERE decided_on <= ?1 AND status IN ('notice', 'publicity', 'effective')
-GROUP BY list_id, status ORDER BY list_id, status)sql";
-
-constexpr std::string_view k_open_by_domain = R"sql(
-SELECT domain, kind, count(*) FROM entries
-WHERE decided_on <= ?1 AND status IN ('notice', 'publicity', 'effective')
-GROUP BY domain, kind ORDER BY domain, kind)sql";
-
-constexpr std::string_view k_open_by_region = R"sql(
-SELECT substr(s.region, 1, 4), e.kind, count(*) FROM entries e
-JOIN subjects s ON s.subject_id = e.subject_id
-WHERE e.decided_on <= ?1 AND e.status IN ('notice', 'publicity', 'effective')
-GROUP BY 1, 2 ORDER BY 1, 2)sql";
+// Report figures. The entries that may be open on a day: decided by then and not ended by then;
+// where each stood that day is model::state_as_published's to say.
+constexpr std::string_view k_maybe_open = R"sql(
+SELECT e.list_id, e.domain, e.kind, substr(s.region, 1, 4), e.status, e.notice_until,
+       e.publicity_until, e.effective_from, e.expires_on, e.ended_on
+FROM entries e JOIN subjects s ON s.subject_id = e.subject_id
+WHERE e.decided_on <= ?1 AND (e.ended_on IS NULL OR e.ended_on > ?1))sql";
 
 constexpr std::string_view k_decided_by_month = R"sql(
 SELECT substr(decided_on, 1, 7), kind, count(*) FROM entries WHERE decided_on <= ?1
@@ -60,16 +55,39 @@ std::vector<LabelCount> label_counts(Database& db, std::string_view sql, util::D
 
 ReportStore::ReportStore(Database& db) : m_db(db) {}
 
-std::vector<LabelCount> ReportStore::open_by_list(util::Date as_of) {
-    return label_counts(m_db, k_open_by_list, as_of);
-}
-
-std::vector<LabelCount> ReportStore::open_by_domain(util::Date as_of) {
-    return label_counts(m_db, k_open_by_domain, as_of);
-}
-
-std::vector<LabelCount> ReportStore::open_by_region(util::Date as_of) {
-    return label_counts(m_db, k_open_by_region, as_of);
+OpenEntryCounts ReportStore::open_entries(util::Date as_of, util::Date last_run) {
+    using Key = std::pair<std::string, std::string>;
+    std::map<Key, std::int64_t> by_list;
+    std::map<Key, std::int64_t> by_domain;
+    std::map<Key, std::int64_t> by_region;
+    Statement statement(m_db, k_maybe_open);
+    const std::string day = as_of.iso();
+    statement.bind(1, day);
+    while (statement.step()) {
+        model::Entry entry;
+        entry.status = status_of(statement, 4);
+        entry.notice_until = optional_date(statement, 5);
+        entry.publicity_until = optional_date(statement, 6);
+        entry.effective_from = date_of(statement, 7);
+        entry.expires_on = date_of(statement, 8);
+        entry.ended_on = optional_date(statement, 9);
+        const model::EntryStatus status = model::state_as_published(entry, as_of, last_run).status;
+        if (!model::is_open(status)) {
+            continue;
+        }
+        const std::string kind(statement.column_text(2));
+        ++by_list[{std::string(statement.column_text(0)), std::string(model::to_string(status))}];
+        ++by_domain[{std::string(statement.column_text(1)), kind}];
+        ++by_region[{std::string(statement.column_text(3)), kind}];
+    }
+    const auto counts = [](const std::map<Key, std::int64_t>& map) {
+        std::vector<LabelCount> out;
+        for (const auto& [key, count] : map) {
+            out.push_back({key.first, key.second, count});
+        }
+        return out;
+    };
+    return {counts(by_list), counts(by_domain), counts(by_region)};
 }
 
 std::vector<LabelCount> ReportStore::decided_by_month(util::Date as_of) {

@@ -28,17 +28,24 @@ struct DepartmentFeedback {
     std::int64_t reported = 0;
 };
 
+/// The entries in force or pending on a day: per list and status, per domain and kind, per
+/// region (the first 4 digits of the subject's region: the city) and kind.
+struct OpenEntryCounts {
+    std::vector<LabelCount> by_list;
+    std::vector<LabelCount> by_domain;
+    std::vector<LabelCount> by_region;
+};
+
 /// Reads the report's figures from one database (inside the caller's read snapshot).
 class ReportStore {
 public:
     explicit ReportStore(Database& db);
 
-    /// Report figures, as of a day: open entries (pending or effective) per list and status,
-    /// per domain, per region (first 4 digits: the city), entries decided and ended per month,
-    /// open and overdue objections, measures distributed and reported per list and department.
-    std::vector<LabelCount> open_by_list(util::Date as_of);
-    std::vector<LabelCount> open_by_domain(util::Date as_of);
-    std::vector<LabelCount> open_by_region(util::Date as_of);
+    /// The entries open on `as_of` as they stood that day (model::state_as_published, as the
+    /// export shows them), `last_run` being the as-of day of the last run.
+    OpenEntryCounts open_entries(util::Date as_of, util::Date last_run);
+    /// Report figures, as of a day: entries decided and ended per month, open and overdue
+    /// objections, measures distributed and reported per list and department.
     std::vector<LabelCount> decided_by_month(util::Date as_of);
     std::vector<LabelCount> ended_by_month(util::Date as_of);
     std::pair<std::int64_t, std::int64_t> objections_open_overdue(util::Date as_of);

@@ -62,3 +62,18 @@ UPDATE entries SET status = 'effective', terms = json_set(terms, '$.measures',
                     "<td>1</td><td>0</td></tr>"));
     CHECK_FALSE(has(html, "<采购>"));
 }
+
+// SPEC.md §6: the report for a day shows the entries as they stood that day, as the export does.
+TEST_CASE_FIXTURE(Fixture, "report: an earlier as-of shows the entries as they stood that day") {
+    // A second run, as of 2026-03-20, found the entry in force (from 03-13).
+    db.exec("INSERT INTO runs VALUES (2, '2026-03-20', 't', '0.1', 'x', NULL, 0, '', '', '{}');"
+            "UPDATE entries SET status = 'effective', updated_run = 2");
+    // On 2026-03-10 it was in publicity (notice to 03-09, publicity to 03-12), as the export says.
+    const std::string before = report(Date::from_ymd(2026, 3, 10));
+    CHECK(has(before, "<title>market.black.serious publicity: 1</title>"));
+    CHECK_FALSE(has(before, "<title>market.black.serious effective: 1</title>"));
+    // Lifted on 2026-05-04: on 2026-03-20 it was still in force.
+    db.exec("UPDATE entries SET status = 'lifted', ended_on = '2026-05-04'");
+    CHECK(has(report(Date::from_ymd(2026, 3, 20)),
+              "<title>market.black.serious effective: 1</title>"));
+}

@@ -37,15 +37,22 @@ const util::Date k_before = util::Date::from_ymd(2026, 3, 1);
 }  // namespace
 
 TEST_CASE_FIXTURE(Fixture, "report store: open entries per list, domain and region") {
-    CHECK(text(report.open_by_list(k_decided)) == Lines{"market.black.serious/notice=1"});
-    CHECK(text(report.open_by_domain(k_decided)) == Lines{"market/black=1"});
-    CHECK(text(report.open_by_region(k_decided)) == Lines{"3201/black=1"});
-    // Not decided yet on the day before; not open once ended.
-    CHECK(report.open_by_list(k_before).empty());
-    CHECK(report.open_by_domain(k_before).empty());
-    CHECK(report.open_by_region(k_before).empty());
+    const auto open = report.open_entries(k_decided, k_decided);
+    CHECK(text(open.by_list) == Lines{"market.black.serious/notice=1"});
+    CHECK(text(open.by_domain) == Lines{"market/black=1"});
+    CHECK(text(open.by_region) == Lines{"3201/black=1"});
+    // Not decided yet on the day before.
+    const auto before = report.open_entries(k_before, k_decided);
+    CHECK(before.by_list.empty());
+    CHECK(before.by_domain.empty());
+    CHECK(before.by_region.empty());
+    // Not open once ended; open as it stood before its end (SPEC.md §6: a day's figures are the
+    // entries as they stood that day, as the export shows them).
     db.exec("UPDATE entries SET status = 'lifted', ended_on = '2026-05-04'");
-    CHECK(report.open_by_list(k_decided).empty());
+    const util::Date ended = util::Date::from_ymd(2026, 5, 4);
+    CHECK(report.open_entries(ended, ended).by_list.empty());
+    CHECK(text(report.open_entries(k_decided, ended).by_list) ==
+          Lines{"market.black.serious/notice=1"});
 }
 
 TEST_CASE_FIXTURE(Fixture, "report store: entries decided and ended per month") {
