@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "rbl/publish/export_options.hpp"
 #include "rbl/publish/report_register.hpp"
 
 namespace rbl::app {
@@ -20,21 +21,6 @@ constexpr std::string_view k_default_office = "公共信用信息中心";
 std::string default_office() {
     const char* office = std::getenv("RBL_OFFICE");
     return office != nullptr && *office != '\0' ? office : std::string(k_default_office);
-}
-
-unsigned mode_of(const std::string& text) {
-    std::size_t used = 0;
-    unsigned long mode = 0;
-    try {
-        mode = std::stoul(text, &used, 8);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used != text.size() || text.empty() || mode > 0777) {
-        throw UsageError(fmt::format("--mode '{}': expected octal permission bits such as 0600",
-                                     text));
-    }
-    return static_cast<unsigned>(mode);
 }
 
 }  // namespace
@@ -79,7 +65,7 @@ ExitCode SubjectReportCommands::issue() const {
     options.out = m_out;
     options.office = m_office;
     options.operator_name = m_common.operator_name;
-    options.mode = mode_of(m_mode);
+    options.mode = publish::parse_mode(m_mode);
     auto db = open_database(m_common, Access::write);
     auto audit = open_audit_log(db, m_common, k_tool);
     const publish::IssueSummary summary = publish::issue_subject_report(db, audit, options);

@@ -9,24 +9,11 @@
 #include "rbl/publish/exporter.hpp"
 #include "rbl/store/publication_store.hpp"
 #include "rbl/store/report_store.hpp"
+#include "rbl/util/text.hpp"
 
 namespace rbl::publish {
 
 namespace {
-
-std::string escape(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 // Colours of the series (group keys), in a fixed order.
 std::string colour_of(std::string_view group) {
@@ -65,11 +52,11 @@ std::string bar_chart(const std::string& title, const std::vector<store::LabelCo
     std::string svg = fmt::format(
         "<section><h2>{}</h2>\n<svg role=\"img\" aria-label=\"{}\" width=\"{}\" height=\"{}\" "
         "xmlns=\"http://www.w3.org/2000/svg\" font-family=\"sans-serif\" font-size=\"12\">\n",
-        escape(title), escape(title), k_label_width + k_bar_width + 80, height);
+        util::escape_html(title), util::escape_html(title), k_label_width + k_bar_width + 80, height);
     int y = 4;
     for (const std::string& label : labels) {
         svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
-                           k_label_width - 6, y + 14, escape(label));
+                           k_label_width - 6, y + 14, util::escape_html(label));
         double x = k_label_width;
         for (const std::string& group : groups) {
             const auto value = values[{label, group}];
@@ -81,7 +68,7 @@ std::string bar_chart(const std::string& title, const std::vector<store::LabelCo
             svg += fmt::format(
                 "<rect x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" height=\"16\" fill=\"{}\">"
                 "<title>{} {}: {}</title></rect>\n",
-                x, y, std::max(width, 1.0), colour_of(group), escape(label), escape(group), value);
+                x, y, std::max(width, 1.0), colour_of(group), util::escape_html(label), util::escape_html(group), value);
             x += width;
         }
         svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\">{}</text>\n", x + 4, y + 14,
@@ -93,7 +80,7 @@ std::string bar_chart(const std::string& title, const std::vector<store::LabelCo
         svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/>"
                            "<text x=\"{}\" y=\"{}\">{}</text>\n",
                            legend_x, y + 6, colour_of(group), legend_x + 14, y + 15,
-                           escape(group.empty() ? "count" : group));
+                           util::escape_html(group.empty() ? "count" : group));
         legend_x += 110;
     }
     svg += "</svg>\n";
@@ -158,7 +145,7 @@ std::string report_html(store::Database& db, util::Date as_of) {
             "<th>entries distributed</th><th>measures reported</th></tr>\n";
     for (const auto& row : feedback) {
         html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                            escape(row.list_id), escape(row.department), row.distributed,
+                            util::escape_html(row.list_id), util::escape_html(row.department), row.distributed,
                             row.reported);
     }
     html += "</table>\n</section>\n<footer><p>Made by rbl-publish report; no external resources."

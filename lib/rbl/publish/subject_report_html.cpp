@@ -2,28 +2,15 @@
 
 #include <fmt/format.h>
 
+#include "rbl/util/text.hpp"
+
 namespace rbl::publish {
 
 namespace {
 
-std::string escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
 // One table cell carrying its field's name.
 std::string cell(std::string_view field, std::string_view text) {
-    return fmt::format("<td data-field=\"{}\">{}</td>", field, escape(text));
+    return fmt::format("<td data-field=\"{}\">{}</td>", field, util::escape_html(text));
 }
 
 constexpr std::string_view k_style =
@@ -55,13 +42,13 @@ std::string header_html(const SubjectReport& r) {
     };
     for (const auto& [field, label] : rows) {
         html += fmt::format("<dt>{}</dt><dd data-field=\"{}\">{}</dd>\n", label.first, field,
-                            escape(*label.second));
+                            util::escape_html(*label.second));
     }
     html += fmt::format("<dt>查询期间</dt><dd data-field=\"period\">{} 至 {}</dd>\n",
-                        escape(r.from), escape(r.to));
+                        util::escape_html(r.from), util::escape_html(r.to));
     std::string domains;
     for (const ReportDomain& domain : r.domains) {
-        domains += (domains.empty() ? "" : "、") + escape(domain.domain);
+        domains += (domains.empty() ? "" : "、") + util::escape_html(domain.domain);
     }
     html += fmt::format("<dt>查询领域</dt><dd data-field=\"domains\">{}</dd>\n</dl>\n", domains);
     html += "<h2>一、主体信息</h2>\n<dl>\n";
@@ -73,7 +60,7 @@ std::string header_html(const SubjectReport& r) {
     };
     for (const auto& [field, label] : subject) {
         html += fmt::format("<dt>{}</dt><dd data-field=\"{}\">{}</dd>\n", label.first, field,
-                            escape(*label.second));
+                            util::escape_html(*label.second));
     }
     return html + "</dl>\n";
 }
@@ -82,7 +69,7 @@ std::string records_html(const SubjectReport& r) {
     std::string html = "<h2>二、信用记录（按领域）</h2>\n";
     for (const ReportDomain& domain : r.domains) {
         html += fmt::format("<section class=\"domain\" data-domain=\"{0}\">\n<h3>{0}</h3>\n",
-                            escape(domain.domain));
+                            util::escape_html(domain.domain));
         if (domain.records.empty()) {
             html += fmt::format("<p class=\"none\" data-field=\"no_record\">{}</p>\n</section>\n",
                                 words::k_no_record);
@@ -92,7 +79,7 @@ std::string records_html(const SubjectReport& r) {
                 "<th>金额（元）</th><th>公示截止期</th></tr>\n";
         for (const ReportRecord& rec : domain.records) {
             html += fmt::format("<tr data-record=\"{}\">{}{}{}{}{}{}</tr>\n",
-                                escape(rec.record_id), cell("kind", rec.kind_zh),
+                                util::escape_html(rec.record_id), cell("kind", rec.kind_zh),
                                 cell("record_id", rec.record_id), cell("authority", rec.authority),
                                 cell("date", rec.date), cell("amount", rec.amount),
                                 cell("publicity_until", rec.publicity_until));
@@ -149,7 +136,7 @@ std::string subject_report_html(const SubjectReport& report, const std::string& 
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"rbl-report-number\" content=\"{0}\">\n<title>{1} {0}</title>\n"
         "<style>{2}</style>\n</head>\n<body>\n",
-        escape(report.number), words::k_title, k_style);
+        util::escape_html(report.number), words::k_title, k_style);
     html += header_html(report);
     html += records_html(report);
     html += entries_html(report);
@@ -158,7 +145,7 @@ std::string subject_report_html(const SubjectReport& report, const std::string& 
         "<footer>\n<p>报告编号 <span data-field=\"footer_number\">{}</span>；内容摘要（SHA-256）："
         "<code data-field=\"content_sha256\">{}</code></p>\n<p>{}</p>\n</footer>\n"
         "</body>\n</html>\n",
-        escape(report.number), digest, words::k_how_to_verify);
+        util::escape_html(report.number), digest, words::k_how_to_verify);
     return html;
 }
 

@@ -23,6 +23,10 @@ std::string to_upper_ascii(std::string_view text);
 /// (for quoting input in messages without printing all of a huge value).
 std::string abbreviate(std::string_view text, std::size_t max_characters);
 
+/// The text with &, <, > and " written as HTML character references, for element content and
+/// quoted attribute values.
+std::string escape_html(std::string_view text);
+
 /// True when the bytes look like a binary file rather than text: a NUL byte among them.
 bool looks_binary(std::string_view head);
 

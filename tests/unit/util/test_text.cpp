@@ -123,3 +123,10 @@ TEST_CASE("text: abbreviate cuts long text at a character boundary") {
     CHECK(abbreviate("", 0).empty());
     CHECK(abbreviate("x", 0) == "…");
 }
+
+TEST_CASE("text: escape_html writes the four characters HTML gives meaning to, and nothing else") {
+    CHECK(rbl::util::escape_html(R"(<a href="x">Tom & 杰瑞</a>)") ==
+          "&lt;a href=&quot;x&quot;&gt;Tom &amp; 杰瑞&lt;/a&gt;");
+    CHECK(rbl::util::escape_html("it's 100% plain") == "it's 100% plain");
+    CHECK(rbl::util::escape_html("").empty());
+}
