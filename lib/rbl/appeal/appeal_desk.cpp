@@ -203,15 +203,10 @@ model::Appeal AppealDesk::file(const FileRequest& request) {
     return appeal;
 }
 
-Decision AppealDesk::decide(const DecideRequest& request) {
-    require_text(request.note, "--note");
-    store::Transaction transaction(m_db, store::Transaction::Mode::immediate);
-    auto found = m_store.find(request.appeal_id);
-    if (!found) {
-        throw UsageError(fmt::format("there is no appeal {}", request.appeal_id));
-    }
-    Decision decision{std::move(*found), {}, {}, {}};
-    model::Appeal& appeal = decision.appeal;
+namespace {
+
+// Refuses a decision the appeal does not allow (exit 2; nothing is written).
+void check_decision(const model::Appeal& appeal, const DecideRequest& request) {
     if (!appeal.is_open()) {
         throw UsageError(fmt::format("appeal {} was already decided: {} on {}", appeal.appeal_id,
                                      model::to_string(*appeal.outcome),
@@ -230,6 +225,80 @@ Decision AppealDesk::decide(const DecideRequest& request) {
             "--withdraw-records applies to objections; appeal {} is a repair application",
             appeal.appeal_id));
     }
+}
+
+// What a decision did to its entry: the audit action ("" when nothing changed) and the effect
+// in words.
+struct EntryEffect {
+    std::string action;
+    std::string words;
+};
+
+// An objection decided on `date` against an entry open on that day (`state`): upheld, it
+// withdraws a pending entry or revokes an effective one; rejected, it releases a held entry or
+// leaves an effective one, disputed still while `others_open`.
+EntryEffect decide_objection(Entry& entry, EntryStatus state, bool upheld, bool others_open,
+                             util::Date date, const EntryTerms& terms,
+                             const rules::Calendar& calendar) {
+    if (upheld) {
+        const bool pending = model::is_pending(state);
+        end_by_decision(entry, pending ? EntryStatus::withdrawn : EntryStatus::revoked, date,
+                        model::EndReason::objection_upheld);
+        return {pending ? "entry.withdrawn" : "entry.revoked",
+                fmt::format("entry {} {}", entry.entry_id, model::to_string(entry.status))};
+    }
+    if (model::is_pending(entry.status) && entry.disputed) {
+        release_hold(entry, date, terms, calendar);
+        entry.disputed = others_open;
+        const auto held_until =
+            entry.status == EntryStatus::notice ? entry.notice_until : entry.publicity_until;
+        return {others_open ? "entry.held" : "entry.released",
+                fmt::format("entry {} stays {}{}; in force from {}", entry.entry_id,
+                            model::to_string(entry.status),
+                            others_open ? " and held by another open objection"
+                                        : fmt::format(" until {}", held_until->iso()),
+                            entry.effective_from.iso())};
+    }
+    entry.disputed = others_open;
+    return {others_open ? "entry.disputed" : "entry.undisputed",
+            fmt::format("entry {} stays {}{}", entry.entry_id, model::to_string(state),
+                        others_open ? ", disputed by another objection" : "")};
+}
+
+// A repair application decided against an entry open on the day: upheld, it ends an effective
+// entry as repaired.
+EntryEffect decide_repair(Entry& entry, EntryStatus state, bool upheld, util::Date date) {
+    if (upheld && state == EntryStatus::effective) {
+        end_by_decision(entry, EntryStatus::repaired, date, model::EndReason::credit_repair);
+        return {"entry.repaired", fmt::format("entry {} repaired", entry.entry_id)};
+    }
+    return {"", fmt::format("entry {} stays {}", entry.entry_id, model::to_string(state))};
+}
+
+// A decision on an entry that had ended by its day changes nothing on it, except that no
+// objection can hold an ended entry.
+EntryEffect decide_on_ended(Entry& entry, EntryStatus state) {
+    EntryEffect effect{"", fmt::format("{}: the decision changes nothing on it",
+                                       ended_message(entry, state))};
+    if (entry.disputed && !model::is_open(entry.status)) {
+        entry.disputed = false;
+        effect.action = "entry.undisputed";
+    }
+    return effect;
+}
+
+}  // namespace
+
+Decision AppealDesk::decide(const DecideRequest& request) {
+    require_text(request.note, "--note");
+    store::Transaction transaction(m_db, store::Transaction::Mode::immediate);
+    auto found = m_store.find(request.appeal_id);
+    if (!found) {
+        throw UsageError(fmt::format("there is no appeal {}", request.appeal_id));
+    }
+    Decision decision{std::move(*found), {}, {}, {}};
+    model::Appeal& appeal = decision.appeal;
+    check_decision(appeal, request);
     store::EntryDetail detail = entry_or_throw(appeal.entry_id);
     Entry& entry = detail.entry;
     const EntryStatus state = model::status_on(entry, request.date);
@@ -243,93 +312,70 @@ Decision AppealDesk::decide(const DecideRequest& request) {
     appeal.decided_at = util::utc_now_iso();
     m_store.record_decision(appeal);
 
-    const bool was_open = model::is_open(state);
     const bool upheld = request.outcome == AppealOutcome::upheld;
-    std::string entry_action;
-    if (appeal.type == AppealType::objection) {
+    EntryEffect effect;
+    if (!model::is_open(state)) {
+        effect = decide_on_ended(entry, state);
+    } else if (appeal.type == AppealType::objection) {
         const bool others_open = m_store.open_count(entry.entry_id, AppealType::objection) > 0;
-        if (upheld && was_open) {
-            const bool pending = model::is_pending(state);
-            end_by_decision(entry, pending ? EntryStatus::withdrawn : EntryStatus::revoked,
-                            request.date, model::EndReason::objection_upheld);
-            entry_action = pending ? "entry.withdrawn" : "entry.revoked";
-            decision.effect = fmt::format("entry {} {}", entry.entry_id,
-                                          model::to_string(entry.status));
-        } else if (!upheld && was_open && model::is_pending(entry.status) && entry.disputed) {
-            release_hold(entry, request.date, terms, m_calendar);
-            entry.disputed = others_open;
-            entry_action = others_open ? "entry.held" : "entry.released";
-            decision.effect = fmt::format(
-                "entry {} stays {}{}; in force from {}", entry.entry_id,
-                model::to_string(entry.status),
-                others_open ? " and held by another open objection"
-                            : fmt::format(" until {}", (entry.status == EntryStatus::notice
-                                                            ? entry.notice_until
-                                                            : entry.publicity_until)
-                                                           ->iso()),
-                entry.effective_from.iso());
-        } else if (!upheld && was_open) {
-            entry.disputed = others_open;
-            entry_action = others_open ? "entry.disputed" : "entry.undisputed";
-            decision.effect = fmt::format("entry {} stays {}{}", entry.entry_id,
-                                          model::to_string(state),
-                                          others_open ? ", disputed by another objection" : "");
-        }
-    } else if (upheld && state == EntryStatus::effective) {
-        end_by_decision(entry, EntryStatus::repaired, request.date,
-                        model::EndReason::credit_repair);
-        entry_action = "entry.repaired";
-        decision.effect = fmt::format("entry {} repaired", entry.entry_id);
-    } else if (!upheld && was_open) {
-        decision.effect = fmt::format("entry {} stays {}", entry.entry_id, model::to_string(state));
+        effect = decide_objection(entry, state, upheld, others_open, request.date, terms,
+                                  m_calendar);
+    } else {
+        effect = decide_repair(entry, state, upheld, request.date);
     }
-    if (!was_open) {
-        decision.effect = fmt::format("{}: the decision changes nothing on it",
-                                      ended_message(entry, state));
-        if (entry.disputed && !model::is_open(entry.status)) {
-            entry.disputed = false;  // no objection can hold an ended entry
-            entry_action = "entry.undisputed";
-        }
-    }
-    if (!entry_action.empty()) {
+    decision.effect = effect.words;
+    if (!effect.action.empty()) {
         m_entries.store_appeal_effect(entry);
     }
     if (request.withdraw_records) {
-        for (const auto& record : m_records.withdraw_evidence(entry.entry_id)) {
-            const std::string key = fmt::format("{}/{}", record.source, record.record_id);
-            m_audit.append("record.withdrawn", fmt::format("record:{}", key),
-                           nlohmann::json{{"by", "office"},
-                                          {"appeal_id", appeal.appeal_id},
-                                          {"entry_id", entry.entry_id},
-                                          {"state", store::to_hex(record.state)},
-                                          {"previous_state", store::to_hex(record.previous_state)}}
-                               .dump());
-            decision.withdrawn_records.push_back(key);
-        }
+        decision.withdrawn_records = withdraw_evidence(entry.entry_id, appeal.appeal_id);
     }
-    m_audit.append("appeal.decided", fmt::format("appeal:{}", appeal.appeal_id),
-                   nlohmann::json{{"entry_id", entry.entry_id},
-                                  {"type", model::to_string(appeal.type)},
-                                  {"outcome", model::to_string(request.outcome)},
-                                  {"decided_on", request.date.iso()},
-                                  {"withdraw_records", request.withdraw_records},
-                                  {"note", request.note}}
-                       .dump());
-    if (!entry_action.empty()) {
-        nlohmann::json details = entry_json(entry);
-        details["appeal_id"] = appeal.appeal_id;
-        if (entry.ended_on) {
-            details["ended_on"] = entry.ended_on->iso();
-            details["reason"] =
-                entry.end_reason ? nlohmann::json(std::string(model::to_string(*entry.end_reason)))
-                                 : nullptr;
-        }
-        details["state"] = entry_state_hex(entry.entry_id);
-        m_audit.append(entry_action, fmt::format("entry:{}", entry.entry_id), details.dump());
-    }
+    audit_decision(appeal, entry, effect.action);
     transaction.commit();
     decision.entry = entry;
     return decision;
+}
+
+std::vector<std::string> AppealDesk::withdraw_evidence(std::int64_t entry_id,
+                                                       std::int64_t appeal_id) {
+    std::vector<std::string> keys;
+    for (const auto& record : m_records.withdraw_evidence(entry_id)) {
+        const std::string key = fmt::format("{}/{}", record.source, record.record_id);
+        m_audit.append("record.withdrawn", fmt::format("record:{}", key),
+                       nlohmann::json{{"by", "office"},
+                                      {"appeal_id", appeal_id},
+                                      {"entry_id", entry_id},
+                                      {"state", store::to_hex(record.state)},
+                                      {"previous_state", store::to_hex(record.previous_state)}}
+                           .dump());
+        keys.push_back(key);
+    }
+    return keys;
+}
+
+void AppealDesk::audit_decision(const model::Appeal& appeal, const Entry& entry,
+                                const std::string& entry_action) {
+    m_audit.append("appeal.decided", fmt::format("appeal:{}", appeal.appeal_id),
+                   nlohmann::json{{"entry_id", entry.entry_id},
+                                  {"type", model::to_string(appeal.type)},
+                                  {"outcome", model::to_string(*appeal.outcome)},
+                                  {"decided_on", appeal.decided_on->iso()},
+                                  {"withdraw_records", appeal.withdraw_records},
+                                  {"note", appeal.note}}
+                       .dump());
+    if (entry_action.empty()) {
+        return;
+    }
+    nlohmann::json details = entry_json(entry);
+    details["appeal_id"] = appeal.appeal_id;
+    if (entry.ended_on) {
+        details["ended_on"] = entry.ended_on->iso();
+        details["reason"] =
+            entry.end_reason ? nlohmann::json(std::string(model::to_string(*entry.end_reason)))
+                             : nullptr;
+    }
+    details["state"] = entry_state_hex(entry.entry_id);
+    m_audit.append(entry_action, fmt::format("entry:{}", entry.entry_id), details.dump());
 }
 
 AppealListing AppealDesk::list(bool open_only, bool overdue_only, util::Date as_of) {

@@ -101,6 +101,11 @@ private:
     std::string entry_state_hex(std::int64_t entry_id);
     void check_repair(const store::EntryDetail& detail, const model::EntryTerms& terms,
                       const FileRequest& request);
+    /// Withdraws the entry's evidence records by office decision, audited; their source/record ids.
+    std::vector<std::string> withdraw_evidence(std::int64_t entry_id, std::int64_t appeal_id);
+    /// The audit rows of a decision: the appeal's, and the entry's under `entry_action` if any.
+    void audit_decision(const model::Appeal& appeal, const model::Entry& entry,
+                        const std::string& entry_action);
 
     store::Database& m_db;
     audit::AuditLog& m_audit;
