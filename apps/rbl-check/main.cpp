@@ -13,13 +13,12 @@
 #include <nlohmann/json.hpp>
 
 #include "common/tool.hpp"
+#include "print.hpp"
 #include "rbl/check/answer_format.hpp"
 #include "rbl/check/checker.hpp"
 #include "rbl/check/identifier_file.hpp"
-#include "rbl/util/atomic_file.hpp"
 #include "rbl/util/error.hpp"
 #include "rbl/util/input.hpp"
-#include "rbl/util/text_table.hpp"
 
 namespace {
 
@@ -34,32 +33,6 @@ struct Options {
     std::optional<std::string> department;
     std::string as_of;
 };
-
-struct Counts {
-    std::size_t found = 0;
-    std::size_t listed = 0;
-    std::size_t unknown = 0;
-    std::size_t invalid = 0;
-};
-
-Counts count_outcomes(const std::vector<rbl::check::Answer>& answers) {
-    Counts counts;
-    for (const auto& answer : answers) {
-        switch (answer.outcome) {
-            case rbl::check::Outcome::found:
-                ++counts.found;
-                counts.listed += answer.entries.empty() ? 0 : 1;
-                break;
-            case rbl::check::Outcome::unknown:
-                ++counts.unknown;
-                break;
-            case rbl::check::Outcome::invalid:
-                ++counts.invalid;
-                break;
-        }
-    }
-    return counts;
-}
 
 void check_usage(const Options& options) {
     if (options.file && !options.subject_ids.empty()) {
@@ -111,58 +84,8 @@ bool log_lookups(const Options& options, const rbl::check::CheckOptions& asked,
     }
 }
 
-std::string measures_cell(const rbl::check::Listing& listing) {
-    std::string cell;
-    for (const auto& measure : listing.measures) {
-        cell += fmt::format("{}{} {}", cell.empty() ? "" : "; ", measure.id, measure.text_zh);
-        if (!measure.departments.empty()) {
-            cell += fmt::format(" ({})", fmt::join(measure.departments, ", "));
-        }
-    }
-    return cell.empty() ? "-" : cell;
-}
-
-// The answers as a table for staff: one row per entry, one for a subject without any.
-void print_table(const std::vector<rbl::check::Answer>& answers) {
-    rbl::util::TextTable table({"subject_id", "name", "result", "black", "red", "list", "status",
-                                "effective_from", "expires_on", "disputed", "measures"});
-    for (const auto& answer : answers) {
-        const std::string result = answer.outcome == rbl::check::Outcome::invalid
-                                       ? fmt::format("invalid: {}", answer.reason)
-                                       : std::string(rbl::check::to_string(answer.outcome));
-        const std::string black = answer.listed_black ? "yes" : "no";
-        const std::string red = answer.listed_red ? "yes" : "no";
-        if (answer.entries.empty()) {
-            table.add_row({answer.asked, answer.subject_name, result, black, red, "-", "-", "-", "-",
-                           "-", "-"});
-        }
-        for (const auto& listing : answer.entries) {
-            table.add_row({answer.subject_id, answer.subject_name, result, black, red,
-                           listing.list_id, std::string(rbl::model::to_string(listing.status)),
-                           listing.effective_from.iso(), listing.expires_on.iso(),
-                           listing.disputed ? "yes" : "no", measures_cell(listing)});
-        }
-    }
-    fmt::print("{}", table.render());
-}
-
-// The answers one a line, as JSON Lines or CSV, to --out.
-void write_answers(const Options& options, const std::vector<rbl::check::Answer>& answers) {
-    const bool csv = options.format.value_or("jsonl") == "csv";
-    auto out = options.out == "-" ? rbl::util::AtomicFile::standard_output(false)
-                                  : rbl::util::AtomicFile(options.out, {});
-    if (csv) {
-        out.write(rbl::check::csv_header());
-    }
-    for (const auto& answer : answers) {
-        out.write(csv ? rbl::check::csv_row(answer)
-                      : rbl::check::to_json(answer, !options.department).dump() + "\n");
-    }
-    out.commit();
-}
-
 nlohmann::json summary_json(const Options& options, const rbl::check::CheckOptions& asked,
-                            const Counts& counts, std::size_t checked, bool logged) {
+                            const rbl::check::OutcomeCounts& counts, std::size_t checked, bool logged) {
     return {{"as_of", asked.as_of.iso()},
             {"department", options.department ? nlohmann::json(*options.department)
                                               : nlohmann::json(nullptr)},
@@ -183,10 +106,11 @@ rbl::ExitCode run(const Options& options) {
                                          options.department};
     std::vector<rbl::check::Answer> answers = answer_all(options, asked);
     const bool logged = log_lookups(options, asked, answers, reporter);
-    const Counts counts = count_outcomes(answers);
+    const rbl::check::OutcomeCounts counts = rbl::check::count_outcomes(answers);
     nlohmann::json summary = summary_json(options, asked, counts, answers.size(), logged);
     if (options.file || options.format) {
-        write_answers(options, answers);
+        rbl::app::write_answer_lines(options.out, options.format.value_or("jsonl") == "csv",
+                                     !options.department, answers);
     } else if (options.common.json) {
         nlohmann::json subjects = nlohmann::json::array();
         for (const auto& answer : answers) {
@@ -194,7 +118,7 @@ rbl::ExitCode run(const Options& options) {
         }
         summary["subjects"] = std::move(subjects);
     } else {
-        print_table(answers);
+        rbl::app::print_answer_table(answers);
     }
     if (options.common.json) {
         fmt::print("{}\n", summary.dump());

@@ -122,4 +122,23 @@ void record_lookups(store::Database& db, const Caller& caller, const CheckOption
     }
 }
 
+OutcomeCounts count_outcomes(const std::vector<Answer>& answers) {
+    OutcomeCounts counts;
+    for (const auto& answer : answers) {
+        switch (answer.outcome) {
+            case Outcome::found:
+                ++counts.found;
+                counts.listed += answer.entries.empty() ? 0 : 1;
+                break;
+            case Outcome::unknown:
+                ++counts.unknown;
+                break;
+            case Outcome::invalid:
+                ++counts.invalid;
+                break;
+        }
+    }
+    return counts;
+}
+
 }  // namespace rbl::check

@@ -4,6 +4,7 @@
 // department must apply, and the lookup log that records who looked at whom. Read-only but for
 // the log; the rule files are not read: entries keep their measures.
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -108,5 +109,16 @@ struct Caller {
 /// it longer than the connection's busy timeout); nothing is recorded then.
 void record_lookups(store::Database& db, const Caller& caller, const CheckOptions& options,
                     std::vector<Answer>& answers);
+
+/// How the answers came out: subjects found (and of them, those with entries), unknown, invalid.
+struct OutcomeCounts {
+    std::size_t found = 0;
+    std::size_t listed = 0;
+    std::size_t unknown = 0;
+    std::size_t invalid = 0;
+};
+
+/// Counts the answers' outcomes.
+OutcomeCounts count_outcomes(const std::vector<Answer>& answers);
 
 }  // namespace rbl::check

@@ -218,3 +218,18 @@ TEST_CASE_FIXTURE(Fixture, "check: answers as JSON and CSV") {
     bad.line = 4;
     CHECK(check::csv_row(bad).rfind("4,'=HYPERLINK(1),invalid,", 0) == 0);
 }
+
+TEST_CASE("check: count_outcomes counts found (and listed), unknown and invalid answers") {
+    std::vector<check::Answer> answers(4);
+    answers[0].outcome = check::Outcome::found;
+    answers[0].entries.emplace_back();
+    answers[1].outcome = check::Outcome::found;
+    answers[2].outcome = check::Outcome::unknown;
+    answers[3].outcome = check::Outcome::invalid;
+    const check::OutcomeCounts counts = check::count_outcomes(answers);
+    CHECK(counts.found == 2);
+    CHECK(counts.listed == 1);
+    CHECK(counts.unknown == 1);
+    CHECK(counts.invalid == 1);
+    CHECK(check::count_outcomes({}).found == 0);
+}
