@@ -233,11 +233,18 @@ CREATE TABLE subject_reports (
 CREATE INDEX subject_reports_by_file ON subject_reports (file_sha256);
 )sql";
 
-constexpr std::array<std::string_view, 6> k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5,
-                                                             k_v6};
+// Version 7: feedback may name the lookup (rbl-check's answer) it follows from, closing the loop
+// of check, measure applied and report back. NULL for feedback that names none.
+constexpr std::string_view k_v7 = R"sql(
+ALTER TABLE feedback ADD COLUMN lookup_id INTEGER REFERENCES lookups(lookup_id);
+)sql";
 
-// Versions 5 on only add tables that their readers do without: a read-only tool may read a
-// version-4 database that no writer has upgraded yet.
+constexpr std::array<std::string_view, 7> k_migrations = {k_v1, k_v2, k_v3, k_v4,
+                                                             k_v5, k_v6, k_v7};
+
+// Versions 5 and 6 only add tables, and version 7 a column, that their readers do without (they
+// ask for them by the database's version): a read-only tool may read a version-4 database that no
+// writer has upgraded yet.
 constexpr int k_oldest_readable = 4;
 
 }  // namespace

@@ -82,12 +82,13 @@ INSERT INTO audit_log VALUES (1, 'a', 'o', 'l', 't', 'import.batch', 'batch:1', 
 
 }  // namespace
 
-TEST_CASE("schema: one migration per version, each creating something") {
+TEST_CASE("schema: one migration per version, each creating or adding something") {
     const auto steps = store::migrations();
     CHECK(static_cast<int>(steps.size()) == store::current_schema_version());
-    CHECK(store::current_schema_version() == 6);
+    CHECK(store::current_schema_version() == 7);
     for (const std::string_view step : steps) {
-        CHECK(step.find("CREATE TABLE") != std::string_view::npos);
+        CHECK((step.find("CREATE TABLE") != std::string_view::npos ||
+               step.find("ADD COLUMN") != std::string_view::npos));
     }
 }
 
@@ -129,6 +130,14 @@ INSERT INTO publications VALUES (1, 'site', 't', '2026-03-02', '{}', 'csv', 0, 1
 INSERT INTO publication_rows VALUES (1, 1, 'h');
 )sql");
         CHECK(test::query_number(db, "SELECT count(*) FROM publication_rows") == 1);
+        // Feedback may name a lookup (version 7).
+        db.exec(R"sql(
+INSERT INTO lookups (lookup_id, at, operator, login, department, subject_id, outcome, as_of)
+VALUES (1, '2026-03-03T01:00:00Z', 't', 'l', 'tax', '91320102MA1000001X', 'found', '2026-03-03');
+INSERT INTO feedback (entry_id, department, measure_id, applied_on, batch_id, lookup_id)
+VALUES (1, 'tax', 'm1', '2026-03-04', 1, 1);
+)sql");
+        CHECK(test::query_number(db, "SELECT lookup_id FROM feedback") == 1);
     }
 }
 
