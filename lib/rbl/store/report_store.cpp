@@ -157,13 +157,20 @@ std::vector<DepartmentLookups> ReportStore::lookups_by_department(util::Date as_
             row.subjects_with_entries = lookups.column_int64(2);
         }
     }
-    Statement feedback(m_db, version >= k_feedback_lookup_version ? k_feedback_by_department
-                                                                  : k_feedback_by_department_v6);
-    feedback.bind(1, day);
-    while (feedback.step()) {
-        DepartmentLookups& row = row_of(feedback.column_text(0));
-        row.feedback_rows = feedback.column_int64(1);
-        row.naming_lookup = feedback.column_int64(2);
+    const auto count_feedback = [&](Statement& feedback) {
+        feedback.bind(1, day);
+        while (feedback.step()) {
+            DepartmentLookups& row = row_of(feedback.column_text(0));
+            row.feedback_rows = feedback.column_int64(1);
+            row.naming_lookup = feedback.column_int64(2);
+        }
+    };
+    if (version >= k_feedback_lookup_version) {
+        Statement feedback(m_db, k_feedback_by_department);
+        count_feedback(feedback);
+    } else {
+        Statement feedback(m_db, k_feedback_by_department_v6);
+        count_feedback(feedback);
     }
     std::vector<DepartmentLookups> rows;
     rows.reserve(by_department.size());
