@@ -28,8 +28,7 @@ void assign(std::string& out, const Statement& statement, int column) {
 
 }  // namespace
 
-FeedbackStore::FeedbackStore(Database& db)
-    : m_db(db), m_entry_terms(db, k_entry_terms) {}
+FeedbackStore::FeedbackStore(Database& db) : m_db(db), m_entry_terms(db, k_entry_terms) {}
 
 std::map<std::pair<std::int64_t, std::string>, std::string>
 FeedbackStore::reported_measures() {

@@ -144,31 +144,36 @@ VALUES (1, 'tax', 'm1', '2026-03-20', 1, 1), (1, 'tax', 'm2', '2026-03-20', 1, N
     CHECK(on_22nd[2].department == "tax");
 }
 
-TEST_CASE("report store: a database from before the lookup log is read as it is") {
-    test::TempDir dir;
-    const auto path = dir.path() / "rbl.db";
-    {
-        // Version 4, as the rbl of that version created it.
-        sqlite3* old = nullptr;
-        REQUIRE(sqlite3_open(path.c_str(), &old) == SQLITE_OK);
-        std::string sql;
-        for (std::size_t i = 0; i < 4; ++i) {
-            sql += store::migrations()[i];
+TEST_CASE("report store: a database from before feedback named lookups is read as it is") {
+    // Version 4 has no lookup log, version 6 no feedback.lookup_id.
+    for (const std::size_t version : {4U, 6U}) {
+        CAPTURE(version);
+        test::TempDir dir;
+        const auto path = dir.path() / "rbl.db";
+        {
+            // As the rbl of that version created it.
+            sqlite3* old = nullptr;
+            REQUIRE(sqlite3_open(path.c_str(), &old) == SQLITE_OK);
+            std::string sql;
+            for (std::size_t i = 0; i < version; ++i) {
+                sql += store::migrations()[i];
+            }
+            sql += test::k_one_entry;
+            sql += "INSERT INTO feedback (entry_id, department, measure_id, applied_on, batch_id) "
+                   "VALUES (1, 'tax', 'm1', '2026-03-20', 1); PRAGMA user_version = " +
+                   std::to_string(version) + ";";
+            const int rc = sqlite3_exec(old, sql.c_str(), nullptr, nullptr, nullptr);
+            sqlite3_close(old);
+            REQUIRE(rc == SQLITE_OK);
         }
-        sql += test::k_one_entry;
-        sql += "INSERT INTO feedback (entry_id, department, measure_id, applied_on, batch_id) "
-               "VALUES (1, 'tax', 'm1', '2026-03-20', 1); PRAGMA user_version = 4;";
-        const int rc = sqlite3_exec(old, sql.c_str(), nullptr, nullptr, nullptr);
-        sqlite3_close(old);
-        REQUIRE(rc == SQLITE_OK);
+        store::Database reader({.path = path, .read_only = true});
+        REQUIRE(reader.schema_version() == static_cast<int>(version));
+        const auto rows = store::ReportStore(reader).lookups_by_department(
+            util::Date::from_ymd(2026, 3, 20));
+        REQUIRE(rows.size() == 1);
+        CHECK(rows[0].department == "tax");
+        CHECK(rows[0].checks == 0);
+        CHECK(rows[0].feedback_rows == 1);
+        CHECK(rows[0].naming_lookup == 0);
     }
-    store::Database reader({.path = path, .read_only = true});
-    REQUIRE(reader.schema_version() == 4);
-    const auto rows = store::ReportStore(reader).lookups_by_department(
-        util::Date::from_ymd(2026, 3, 20));
-    REQUIRE(rows.size() == 1);
-    CHECK(rows[0].department == "tax");
-    CHECK(rows[0].checks == 0);
-    CHECK(rows[0].feedback_rows == 1);
-    CHECK(rows[0].naming_lookup == 0);
 }
