@@ -29,6 +29,14 @@ struct Columns {
     std::size_t measure_id = 0;
     std::size_t applied_on = 0;
     std::optional<std::size_t> note;
+    std::optional<std::size_t> lookup_id;  ///< the rbl-check answer the report follows from
+};
+
+// What a valid row records beside its department, measure and note.
+struct CheckedRow {
+    std::int64_t entry_id = 0;
+    std::string applied_on;
+    std::optional<std::int64_t> lookup_id;
 };
 
 Columns read_header(const util::CsvRow& header, const std::filesystem::path& file) {
@@ -49,29 +57,75 @@ Columns read_header(const util::CsvRow& header, const std::filesystem::path& fil
         const auto index = find(name);
         if (!index) {
             throw UsageError(fmt::format("{}:1: the header has no column '{}' (a feedback file has "
-                                         "entry_id, department, measure_id, applied_on, note)",
+                                         "entry_id, department, measure_id, applied_on, note, "
+                                         "lookup_id)",
                                          file.string(), name));
         }
         found.push_back(*index);
     }
-    return {found[0], found[1], found[2], found[3], find("note")};
+    return {found[0], found[1], found[2], found[3], find("note"), find("lookup_id")};
+}
+
+// A positive row number (an entry's or a lookup's), or nullopt.
+std::optional<std::int64_t> row_number(std::string_view text) {
+    std::int64_t number = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (error != std::errc() || end != text.data() + text.size() || number <= 0) {
+        return std::nullopt;
+    }
+    return number;
+}
+
+// Why a row's lookup_id can't be recorded with it, or "" when it can (or the cell is empty): the
+// lookup must exist and have been made for the row's department about the entry's subject.
+std::string check_lookup(const std::vector<std::string>& fields, const Columns& columns,
+                         std::string_view department, store::FeedbackStore& store,
+                         CheckedRow& checked) {
+    checked.lookup_id.reset();
+    if (!columns.lookup_id || *columns.lookup_id >= fields.size()) {
+        return {};
+    }
+    const std::string_view text = util::trim(fields[*columns.lookup_id]);
+    if (text.empty()) {
+        return {};
+    }
+    const auto lookup_id = row_number(text);
+    if (!lookup_id) {
+        return fmt::format("lookup_id '{}' is not a lookup number", text);
+    }
+    const auto named = store.named_lookup(*lookup_id, checked.entry_id);
+    if (!named) {
+        return fmt::format("there is no lookup {}", *lookup_id);
+    }
+    if (named->subject_id != named->entry_subject_id) {
+        return fmt::format("lookup {} was about {}, not about {}, the subject of entry {}",
+                           *lookup_id, named->subject_id, named->entry_subject_id,
+                           checked.entry_id);
+    }
+    if (named->department != department) {
+        return fmt::format("lookup {} was made for {}, not for {}", *lookup_id,
+                           named->department ? *named->department : "no department",
+                           department);
+    }
+    checked.lookup_id = lookup_id;
+    return {};
 }
 
 // Why a row can't be recorded, or "" when it can.
 std::string check_row(const std::vector<std::string>& fields, const Columns& columns,
-                      store::FeedbackStore& store, std::int64_t& entry_id,
-                      std::string& applied_on) {
+                      store::FeedbackStore& store, CheckedRow& checked) {
     const std::size_t needed = std::max({columns.entry_id, columns.department,
                                          columns.measure_id, columns.applied_on}) + 1;
     if (fields.size() < needed) {
         return fmt::format("{} fields, the header has at least {}", fields.size(), needed);
     }
     const std::string_view id_text = util::trim(fields[columns.entry_id]);
-    const auto [end, error] = std::from_chars(id_text.data(), id_text.data() + id_text.size(),
-                                              entry_id);
-    if (error != std::errc() || end != id_text.data() + id_text.size() || entry_id <= 0) {
+    const auto entry_number = row_number(id_text);
+    if (!entry_number) {
         return fmt::format("entry_id '{}' is not an entry number", id_text);
     }
+    const std::int64_t entry_id = *entry_number;
+    checked.entry_id = entry_id;
     std::string decided_on;
     std::string terms_json;
     if (!store.entry_terms(entry_id, decided_on, terms_json)) {
@@ -93,15 +147,15 @@ std::string check_row(const std::vector<std::string>& fields, const Columns& col
     if (!date) {
         return fmt::format("applied_on: {}", date.error());
     }
-    applied_on = date->iso();
-    if (applied_on < decided_on) {
-        return fmt::format("applied_on {} precedes entry {}'s decision on {}", applied_on,
+    checked.applied_on = date->iso();
+    if (checked.applied_on < decided_on) {
+        return fmt::format("applied_on {} precedes entry {}'s decision on {}", checked.applied_on,
                            entry_id, decided_on);
     }
     if (*date > util::today()) {
-        return fmt::format("applied_on {} lies after today", applied_on);
+        return fmt::format("applied_on {} lies after today", checked.applied_on);
     }
-    return {};
+    return check_lookup(fields, columns, department, store, checked);
 }
 
 }  // namespace
@@ -131,13 +185,11 @@ FeedbackSummary import_feedback(store::Database& db, audit::AuditLog& audit,
     const std::int64_t batch_id = records.begin_batch({"feedback", file.filename().string(),
                                                        file_sha256, "feedback", "utf-8",
                                                        std::nullopt, operator_name, started_at});
-    std::int64_t entry_id = 0;
-    std::string applied_on;
+    CheckedRow checked;
     while (reader.next(row)) {
         ++summary.rows;
-        std::string reason = row.error.empty()
-                                 ? check_row(row.fields, columns, store, entry_id, applied_on)
-                                 : row.error;
+        std::string reason =
+            row.error.empty() ? check_row(row.fields, columns, store, checked) : row.error;
         if (!reason.empty()) {
             ++summary.rejected;
             summary.rejections.push_back(fmt::format("line {}: {}", row.line, reason));
@@ -147,9 +199,9 @@ FeedbackSummary import_feedback(store::Database& db, audit::AuditLog& audit,
         const std::string_view note =
             columns.note && *columns.note < row.fields.size()
                 ? util::trim(row.fields[*columns.note]) : std::string_view();
-        if (store.add_feedback(entry_id, util::trim(row.fields[columns.department]),
-                               util::trim(row.fields[columns.measure_id]), applied_on, note,
-                               batch_id)) {
+        if (store.add_feedback(checked.entry_id, util::trim(row.fields[columns.department]),
+                               util::trim(row.fields[columns.measure_id]), checked.applied_on,
+                               note, batch_id, checked.lookup_id)) {
             ++summary.inserted;
         } else {
             ++summary.unchanged;

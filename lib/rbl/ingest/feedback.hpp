@@ -35,10 +35,11 @@ struct FeedbackSummary {
 nlohmann::json to_json(const FeedbackSummary& summary);
 
 /// Imports a feedback CSV (UTF-8, header `entry_id, department, measure_id, applied_on` and an
-/// optional `note`). A row is rejected when its entry does not exist, the measure is not one of
-/// the entry's, the department is not named by that measure, or the date is malformed, before
-/// the entry's decision or after today. With `strict` or `dry_run` nothing is committed when
-/// rejected / at all. Throws UsageError for a missing file or header column.
+/// optional `note` and `lookup_id`). A row is rejected when its entry does not exist, the measure
+/// is not one of the entry's, the department is not named by that measure, the date is
+/// malformed, before the entry's decision or after today, or a lookup_id it gives is not a lookup
+/// made for that department about the entry's subject. With `strict` or `dry_run` nothing is
+/// committed when rejected / at all. Throws UsageError for a missing file or header column.
 FeedbackSummary import_feedback(store::Database& db, audit::AuditLog& audit,
                                 const std::filesystem::path& file, bool strict, bool dry_run,
                                 Reporter& reporter, const std::string& operator_name);

@@ -115,6 +115,36 @@ util::Date last_run_or(store::Database& db, util::Date fallback) {
     return fallback;
 }
 
+std::string joint_measures_table(const std::vector<store::DepartmentFeedback>& feedback) {
+    std::string html =
+        "<section><h2>Joint measures: entries distributed and measures reported, per list "
+        "and department (联合奖惩反馈)</h2>\n<table>\n<tr><th>list</th><th>department</th>"
+        "<th>entries distributed</th><th>measures reported</th></tr>\n";
+    for (const auto& row : feedback) {
+        html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                            util::escape_html(row.list_id), util::escape_html(row.department),
+                            row.distributed, row.reported);
+    }
+    return html + "</table>\n</section>\n";
+}
+
+// The loop of check, measure and report back (触发、实施、反馈), per department.
+std::string lookups_table(const std::vector<store::DepartmentLookups>& lookups) {
+    std::string html =
+        "<section><h2>Checks and feedback, per department (核查与反馈)</h2>\n<table>\n"
+        "<tr><th>department</th><th>checks made</th><th>subjects found with entries</th>"
+        "<th>feedback reported</th><th>naming a check</th></tr>\n";
+    for (const auto& row : lookups) {
+        html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                            util::escape_html(row.department), row.checks,
+                            row.subjects_with_entries, row.feedback_rows, row.naming_lookup);
+    }
+    if (lookups.empty()) {
+        html += "<tr><td colspan=\"5\">None.</td></tr>\n";
+    }
+    return html + "</table>\n</section>\n";
+}
+
 }  // namespace
 
 std::string report_html(store::Database& db, util::Date as_of) {
@@ -139,16 +169,9 @@ std::string report_html(store::Database& db, util::Date as_of) {
     html += bar_chart("Per region, by city code (地区)", open.by_region);
     html += bar_chart("Entries added (decided) and removed (ended) per month, by kind (新增与移出)",
                       by_month(store.decided_by_month(as_of), store.ended_by_month(as_of)));
-    const auto feedback = store.feedback_by_list_department();
-    html += "<section><h2>Joint measures: entries distributed and measures reported, per list "
-            "and department (联合奖惩反馈)</h2>\n<table>\n<tr><th>list</th><th>department</th>"
-            "<th>entries distributed</th><th>measures reported</th></tr>\n";
-    for (const auto& row : feedback) {
-        html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                            util::escape_html(row.list_id), util::escape_html(row.department), row.distributed,
-                            row.reported);
-    }
-    html += "</table>\n</section>\n<footer><p>Made by rbl-publish report; no external resources."
+    html += joint_measures_table(store.feedback_by_list_department());
+    html += lookups_table(store.lookups_by_department(as_of));
+    html += "<footer><p>Made by rbl-publish report; no external resources."
             "</p></footer>\n</body>\n</html>\n";
     return html;
 }

@@ -15,7 +15,9 @@ namespace rbl::publish {
 
 /// The report as HTML: open entries per list (by status), per domain and per region (city),
 /// entries decided and ended per month, open and overdue objections, and per list and
-/// department the entries distributed against those with measures reported.
+/// department the entries distributed against those with measures reported; per department the
+/// checks made (rbl-check) and the subjects they found listed against the feedback reported and
+/// how much of it names a check.
 std::string report_html(store::Database& db, util::Date as_of);
 
 /// Where `rbl-publish report` writes the report, and as of which day.

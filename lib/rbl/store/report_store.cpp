@@ -1,6 +1,7 @@
 #include "rbl/store/report_store.hpp"
 
 #include <map>
+#include <utility>
 
 #include "rbl/model/entry_state.hpp"
 #include "rbl/store/columns.hpp"
@@ -38,6 +39,27 @@ SELECT t.list_id, t.department, count(*),
        sum(EXISTS (SELECT 1 FROM feedback f WHERE f.entry_id = t.entry_id
                    AND f.department = t.department))
 FROM distributed t GROUP BY t.list_id, t.department ORDER BY t.list_id, t.department)sql";
+
+// Lookups made for a department whose answer was for ?1 or before: checks, and the distinct
+// subjects whose answer named entries. By the answer's day rather than the clock's time, as
+// feedback counts by the day it was applied: a check answers for today unless asked of a day
+// past.
+constexpr std::string_view k_lookups_by_department = R"sql(
+SELECT department, count(*), count(DISTINCT CASE WHEN entries <> '[]' THEN subject_id END)
+FROM lookups WHERE department IS NOT NULL AND as_of <= ?1 GROUP BY department)sql";
+
+// Feedback applied by ?1, per department, and how many rows name a lookup (schema version 7 on).
+constexpr std::string_view k_feedback_by_department = R"sql(
+SELECT department, count(*), count(lookup_id) FROM feedback WHERE applied_on <= ?1
+GROUP BY department)sql";
+
+// The same before version 7, when no feedback named a lookup.
+constexpr std::string_view k_feedback_by_department_v6 = R"sql(
+SELECT department, count(*), 0 FROM feedback WHERE applied_on <= ?1 GROUP BY department)sql";
+
+// The first schema versions with the lookup log, and with feedback.lookup_id.
+constexpr int k_lookups_version = 5;
+constexpr int k_feedback_lookup_version = 7;
 
 std::vector<LabelCount> label_counts(Database& db, std::string_view sql, util::Date as_of) {
     Statement statement(db, sql);
@@ -113,6 +135,47 @@ std::vector<DepartmentFeedback> ReportStore::feedback_by_list_department() {
         rows.push_back({std::string(statement.column_text(0)),
                         std::string(statement.column_text(1)), statement.column_int64(2),
                         statement.column_int64(3)});
+    }
+    return rows;
+}
+
+std::vector<DepartmentLookups> ReportStore::lookups_by_department(util::Date as_of) {
+    std::map<std::string, DepartmentLookups> by_department;
+    const auto row_of = [&](std::string_view department) -> DepartmentLookups& {
+        DepartmentLookups& row = by_department[std::string(department)];
+        row.department = department;
+        return row;
+    };
+    const int version = m_db.schema_version();
+    const std::string day = as_of.iso();
+    if (version >= k_lookups_version) {
+        Statement lookups(m_db, k_lookups_by_department);
+        lookups.bind(1, day);
+        while (lookups.step()) {
+            DepartmentLookups& row = row_of(lookups.column_text(0));
+            row.checks = lookups.column_int64(1);
+            row.subjects_with_entries = lookups.column_int64(2);
+        }
+    }
+    const auto count_feedback = [&](Statement& feedback) {
+        feedback.bind(1, day);
+        while (feedback.step()) {
+            DepartmentLookups& row = row_of(feedback.column_text(0));
+            row.feedback_rows = feedback.column_int64(1);
+            row.naming_lookup = feedback.column_int64(2);
+        }
+    };
+    if (version >= k_feedback_lookup_version) {
+        Statement feedback(m_db, k_feedback_by_department);
+        count_feedback(feedback);
+    } else {
+        Statement feedback(m_db, k_feedback_by_department_v6);
+        count_feedback(feedback);
+    }
+    std::vector<DepartmentLookups> rows;
+    rows.reserve(by_department.size());
+    for (auto& [department, row] : by_department) {
+        rows.push_back(std::move(row));
     }
     return rows;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // The figures of rbl-publish's summary report (publish/report.cpp), read with constant statements
-// from entries, subjects, appeals and feedback. It only reads.
+// from entries, subjects, appeals, feedback and lookups. It only reads.
 
 #include <cstdint>
 #include <string>
@@ -28,6 +28,17 @@ struct DepartmentFeedback {
     std::int64_t reported = 0;
 };
 
+/// Per department, as of a day: the real-time checks it made (the lookup log, SPEC.md §9) and the
+/// subjects they found with entries in force or pending, against the feedback it reported and how
+/// much of it names the lookup it follows from.
+struct DepartmentLookups {
+    std::string department;
+    std::int64_t checks = 0;
+    std::int64_t subjects_with_entries = 0;  ///< distinct subjects whose answer named entries
+    std::int64_t feedback_rows = 0;
+    std::int64_t naming_lookup = 0;  ///< feedback rows that give a lookup_id
+};
+
 /// The entries in force or pending on a day: per list and status, per domain and kind, per
 /// region (the first 4 digits of the subject's region: the city) and kind.
 struct OpenEntryCounts {
@@ -50,6 +61,10 @@ public:
     std::vector<LabelCount> ended_by_month(util::Date as_of);
     std::pair<std::int64_t, std::int64_t> objections_open_overdue(util::Date as_of);
     std::vector<DepartmentFeedback> feedback_by_list_department();
+    /// Lookups whose answer was for `as_of` or a day before, and feedback applied by then, per
+    /// department (in name order). A database from before the lookup log, or from before
+    /// feedback named lookups, is read as it is: it has none.
+    std::vector<DepartmentLookups> lookups_by_department(util::Date as_of);
 
 private:
     Database& m_db;

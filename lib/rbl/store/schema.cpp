@@ -233,11 +233,36 @@ CREATE TABLE subject_reports (
 CREATE INDEX subject_reports_by_file ON subject_reports (file_sha256);
 )sql";
 
-constexpr std::array<std::string_view, 6> k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5,
-                                                             k_v6};
+// Version 7: feedback may name the lookup (rbl-check's answer) it follows from, closing the loop
+// of check, measure applied and report back; NULL for feedback that names none. The table is
+// rebuilt with the column rather than altered (ADD COLUMN), so that the migration also runs on a
+// database that already has the column: the earlier versions' tests make theirs by dropping the
+// newer tables from a current database.
+constexpr std::string_view k_v7 = R"sql(
+CREATE TABLE feedback_v7 (
+    feedback_id INTEGER PRIMARY KEY,
+    entry_id    INTEGER NOT NULL REFERENCES entries(entry_id),
+    department  TEXT NOT NULL,
+    measure_id  TEXT NOT NULL,
+    applied_on  TEXT NOT NULL,
+    note        TEXT NOT NULL DEFAULT '',
+    batch_id    INTEGER NOT NULL REFERENCES import_batches(batch_id),
+    lookup_id   INTEGER REFERENCES lookups(lookup_id),
+    UNIQUE (entry_id, department, measure_id, applied_on)
+);
+INSERT INTO feedback_v7 (feedback_id, entry_id, department, measure_id, applied_on, note,
+                         batch_id)
+SELECT feedback_id, entry_id, department, measure_id, applied_on, note, batch_id FROM feedback;
+DROP TABLE feedback;
+ALTER TABLE feedback_v7 RENAME TO feedback;
+)sql";
 
-// Versions 5 on only add tables that their readers do without: a read-only tool may read a
-// version-4 database that no writer has upgraded yet.
+constexpr std::array<std::string_view, 7> k_migrations = {k_v1, k_v2, k_v3, k_v4,
+                                                             k_v5, k_v6, k_v7};
+
+// Versions 5 and 6 only add tables, and version 7 a column, that their readers do without (they
+// ask for them by the database's version, or prepare their statements on first write): a
+// read-only tool may read a version-4 database that no writer has upgraded yet.
 constexpr int k_oldest_readable = 4;
 
 }  // namespace

@@ -10,7 +10,7 @@ namespace rbl::store {
 std::span<const std::string_view> migrations();
 
 /// The oldest schema version a read-only connection reads as it is, without migrating: the
-/// migrations after it only add tables, and the readers of those tables find none in it.
+/// migrations after it only add tables or columns, and the readers of those find none in it.
 int oldest_readable_version();
 
 }  // namespace rbl::store

@@ -77,3 +77,18 @@ TEST_CASE_FIXTURE(Fixture, "report: an earlier as-of shows the entries as they s
     CHECK(has(report(Date::from_ymd(2026, 3, 20)),
               "<title>market.black.serious effective: 1</title>"));
 }
+
+TEST_CASE_FIXTURE(Fixture, "report: checks and feedback per department, escaped") {
+    CHECK(has(report(Date::from_ymd(2026, 3, 20)),
+              "<th>naming a check</th></tr>\n<tr><td colspan=\"5\">None.</td></tr>"));
+    db.exec(R"sql(
+INSERT INTO lookups (lookup_id, at, operator, login, department, subject_id, outcome, as_of,
+                     entries)
+VALUES (1, '2026-03-20T01:00:00Z', 't', 'l', '税务 <局>', '91320102MA1000001X', 'found',
+        '2026-03-20', '[1]');
+INSERT INTO feedback (entry_id, department, measure_id, applied_on, batch_id, lookup_id)
+VALUES (1, '税务 <局>', 'm1', '2026-03-20', 1, 1);
+)sql");
+    CHECK(has(report(Date::from_ymd(2026, 3, 20)),
+              "<tr><td>税务 &lt;局&gt;</td><td>1</td><td>1</td><td>1</td><td>1</td></tr>"));
+}

@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include <string>
 #include <vector>
@@ -7,6 +8,7 @@
 #include "../temp_dir.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/store/report_store.hpp"
+#include "rbl/store/schema.hpp"
 
 using namespace rbl;
 
@@ -101,4 +103,77 @@ VALUES (1, 'tax', 'm1', '2026-04-01', 1), (1, 'tax', 'm2', '2026-04-01', 1))sql"
     // Only effective entries count as distributed.
     db.exec("UPDATE entries SET status = 'notice'");
     CHECK(report.feedback_by_list_department().empty());
+}
+
+TEST_CASE_FIXTURE(Fixture, "report store: checks and feedback per department, as of a day") {
+    CHECK(report.lookups_by_department(k_decided).empty());
+    db.exec(R"sql(
+INSERT INTO lookups (lookup_id, at, operator, login, department, subject_id, outcome, as_of,
+                     entries)
+VALUES (1, '2026-03-20T01:00:00Z', 't', 'l', 'tax', '91320102MA1000001X', 'found', '2026-03-20',
+        '[1]'),
+       (2, '2026-03-20T02:00:00Z', 't', 'l', 'tax', '91320102MA1000001X', 'found', '2026-03-20',
+        '[1]'),
+       (3, '2026-03-20T15:59:59Z', 't', 'l', 'tax', '91320106MA109Y0356', 'unknown',
+        '2026-03-20', '[]'),
+       (4, '2026-03-20T15:00:00Z', 't', 'l', 'bank', '91320102MA1000001X', 'found',
+        '2026-03-21', '[1]'),
+       (5, '2026-03-20T01:00:00Z', 't', 'l', NULL, '91320102MA1000001X', 'found', '2026-03-20',
+        '[1]');
+INSERT INTO feedback (entry_id, department, measure_id, applied_on, batch_id, lookup_id)
+VALUES (1, 'tax', 'm1', '2026-03-20', 1, 1), (1, 'tax', 'm2', '2026-03-20', 1, NULL),
+       (1, 'court', 'm1', '2026-03-22', 1, NULL))sql");
+    // As of 2026-03-20: three checks by tax of two subjects, one found with entries; the bank's
+    // check answered for the 21st, the court's feedback was applied on the 22nd; a check for no
+    // department is no department's.
+    const auto on_20th = report.lookups_by_department(util::Date::from_ymd(2026, 3, 20));
+    REQUIRE(on_20th.size() == 1);
+    CHECK(on_20th[0].department == "tax");
+    CHECK(on_20th[0].checks == 3);
+    CHECK(on_20th[0].subjects_with_entries == 1);
+    CHECK(on_20th[0].feedback_rows == 2);
+    CHECK(on_20th[0].naming_lookup == 1);
+    const auto on_22nd = report.lookups_by_department(util::Date::from_ymd(2026, 3, 22));
+    REQUIRE(on_22nd.size() == 3);
+    CHECK(on_22nd[0].department == "bank");
+    CHECK(on_22nd[0].checks == 1);
+    CHECK(on_22nd[0].feedback_rows == 0);
+    CHECK(on_22nd[1].department == "court");
+    CHECK(on_22nd[1].checks == 0);
+    CHECK(on_22nd[1].feedback_rows == 1);
+    CHECK(on_22nd[2].department == "tax");
+}
+
+TEST_CASE("report store: a database from before feedback named lookups is read as it is") {
+    // Version 4 has no lookup log, version 6 no feedback.lookup_id.
+    for (const std::size_t version : {4U, 6U}) {
+        CAPTURE(version);
+        test::TempDir dir;
+        const auto path = dir.path() / "rbl.db";
+        {
+            // As the rbl of that version created it.
+            sqlite3* old = nullptr;
+            REQUIRE(sqlite3_open(path.c_str(), &old) == SQLITE_OK);
+            std::string sql;
+            for (std::size_t i = 0; i < version; ++i) {
+                sql += store::migrations()[i];
+            }
+            sql += test::k_one_entry;
+            sql += "INSERT INTO feedback (entry_id, department, measure_id, applied_on, batch_id) "
+                   "VALUES (1, 'tax', 'm1', '2026-03-20', 1); PRAGMA user_version = " +
+                   std::to_string(version) + ";";
+            const int rc = sqlite3_exec(old, sql.c_str(), nullptr, nullptr, nullptr);
+            sqlite3_close(old);
+            REQUIRE(rc == SQLITE_OK);
+        }
+        store::Database reader({.path = path, .read_only = true});
+        REQUIRE(reader.schema_version() == static_cast<int>(version));
+        const auto rows = store::ReportStore(reader).lookups_by_department(
+            util::Date::from_ymd(2026, 3, 20));
+        REQUIRE(rows.size() == 1);
+        CHECK(rows[0].department == "tax");
+        CHECK(rows[0].checks == 0);
+        CHECK(rows[0].feedback_rows == 1);
+        CHECK(rows[0].naming_lookup == 0);
+    }
 }

@@ -85,7 +85,7 @@ INSERT INTO audit_log VALUES (1, 'a', 'o', 'l', 't', 'import.batch', 'batch:1', 
 TEST_CASE("schema: one migration per version, each creating something") {
     const auto steps = store::migrations();
     CHECK(static_cast<int>(steps.size()) == store::current_schema_version());
-    CHECK(store::current_schema_version() == 6);
+    CHECK(store::current_schema_version() == 7);
     for (const std::string_view step : steps) {
         CHECK(step.find("CREATE TABLE") != std::string_view::npos);
     }
@@ -129,7 +129,44 @@ INSERT INTO publications VALUES (1, 'site', 't', '2026-03-02', '{}', 'csv', 0, 1
 INSERT INTO publication_rows VALUES (1, 1, 'h');
 )sql");
         CHECK(test::query_number(db, "SELECT count(*) FROM publication_rows") == 1);
+        // Feedback may name a lookup (version 7).
+        db.exec(R"sql(
+INSERT INTO lookups (lookup_id, at, operator, login, department, subject_id, outcome, as_of)
+VALUES (1, '2026-03-03T01:00:00Z', 't', 'l', 'tax', '91320102MA1000001X', 'found', '2026-03-03');
+INSERT INTO feedback (entry_id, department, measure_id, applied_on, batch_id, lookup_id)
+VALUES (1, 'tax', 'm1', '2026-03-04', 1, 1);
+)sql");
+        CHECK(test::query_number(db, "SELECT lookup_id FROM feedback") == 1);
     }
+}
+
+TEST_CASE("schema: version 7 keeps the feedback of version 6, naming no lookup") {
+    test::TempDir dir;
+    const auto path = dir.path() / "rbl.db";
+    {
+        OldDatabase old(path);
+        old.migrate_to(6);
+        old.exec(k_v1_rows);
+        old.exec(R"sql(
+INSERT INTO runs VALUES (1, '2026-03-02', 't', '0.1', 'x', NULL, 0, '', '', '{}');
+INSERT INTO entries (entry_id, list_id, subject_id, status, decided_on, effective_from,
+    expires_on, kind, domain, list_title, list_title_zh, basis, authority, terms, rule_version,
+    rule_sha256, explanation, created_run, updated_run)
+VALUES (1, 'market.black.x', '91320102MA1000001X', 'effective', '2026-03-02', '2026-03-02',
+    '2027-03-02', 'black', 'market', 'T', 'T', 'B', 'A', '{}', '1', 'x', 'e', 1, 1);
+INSERT INTO feedback (feedback_id, entry_id, department, measure_id, applied_on, note, batch_id)
+VALUES (5, 1, 'tax', 'm1', '2026-03-04', '已限制', 1);
+)sql");
+    }
+    store::Database db({.path = path});
+    CHECK(db.schema_version() == 7);
+    CHECK(tables(db) == k_tables);
+    CHECK(test::query_text(db, "SELECT feedback_id || ' ' || department || ' ' || note || ' ' || "
+                               "coalesce(lookup_id, 'none') FROM feedback") == "5 tax 已限制 none");
+    // The same report is still refused once.
+    CHECK_THROWS(db.exec("INSERT INTO feedback (entry_id, department, measure_id, applied_on, "
+                         "batch_id) VALUES (1, 'tax', 'm1', '2026-03-04', 1)"));
+    CHECK(test::query_number(db, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
 }
 
 TEST_CASE("schema: a migration that fails leaves the database at its version") {
