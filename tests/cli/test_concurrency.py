@@ -73,8 +73,11 @@ class Concurrency(ToolTestCase):
         connection = sqlite3.connect(self.db, isolation_level=None)
         try:
             while adjudication.poll() is None:
-                held_before = probe.held()
+                # data_version first: a commit anywhere between it and the last probe changes
+                # it, so a run committed just after the first probe is not taken for one in
+                # progress.
                 version_before = connection.execute("PRAGMA data_version").fetchone()[0]
+                held_before = probe.held()
                 connection.execute("BEGIN")
                 runs = connection.execute("SELECT count(*) FROM runs").fetchone()[0]
                 entries = connection.execute("SELECT count(*) FROM entries").fetchone()[0]
