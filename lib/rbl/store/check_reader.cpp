@@ -1,7 +1,6 @@
 #include "rbl/store/check_reader.hpp"
 
 #include "rbl/store/columns.hpp"
-#include "rbl/util/error.hpp"
 
 namespace rbl::store {
 
@@ -23,39 +22,19 @@ LEFT JOIN entries e ON e.subject_id = s.subject_id AND e.decided_on <= ?2
 WHERE s.subject_id = ?1
 ORDER BY e.entry_id)sql";
 
-// A stored date; the tools wrote it, so a malformed one is a damaged row.
-util::Date stored_date(const Statement& statement, int column) {
-    auto parsed = util::parse_iso_date(statement.column_text(column));
-    if (!parsed) {
-        throw FailedError("internal error: a stored entry date is not a date: " + parsed.error());
-    }
-    return *parsed;
-}
-
-std::optional<util::Date> stored_optional_date(const Statement& statement, int column) {
-    if (statement.is_null(column) || statement.column_text(column).empty()) {
-        return std::nullopt;
-    }
-    return stored_date(statement, column);
-}
-
 void read_entry(const Statement& row, CheckedEntry& out) {
     model::Entry& entry = out.entry;
     entry.entry_id = row.column_int64(2);
     entry.list_id = row.column_text(3);
     entry.kind = list_kind_of(row, 4);
     entry.domain = row.column_text(5);
-    const auto status = model::parse_entry_status(row.column_text(6));
-    if (!status) {
-        throw FailedError("internal error: a stored entry has an unknown status");
-    }
-    entry.status = *status;
-    entry.decided_on = stored_date(row, 7);
-    entry.notice_until = stored_optional_date(row, 8);
-    entry.publicity_until = stored_optional_date(row, 9);
-    entry.effective_from = stored_date(row, 10);
-    entry.expires_on = stored_date(row, 11);
-    entry.ended_on = stored_optional_date(row, 12);
+    entry.status = status_of(row, 6);
+    entry.decided_on = date_of(row, 7);
+    entry.notice_until = optional_date(row, 8);
+    entry.publicity_until = optional_date(row, 9);
+    entry.effective_from = date_of(row, 10);
+    entry.expires_on = date_of(row, 11);
+    entry.ended_on = optional_date(row, 12);
     entry.end_reason = end_reason_of(row, 13);
     out.list_title = row.column_text(14);
     out.list_title_zh = row.column_text(15);
@@ -70,7 +49,7 @@ CheckReader::CheckReader(Database& db) : m_last_run(db, k_last_run), m_subject(d
 std::optional<util::Date> CheckReader::last_run_as_of() {
     std::optional<util::Date> as_of;
     if (m_last_run.step() && !m_last_run.is_null(0)) {
-        as_of = stored_date(m_last_run, 0);
+        as_of = date_of(m_last_run, 0);
     }
     m_last_run.reset();
     return as_of;
