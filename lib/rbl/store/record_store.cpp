@@ -30,7 +30,7 @@ UPDATE records SET status = 'withdrawn', withdrawn_by = 'office', updated_batch 
 WHERE inserted_batch = ?1 AND status = 'active'
 RETURNING )sql" RBL_RECORD_STATE_COLUMNS;
 
-// Served by records_by_subject (subject_id, domain, ...): a subject's records of one domain.
+// Served by records_for_evaluation (subject_id, domain, ...): a subject's records of one domain.
 // min() rather than ORDER BY ... LIMIT 1, which made SQLite build a sorter for every row.
 constexpr std::string_view k_other_source = R"sql(
 SELECT min(source) FROM records
