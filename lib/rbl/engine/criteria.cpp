@@ -378,4 +378,69 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
     return false;
 }
 
+std::optional<RecordNeed> RecordNeed::of(const Criterion& criterion) {
+    switch (criterion.type) {
+        case Criterion::Type::exists:
+            return RecordNeed{{&criterion.selection}};
+        case Criterion::Type::count:
+            if (criterion.count_at_least && *criterion.count_at_least >= 1) {
+                return RecordNeed{{&criterion.selection}};
+            }
+            return std::nullopt;
+        case Criterion::Type::sum:
+            // The sum of no records is 0.
+            if (criterion.sum_at_least &&
+                util::compare(*criterion.sum_at_least, util::Decimal{0, 0}) > 0) {
+                return RecordNeed{{&criterion.selection}};
+            }
+            return std::nullopt;
+        case Criterion::Type::all:
+            // Every child must hold: the need of any one child will do.
+            for (const Criterion& child : criterion.children) {
+                if (auto need = of(child)) {
+                    return need;
+                }
+            }
+            return std::nullopt;
+        case Criterion::Type::any: {
+            // One child must hold: a need only when every child has one, and then any of them.
+            RecordNeed need;
+            for (const Criterion& child : criterion.children) {
+                const auto child_need = of(child);
+                if (!child_need) {
+                    return std::nullopt;
+                }
+                need.selections.insert(need.selections.end(), child_need->selections.begin(),
+                                       child_need->selections.end());
+            }
+            if (need.selections.empty()) {
+                return std::nullopt;
+            }
+            return need;
+        }
+        case Criterion::Type::negation:
+        case Criterion::Type::subject:
+        case Criterion::Type::listed:
+            break;
+    }
+    return std::nullopt;
+}
+
+bool RecordNeed::met_by(std::span<const SubjectRecord> records) const {
+    const auto takes = [](const rules::Selection& selection, const SubjectRecord& record) {
+        return (selection.any_domain ||
+                std::find(selection.domains.begin(), selection.domains.end(), record.domain) !=
+                    selection.domains.end()) &&
+               (selection.kinds.empty() ||
+                std::find(selection.kinds.begin(), selection.kinds.end(), record.kind) !=
+                    selection.kinds.end());
+    };
+    return std::any_of(records.begin(), records.end(), [&](const SubjectRecord& record) {
+        return std::any_of(selections.begin(), selections.end(),
+                           [&](const rules::Selection* selection) {
+                               return takes(*selection, record);
+                           });
+    });
+}
+
 }  // namespace rbl::engine

@@ -59,6 +59,19 @@ struct Verdict {
     std::vector<bool> held;
 };
 
+/// A condition criteria need to hold at all: the subject has a record that one of `selections`
+/// would take, judged on domain and kind alone (windows and `where` ignored). A subject without
+/// one cannot meet the criteria, so a run need not evaluate them for it (SPEC.md §8).
+struct RecordNeed {
+    std::vector<const rules::Selection*> selections;
+
+    /// The need of `criterion`, if it has one: criteria that can hold without any record ("no
+    /// penalty within 3y", a `listed` or `subject` test) have none.
+    static std::optional<RecordNeed> of(const rules::Criterion& criterion);
+    /// True when one of `records` is of a domain and kind one of the selections takes.
+    [[nodiscard]] bool met_by(std::span<const SubjectRecord> records) const;
+};
+
 /// Evaluates criteria trees for one subject over its records. Reuses its buffers.
 class CriteriaEvaluator {
 public:

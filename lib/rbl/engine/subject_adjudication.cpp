@@ -257,6 +257,10 @@ void SubjectAdjudication::consider(const rules::ListRule& list) {
         (list.kind == model::ListKind::red && has_open_black())) {
         return;
     }
+    if (const auto need = m_needs.find(&list);
+        need != m_needs.end() && need->second && !need->second->met_by(m_records)) {
+        return;  // the criteria cannot hold: the subject has no record they could count
+    }
     const Verdict verdict = m_evaluator.evaluate(list, list.criteria, m_subject, m_records,
                                                  open_list_ids(), m_options.as_of);
     if (!verdict.holds) {

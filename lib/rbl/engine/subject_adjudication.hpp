@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -53,7 +54,11 @@ public:
           m_calendar(calendar),
           m_options(options),
           m_windows(windows),
-          m_evaluator(rules) {}
+          m_evaluator(rules) {
+        for (const rules::ListRule* list : rules.lists()) {
+            m_needs.emplace(list, RecordNeed::of(list->criteria));
+        }
+    }
 
     /// Runs steps 1-5 for one subject, filling `outcome` (emptied first).
     void run(const SubjectCase& subject, SubjectOutcome& outcome);
@@ -83,6 +88,9 @@ private:
     const AdjudicateOptions& m_options;
     std::span<const util::Duration> m_windows;
     CriteriaEvaluator m_evaluator;
+    /// What each list's criteria need of a subject's records (lists without a need are absent
+    /// or nullopt): a subject without such a record is not evaluated for the list.
+    std::unordered_map<const rules::ListRule*, std::optional<RecordNeed>> m_needs;
     const SubjectCase* m_case = nullptr;
     SubjectOutcome* m_outcome = nullptr;
     SubjectFacts m_subject;
