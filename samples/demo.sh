@@ -87,6 +87,9 @@ debtor=$(sqlite3 "$db" "SELECT min(entry_id) FROM entries
 run_id repair "$bin/rbl-appeal" repair "$debtor" --reason "已履行全部义务，申请信用修复"
 run "$bin/rbl-appeal" decide "$repair" --outcome upheld --note "经核实已全部履行"
 
+step "8b. The next run is incremental: only the subjects the appeals touched are evaluated"
+run "$bin/rbl-adjudicate" --as-of "$as_of"
+
 step "9. Publish: the black list for analysts (CSV), its manifest, deltas for the website"
 run "$bin/rbl-publish" --kind black --lang zh --bom --out "$out/black_list.csv" --manifest
 (cd "$out" && run sha256sum -c black_list.csv.sha256)

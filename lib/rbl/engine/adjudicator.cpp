@@ -155,7 +155,7 @@ Evaluated evaluate_snapshot(store::Database& db, store::EntryStore& entries,
     Evaluated evaluated;
     evaluated.last_run_read = entries.last_run_id();
     store::IncrementalStore state(db);
-    evaluated.plan = plan_run(state, rules, calendar, options);
+    evaluated.plan = plan_run(state, evaluated.last_run_read != 0, rules, calendar, options);
     const RunPlan& plan = evaluated.plan;
     summary.full = plan.full;
     summary.full_reason = plan.full_reason;

@@ -8,8 +8,8 @@ namespace {
 
 // Why the run must evaluate every subject; empty when it may evaluate only what changed.
 std::string reason_for_full(const std::optional<store::IncrementalBasis>& basis,
-                            const rules::RuleSet& rules, const rules::Calendar& calendar,
-                            const AdjudicateOptions& options) {
+                            bool earlier_runs, const rules::RuleSet& rules,
+                            const rules::Calendar& calendar, const AdjudicateOptions& options) {
     if (options.full) {
         return "--full";
     }
@@ -17,7 +17,9 @@ std::string reason_for_full(const std::optional<store::IncrementalBasis>& basis,
         return "--domain: a run over some domains evaluates every subject for their lists";
     }
     if (!basis) {
-        return "no earlier run over every domain kept the state an incremental run needs";
+        return earlier_runs ? "no earlier run over every domain recorded what an incremental "
+                              "run needs (the runs before rbl kept it, or over some domains)"
+                            : "the first run on this database";
     }
     if (basis->rules_sha256 != rules.sha256()) {
         return fmt::format("the rules differ from those of run {}", basis->run_id);
@@ -39,11 +41,11 @@ std::string reason_for_full(const std::optional<store::IncrementalBasis>& basis,
 
 }  // namespace
 
-RunPlan plan_run(store::IncrementalStore& state, const rules::RuleSet& rules,
+RunPlan plan_run(store::IncrementalStore& state, bool earlier_runs, const rules::RuleSet& rules,
                  const rules::Calendar& calendar, const AdjudicateOptions& options) {
     RunPlan plan;
     plan.marks_upto = state.highest_mark();
-    plan.full_reason = reason_for_full(state.basis(), rules, calendar, options);
+    plan.full_reason = reason_for_full(state.basis(), earlier_runs, rules, calendar, options);
     plan.full = !plan.full_reason.empty();
     if (!plan.full) {
         plan.subjects = state.subjects_to_evaluate(plan.marks_upto, options.as_of.iso());

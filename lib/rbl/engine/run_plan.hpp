@@ -24,8 +24,9 @@ struct RunPlan {
     std::vector<std::string> subjects;   ///< incremental: the subjects to evaluate, sorted
 };
 
-/// Plans a run from the state read in the current snapshot.
-RunPlan plan_run(store::IncrementalStore& state, const rules::RuleSet& rules,
+/// Plans a run from the state read in the current snapshot; `earlier_runs`: the database holds
+/// runs (for the reason a run is full).
+RunPlan plan_run(store::IncrementalStore& state, bool earlier_runs, const rules::RuleSet& rules,
                  const rules::Calendar& calendar, const AdjudicateOptions& options);
 
 }  // namespace rbl::engine
