@@ -239,6 +239,8 @@ TEST_CASE("schema: changes that a run must see mark their subject, bookkeeping d
     CHECK(marks() == 3);
     db.exec("UPDATE subjects SET updated_batch = updated_batch");
     CHECK(marks() == 3);
+    db.exec("UPDATE import_batches SET reverted_at = '2026-03-02T00:00:00Z'");
+    CHECK(marks() == 4);  // the batch's subjects, whatever their records' status
     CHECK(test::query_text(db, "SELECT DISTINCT subject_id FROM subject_marks") ==
           "91320102MA1000001X");
 }
