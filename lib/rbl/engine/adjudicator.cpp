@@ -97,18 +97,16 @@ bool in_scope(const AdjudicateOptions& options, std::string_view domain) {
 struct Evaluated {
     std::int64_t last_run_read = 0;  ///< the id of the last run the snapshot held
     RunPlan plan;
-    std::vector<store::SubjectDue> due;      ///< every evaluated subject's next change day
-    std::vector<std::string> changed;        ///< the subjects with a staged change
 };
 
 // Takes one subject's outcome, in reading order: stages its changes, counts them.
 class OutcomeTaker {
 public:
-    OutcomeTaker(store::EntryStore& entries, AdjudicationSummary& summary, Evaluated& evaluated,
-                 Reporter& reporter, std::int64_t to_evaluate)
+    OutcomeTaker(store::EntryStore& entries, store::IncrementalStore& state,
+                 AdjudicationSummary& summary, Reporter& reporter, std::int64_t to_evaluate)
         : m_entries(entries),
+          m_state(state),
           m_summary(summary),
-          m_evaluated(evaluated),
           m_reporter(reporter),
           m_to_evaluate(to_evaluate) {}
 
@@ -117,17 +115,15 @@ public:
             m_entries.stage(change);
             ++m_summary.lists[change.entry.list_id].of(change.change);
         }
-        if (!outcome.changes.empty()) {
-            m_evaluated.changed.push_back(subject.rows.subject_id);
-        }
         // The calendar's coverage is the same for every subject: said once per run.
         if (!outcome.warnings.empty() && !m_warned) {
             m_warned = true;
             m_reporter.warning(outcome.warnings.front());
         }
-        m_evaluated.due.push_back(store::SubjectDue{
-            subject.rows.subject_id,
-            outcome.next_change ? std::optional(outcome.next_change->iso()) : std::nullopt});
+        m_state.stage(store::SubjectDue{subject.rows.subject_id,
+                                        outcome.next_change ? std::optional(outcome.next_change->iso())
+                                                            : std::nullopt},
+                      !outcome.changes.empty());
         if (++m_summary.subjects % k_progress_every == 0) {
             m_reporter.progress("adjudicating", static_cast<std::uint64_t>(m_summary.subjects),
                                 static_cast<std::uint64_t>(m_to_evaluate));
@@ -136,8 +132,8 @@ public:
 
 private:
     store::EntryStore& m_entries;
+    store::IncrementalStore& m_state;
     AdjudicationSummary& m_summary;
-    Evaluated& m_evaluated;
     Reporter& m_reporter;
     std::int64_t m_to_evaluate;
     bool m_warned = false;
@@ -161,6 +157,9 @@ Evaluated evaluate_snapshot(store::Database& db, store::EntryStore& entries,
     summary.full_reason = plan.full_reason;
     summary.subjects_total = store::count_subjects(db);
     entries.start_staging();
+    if (state.available()) {
+        state.start_staging();
+    }
     for (const rules::ListRule* list : rules.lists()) {
         if (in_scope(options, list->domain)) {
             summary.lists[list->id];
@@ -176,7 +175,7 @@ Evaluated evaluate_snapshot(store::Database& db, store::EntryStore& entries,
                                                      ? store::SubjectEntriesReader::Mode::stream
                                                      : store::SubjectEntriesReader::Mode::point);
     const std::vector<util::Duration> windows = windows_of(rules);
-    OutcomeTaker taker(entries, summary, evaluated, reporter,
+    OutcomeTaker taker(entries, state, summary, reporter,
                        plan.full ? summary.subjects_total
                                  : static_cast<std::int64_t>(plan.subjects.size()));
     const PoolTimes times = evaluate_all(
@@ -217,20 +216,11 @@ void write_state(store::Database& db, const Evaluated& evaluated,
                                                summary.subjects_total, calendar.fingerprint(),
                                                evaluated.plan.marks_upto});
     if (!options.domains.empty()) {
-        for (const std::string& subject_id : evaluated.changed) {
-            state.mark(subject_id);
-        }
+        state.mark_changed();
         return;
     }
     state.clear_marks(evaluated.plan.marks_upto);
-    if (evaluated.plan.full) {
-        state.clear_due();
-    }
-    for (const store::SubjectDue& due : evaluated.due) {
-        if (due.due_on || !evaluated.plan.full) {
-            state.set_due(due);
-        }
-    }
+    state.store_due(evaluated.plan.full);
 }
 
 }  // namespace

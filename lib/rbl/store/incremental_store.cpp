@@ -32,15 +32,31 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6))sql";
 
 constexpr std::string_view k_clear_marks = "DELETE FROM subject_marks WHERE mark <= ?1";
 
-constexpr std::string_view k_mark = "INSERT INTO subject_marks (subject_id) VALUES (?1)";
+constexpr std::string_view k_create_staging = R"sql(
+CREATE TEMP TABLE IF NOT EXISTS staged_subjects (
+    subject_id TEXT PRIMARY KEY,
+    due_on     TEXT,
+    changed    INTEGER NOT NULL
+);
+DELETE FROM temp.staged_subjects;
+)sql";
 
-constexpr std::string_view k_clear_due = "DELETE FROM subject_due";
+constexpr std::string_view k_stage =
+    "INSERT INTO temp.staged_subjects (subject_id, due_on, changed) VALUES (?1, ?2, ?3)";
 
-constexpr std::string_view k_set_due = R"sql(
-INSERT INTO subject_due (subject_id, due_on) VALUES (?1, ?2)
-ON CONFLICT (subject_id) DO UPDATE SET due_on = excluded.due_on)sql";
+constexpr std::string_view k_mark_changed = R"sql(
+INSERT INTO subject_marks (subject_id)
+SELECT subject_id FROM temp.staged_subjects WHERE changed ORDER BY subject_id)sql";
 
-constexpr std::string_view k_forget_due = "DELETE FROM subject_due WHERE subject_id = ?1";
+constexpr std::string_view k_forget_all_due = "DELETE FROM subject_due";
+
+constexpr std::string_view k_forget_staged_due = R"sql(
+DELETE FROM subject_due WHERE subject_id IN (SELECT subject_id FROM temp.staged_subjects))sql";
+
+constexpr std::string_view k_store_staged_due = R"sql(
+INSERT INTO subject_due (subject_id, due_on)
+SELECT subject_id, due_on FROM temp.staged_subjects WHERE due_on IS NOT NULL
+ORDER BY subject_id)sql";
 
 }  // namespace
 
@@ -93,13 +109,23 @@ std::optional<RunScope> IncrementalStore::scope_of(std::int64_t run_id) {
                     statement.column_int64(4)};
 }
 
+void IncrementalStore::start_staging() {
+    m_db.exec(k_create_staging);
+    if (!m_stage) {
+        m_stage.emplace(m_db, k_stage);
+    }
+}
+
+void IncrementalStore::stage(const SubjectDue& due, bool changed) {
+    if (!m_stage) {
+        return;  // no incremental state to keep (an older schema)
+    }
+    m_stage->bind(1, due.subject_id).bind(2, due.due_on).bind(3, changed ? 1 : 0);
+    m_stage->run();
+}
+
 IncrementalWriter::IncrementalWriter(Database& db)
-    : m_db(db),
-      m_record_scope(db, k_record_scope),
-      m_clear_marks(db, k_clear_marks),
-      m_mark(db, k_mark),
-      m_set_due(db, k_set_due),
-      m_forget_due(db, k_forget_due) {}
+    : m_db(db), m_record_scope(db, k_record_scope), m_clear_marks(db, k_clear_marks) {}
 
 void IncrementalWriter::record_scope(std::int64_t run_id, const RunScope& scope) {
     m_record_scope.bind(1, run_id)
@@ -116,21 +142,11 @@ void IncrementalWriter::clear_marks(std::int64_t marks_upto) {
     m_clear_marks.run();
 }
 
-void IncrementalWriter::mark(std::string_view subject_id) {
-    m_mark.bind(1, subject_id);
-    m_mark.run();
-}
+void IncrementalWriter::mark_changed() { m_db.exec(k_mark_changed); }
 
-void IncrementalWriter::clear_due() { m_db.exec(k_clear_due); }
-
-void IncrementalWriter::set_due(const SubjectDue& due) {
-    if (due.due_on) {
-        m_set_due.bind(1, due.subject_id).bind(2, *due.due_on);
-        m_set_due.run();
-        return;
-    }
-    m_forget_due.bind(1, due.subject_id);
-    m_forget_due.run();
+void IncrementalWriter::store_due(bool full) {
+    m_db.exec(full ? k_forget_all_due : k_forget_staged_due);
+    m_db.exec(k_store_staged_due);
 }
 
 }  // namespace rbl::store

@@ -56,12 +56,22 @@ public:
     /// The recorded scope of a run, if it has one.
     std::optional<RunScope> scope_of(std::int64_t run_id);
 
+    /// Empties (creating if needed) this connection's TEMP table of evaluated subjects; like the
+    /// staged changes, it takes no lock, so it may be written inside the run's read snapshot,
+    /// and memory stays flat however many subjects a run evaluates.
+    void start_staging();
+    /// Stages an evaluated subject (in subject order): its next change day, and whether the run
+    /// changed one of its entries.
+    void stage(const SubjectDue& due, bool changed);
+
 private:
     Database& m_db;
     bool m_available = false;
+    std::optional<Statement> m_stage;  ///< prepared by start_staging(), once the table exists
 };
 
-/// The incremental state a run writes, inside its write transaction (schema version 8 or later).
+/// The incremental state a run writes from what it staged, inside its write transaction (schema
+/// version 8 or later).
 class IncrementalWriter {
 public:
     explicit IncrementalWriter(Database& db);
@@ -70,20 +80,17 @@ public:
     void record_scope(std::int64_t run_id, const RunScope& scope);
     /// Deletes the marks up to `marks_upto` (those the run's snapshot held).
     void clear_marks(std::int64_t marks_upto);
-    /// Marks a subject (a run over some domains only marks those it changed, for the next run).
-    void mark(std::string_view subject_id);
-    /// Forgets every subject's next change day (before a full run writes them all).
-    void clear_due();
-    /// Stores (or, for none, forgets) a subject's next change day.
-    void set_due(const SubjectDue& due);
+    /// Marks the staged subjects the run changed (a run over some domains leaves them to the
+    /// next run over every domain).
+    void mark_changed();
+    /// Stores the staged subjects' next change days: for a full run, those alone (every other
+    /// day is forgotten); else in place of what those subjects had.
+    void store_due(bool full);
 
 private:
     Database& m_db;
     Statement m_record_scope;
     Statement m_clear_marks;
-    Statement m_mark;
-    Statement m_set_due;
-    Statement m_forget_due;
 };
 
 }  // namespace rbl::store

@@ -379,3 +379,23 @@ TEST_CASE_FIXTURE(Fixture, "adjudicator: other rules, --full, --domain and going
     options.as_of = Date::from_ymd(2026, 3, 4);
     CHECK(run_with(options).full_reason.find("the rules differ") != std::string::npos);
 }
+
+TEST_CASE_FIXTURE(Fixture, "adjudicator: a run over some domains marks what it changed for the next") {
+    run(Date::from_ymd(2026, 3, 2));
+    AdjudicateOptions options;
+    options.as_of = Date::from_ymd(2026, 3, 10);
+    options.domains = {"market"};
+    CHECK(run_with(options).total.advanced == 1);
+    CHECK(text("SELECT group_concat(subject_id) FROM subject_marks") == std::string(k_company));
+    // Its next change days are not stored: the last full run's stay, and the mark brings the
+    // company back to the next run over every domain.
+    CHECK(text("SELECT due_on FROM subject_due WHERE subject_id = '91320106MA109Y0356'") ==
+          "2026-03-10");
+    const auto next = run(Date::from_ymd(2026, 3, 10));
+    CHECK_FALSE(next.full);
+    CHECK(next.subjects == 1);
+    CHECK(next.total.advanced == 0);
+    CHECK(number("SELECT count(*) FROM subject_marks") == 0);
+    CHECK(text("SELECT due_on FROM subject_due WHERE subject_id = '91320106MA109Y0356'") ==
+          "2026-03-13");
+}
