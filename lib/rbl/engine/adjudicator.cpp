@@ -169,15 +169,15 @@ Evaluated evaluate_snapshot(store::Database& db, store::EntryStore& entries,
     if (plan.full) {
         reader.emplace(db, summary.as_of, std::nullopt);
     } else {
-        reader.emplace(db, summary.as_of, plan.subjects);
+        reader.emplace(db, summary.as_of,
+                       state.subjects_to_evaluate(plan.marks_upto, options.as_of.iso()));
     }
     store::SubjectEntriesReader entry_reader(db, plan.full
                                                      ? store::SubjectEntriesReader::Mode::stream
                                                      : store::SubjectEntriesReader::Mode::point);
     const std::vector<util::Duration> windows = windows_of(rules);
     OutcomeTaker taker(entries, state, summary, reporter,
-                       plan.full ? summary.subjects_total
-                                 : static_cast<std::int64_t>(plan.subjects.size()));
+                       plan.full ? summary.subjects_total : plan.subjects);
     const PoolTimes times = evaluate_all(
         options.jobs, [&] { return SubjectAdjudication(rules, calendar, options, windows); },
         [&](SubjectCase& subject) {

@@ -48,7 +48,7 @@ RunPlan plan_run(store::IncrementalStore& state, bool earlier_runs, const rules:
     plan.full_reason = reason_for_full(state.basis(), earlier_runs, rules, calendar, options);
     plan.full = !plan.full_reason.empty();
     if (!plan.full) {
-        plan.subjects = state.subjects_to_evaluate(plan.marks_upto, options.as_of.iso());
+        plan.subjects = state.count_to_evaluate(plan.marks_upto, options.as_of.iso());
     }
     return plan;
 }

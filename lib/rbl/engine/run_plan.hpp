@@ -21,7 +21,7 @@ struct RunPlan {
     bool full = true;
     std::string full_reason;             ///< why every subject (empty when incremental)
     std::int64_t marks_upto = 0;         ///< the highest mark the snapshot holds
-    std::vector<std::string> subjects;   ///< incremental: the subjects to evaluate, sorted
+    std::int64_t subjects = 0;           ///< incremental: how many subjects it evaluates
 };
 
 /// Plans a run from the state read in the current snapshot; `earlier_runs`: the database holds

@@ -21,6 +21,11 @@ UNION
 SELECT subject_id FROM subject_due WHERE due_on <= ?2
 ORDER BY 1)sql";
 
+constexpr std::string_view k_count_to_evaluate = R"sql(
+SELECT count(*) FROM (SELECT subject_id FROM subject_marks WHERE mark <= ?1
+                      UNION
+                      SELECT subject_id FROM subject_due WHERE due_on <= ?2))sql";
+
 constexpr std::string_view k_scope_of = R"sql(
 SELECT mode, subjects_evaluated, subjects_total, calendar_sha256, marks_upto
 FROM run_scope WHERE run_id = ?1)sql";
@@ -84,15 +89,25 @@ std::int64_t IncrementalStore::highest_mark() {
     return statement.step() ? statement.column_int64(0) : 0;
 }
 
-std::vector<std::string> IncrementalStore::subjects_to_evaluate(std::int64_t marks_upto,
-                                                                std::string_view day) {
-    Statement statement(m_db, k_to_evaluate);
+std::int64_t IncrementalStore::count_to_evaluate(std::int64_t marks_upto, std::string_view day) {
+    Statement statement(m_db, k_count_to_evaluate);
     statement.bind(1, marks_upto).bind(2, day);
-    std::vector<std::string> subjects;
-    while (statement.step()) {
-        subjects.push_back(std::string(statement.column_text(0)));
-    }
-    return subjects;
+    return statement.step() ? statement.column_int64(0) : 0;
+}
+
+std::function<bool(std::string&)> IncrementalStore::subjects_to_evaluate(std::int64_t marks_upto,
+                                                                         std::string day) {
+    m_to_evaluate_day = std::move(day);
+    m_to_evaluate.emplace(m_db, k_to_evaluate);
+    m_to_evaluate->bind(1, marks_upto).bind(2, m_to_evaluate_day);
+    return [this](std::string& subject_id) {
+        if (!m_to_evaluate->step()) {
+            m_to_evaluate->reset();
+            return false;
+        }
+        subject_id = m_to_evaluate->column_text(0);
+        return true;
+    };
 }
 
 std::optional<RunScope> IncrementalStore::scope_of(std::int64_t run_id) {

@@ -4,6 +4,7 @@
 // All of their SQL is here.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,8 +52,12 @@ public:
     std::optional<IncrementalBasis> basis();
     /// The highest mark (0 when there is none).
     std::int64_t highest_mark();
-    /// The subjects marked up to `marks_upto` or due on or before `day` (ISO), sorted, each once.
-    std::vector<std::string> subjects_to_evaluate(std::int64_t marks_upto, std::string_view day);
+    /// How many subjects are marked up to `marks_upto` or due on or before `day` (ISO).
+    std::int64_t count_to_evaluate(std::int64_t marks_upto, std::string_view day);
+    /// Those subjects, sorted, each once, one after another: `next` gives the next (false after
+    /// the last). The cursor lives in this store (one at a time).
+    std::function<bool(std::string& subject_id)> subjects_to_evaluate(std::int64_t marks_upto,
+                                                                       std::string day);
     /// The recorded scope of a run, if it has one.
     std::optional<RunScope> scope_of(std::int64_t run_id);
 
@@ -68,6 +73,8 @@ private:
     Database& m_db;
     bool m_available = false;
     std::optional<Statement> m_stage;  ///< prepared by start_staging(), once the table exists
+    std::optional<Statement> m_to_evaluate;  ///< the cursor of subjects_to_evaluate()
+    std::string m_to_evaluate_day;           ///< bound to it (bound text must outlive it)
 };
 
 /// The incremental state a run writes from what it staged, inside its write transaction (schema

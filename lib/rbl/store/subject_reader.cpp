@@ -1,6 +1,7 @@
 #include "rbl/store/subject_reader.hpp"
 
 #include <algorithm>
+#include <utility>
 #include <tuple>
 
 namespace rbl::store {
@@ -44,16 +45,19 @@ SubjectReader::SubjectReader(Database& db, std::string as_of,
                     Query{subject_id ? k_subject_with_records : k_subjects_with_records}) {
     if (subject_id) {
         m_point = true;
-        m_subject_ids.push_back(std::move(*subject_id));
+        m_next_subject = [id = std::move(*subject_id), given = false](std::string& out) mutable {
+            out = id;
+            return !std::exchange(given, true);
+        };
     }
     start();
 }
 
 SubjectReader::SubjectReader(Database& db, std::string as_of,
-                             std::vector<std::string> subject_ids)
+                             std::function<bool(std::string& subject_id)> next_subject)
     : SubjectReader(db, std::move(as_of), Query{k_subject_with_records}) {
     m_point = true;
-    m_subject_ids = std::move(subject_ids);
+    m_next_subject = std::move(next_subject);
     start();
 }
 
@@ -64,9 +68,9 @@ void SubjectReader::start() {
         return;
     }
     m_has_row = false;
-    while (!m_has_row && m_next_subject < m_subject_ids.size()) {
+    while (!m_has_row && m_next_subject(m_subject_id)) {
         m_statement.reset();
-        m_statement.bind(1, m_subject_ids[m_next_subject++]);
+        m_statement.bind(1, m_subject_id);
         m_has_row = m_statement.step();
     }
     m_done = !m_has_row;

@@ -11,6 +11,7 @@
 // so it neither counts nor withdraws the fact another source holds.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,9 +60,11 @@ class SubjectReader {
 public:
     /// All subjects, or only `subject_id` when given.
     SubjectReader(Database& db, std::string as_of, std::optional<std::string> subject_id);
-    /// Only these subjects (sorted, each once), one indexed query each: an incremental run's.
-    /// Identifiers the database does not hold are skipped.
-    SubjectReader(Database& db, std::string as_of, std::vector<std::string> subject_ids);
+    /// The subjects `next_subject` gives (sorted, each once; it returns false after the last),
+    /// one indexed query each: an incremental run's. Identifiers the database does not hold are
+    /// skipped.
+    SubjectReader(Database& db, std::string as_of,
+                  std::function<bool(std::string& subject_id)> next_subject);
     /// Reads the next subject into `rows`; false after the last.
     bool next(SubjectRows& rows);
 
@@ -78,8 +81,8 @@ private:
     Statement m_statement;
     std::vector<std::int64_t> m_reverted_batches;  // few: a revert is rare
     std::string m_as_of;
-    std::vector<std::string> m_subject_ids;  ///< point mode: the subjects still to read
-    std::size_t m_next_subject = 0;
+    std::function<bool(std::string&)> m_next_subject;  ///< point mode: the next subject to read
+    std::string m_subject_id;                           ///< point mode: the one bound
     bool m_point = false;
     bool m_has_row = false;
     bool m_done = false;
