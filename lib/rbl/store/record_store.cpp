@@ -46,6 +46,11 @@ RETURNING )sql" RBL_RECORD_STATE_COLUMNS;
 constexpr std::string_view k_other_sources = R"sql(
 SELECT EXISTS (SELECT 1 FROM import_batches WHERE source <> ?1 AND format <> 'feedback'))sql";
 
+constexpr std::string_view k_mark_subject = "INSERT INTO subject_marks (subject_id) VALUES (?1)";
+
+// How many subjects' marks are kept in memory before they are written (about 6 MiB).
+constexpr std::size_t k_marks_kept = 65536;
+
 constexpr std::string_view k_revert_batch =
     "UPDATE import_batches SET reverted_at = ?2 WHERE batch_id = ?1";
 
@@ -139,6 +144,7 @@ StateHash state_of(const model::Record& record, std::string_view date, std::stri
 
 RecordStore::RecordStore(Database& db)
     : m_db(db),
+      m_mark_subject(db, k_mark_subject),
       m_insert_batch(db, k_insert_batch),
       m_finish_batch(db, k_finish_batch),
       m_find_batch(db, k_find_batch),
@@ -167,8 +173,17 @@ std::int64_t RecordStore::begin_batch(const BatchStart& batch) {
     return m_db.last_insert_rowid();
 }
 
+void RecordStore::mark_inserted_subjects() {
+    for (const std::string& subject_id : m_inserted_subjects) {
+        m_mark_subject.bind(1, subject_id);
+        m_mark_subject.run();
+    }
+    m_inserted_subjects.clear();
+}
+
 void RecordStore::finish_batch(std::int64_t batch_id, const BatchCounts& counts,
                                std::string_view at) {
+    mark_inserted_subjects();
     m_finish_batch.bind(1, batch_id)
         .bind(2, counts.rows)
         .bind(3, counts.inserted)
@@ -277,6 +292,10 @@ RecordChange RecordStore::put_record(const model::Record& record, const ContentH
     m_insert_record.run();
     RecordChange change;
     if (m_db.changes() == 1) {
+        m_inserted_subjects.insert(record.subject_id);
+        if (m_inserted_subjects.size() >= k_marks_kept) {
+            mark_inserted_subjects();
+        }
         change.outcome = RecordChange::Outcome::inserted;
         change.state = state_of(record, date, status, withdrawn_by(record, false));
         return change;

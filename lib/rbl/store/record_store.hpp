@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "rbl/model/record.hpp"
@@ -93,7 +94,8 @@ public:
 
     /// Records a batch as started; returns its id.
     std::int64_t begin_batch(const BatchStart& batch);
-    /// Stores a batch's final counts and finishing time.
+    /// Stores a batch's final counts and finishing time, and marks the subjects whose records it
+    /// inserted for the next incremental run (SPEC.md §8).
     void finish_batch(std::int64_t batch_id, const BatchCounts& counts, std::string_view at);
     /// The batch with this id, or nullopt.
     std::optional<BatchRow> find_batch(std::int64_t batch_id);
@@ -121,7 +123,14 @@ public:
     std::vector<WithdrawnRecord> withdraw_evidence(std::int64_t entry_id);
 
 private:
+    // Writes the marks of the subjects collected in m_inserted_subjects and forgets them.
+    void mark_inserted_subjects();
+
     Database& m_db;
+    /// Subjects with a record inserted since the last marks were written: marked once each
+    /// (a mark per row would cost a write per row), at the end of the batch or when many.
+    std::unordered_set<std::string> m_inserted_subjects;
+    Statement m_mark_subject;
     Statement m_insert_batch;
     Statement m_finish_batch;
     Statement m_find_batch;

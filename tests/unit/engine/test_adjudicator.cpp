@@ -74,6 +74,13 @@ struct Fixture {
                     "WHERE v.entry_id = e.entry_id) AS line FROM entries e ORDER BY e.entry_id)");
     }
 
+    // Inserts one record (the SQL) and marks its subject, as rbl-import's RecordStore does.
+    void insert_record(std::string_view sql) {
+        db.exec(sql);
+        db.exec("INSERT INTO subject_marks (subject_id) "
+                "SELECT subject_id FROM records WHERE rec = (SELECT max(rec) FROM records)");
+    }
+
     std::string text(std::string_view sql) { return test::query_text(db, sql); }
 
     std::int64_t number(std::string_view sql) { return test::query_number(db, sql); }
@@ -173,7 +180,7 @@ TEST_CASE_FIXTURE(Fixture, "adjudicator: entries expire at expires_on, and the s
     CHECK(number("SELECT count(*) FROM entries WHERE list_id = 'market.black.repeat'") == 1);
 
     // A new penalty is a new fact: the subject is listed again.
-    db.exec("INSERT INTO records (rec, source, record_id, subject_id, domain, kind, date, status, "
+    insert_record("INSERT INTO records (rec, source, record_id, subject_id, domain, kind, date, status, "
             "content_hash, inserted_batch, updated_batch, seen_batch) VALUES (5, 'default', "
             "'P3', '91320106MA109Y0356', 'market', 'penalty', '2027-03-01', 'active', x'05', 1, "
             "1, 1)");
@@ -233,7 +240,7 @@ TEST_CASE_FIXTURE(Fixture, "adjudicator: an effective black entry revokes the su
     run(Date::from_ymd(2026, 3, 2));
     // The honest trader is penalised twice: a black entry, decided Tue 03-03, in force from
     // Mon 03-16 (notice 03-04..03-10, publicity 03-11..03-13).
-    db.exec("INSERT INTO records (rec, source, record_id, subject_id, domain, kind, date, status, "
+    insert_record("INSERT INTO records (rec, source, record_id, subject_id, domain, kind, date, status, "
             "content_hash, inserted_batch, updated_batch, seen_batch) VALUES "
             "(5, 'default', 'P4', '91321002MAP0LUM417', 'market', 'penalty', '2026-02-20', "
             "'active', x'05', 1, 1, 1), "
@@ -313,8 +320,8 @@ TEST_CASE_FIXTURE(Fixture, "adjudicator: later runs evaluate only the subjects c
     CHECK(quiet.subjects == 0);
     CHECK(quiet.subjects_total == 3);
     CHECK(number("SELECT count(*) FROM subject_marks") == 0);
-    // A second penalty for the person marks it: evaluated, and listed.
-    db.exec("INSERT INTO records (rec, source, record_id, subject_id, domain, kind, date, status, "
+    // A second penalty for the person, marked as rbl-import marks it: evaluated, and listed.
+    insert_record("INSERT INTO records (rec, source, record_id, subject_id, domain, kind, date, status, "
             "content_hash, inserted_batch, updated_batch, seen_batch) VALUES (5, 'default', "
             "'P10', '320102196804120359', 'market', 'penalty', '2026-03-03', 'active', x'05', 1, "
             "1, 1)");

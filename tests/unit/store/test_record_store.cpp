@@ -134,3 +134,33 @@ TEST_CASE("record store: an upheld objection withdraws the entry's active eviden
     CHECK(records.withdraw_evidence(1).empty());
     CHECK(records.withdraw_evidence(99).empty());
 }
+
+TEST_CASE_FIXTURE(Fixture, "record store: a batch marks each subject it inserted records of, once") {
+    const auto marks = [&] {
+        std::string text;
+        auto statement = db.prepare("SELECT subject_id FROM subject_marks ORDER BY mark");
+        while (statement.step()) {
+            text += std::string(statement.column_text(0)) + " ";
+        }
+        return text;
+    };
+    store::Transaction transaction(db, store::Transaction::Mode::immediate);
+    const auto first = batch();
+    auto record = sample_record();
+    records.put_subject(record, "110000", first);
+    records.put_record(record, hash_of(1), first);
+    record.record_id = "(2025)苏01执2号";
+    records.put_record(record, hash_of(3), first);
+    records.put_record(record, hash_of(3), first);  // the same again: unchanged
+    CHECK(marks().empty());  // written with the batch
+    records.finish_batch(first, {}, "2026-11-28T00:00:01Z");
+    CHECK(marks() == "91110000600037341L ");
+    // A changed record is marked by the trigger on records, when it changes.
+    const auto second = batch();
+    record.amount = 1;
+    records.put_record(record, hash_of(4), second);
+    CHECK(marks() == "91110000600037341L 91110000600037341L ");
+    records.finish_batch(second, {}, "2026-11-28T00:00:02Z");
+    CHECK(marks() == "91110000600037341L 91110000600037341L ");
+    transaction.commit();
+}
