@@ -11,6 +11,7 @@
 #include "rbl/model/change_kind.hpp"
 #include "rbl/model/entry.hpp"
 #include "rbl/store/database.hpp"
+#include "rbl/store/state_hash.hpp"
 
 namespace rbl::store {
 
@@ -59,6 +60,18 @@ struct StagedChange {
     /// the entry still has it (and its disputed flag) — else someone (an appeal decided while
     /// the run evaluated) changed it meanwhile, and the change is skipped.
     model::EntryStatus status_read = model::EntryStatus::notice;
+};
+
+/// A staged change as write_staged() left it.
+struct WrittenChange {
+    const StagedChange& staged;  ///< as for_each_staged() gives it
+    std::int64_t entry_id = 0;   ///< the entry's id: the one assigned when the change creates it
+    /// false when the change is an update that was skipped: another writer changed the entry
+    /// since the snapshot (StagedChange::status_read), and nothing was written
+    bool written = false;
+    /// The hash of the entry as the write left it, read back from the tables (what
+    /// `rbl-audit verify` recomputes); nullopt when there is no such entry.
+    std::optional<StateHash> state;
 };
 
 /// Entries, evidence and runs of one database.
@@ -110,9 +123,22 @@ public:
     void stage(const StagedChange& change);
     /// Calls `visit` with every staged change in the order they were staged.
     void for_each_staged(const std::function<void(const StagedChange&)>& visit);
+    /// Writes every staged change inside the caller's write transaction, set-based: the
+    /// creations with one INSERT … SELECT each for entries and evidence (`terms_of` gives the
+    /// terms of each list with a creation; the ids follow the largest one, in staging order),
+    /// then the updates, each written as update() would. Then calls `visit` with every change
+    /// in staging order, as written or skipped, with its entry's state as written.
+    void write_staged(std::int64_t run_id,
+                      const std::function<const ListTerms&(const std::string&)>& terms_of,
+                      const std::function<void(const WrittenChange&)>& visit);
 
 private:
     model::Entry read_entry(const Statement& statement) const;
+    void stage_terms(const std::function<const ListTerms&(const std::string&)>& terms_of);
+    /// The staging order numbers of the updates that were skipped, ascending.
+    std::vector<std::int64_t> write_staged_updates(std::int64_t run_id);
+    void visit_written(std::int64_t last_id, const std::vector<std::int64_t>& skipped,
+                       const std::function<void(const WrittenChange&)>& visit);
 
     Database& m_db;
     Statement m_open;
@@ -132,6 +158,7 @@ private:
     Statement m_stage;           ///< prepared by start_staging(), once the TEMP tables exist
     Statement m_stage_evidence;
     std::int64_t m_staged = 0;
+    std::int64_t m_created = 0;  ///< creations staged so far
 };
 
 }  // namespace rbl::store
