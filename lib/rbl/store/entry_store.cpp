@@ -49,17 +49,6 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, '{}'))sql";
 constexpr std::string_view k_finish_run =
     "UPDATE runs SET counts = ?2, finished_at = ?3 WHERE run_id = ?1";
 
-constexpr std::string_view k_insert = R"sql(
-INSERT INTO entries (list_id, subject_id, status, decided_on, notice_until, publicity_until,
-                     effective_from, expires_on, kind, domain, list_title, list_title_zh, basis,
-                     authority, terms, rule_version, rule_sha256, explanation, created_run,
-                     updated_run)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-        ?19))sql";
-
-constexpr std::string_view k_insert_evidence =
-    "INSERT INTO entry_evidence (entry_id, rec, record_id) VALUES (?1, ?2, ?3)";
-
 constexpr std::string_view k_update = R"sql(
 UPDATE entries SET status = ?2, ended_on = ?3, end_reason = ?4, updated_run = ?5,
                    disputed = CASE WHEN ?2 IN ('notice', 'publicity', 'effective')
@@ -246,8 +235,6 @@ EntryStore::EntryStore(Database& db)
       m_expiring(db, k_expiring),
       m_begin_run(db, k_begin_run),
       m_finish_run(db, k_finish_run),
-      m_insert(db, k_insert),
-      m_insert_evidence(db, k_insert_evidence),
       m_update(db, k_update),
       m_appeal_effect(db, k_appeal_effect) {}
 
@@ -335,49 +322,25 @@ void EntryStore::finish_run(std::int64_t run_id, std::string_view counts_json,
     m_finish_run.run();
 }
 
-std::int64_t EntryStore::create(const model::Entry& e, const ListTerms& terms,
-                               std::string_view explanation,
-                               const std::vector<std::pair<std::int64_t, std::string>>& evidence,
-                               std::int64_t run_id) {
-    const DateText dates(e);
-    m_insert.bind(1, e.list_id)
-        .bind(2, e.subject_id)
-        .bind(3, model::to_string(e.status))
-        .bind(4, dates.decided)
-        .bind(5, dates.notice)
-        .bind(6, dates.publicity)
-        .bind(7, dates.effective)
-        .bind(8, dates.expires)
-        .bind(9, model::to_string(e.kind))
-        .bind(10, e.domain)
-        .bind(11, terms.list_title)
-        .bind(12, terms.list_title_zh)
-        .bind(13, terms.basis)
-        .bind(14, terms.authority)
-        .bind(15, terms.terms_json)
-        .bind(16, terms.rule_version)
-        .bind(17, terms.rule_sha256)
-        .bind(18, explanation)
-        .bind(19, run_id);
-    m_insert.run();
-    const std::int64_t entry_id = m_db.last_insert_rowid();
-    for (const auto& [rec, record_id] : evidence) {
-        m_insert_evidence.bind(1, entry_id).bind(2, rec).bind(3, record_id);
-        m_insert_evidence.run();
-    }
-    return entry_id;
-}
-
 bool EntryStore::update(const model::Entry& entry, model::EntryStatus status_read,
                         std::int64_t run_id) {
     const auto ended = iso(entry.ended_on);
-    m_update.bind(1, entry.entry_id)
-        .bind(2, model::to_string(entry.status))
+    return run_update(entry.entry_id, model::to_string(entry.status), ended,
+                      code(entry.end_reason), run_id, model::to_string(status_read),
+                      entry.disputed);
+}
+
+bool EntryStore::run_update(std::int64_t entry_id, std::string_view status,
+                            std::optional<std::string_view> ended,
+                            std::optional<std::string_view> end_reason, std::int64_t run_id,
+                            std::string_view status_read, bool disputed) {
+    m_update.bind(1, entry_id)
+        .bind(2, status)
         .bind(3, ended)
-        .bind(4, code(entry.end_reason))
+        .bind(4, end_reason)
         .bind(5, run_id)
-        .bind(6, model::to_string(status_read))
-        .bind(7, entry.disputed ? 1 : 0);
+        .bind(6, status_read)
+        .bind(7, disputed ? 1 : 0);
     m_update.run();
     return m_db.changes() == 1;
 }
@@ -507,20 +470,14 @@ void EntryStore::stage_terms(
     }
 }
 
-// The same statement and values as update(), from the staged columns.
+// update() from the staged columns.
 std::vector<std::int64_t> EntryStore::write_staged_updates(std::int64_t run_id) {
     Statement updates = m_db.prepare(k_staged_updates);
     std::vector<std::int64_t> skipped;
     while (updates.step()) {
-        m_update.bind(1, updates.column_int64(1))
-            .bind(2, updates.column_text(2))
-            .bind(3, optional_text(updates, 3))
-            .bind(4, optional_text(updates, 4))
-            .bind(5, run_id)
-            .bind(6, updates.column_text(5))
-            .bind(7, updates.column_int64(6));
-        m_update.run();
-        if (m_db.changes() != 1) {
+        if (!run_update(updates.column_int64(1), updates.column_text(2),
+                        optional_text(updates, 3), optional_text(updates, 4), run_id,
+                        updates.column_text(5), updates.column_int64(6) != 0)) {
             skipped.push_back(updates.column_int64(0));
         }
     }

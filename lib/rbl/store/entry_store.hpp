@@ -100,12 +100,6 @@ public:
     std::int64_t begin_run(const RunStart& run);
     /// Stores the run's counts (JSON) and finishing time.
     void finish_run(std::int64_t run_id, std::string_view counts_json, std::string_view at);
-    /// Inserts an entry with its list's terms, explanation and evidence (rec, record_id);
-    /// returns the entry's id.
-    std::int64_t create(const model::Entry& entry, const ListTerms& terms,
-                        std::string_view explanation,
-                        const std::vector<std::pair<std::int64_t, std::string>>& evidence,
-                        std::int64_t run_id);
     /// Stores an entry's new status (and end) after a run moved it, provided the entry still
     /// has `status_read` and `entry.disputed` as read in the run's snapshot. Returns false (and
     /// writes nothing) when another writer changed the entry since.
@@ -134,6 +128,11 @@ public:
 
 private:
     model::Entry read_entry(const Statement& statement) const;
+    /// The conditional update of update(), from its values as bound.
+    bool run_update(std::int64_t entry_id, std::string_view status,
+                    std::optional<std::string_view> ended,
+                    std::optional<std::string_view> end_reason, std::int64_t run_id,
+                    std::string_view status_read, bool disputed);
     void stage_terms(const std::function<const ListTerms&(const std::string&)>& terms_of);
     /// The staging order numbers of the updates that were skipped, ascending.
     std::vector<std::int64_t> write_staged_updates(std::int64_t run_id);
@@ -151,8 +150,6 @@ private:
     Statement m_expiring;
     Statement m_begin_run;
     Statement m_finish_run;
-    Statement m_insert;
-    Statement m_insert_evidence;
     Statement m_update;
     Statement m_appeal_effect;
     Statement m_stage;           ///< prepared by start_staging(), once the TEMP tables exist
