@@ -98,8 +98,9 @@ std::int64_t AuditLog::append(std::string_view action, std::string_view object,
     AuditRow row;
     row.prev_hash = k_genesis_hash;
     row.seq = 1;
-    // Read every time rather than cached: another process may have appended since our last call.
-    if (const auto last = m_rows.last()) {
+    // Read every time unless held: another process may have appended since our last call.
+    const std::optional<store::AuditTail> last = m_held ? *m_held : m_rows.last();
+    if (last) {
         row.seq = last->seq + 1;
         row.prev_hash = last->hash;
     }
@@ -113,8 +114,21 @@ std::int64_t AuditLog::append(std::string_view action, std::string_view object,
     row.details = details_json;
     row.hash = row_hash(row);
     m_rows.insert(row);
+    if (m_held) {
+        *m_held = store::AuditTail{row.seq, std::move(row.hash)};
+    }
     return row.seq;
 }
+
+AuditLog::HeldHead::HeldHead(AuditLog& log) : m_log(log) {
+    if (!m_log.m_db.in_transaction()) {
+        throw FailedError(
+            "internal error: the audit chain's head is held only inside a transaction");
+    }
+    m_log.m_held.emplace(m_log.m_rows.last());
+}
+
+AuditLog::HeldHead::~HeldHead() { m_log.m_held.reset(); }
 
 void AuditLog::for_each(const LogFilter& filter,
                         const std::function<void(const AuditRow&)>& visit) {

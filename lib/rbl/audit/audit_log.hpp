@@ -108,6 +108,21 @@ public:
     std::int64_t append(std::string_view action, std::string_view object,
                         std::string_view details_json);
 
+    /// While one is alive, append() carries the chain's head in memory: the last row is read
+    /// once, when it is made (inside the caller's write transaction, else FailedError), instead
+    /// of for every row. The transaction's write lock keeps any other connection from appending
+    /// meanwhile, so make one after the transaction began and let it go before it ends.
+    class HeldHead {
+    public:
+        explicit HeldHead(AuditLog& log);
+        ~HeldHead();
+        HeldHead(const HeldHead&) = delete;
+        HeldHead& operator=(const HeldHead&) = delete;
+
+    private:
+        AuditLog& m_log;
+    };
+
     /// Calls `visit` with each row that matches every given filter, in seq order, streaming
     /// (memory does not grow with the log). The row is valid for the call only.
     void for_each(const LogFilter& filter, const std::function<void(const AuditRow&)>& visit);
@@ -131,6 +146,8 @@ private:
     store::Database& m_db;
     Actor m_actor;
     store::AuditStore m_rows;
+    /// The chain's last row while a HeldHead is alive (nullopt inside: the log is empty).
+    std::optional<std::optional<store::AuditTail>> m_held;
 };
 
 /// The hash of a row: SHA-256 hex over prev_hash and every field, length-prefixed so that no

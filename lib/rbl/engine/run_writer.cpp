@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "rbl/model/entry_terms.hpp"
+#include "rbl/store/state_hash.hpp"
 
 namespace rbl::engine {
 
@@ -26,11 +27,10 @@ std::string terms_json(const rules::ListRule& list) {
     return terms.to_json();
 }
 
-// Each entry's audit row carries the hash of its content as written, read back from the table
+// Each entry's audit row carries the hash of its content as written, read back from the tables
 // (SPEC.md §7): what `rbl-audit verify` recomputes, whatever the write statement set.
-std::string state_of(store::StateReader& states, std::int64_t entry_id) {
-    const auto state = states.entry_state(entry_id);
-    return state ? store::to_hex(*state) : std::string();
+std::string state_of(const store::WrittenChange& written) {
+    return written.state ? store::to_hex(*written.state) : std::string();
 }
 
 }  // namespace
@@ -49,16 +49,23 @@ bool RunWriter::write(AdjudicationSummary& summary, const std::string& started_a
         return false;
     }
     const std::int64_t run_id = begin_run(summary, started_at);
-    store::StateReader states(m_db);
-    m_entries.for_each_staged([&](const store::StagedChange& staged) {
-        if (write_change(staged, run_id, states, summary) && on_change) {
-            on_change(change_of(staged));
+    {
+        const audit::AuditLog::HeldHead head(m_audit);
+        m_entries.write_staged(
+            run_id,
+            [this](const std::string& list_id) -> const store::ListTerms& {
+                return list_terms(list_id);
+            },
+            [&](const store::WrittenChange& written) {
+                if (audit_change(written, run_id, summary) && on_change) {
+                    on_change(change_of(written.staged));
+                }
+            });
+        if (also_write) {
+            also_write(run_id);
         }
-    });
-    if (also_write) {
-        also_write(run_id);
+        finish_run(summary, run_id);
     }
-    finish_run(summary, run_id);
     transaction.commit();
     summary.run_id = run_id;
     return true;
@@ -76,15 +83,16 @@ std::int64_t RunWriter::begin_run(const AdjudicationSummary& summary,
         started_at});
 }
 
-// Writes one staged change with its audit row; false when it was skipped (an appeal changed
-// the entry since the snapshot).
-bool RunWriter::write_change(const store::StagedChange& staged, std::int64_t run_id,
-                             store::StateReader& states, AdjudicationSummary& summary) {
+// Appends the audit row of one written change; false when it was skipped (an appeal changed
+// the entry since the snapshot), with a warning, and uncounted.
+bool RunWriter::audit_change(const store::WrittenChange& written, std::int64_t run_id,
+                             AdjudicationSummary& summary) {
+    const store::StagedChange& staged = written.staged;
     if (staged.create) {
-        write_created(staged, run_id, states);
+        audit_created(written, run_id);
         return true;
     }
-    if (!m_entries.update(staged.entry, staged.status_read, run_id)) {
+    if (!written.written) {
         m_reporter.warning(fmt::format(
             "entry {} was changed by another tool (an appeal) while this run evaluated; it "
             "keeps that change, and the next run takes it up ({} not written)",
@@ -94,33 +102,31 @@ bool RunWriter::write_change(const store::StagedChange& staged, std::int64_t run
         return false;
     }
     m_audit.append(fmt::format("entry.{}", model::to_string(staged.change)),
-                   fmt::format("entry:{}", staged.entry.entry_id),
+                   fmt::format("entry:{}", written.entry_id),
                    nlohmann::json{{"run_id", run_id},
                                   {"list_id", staged.entry.list_id},
                                   {"subject_id", staged.entry.subject_id},
                                   {"status", model::to_string(staged.entry.status)},
                                   {"reason", staged.detail},
-                                  {"state", state_of(states, staged.entry.entry_id)}}
+                                  {"state", state_of(written)}}
                        .dump());
     return true;
 }
 
-void RunWriter::write_created(const store::StagedChange& staged, std::int64_t run_id,
-                              store::StateReader& states) {
-    const std::int64_t entry_id = m_entries.create(
-        staged.entry, list_terms(staged.entry.list_id), staged.detail, staged.evidence, run_id);
+void RunWriter::audit_created(const store::WrittenChange& written, std::int64_t run_id) {
+    const store::StagedChange& staged = written.staged;
     nlohmann::json evidence = nlohmann::json::array();
     for (const auto& [rec, record_id] : staged.evidence) {
         evidence.push_back(record_id);
     }
-    m_audit.append("entry.created", fmt::format("entry:{}", entry_id),
+    m_audit.append("entry.created", fmt::format("entry:{}", written.entry_id),
                    nlohmann::json{{"run_id", run_id},
                                   {"list_id", staged.entry.list_id},
                                   {"subject_id", staged.entry.subject_id},
                                   {"status", model::to_string(staged.entry.status)},
                                   {"decided_on", staged.entry.decided_on.iso()},
                                   {"evidence", evidence},
-                                  {"state", state_of(states, entry_id)}}
+                                  {"state", state_of(written)}}
                        .dump());
 }
 
@@ -134,6 +140,8 @@ void RunWriter::finish_run(const AdjudicationSummary& summary, std::int64_t run_
                    nlohmann::json{{"as_of", summary.as_of},
                                   {"rules_sha256", m_rules.sha256()},
                                   {"forced", m_options.force},
+                                  {"mode", summary.full ? "full" : "incremental"},
+                                  {"subjects", summary.subjects},
                                   {"counts", counts}}
                        .dump());
 }

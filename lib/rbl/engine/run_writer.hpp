@@ -1,6 +1,8 @@
 #pragma once
 // Writing a run (SPEC.md §4, the end of a run): the run record, every staged change of the
-// entries with its audit row, and the run's counts — in one write transaction.
+// entries with its audit row, and the run's counts — in one write transaction. The changes are
+// written set-based from the staging tables (store::EntryStore::write_staged), and the audit
+// chain's head is carried in memory meanwhile (audit::AuditLog::HeldHead).
 
 #include <cstdint>
 #include <functional>
@@ -12,7 +14,6 @@
 #include "rbl/rules/rule_set.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/store/entry_store.hpp"
-#include "rbl/store/state_hash.hpp"
 #include "rbl/util/report.hpp"
 
 namespace rbl::engine {
@@ -45,10 +46,9 @@ public:
 
 private:
     std::int64_t begin_run(const AdjudicationSummary& summary, const std::string& started_at);
-    bool write_change(const store::StagedChange& staged, std::int64_t run_id,
-                      store::StateReader& states, AdjudicationSummary& summary);
-    void write_created(const store::StagedChange& staged, std::int64_t run_id,
-                       store::StateReader& states);
+    bool audit_change(const store::WrittenChange& written, std::int64_t run_id,
+                      AdjudicationSummary& summary);
+    void audit_created(const store::WrittenChange& written, std::int64_t run_id);
     void finish_run(const AdjudicationSummary& summary, std::int64_t run_id);
     const store::ListTerms& list_terms(const std::string& list_id);
 

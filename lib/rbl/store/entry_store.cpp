@@ -1,5 +1,8 @@
 #include "rbl/store/entry_store.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 #include "rbl/store/columns.hpp"
 
 namespace rbl::store {
@@ -46,17 +49,6 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, '{}'))sql";
 constexpr std::string_view k_finish_run =
     "UPDATE runs SET counts = ?2, finished_at = ?3 WHERE run_id = ?1";
 
-constexpr std::string_view k_insert = R"sql(
-INSERT INTO entries (list_id, subject_id, status, decided_on, notice_until, publicity_until,
-                     effective_from, expires_on, kind, domain, list_title, list_title_zh, basis,
-                     authority, terms, rule_version, rule_sha256, explanation, created_run,
-                     updated_run)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-        ?19))sql";
-
-constexpr std::string_view k_insert_evidence =
-    "INSERT INTO entry_evidence (entry_id, rec, record_id) VALUES (?1, ?2, ?3)";
-
 constexpr std::string_view k_update = R"sql(
 UPDATE entries SET status = ?2, ended_on = ?3, end_reason = ?4, updated_run = ?5,
                    disputed = CASE WHEN ?2 IN ('notice', 'publicity', 'effective')
@@ -78,19 +70,23 @@ CREATE TEMP TABLE IF NOT EXISTS staged_changes (
     status TEXT NOT NULL, decided_on TEXT NOT NULL, notice_until TEXT, publicity_until TEXT,
     effective_from TEXT NOT NULL, expires_on TEXT NOT NULL, ended_on TEXT, end_reason TEXT,
     subject_name TEXT NOT NULL, change TEXT NOT NULL, detail TEXT NOT NULL,
-    status_read TEXT NOT NULL, disputed INTEGER NOT NULL);
+    status_read TEXT NOT NULL, disputed INTEGER NOT NULL, created_ordinal INTEGER);
 CREATE TEMP TABLE IF NOT EXISTS staged_evidence (
     seq INTEGER NOT NULL, rec INTEGER NOT NULL, record_id TEXT NOT NULL,
     PRIMARY KEY (seq, rec)) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS staged_terms (
+    list_id TEXT PRIMARY KEY, list_title TEXT NOT NULL, list_title_zh TEXT NOT NULL,
+    basis TEXT NOT NULL, authority TEXT NOT NULL, terms TEXT NOT NULL,
+    rule_version TEXT NOT NULL, rule_sha256 TEXT NOT NULL) WITHOUT ROWID;
 DELETE FROM temp.staged_changes;
 DELETE FROM temp.staged_evidence;)sql";
 
 constexpr std::string_view k_stage = R"sql(
 INSERT INTO temp.staged_changes (seq, is_create, entry_id, list_id, subject_id, kind, domain,
     status, decided_on, notice_until, publicity_until, effective_from, expires_on, ended_on,
-    end_reason, subject_name, change, detail, status_read, disputed)
+    end_reason, subject_name, change, detail, status_read, disputed, created_ordinal)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-        ?20))sql";
+        ?20, ?21))sql";
 
 constexpr std::string_view k_stage_evidence =
     "INSERT INTO temp.staged_evidence (seq, rec, record_id) VALUES (?1, ?2, ?3)";
@@ -103,6 +99,62 @@ FROM temp.staged_changes ORDER BY seq)sql";
 
 constexpr std::string_view k_staged_evidence =
     "SELECT rec, record_id FROM temp.staged_evidence WHERE seq = ?1 ORDER BY record_id";
+
+// Writing the staged changes (write_staged()). A created entry's id is ?1 (the largest id
+// before the write) plus its ordinal among the creations, in staging order: the ids SQLite
+// would have given them inserted one by one. The terms of every list with a creation are staged
+// first.
+#define RBL_WRITTEN_ID "CASE WHEN s.is_create = 1 THEN ?1 + s.created_ordinal ELSE s.entry_id END"
+
+constexpr std::string_view k_max_entry_id = "SELECT coalesce(max(entry_id), 0) FROM entries";
+
+constexpr std::string_view k_created_lists =
+    "SELECT DISTINCT list_id FROM temp.staged_changes WHERE is_create = 1 ORDER BY list_id";
+
+constexpr std::string_view k_clear_terms = "DELETE FROM temp.staged_terms";
+
+constexpr std::string_view k_stage_terms = R"sql(
+INSERT INTO temp.staged_terms (list_id, list_title, list_title_zh, basis, authority, terms,
+                               rule_version, rule_sha256)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))sql";
+
+constexpr std::string_view k_insert_created = R"sql(
+INSERT INTO entries (entry_id, list_id, subject_id, status, decided_on, notice_until,
+                     publicity_until, effective_from, expires_on, kind, domain, list_title,
+                     list_title_zh, basis, authority, terms, rule_version, rule_sha256,
+                     explanation, created_run, updated_run)
+SELECT ?1 + s.created_ordinal, s.list_id, s.subject_id, s.status, s.decided_on, s.notice_until,
+       s.publicity_until, s.effective_from, s.expires_on, s.kind, s.domain, t.list_title,
+       t.list_title_zh, t.basis, t.authority, t.terms, t.rule_version, t.rule_sha256, s.detail,
+       ?2, ?2
+FROM temp.staged_changes s JOIN temp.staged_terms t ON t.list_id = s.list_id
+WHERE s.is_create = 1 ORDER BY s.seq)sql";
+
+constexpr std::string_view k_insert_created_evidence = R"sql(
+INSERT INTO entry_evidence (entry_id, rec, record_id)
+SELECT ?1 + s.created_ordinal, ev.rec, ev.record_id
+FROM temp.staged_changes s JOIN temp.staged_evidence ev ON ev.seq = s.seq
+WHERE s.is_create = 1 ORDER BY s.seq, ev.rec)sql";
+
+constexpr std::string_view k_staged_updates = R"sql(
+SELECT seq, entry_id, status, ended_on, end_reason, status_read, disputed
+FROM temp.staged_changes WHERE is_create = 0 ORDER BY seq)sql";
+
+// Every staged change (the columns of k_staged), the id of its entry, and that entry's content
+// as written (RBL_ENTRY_STATE_COLUMNS), in staging order.
+constexpr std::string_view k_written = R"sql(
+SELECT s.seq, s.is_create, s.entry_id, s.list_id, s.subject_id, s.kind, s.domain, s.status,
+       s.decided_on, s.notice_until, s.publicity_until, s.effective_from, s.expires_on,
+       s.ended_on, s.end_reason, s.subject_name, s.change, s.detail, s.status_read, s.disputed, )sql"
+    RBL_WRITTEN_ID ", w.* FROM temp.staged_changes s LEFT JOIN (SELECT " RBL_ENTRY_STATE_COLUMNS
+    " FROM main.entries) w ON w.entry_id = " RBL_WRITTEN_ID " ORDER BY s.seq";
+
+// The evidence of each staged change's entry as written, in staging order, by rec.
+constexpr std::string_view k_written_evidence =
+    "SELECT s.seq, ev.rec, ev.record_id FROM temp.staged_changes s "
+    "JOIN main.entry_evidence ev ON ev.entry_id = " RBL_WRITTEN_ID " ORDER BY s.seq, ev.rec";
+
+#undef RBL_WRITTEN_ID
 
 // An entry's dates as the ISO text bound to statements (alive until the statement has run).
 struct DateText {
@@ -120,6 +172,42 @@ struct DateText {
     std::string expires;
     std::optional<std::string> ended;
 };
+
+// The text of a column, or nullopt for NULL (a view valid until the statement's next step).
+std::optional<std::string_view> optional_text(const Statement& statement, int column) {
+    if (statement.is_null(column)) {
+        return std::nullopt;
+    }
+    return statement.column_text(column);
+}
+
+// Reads the columns of k_staged (all but the evidence) into `change`.
+void read_staged(const Statement& staged, StagedChange& change) {
+    change.create = staged.column_int64(1) == 1;
+    change.entry = model::Entry{};
+    change.entry.entry_id = staged.column_int64(2);
+    change.entry.list_id = staged.column_text(3);
+    change.entry.subject_id = staged.column_text(4);
+    change.entry.kind = list_kind_of(staged, 5);
+    change.entry.domain = staged.column_text(6);
+    change.entry.status =
+        model::parse_entry_status(staged.column_text(7)).value_or(model::EntryStatus::notice);
+    change.entry.decided_on = date_of(staged, 8);
+    change.entry.notice_until = optional_date(staged, 9);
+    change.entry.publicity_until = optional_date(staged, 10);
+    change.entry.effective_from = date_of(staged, 11);
+    change.entry.expires_on = date_of(staged, 12);
+    change.entry.ended_on = optional_date(staged, 13);
+    change.entry.end_reason = end_reason_of(staged, 14);
+    change.subject_name = staged.column_text(15);
+    change.change =
+        model::parse_change_kind(staged.column_text(16)).value_or(model::ChangeKind::created);
+    change.detail = staged.column_text(17);
+    change.status_read =
+        model::parse_entry_status(staged.column_text(18)).value_or(model::EntryStatus::notice);
+    change.entry.disputed = staged.column_int64(19) != 0;
+    change.evidence.clear();
+}
 
 // Reads (domain, kind, record_id) rows to their end, then resets the statement.
 std::vector<Decision> decisions_of(Statement& statement) {
@@ -147,8 +235,6 @@ EntryStore::EntryStore(Database& db)
       m_expiring(db, k_expiring),
       m_begin_run(db, k_begin_run),
       m_finish_run(db, k_finish_run),
-      m_insert(db, k_insert),
-      m_insert_evidence(db, k_insert_evidence),
       m_update(db, k_update),
       m_appeal_effect(db, k_appeal_effect) {}
 
@@ -236,49 +322,25 @@ void EntryStore::finish_run(std::int64_t run_id, std::string_view counts_json,
     m_finish_run.run();
 }
 
-std::int64_t EntryStore::create(const model::Entry& e, const ListTerms& terms,
-                               std::string_view explanation,
-                               const std::vector<std::pair<std::int64_t, std::string>>& evidence,
-                               std::int64_t run_id) {
-    const DateText dates(e);
-    m_insert.bind(1, e.list_id)
-        .bind(2, e.subject_id)
-        .bind(3, model::to_string(e.status))
-        .bind(4, dates.decided)
-        .bind(5, dates.notice)
-        .bind(6, dates.publicity)
-        .bind(7, dates.effective)
-        .bind(8, dates.expires)
-        .bind(9, model::to_string(e.kind))
-        .bind(10, e.domain)
-        .bind(11, terms.list_title)
-        .bind(12, terms.list_title_zh)
-        .bind(13, terms.basis)
-        .bind(14, terms.authority)
-        .bind(15, terms.terms_json)
-        .bind(16, terms.rule_version)
-        .bind(17, terms.rule_sha256)
-        .bind(18, explanation)
-        .bind(19, run_id);
-    m_insert.run();
-    const std::int64_t entry_id = m_db.last_insert_rowid();
-    for (const auto& [rec, record_id] : evidence) {
-        m_insert_evidence.bind(1, entry_id).bind(2, rec).bind(3, record_id);
-        m_insert_evidence.run();
-    }
-    return entry_id;
-}
-
 bool EntryStore::update(const model::Entry& entry, model::EntryStatus status_read,
                         std::int64_t run_id) {
     const auto ended = iso(entry.ended_on);
-    m_update.bind(1, entry.entry_id)
-        .bind(2, model::to_string(entry.status))
+    return run_update(entry.entry_id, model::to_string(entry.status), ended,
+                      code(entry.end_reason), run_id, model::to_string(status_read),
+                      entry.disputed);
+}
+
+bool EntryStore::run_update(std::int64_t entry_id, std::string_view status,
+                            std::optional<std::string_view> ended,
+                            std::optional<std::string_view> end_reason, std::int64_t run_id,
+                            std::string_view status_read, bool disputed) {
+    m_update.bind(1, entry_id)
+        .bind(2, status)
         .bind(3, ended)
-        .bind(4, code(entry.end_reason))
+        .bind(4, end_reason)
         .bind(5, run_id)
-        .bind(6, model::to_string(status_read))
-        .bind(7, entry.disputed ? 1 : 0);
+        .bind(6, status_read)
+        .bind(7, disputed ? 1 : 0);
     m_update.run();
     return m_db.changes() == 1;
 }
@@ -317,6 +379,7 @@ void EntryStore::start_staging() {
     m_stage = m_db.prepare(k_stage);
     m_stage_evidence = m_db.prepare(k_stage_evidence);
     m_staged = 0;
+    m_created = 0;
 }
 
 void EntryStore::stage(const StagedChange& staged) {
@@ -342,7 +405,8 @@ void EntryStore::stage(const StagedChange& staged) {
         .bind(17, model::to_string(staged.change))
         .bind(18, staged.detail)
         .bind(19, model::to_string(staged.status_read))
-        .bind(20, e.disputed ? 1 : 0);
+        .bind(20, e.disputed ? 1 : 0)
+        .bind(21, staged.create ? std::optional<std::int64_t>(++m_created) : std::nullopt);
     m_stage.run();
     for (const auto& [rec, record_id] : staged.evidence) {
         m_stage_evidence.bind(1, seq).bind(2, rec).bind(3, record_id);
@@ -355,30 +419,7 @@ void EntryStore::for_each_staged(const std::function<void(const StagedChange&)>&
     Statement evidence = m_db.prepare(k_staged_evidence);
     StagedChange change;
     while (staged.step()) {
-        change.create = staged.column_int64(1) == 1;
-        change.entry = model::Entry{};
-        change.entry.entry_id = staged.column_int64(2);
-        change.entry.list_id = staged.column_text(3);
-        change.entry.subject_id = staged.column_text(4);
-        change.entry.kind = list_kind_of(staged, 5);
-        change.entry.domain = staged.column_text(6);
-        change.entry.status = model::parse_entry_status(staged.column_text(7))
-                                  .value_or(model::EntryStatus::notice);
-        change.entry.decided_on = date_of(staged, 8);
-        change.entry.notice_until = optional_date(staged, 9);
-        change.entry.publicity_until = optional_date(staged, 10);
-        change.entry.effective_from = date_of(staged, 11);
-        change.entry.expires_on = date_of(staged, 12);
-        change.entry.ended_on = optional_date(staged, 13);
-        change.entry.end_reason = end_reason_of(staged, 14);
-        change.subject_name = staged.column_text(15);
-        change.change = model::parse_change_kind(staged.column_text(16))
-                            .value_or(model::ChangeKind::created);
-        change.detail = staged.column_text(17);
-        change.status_read = model::parse_entry_status(staged.column_text(18))
-                                 .value_or(model::EntryStatus::notice);
-        change.entry.disputed = staged.column_int64(19) != 0;
-        change.evidence.clear();
+        read_staged(staged, change);
         if (change.create) {
             evidence.bind(1, staged.column_int64(0));
             while (evidence.step()) {
@@ -388,6 +429,101 @@ void EntryStore::for_each_staged(const std::function<void(const StagedChange&)>&
             evidence.reset();
         }
         visit(change);
+    }
+}
+
+void EntryStore::write_staged(
+    std::int64_t run_id, const std::function<const ListTerms&(const std::string&)>& terms_of,
+    const std::function<void(const WrittenChange&)>& visit) {
+    Statement max_id = m_db.prepare(k_max_entry_id);
+    max_id.step();
+    const std::int64_t last_id = max_id.column_int64(0);
+    max_id.reset();
+    stage_terms(terms_of);
+    Statement created = m_db.prepare(k_insert_created);
+    created.bind(1, last_id).bind(2, run_id);
+    created.run();
+    Statement evidence = m_db.prepare(k_insert_created_evidence);
+    evidence.bind(1, last_id);
+    evidence.run();
+    const std::vector<std::int64_t> skipped = write_staged_updates(run_id);
+    visit_written(last_id, skipped, visit);
+}
+
+void EntryStore::stage_terms(
+    const std::function<const ListTerms&(const std::string&)>& terms_of) {
+    m_db.exec(k_clear_terms);
+    Statement lists = m_db.prepare(k_created_lists);
+    Statement stage = m_db.prepare(k_stage_terms);
+    while (lists.step()) {
+        const std::string list_id(lists.column_text(0));
+        const ListTerms& terms = terms_of(list_id);
+        stage.bind(1, list_id)
+            .bind(2, terms.list_title)
+            .bind(3, terms.list_title_zh)
+            .bind(4, terms.basis)
+            .bind(5, terms.authority)
+            .bind(6, terms.terms_json)
+            .bind(7, terms.rule_version)
+            .bind(8, terms.rule_sha256);
+        stage.run();
+    }
+}
+
+// update() from the staged columns.
+std::vector<std::int64_t> EntryStore::write_staged_updates(std::int64_t run_id) {
+    Statement updates = m_db.prepare(k_staged_updates);
+    std::vector<std::int64_t> skipped;
+    while (updates.step()) {
+        if (!run_update(updates.column_int64(1), updates.column_text(2),
+                        optional_text(updates, 3), optional_text(updates, 4), run_id,
+                        updates.column_text(5), updates.column_int64(6) != 0)) {
+            skipped.push_back(updates.column_int64(0));
+        }
+    }
+    return skipped;
+}
+
+// One pass in staging order over the changes with their entries as written, merged with one
+// pass over those entries' evidence (by rec, as the state hash takes it).
+void EntryStore::visit_written(std::int64_t last_id, const std::vector<std::int64_t>& skipped,
+                               const std::function<void(const WrittenChange&)>& visit) {
+    constexpr int k_entry_id_column = 20;
+    constexpr int k_state_column = 21;
+    Statement written = m_db.prepare(k_written);
+    Statement evidence = m_db.prepare(k_written_evidence);
+    written.bind(1, last_id);
+    evidence.bind(1, last_id);
+    bool more_evidence = evidence.step();
+    auto next_skipped = skipped.begin();
+    StagedChange change;
+    std::vector<std::pair<std::int64_t, std::string>> by_rec;
+    while (written.step()) {
+        const std::int64_t seq = written.column_int64(0);
+        read_staged(written, change);
+        by_rec.clear();
+        while (more_evidence && evidence.column_int64(0) == seq) {
+            by_rec.emplace_back(evidence.column_int64(1), std::string(evidence.column_text(2)));
+            more_evidence = evidence.step();
+        }
+        const bool was_skipped = next_skipped != skipped.end() && *next_skipped == seq;
+        if (was_skipped) {
+            ++next_skipped;
+        }
+        if (change.create) {
+            // What it was staged with, in the order for_each_staged() gives it.
+            change.evidence = by_rec;
+            std::sort(change.evidence.begin(), change.evidence.end(),
+                      [](const auto& a, const auto& b) {
+                          return std::tie(a.second, a.first) < std::tie(b.second, b.first);
+                      });
+        }
+        WrittenChange result{change, written.column_int64(k_entry_id_column), !was_skipped,
+                             std::nullopt};
+        if (result.written && !written.is_null(k_state_column)) {
+            result.state = entry_state_hash(written, k_state_column, by_rec);
+        }
+        visit(result);
     }
 }
 

@@ -11,6 +11,7 @@
 #include "rbl/model/change_kind.hpp"
 #include "rbl/model/entry.hpp"
 #include "rbl/store/database.hpp"
+#include "rbl/store/state_hash.hpp"
 
 namespace rbl::store {
 
@@ -61,6 +62,18 @@ struct StagedChange {
     model::EntryStatus status_read = model::EntryStatus::notice;
 };
 
+/// A staged change as write_staged() left it.
+struct WrittenChange {
+    const StagedChange& staged;  ///< as for_each_staged() gives it
+    std::int64_t entry_id = 0;   ///< the entry's id: the one assigned when the change creates it
+    /// false when the change is an update that was skipped: another writer changed the entry
+    /// since the snapshot (StagedChange::status_read), and nothing was written
+    bool written = false;
+    /// The hash of the entry as the write left it, read back from the tables (what
+    /// `rbl-audit verify` recomputes); nullopt when there is no such entry.
+    std::optional<StateHash> state;
+};
+
 /// Entries, evidence and runs of one database.
 class EntryStore {
 public:
@@ -87,12 +100,6 @@ public:
     std::int64_t begin_run(const RunStart& run);
     /// Stores the run's counts (JSON) and finishing time.
     void finish_run(std::int64_t run_id, std::string_view counts_json, std::string_view at);
-    /// Inserts an entry with its list's terms, explanation and evidence (rec, record_id);
-    /// returns the entry's id.
-    std::int64_t create(const model::Entry& entry, const ListTerms& terms,
-                        std::string_view explanation,
-                        const std::vector<std::pair<std::int64_t, std::string>>& evidence,
-                        std::int64_t run_id);
     /// Stores an entry's new status (and end) after a run moved it, provided the entry still
     /// has `status_read` and `entry.disputed` as read in the run's snapshot. Returns false (and
     /// writes nothing) when another writer changed the entry since.
@@ -110,9 +117,27 @@ public:
     void stage(const StagedChange& change);
     /// Calls `visit` with every staged change in the order they were staged.
     void for_each_staged(const std::function<void(const StagedChange&)>& visit);
+    /// Writes every staged change inside the caller's write transaction, set-based: the
+    /// creations with one INSERT … SELECT each for entries and evidence (`terms_of` gives the
+    /// terms of each list with a creation; the ids follow the largest one, in staging order),
+    /// then the updates, each written as update() would. Then calls `visit` with every change
+    /// in staging order, as written or skipped, with its entry's state as written.
+    void write_staged(std::int64_t run_id,
+                      const std::function<const ListTerms&(const std::string&)>& terms_of,
+                      const std::function<void(const WrittenChange&)>& visit);
 
 private:
     model::Entry read_entry(const Statement& statement) const;
+    /// The conditional update of update(), from its values as bound.
+    bool run_update(std::int64_t entry_id, std::string_view status,
+                    std::optional<std::string_view> ended,
+                    std::optional<std::string_view> end_reason, std::int64_t run_id,
+                    std::string_view status_read, bool disputed);
+    void stage_terms(const std::function<const ListTerms&(const std::string&)>& terms_of);
+    /// The staging order numbers of the updates that were skipped, ascending.
+    std::vector<std::int64_t> write_staged_updates(std::int64_t run_id);
+    void visit_written(std::int64_t last_id, const std::vector<std::int64_t>& skipped,
+                       const std::function<void(const WrittenChange&)>& visit);
 
     Database& m_db;
     Statement m_open;
@@ -125,13 +150,12 @@ private:
     Statement m_expiring;
     Statement m_begin_run;
     Statement m_finish_run;
-    Statement m_insert;
-    Statement m_insert_evidence;
     Statement m_update;
     Statement m_appeal_effect;
     Statement m_stage;           ///< prepared by start_staging(), once the TEMP tables exist
     Statement m_stage_evidence;
     std::int64_t m_staged = 0;
+    std::int64_t m_created = 0;  ///< creations staged so far
 };
 
 }  // namespace rbl::store

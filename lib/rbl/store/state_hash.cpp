@@ -12,11 +12,6 @@ namespace rbl::store {
 
 namespace {
 
-#define RBL_ENTRY_STATE_COLUMNS                                                               \
-    "entry_id, list_id, subject_id, kind, domain, status, decided_on, notice_until, "        \
-    "publicity_until, effective_from, expires_on, ended_on, end_reason, disputed, list_title, " \
-    "list_title_zh, basis, authority, terms, rule_version, rule_sha256, explanation"
-constexpr int k_entry_state_columns = 22;
 constexpr int k_entry_status_column = 5;
 
 constexpr std::string_view k_entry =
@@ -33,8 +28,6 @@ constexpr std::string_view k_all_evidence =
 
 constexpr std::string_view k_all_records =
     "SELECT rec, inserted_batch, " RBL_RECORD_STATE_COLUMNS " FROM records ORDER BY rec";
-
-#undef RBL_ENTRY_STATE_COLUMNS
 
 constexpr std::string_view k_entry_label = "rbl entry state v1\n";
 constexpr std::string_view k_record_label = "rbl record state v1\n";
@@ -103,12 +96,12 @@ int hex_value(char c) {
     return -1;
 }
 
-// Hashes the entry columns of the statement's current row and then the evidence, given as
-// (rec, record_id) pairs by rec.
-StateHash entry_hash(const Statement& entry,
-                     const std::vector<std::pair<std::int64_t, std::string>>& evidence) {
+}  // namespace
+
+StateHash entry_state_hash(const Statement& entry, int first,
+                           const std::vector<std::pair<std::int64_t, std::string>>& evidence) {
     StateHasher hasher(k_entry_label);
-    for (int column = 0; column < k_entry_state_columns; ++column) {
+    for (int column = first; column < first + k_entry_state_columns; ++column) {
         hasher.column(entry, column);
     }
     hasher.integer(static_cast<std::int64_t>(evidence.size()));
@@ -118,8 +111,6 @@ StateHash entry_hash(const Statement& entry,
     }
     return hasher.finish();
 }
-
-}  // namespace
 
 std::string to_hex(const StateHash& hash) {
     static constexpr char k_hex[] = "0123456789abcdef";
@@ -201,7 +192,7 @@ std::optional<StateHash> StateReader::entry_state(std::int64_t entry_id) {
     m_entry.bind(1, entry_id);
     std::optional<StateHash> hash;
     if (m_entry.step()) {
-        hash = entry_hash(m_entry, evidence);
+        hash = entry_state_hash(m_entry, 0, evidence);
     }
     m_entry.reset();
     return hash;
@@ -224,7 +215,7 @@ void StateReader::for_each_entry(
                                       std::string(m_all_evidence.column_text(2)));
                 more_evidence = m_all_evidence.step();
             }
-            visit(entry_id, entry_hash(m_all_entries, evidence),
+            visit(entry_id, entry_state_hash(m_all_entries, 0, evidence),
                   m_all_entries.column_text(k_entry_status_column));
         }
     } catch (...) {

@@ -23,6 +23,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "rbl/store/database.hpp"
 
@@ -31,6 +33,13 @@
 #define RBL_RECORD_STATE_COLUMNS                                                              \
     "source, record_id, subject_id, domain, kind, date, amount_fen, authority, region, "      \
     "status, withdrawn_by, attrs"
+
+/// An entry's content columns in the order entry_state_hash() reads them (a macro, like
+/// RBL_RECORD_STATE_COLUMNS).
+#define RBL_ENTRY_STATE_COLUMNS                                                               \
+    "entry_id, list_id, subject_id, kind, domain, status, decided_on, notice_until, "        \
+    "publicity_until, effective_from, expires_on, ended_on, end_reason, disputed, list_title, " \
+    "list_title_zh, basis, authority, terms, rule_version, rule_sha256, explanation"
 
 namespace rbl::store {
 
@@ -64,6 +73,14 @@ RecordState record_state_of(const Statement& statement, int first);
 
 /// The hash of a record's content.
 StateHash record_state_hash(const RecordState& record);
+
+/// How many columns RBL_ENTRY_STATE_COLUMNS names.
+inline constexpr int k_entry_state_columns = 22;
+
+/// The hash of an entry read from RBL_ENTRY_STATE_COLUMNS starting at column `first` of the
+/// statement's current row, with its evidence given as (rec, record_id) pairs by rec.
+StateHash entry_state_hash(const Statement& entry, int first,
+                           const std::vector<std::pair<std::int64_t, std::string>>& evidence);
 
 /// Reads the content hashes of entries and records as they are stored now.
 class StateReader {

@@ -98,6 +98,34 @@ TEST_CASE("audit: append outside a transaction is refused") {
     CHECK(f.log.read({}).empty());
 }
 
+TEST_CASE("audit: a head held in memory continues the chain it read") {
+    Fixture f;
+    f.append_five();
+    CHECK_THROWS_AS(audit::AuditLog::HeldHead(f.log), FailedError);  // outside a transaction
+    {
+        store::Transaction tx(f.db, store::Transaction::Mode::immediate);
+        const audit::AuditLog::HeldHead head(f.log);
+        CHECK(f.log.append("entry.created", "entry:8", "{}") == 6);
+        CHECK(f.log.append("entry.created", "entry:9", "{}") == 7);
+        tx.commit();
+    }
+    // Let go: appends read the last row again, so another log's rows are followed.
+    audit::AuditLog later(f.db, {.operator_name = "li", .login = "clerk", .tool = "rbl-test"});
+    {
+        store::Transaction tx(f.db, store::Transaction::Mode::immediate);
+        CHECK(later.append("publication", "publication:1", "{}") == 8);
+        CHECK(f.log.append("entry.lifted", "entry:9", "{}") == 9);
+        tx.commit();
+    }
+    const auto result = f.log.verify();
+    CHECK(result.rows == 9);
+    CHECK(result.ok());
+    const auto rows = f.log.read({});
+    REQUIRE(rows.size() == 9);
+    CHECK(rows[5].prev_hash == rows[4].hash);
+    CHECK(rows[6].prev_hash == rows[5].hash);
+}
+
 TEST_CASE("audit: an edited row is found") {
     Fixture f;
     f.append_five();
