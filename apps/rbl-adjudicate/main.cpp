@@ -5,6 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <thread>
+
 #include "common/tool.hpp"
 #include "rbl/engine/adjudicator.hpp"
 #include "rbl/rules/rule_folder.hpp"
@@ -22,7 +25,17 @@ struct Options {
     bool force = false;
     std::string explain;
     int notify_days = 30;
+    bool full = false;
+    int jobs = 0;  ///< 0: the number of processor cores
 };
+
+// --jobs, or the number of processor cores when not given.
+int jobs_of(const Options& options) {
+    if (options.jobs > 0) {
+        return options.jobs;
+    }
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
 
 void print_summary(const Options& options, const rbl::engine::AdjudicateOptions& run,
                    const rbl::engine::AdjudicationSummary& summary) {
@@ -60,11 +73,16 @@ void print_summary(const Options& options, const rbl::engine::AdjudicateOptions&
         }
     }
     const auto& t = summary.total;
+    const std::string evaluated =
+        summary.full ? fmt::format("all {} subjects evaluated ({})", summary.subjects,
+                                   summary.full_reason)
+                     : fmt::format("{} of {} subjects evaluated (incremental)", summary.subjects,
+                                   summary.subjects_total);
     fmt::print(stderr,
-               "{}: as of {}, {} subjects: {} created, {} advanced, {} expired, {} withdrawn, {} "
+               "{}: as of {}, {}: {} created, {} advanced, {} expired, {} withdrawn, {} "
                "revoked, {} lifted; {}\n",
-               k_tool, summary.as_of, summary.subjects, t.created, t.advanced, t.expired,
-               t.withdrawn, t.revoked, t.lifted,
+               k_tool, summary.as_of, evaluated, t.created, t.advanced, t.expired, t.withdrawn,
+               t.revoked, t.lifted,
                summary.run_id ? fmt::format("run {}", *summary.run_id)
                               : std::string("dry run: nothing written"));
 }
@@ -89,9 +107,14 @@ rbl::ExitCode run(const Options& options) {
         changes.add_row({change.list_id, std::string(rbl::model::to_string(change.change)),
                          change.subject_id, change.subject_name, std::string(change.status)});
     };
-    const rbl::engine::AdjudicateOptions run{as_of,         options.domains,
-                                             options.dry_run, options.force,
-                                             options.common.operator_name, options.notify_days};
+    const rbl::engine::AdjudicateOptions run{as_of,
+                                             options.domains,
+                                             options.dry_run,
+                                             options.force,
+                                             options.common.operator_name,
+                                             options.notify_days,
+                                             options.full,
+                                             jobs_of(options)};
     const auto summary = rbl::engine::adjudicate(
         session.db, session.audit, rules, calendar, run, session.reporter,
         options.dry_run ? rbl::engine::ChangeSink(preview) : rbl::engine::ChangeSink());
@@ -117,6 +140,13 @@ int main(int argc, char** argv) {
                  "print what would change, write nothing (with another --rules: the impact of a "
                  "rule revision)");
     app.add_flag("--force", options.force, "allow an --as-of date before the last run's");
+    app.add_flag("--full", options.full,
+                 "evaluate every subject, not only those that changed since the last run (the "
+                 "result is the same; for checks and after restoring a backup)");
+    app.add_option("--jobs", options.jobs,
+                   "evaluate subjects on this many threads (default: the number of processor "
+                   "cores)")
+        ->check(CLI::Range(1, 256));
     app.add_option("--explain", options.explain,
                    "print why SUBJECT_ID is or is not on every list, and its entries' history");
     app.add_option("--notify-days", options.notify_days,

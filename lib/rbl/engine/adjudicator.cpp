@@ -6,10 +6,15 @@
 #include <algorithm>
 
 #include "rbl/engine/criteria.hpp"
+#include "rbl/engine/evaluation_pool.hpp"
+#include "rbl/engine/next_change.hpp"
+#include "rbl/engine/run_plan.hpp"
 #include "rbl/engine/run_writer.hpp"
 #include "rbl/engine/subject_adjudication.hpp"
 #include "rbl/model/entry.hpp"
 #include "rbl/store/entry_store.hpp"
+#include "rbl/store/incremental_store.hpp"
+#include "rbl/store/subject_entries.hpp"
 #include "rbl/store/subject_reader.hpp"
 #include "rbl/util/error.hpp"
 
@@ -88,52 +93,107 @@ bool in_scope(const AdjudicateOptions& options, std::string_view domain) {
                options.domains.end();
 }
 
-// Steps 1-5 over every subject from one snapshot, staging the changes; fills the summary's
-// counts and read/evaluate times. Returns the id of the last run the snapshot held.
-std::int64_t evaluate_snapshot(store::Database& db, store::EntryStore& entries,
-                               const rules::RuleSet& rules, const rules::Calendar& calendar,
-                               const AdjudicateOptions& options, Reporter& reporter,
-                               const ChangeSink& on_change, AdjudicationSummary& summary) {
+// What evaluating a snapshot leaves for the write, beside the staged changes.
+struct Evaluated {
+    std::int64_t last_run_read = 0;  ///< the id of the last run the snapshot held
+    RunPlan plan;
+    std::vector<store::SubjectDue> due;      ///< every evaluated subject's next change day
+    std::vector<std::string> changed;        ///< the subjects with a staged change
+};
+
+// Takes one subject's outcome, in reading order: stages its changes, counts them.
+class OutcomeTaker {
+public:
+    OutcomeTaker(store::EntryStore& entries, AdjudicationSummary& summary, Evaluated& evaluated,
+                 Reporter& reporter, std::int64_t to_evaluate)
+        : m_entries(entries),
+          m_summary(summary),
+          m_evaluated(evaluated),
+          m_reporter(reporter),
+          m_to_evaluate(to_evaluate) {}
+
+    void take(const SubjectCase& subject, const SubjectOutcome& outcome) {
+        for (const store::StagedChange& change : outcome.changes) {
+            m_entries.stage(change);
+            ++m_summary.lists[change.entry.list_id].of(change.change);
+        }
+        if (!outcome.changes.empty()) {
+            m_evaluated.changed.push_back(subject.rows.subject_id);
+        }
+        // The calendar's coverage is the same for every subject: said once per run.
+        if (!outcome.warnings.empty() && !m_warned) {
+            m_warned = true;
+            m_reporter.warning(outcome.warnings.front());
+        }
+        m_evaluated.due.push_back(store::SubjectDue{
+            subject.rows.subject_id,
+            outcome.next_change ? std::optional(outcome.next_change->iso()) : std::nullopt});
+        if (++m_summary.subjects % k_progress_every == 0) {
+            m_reporter.progress("adjudicating", static_cast<std::uint64_t>(m_summary.subjects),
+                                static_cast<std::uint64_t>(m_to_evaluate));
+        }
+    }
+
+private:
+    store::EntryStore& m_entries;
+    AdjudicationSummary& m_summary;
+    Evaluated& m_evaluated;
+    Reporter& m_reporter;
+    std::int64_t m_to_evaluate;
+    bool m_warned = false;
+};
+
+// Steps 1-5 over the subjects the plan names, from one snapshot, staging the changes; fills the
+// summary's counts and read/evaluate times.
+Evaluated evaluate_snapshot(store::Database& db, store::EntryStore& entries,
+                            const rules::RuleSet& rules, const rules::Calendar& calendar,
+                            const AdjudicateOptions& options, Reporter& reporter,
+                            const ChangeSink& on_change, AdjudicationSummary& summary) {
     // Read everything from one snapshot; the write lock is taken only to write.
     store::Transaction snapshot(db, store::Transaction::Mode::deferred);
     check_options(rules, options, entries);
-    const std::int64_t last_run_read = entries.last_run_id();
+    Evaluated evaluated;
+    evaluated.last_run_read = entries.last_run_id();
+    store::IncrementalStore state(db);
+    evaluated.plan = plan_run(state, rules, calendar, options);
+    const RunPlan& plan = evaluated.plan;
+    summary.full = plan.full;
+    summary.full_reason = plan.full_reason;
+    summary.subjects_total = store::count_subjects(db);
     entries.start_staging();
     for (const rules::ListRule* list : rules.lists()) {
         if (in_scope(options, list->domain)) {
             summary.lists[list->id];
         }
     }
-    const std::int64_t total_subjects = store::count_subjects(db);
-    std::vector<Entry> open = entries.open_entries();
-    std::size_t open_at = 0;
-    CriteriaEvaluator evaluator(rules);
-    SubjectAdjudication work(rules, calendar, options, entries, evaluator, summary, reporter);
-    using Clock = std::chrono::steady_clock;
-    const auto loop_start = Clock::now();
-    Clock::duration evaluating{};
-    store::SubjectReader reader(db, summary.as_of, std::nullopt);
-    store::SubjectRows rows;
-    while (reader.next(rows)) {
-        std::vector<Entry> mine;
-        while (open_at < open.size() && open[open_at].subject_id < rows.subject_id) {
-            ++open_at;
-        }
-        while (open_at < open.size() && open[open_at].subject_id == rows.subject_id) {
-            mine.push_back(open[open_at++]);
-        }
-        const auto evaluate_start = Clock::now();
-        work.run(rows, std::move(mine));
-        evaluating += Clock::now() - evaluate_start;
-        if (++summary.subjects % k_progress_every == 0) {
-            reporter.progress("adjudicating", static_cast<std::uint64_t>(summary.subjects),
-                              static_cast<std::uint64_t>(total_subjects));
-        }
+    std::optional<store::SubjectReader> reader;
+    if (plan.full) {
+        reader.emplace(db, summary.as_of, std::nullopt);
+    } else {
+        reader.emplace(db, summary.as_of, plan.subjects);
     }
+    store::SubjectEntriesReader entry_reader(db, plan.full
+                                                     ? store::SubjectEntriesReader::Mode::stream
+                                                     : store::SubjectEntriesReader::Mode::point);
+    const std::vector<util::Duration> windows = windows_of(rules);
+    OutcomeTaker taker(entries, summary, evaluated, reporter,
+                       plan.full ? summary.subjects_total
+                                 : static_cast<std::int64_t>(plan.subjects.size()));
+    const PoolTimes times = evaluate_all(
+        options.jobs, [&] { return SubjectAdjudication(rules, calendar, options, windows); },
+        [&](SubjectCase& subject) {
+            if (!reader->next(subject.rows)) {
+                return false;
+            }
+            entry_reader.read(subject.rows.subject_id, subject.entries);
+            return true;
+        },
+        [&](const SubjectCase& subject, SubjectOutcome& outcome) {
+            taker.take(subject, outcome);
+        });
     reporter.progress_done();
-    summary.evaluate_seconds = std::chrono::duration<double>(evaluating).count();
-    summary.read_seconds =
-        std::chrono::duration<double>(Clock::now() - loop_start - evaluating).count();
+    summary.read_seconds = times.reading;
+    summary.evaluate_seconds = times.evaluating;
     if (options.dry_run && on_change) {
         entries.for_each_staged(
             [&](const store::StagedChange& staged) { on_change(change_of(staged)); });
@@ -142,7 +202,35 @@ std::int64_t evaluate_snapshot(store::Database& db, store::EntryStore& entries,
     for (const auto& [list_id, counts] : summary.lists) {
         summary.total.add(counts);
     }
-    return last_run_read;
+    return evaluated;
+}
+
+// Writes the incremental state the run leaves (SPEC §8), inside its write transaction: its
+// scope; for a run over every domain, the marks it consumed deleted and the next change days of
+// the subjects it evaluated; for a run over some domains, a mark on each subject it changed (the
+// next run over every domain evaluates them again).
+void write_state(store::Database& db, const Evaluated& evaluated,
+                 const AdjudicationSummary& summary, const rules::Calendar& calendar,
+                 const AdjudicateOptions& options, std::int64_t run_id) {
+    store::IncrementalWriter state(db);
+    state.record_scope(run_id, store::RunScope{evaluated.plan.full, summary.subjects,
+                                               summary.subjects_total, calendar.fingerprint(),
+                                               evaluated.plan.marks_upto});
+    if (!options.domains.empty()) {
+        for (const std::string& subject_id : evaluated.changed) {
+            state.mark(subject_id);
+        }
+        return;
+    }
+    state.clear_marks(evaluated.plan.marks_upto);
+    if (evaluated.plan.full) {
+        state.clear_due();
+    }
+    for (const store::SubjectDue& due : evaluated.due) {
+        if (due.due_on || !evaluated.plan.full) {
+            state.set_due(due);
+        }
+    }
 }
 
 }  // namespace
@@ -157,14 +245,18 @@ AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
         summary = AdjudicationSummary{};
         summary.as_of = options.as_of.iso();
         const std::string started_at = util::utc_now_iso();
-        const std::int64_t last_run_read = evaluate_snapshot(db, entries, rules, calendar,
-                                                             options, reporter, on_change, summary);
+        const Evaluated evaluated = evaluate_snapshot(db, entries, rules, calendar, options,
+                                                      reporter, on_change, summary);
         if (options.dry_run) {
             break;
         }
         const auto write_start = std::chrono::steady_clock::now();
         RunWriter writer(db, audit, entries, rules, options, reporter);
-        const bool written = writer.write(summary, started_at, last_run_read, on_change);
+        const bool written =
+            writer.write(summary, started_at, evaluated.last_run_read, on_change,
+                         [&](std::int64_t run_id) {
+                             write_state(db, evaluated, summary, calendar, options, run_id);
+                         });
         summary.write_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - write_start).count();
         if (written) {

@@ -1,8 +1,10 @@
 #pragma once
 // rbl-adjudicate's work (SPEC.md §4): evaluate every list against the records as of a date and
 // create, advance and end list entries, in the order advance, adjust, black lists, exclusion,
-// red lists. Reads from one snapshot, then writes every change in one transaction. The work is
-// split along its seams: one subject's adjudication (subject_adjudication), writing the run
+// red lists. Reads from one snapshot, then writes every change in one transaction. Incremental
+// by default (SPEC §8): only the subjects that changed or whose next change day came. The work
+// is split along its seams: which subjects (run_plan), one subject's adjudication
+// (subject_adjudication, next_change), on several threads (evaluation_pool), writing the run
 // (run_writer) and `--explain` (explain, declared there and reached through this header).
 
 #include <chrono>
@@ -32,6 +34,8 @@ struct AdjudicateOptions {
     bool force = false;                ///< allow an as-of date before the last run's
     std::string operator_name;
     int notify_days = 30;  ///< list effective entries that expire within this many days
+    bool full = false;     ///< evaluate every subject, not only those that changed (SPEC §8)
+    int jobs = 1;          ///< evaluate subjects on this many threads
 };
 
 /// An effective entry about to expire (the feedback loop: departments are told in advance).
@@ -77,7 +81,10 @@ struct AdjudicationSummary {
     std::optional<std::int64_t> run_id;  ///< nullopt for a dry run
     std::map<std::string, ListCounts> lists;  ///< every evaluated list, zeros included
     ListCounts total;
-    std::int64_t subjects = 0;
+    std::int64_t subjects = 0;        ///< subjects evaluated
+    std::int64_t subjects_total = 0;  ///< subjects in the database
+    bool full = true;                 ///< every subject evaluated (else only those that changed)
+    std::string full_reason;          ///< why every subject, e.g. "--full" or "the rules differ…"
     /// Effective entries that expire after as-of and within notify_days of it, by expiry date.
     std::vector<ExpiringEntry> expiring;
     /// Where the time went, in seconds: reading subjects and records, evaluating, writing.
@@ -90,8 +97,9 @@ struct AdjudicationSummary {
 nlohmann::json to_json(const ExpiringEntry& entry);
 
 /// The summary as `rbl-adjudicate --json` prints it: the total counts (to_json(ListCounts)) with
-/// as_of, run_id (null for a dry run), dry_run, subjects, lists (counts by list id),
-/// notify_days, expiring and seconds {read, evaluate, write}; `options` are the run's.
+/// as_of, run_id (null for a dry run), dry_run, mode ("full" or "incremental"), full_reason (null
+/// for an incremental run), subjects (evaluated), subjects_total, jobs, lists (counts by list
+/// id), notify_days, expiring and seconds {read, evaluate, write}; `options` are the run's.
 nlohmann::json to_json(const AdjudicationSummary& summary, const AdjudicateOptions& options);
 
 /// Receives each change of a run, in order (for a dry run's preview, or a log).

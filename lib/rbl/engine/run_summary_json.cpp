@@ -24,7 +24,12 @@ nlohmann::json to_json(const AdjudicationSummary& summary, const AdjudicateOptio
     out["as_of"] = summary.as_of;
     out["run_id"] = summary.run_id ? nlohmann::json(*summary.run_id) : nlohmann::json(nullptr);
     out["dry_run"] = options.dry_run;
+    out["mode"] = summary.full ? "full" : "incremental";
+    out["full_reason"] =
+        summary.full ? nlohmann::json(summary.full_reason) : nlohmann::json(nullptr);
     out["subjects"] = summary.subjects;
+    out["subjects_total"] = summary.subjects_total;
+    out["jobs"] = options.jobs;
     out["lists"] = lists;
     out["notify_days"] = options.notify_days;
     out["expiring"] = expiring;

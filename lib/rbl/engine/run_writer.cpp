@@ -42,7 +42,8 @@ EntryChange change_of(const store::StagedChange& staged) {
 }
 
 bool RunWriter::write(AdjudicationSummary& summary, const std::string& started_at,
-                      std::int64_t last_run_read, const ChangeSink& on_change) {
+                      std::int64_t last_run_read, const ChangeSink& on_change,
+                      const std::function<void(std::int64_t run_id)>& also_write) {
     store::Transaction transaction(m_db, store::Transaction::Mode::immediate);
     if (m_entries.last_run_id() != last_run_read) {
         return false;
@@ -54,6 +55,9 @@ bool RunWriter::write(AdjudicationSummary& summary, const std::string& started_a
             on_change(change_of(staged));
         }
     });
+    if (also_write) {
+        also_write(run_id);
+    }
     finish_run(summary, run_id);
     transaction.commit();
     summary.run_id = run_id;

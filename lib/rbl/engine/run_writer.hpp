@@ -3,6 +3,7 @@
 // entries with its audit row, and the run's counts — in one write transaction.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -36,9 +37,11 @@ public:
     /// recorded after the snapshot this one evaluated (`last_run_read`): its changes would be
     /// stale, evaluate again. An entry that an appeal changed since the snapshot keeps what the
     /// appeal made of it: its staged change is skipped (and uncounted) with a warning, and the
-    /// next run takes the entry up again.
+    /// next run takes the entry up again. `also_write`, when given, writes what else belongs
+    /// to the run (its incremental state) in the same transaction, given the run's id.
     bool write(AdjudicationSummary& summary, const std::string& started_at,
-               std::int64_t last_run_read, const ChangeSink& on_change);
+               std::int64_t last_run_read, const ChangeSink& on_change,
+               const std::function<void(std::int64_t run_id)>& also_write = {});
 
 private:
     std::int64_t begin_run(const AdjudicationSummary& summary, const std::string& started_at);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "rbl/engine/next_change.hpp"
+
 namespace rbl::engine {
 
 using model::Entry;
@@ -55,11 +57,14 @@ std::vector<SubjectRecord> records_of(const store::SubjectRows& rows,
     return records;
 }
 
-void SubjectAdjudication::run(const store::SubjectRows& rows, std::vector<Entry> open) {
-    m_rows = &rows;
-    m_subject = facts_of(rows);
-    m_records = records_of(rows, m_rules);
-    m_open = std::move(open);
+void SubjectAdjudication::run(const SubjectCase& subject, SubjectOutcome& outcome) {
+    m_case = &subject;
+    m_outcome = &outcome;
+    outcome.changes.clear();
+    outcome.warnings.clear();
+    m_subject = facts_of(subject.rows);
+    m_records = records_of(subject.rows, m_rules);
+    m_open = subject.entries.open;
     m_status_read.clear();
     for (const Entry& entry : m_open) {
         m_status_read.emplace_back(entry.entry_id, entry.status);
@@ -79,6 +84,12 @@ void SubjectAdjudication::run(const store::SubjectRows& rows, std::vector<Entry>
         }
     }
     stage_advances();
+    std::optional<util::Date> next_fact_day;
+    if (subject.rows.next_fact_day) {
+        next_fact_day = util::parse_iso_date(*subject.rows.next_fact_day).value_or(util::Date());
+    }
+    outcome.next_change =
+        next_change_day(m_records, next_fact_day, m_open, m_windows, m_options.as_of);
 }
 
 bool SubjectAdjudication::in_scope(std::string_view domain) const {
@@ -130,16 +141,15 @@ EntryStatus SubjectAdjudication::status_read(std::int64_t entry_id) const {
 }
 
 void SubjectAdjudication::record(const Entry& entry, model::ChangeKind change) {
-    ++m_summary.lists[entry.list_id].of(change);
     store::StagedChange staged;
     staged.entry = entry;
-    staged.subject_name = m_rows->name;
+    staged.subject_name = m_case->rows.name;
     staged.change = change;
     if (entry.end_reason) {
         staged.detail = model::to_string(*entry.end_reason);
     }
     staged.status_read = status_read(entry.entry_id);
-    m_entries.stage(staged);
+    m_outcome->changes.push_back(std::move(staged));
 }
 
 // Ends an entry and records the change its new status stands for.
@@ -267,11 +277,11 @@ void SubjectAdjudication::consider(const rules::ListRule& list) {
 // used by an entry of the list that ended before this run, or in it (a lift or an expiry a
 // moment ago), other than by withdrawal.
 bool SubjectAdjudication::evidence_used(const rules::ListRule& list, const Verdict& verdict) {
-    auto used = m_entries.used_evidence(m_subject.subject_id, list.id);
+    auto used = m_case->entries.used_on(list.id);
     for (const Entry& entry : m_open) {
         if (entry.list_id == list.id && entry.entry_id != 0 && !model::is_open(entry.status) &&
             entry.status != EntryStatus::withdrawn) {
-            const auto decisions = m_entries.evidence_of(entry.entry_id);
+            const auto decisions = m_case->entries.of_entry(entry.entry_id);
             used.insert(used.end(), decisions.begin(), decisions.end());
         }
     }
@@ -319,21 +329,20 @@ void SubjectAdjudication::create(const rules::ListRule& list, const Verdict& ver
     store::StagedChange staged;
     staged.create = true;
     staged.entry = entry;
-    staged.subject_name = m_rows->name;
+    staged.subject_name = m_case->rows.name;
     staged.change = model::ChangeKind::created;
     staged.detail = std::move(explanation);
     for (std::size_t index : verdict.evidence) {
         staged.evidence.emplace_back(m_records[index].rec, m_records[index].record_id);
     }
-    m_entries.stage(staged);
-    ++m_summary.lists[list.id].of(model::ChangeKind::created);
+    m_outcome->changes.push_back(std::move(staged));
     m_open.push_back(entry);  // later lists of this run see it
 }
 
 void SubjectAdjudication::warn_coverage(const rules::PeriodEnd& period) {
     if (period.beyond_coverage && !m_warned_coverage) {
         m_warned_coverage = true;
-        m_reporter.warning(m_calendar.coverage_warning(period));
+        m_outcome->warnings.push_back(m_calendar.coverage_warning(period));
     }
 }
 

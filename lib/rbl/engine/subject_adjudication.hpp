@@ -1,9 +1,13 @@
 #pragma once
-// The work of a run on one subject (SPEC.md §4, steps 1-5): what the subject's facts and open
-// entries lead to — entries created, advanced, expired, withdrawn, revoked or lifted. Each change
-// is counted in the run's summary and staged in the EntryStore for the run writer.
+// The work of a run on one subject (SPEC.md §4, steps 1-5): what the subject's facts and entries
+// lead to — entries created, advanced, expired, withdrawn, revoked or lifted — and the subject's
+// next change day (SPEC §8). It needs no database: the subject comes with everything evaluation
+// reads (SubjectCase), so that subjects can be evaluated on several threads at once.
 
 #include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -14,8 +18,8 @@
 #include "rbl/rules/calendar.hpp"
 #include "rbl/rules/rule_set.hpp"
 #include "rbl/store/entry_store.hpp"
+#include "rbl/store/subject_entries.hpp"
 #include "rbl/store/subject_reader.hpp"
-#include "rbl/util/report.hpp"
 
 namespace rbl::engine {
 
@@ -26,23 +30,33 @@ SubjectFacts facts_of(const store::SubjectRows& rows);
 std::vector<SubjectRecord> records_of(const store::SubjectRows& rows,
                                       const rules::RuleSet& rules);
 
-/// Adjudicates one subject after another (reusing its buffers), staging every change.
+/// One subject as a run reads it: its facts up to the as-of date and its entries.
+struct SubjectCase {
+    store::SubjectRows rows;
+    store::SubjectEntries entries;
+};
+
+/// What a run decided for one subject.
+struct SubjectOutcome {
+    std::vector<store::StagedChange> changes;  ///< in the order they were decided
+    std::optional<util::Date> next_change;     ///< the subject's next change day
+    std::vector<std::string> warnings;         ///< for the operator (calendar coverage)
+};
+
+/// Adjudicates one subject after another (reusing its buffers). One per thread.
 class SubjectAdjudication {
 public:
+    /// `windows`: windows_of(rules), for the next change day.
     SubjectAdjudication(const rules::RuleSet& rules, const rules::Calendar& calendar,
-                        const AdjudicateOptions& options, store::EntryStore& entries,
-                        CriteriaEvaluator& evaluator, AdjudicationSummary& summary,
-                        Reporter& reporter)
+                        const AdjudicateOptions& options, std::span<const util::Duration> windows)
         : m_rules(rules),
           m_calendar(calendar),
           m_options(options),
-          m_entries(entries),
-          m_evaluator(evaluator),
-          m_summary(summary),
-          m_reporter(reporter) {}
+          m_windows(windows),
+          m_evaluator(rules) {}
 
-    /// Runs steps 1-5 for the subject of `rows`, whose open entries (as read) are `open`.
-    void run(const store::SubjectRows& rows, std::vector<model::Entry> open);
+    /// Runs steps 1-5 for one subject, filling `outcome` (emptied first).
+    void run(const SubjectCase& subject, SubjectOutcome& outcome);
 
 private:
     bool in_scope(std::string_view domain) const;
@@ -67,11 +81,10 @@ private:
     const rules::RuleSet& m_rules;
     const rules::Calendar& m_calendar;
     const AdjudicateOptions& m_options;
-    store::EntryStore& m_entries;
-    CriteriaEvaluator& m_evaluator;
-    AdjudicationSummary& m_summary;
-    Reporter& m_reporter;
-    const store::SubjectRows* m_rows = nullptr;
+    std::span<const util::Duration> m_windows;
+    CriteriaEvaluator m_evaluator;
+    const SubjectCase* m_case = nullptr;
+    SubjectOutcome* m_outcome = nullptr;
     SubjectFacts m_subject;
     std::vector<SubjectRecord> m_records;
     std::vector<model::Entry> m_open;

@@ -1,6 +1,7 @@
 #include "rbl/rules/calendar.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <optional>
@@ -9,6 +10,7 @@
 
 #include "rbl/rules/yaml_support.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/sha256.hpp"
 #include "rbl/util/text.hpp"
 
 namespace rbl::rules {
@@ -276,6 +278,17 @@ std::string Calendar::coverage_warning(const PeriodEnd& period) const {
     }
     return fmt::format("the calendar covers {}; working days before {}-01-01 count weekends only",
                        years, m_first_year);
+}
+
+std::string Calendar::fingerprint() const {
+    const auto sorted = [](const std::unordered_set<std::int32_t>& days) {
+        std::vector<std::int32_t> list(days.begin(), days.end());
+        std::sort(list.begin(), list.end());
+        return fmt::format("{}", fmt::join(list, ","));
+    };
+    return util::sha256_hex(fmt::format("weekend:{};holidays:{};workdays:{}",
+                                        fmt::join(m_weekend, ","), sorted(m_holidays),
+                                        sorted(m_workdays)));
 }
 
 }  // namespace rbl::rules

@@ -64,6 +64,10 @@ public:
     /// working days after 2026-12-31 count weekends only".
     [[nodiscard]] std::string coverage_warning(const PeriodEnd& period) const;
 
+    /// SHA-256 (hex) of the calendar's content — weekend days, holidays and workdays, however
+    /// the file wrote them: two calendars count every period alike when their fingerprints agree.
+    [[nodiscard]] std::string fingerprint() const;
+
 private:
     void set_coverage();
 

@@ -63,25 +63,26 @@ inline std::optional<std::string_view> code(const std::optional<model::EndReason
     return reason ? std::optional(model::to_string(*reason)) : std::nullopt;
 }
 
-/// An entry from the first 14 columns of a row, in the order every entry query selects them:
-/// entry_id, list_id, subject_id, kind, domain, status, decided_on, notice_until,
-/// publicity_until, effective_from, expires_on, ended_on, end_reason, disputed.
-inline model::Entry entry_of(const Statement& statement) {
+/// An entry from 14 columns of a row from `first` on (the first 14 by default), in the order
+/// every entry query selects them: entry_id, list_id, subject_id, kind, domain, status,
+/// decided_on, notice_until, publicity_until, effective_from, expires_on, ended_on, end_reason,
+/// disputed.
+inline model::Entry entry_of(const Statement& statement, int first = 0) {
     model::Entry entry;
-    entry.entry_id = statement.column_int64(0);
-    entry.list_id = statement.column_text(1);
-    entry.subject_id = statement.column_text(2);
-    entry.kind = list_kind_of(statement, 3);
-    entry.domain = statement.column_text(4);
-    entry.status = status_of(statement, 5);
-    entry.decided_on = date_of(statement, 6);
-    entry.notice_until = optional_date(statement, 7);
-    entry.publicity_until = optional_date(statement, 8);
-    entry.effective_from = date_of(statement, 9);
-    entry.expires_on = date_of(statement, 10);
-    entry.ended_on = optional_date(statement, 11);
-    entry.end_reason = end_reason_of(statement, 12);
-    entry.disputed = statement.column_int64(13) != 0;
+    entry.entry_id = statement.column_int64(first);
+    entry.list_id = statement.column_text(first + 1);
+    entry.subject_id = statement.column_text(first + 2);
+    entry.kind = list_kind_of(statement, first + 3);
+    entry.domain = statement.column_text(first + 4);
+    entry.status = status_of(statement, first + 5);
+    entry.decided_on = date_of(statement, first + 6);
+    entry.notice_until = optional_date(statement, first + 7);
+    entry.publicity_until = optional_date(statement, first + 8);
+    entry.effective_from = date_of(statement, first + 9);
+    entry.expires_on = date_of(statement, first + 10);
+    entry.ended_on = optional_date(statement, first + 11);
+    entry.end_reason = end_reason_of(statement, first + 12);
+    entry.disputed = statement.column_int64(first + 13) != 0;
     return entry;
 }
 

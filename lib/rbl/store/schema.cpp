@@ -257,10 +257,67 @@ DROP TABLE feedback;
 ALTER TABLE feedback_v7 RENAME TO feedback;
 )sql";
 
-constexpr std::array<std::string_view, 7> k_migrations = {k_v1, k_v2, k_v3, k_v4,
-                                                             k_v5, k_v6, k_v7};
+// Version 8: what incremental runs need (SPEC.md §8). Every change a run must see marks the
+// subject it touches, by trigger, whichever tool made it: records inserted or changed in content
+// or status (imports, office withdrawals, reverts; not the `seen_batch` bookkeeping of an
+// unchanged row), subjects changed, appeals filed or decided. A run reads the marks up to the
+// highest one in its snapshot and deletes exactly those when it commits, so marks made while it
+// evaluated stay for the next run. `subject_due` keeps each subject's next change day (the first
+// day after its last evaluation on which the outcome could differ with no new data), and
+// `run_scope` what each run evaluated and on which calendar. New tables only, created if absent
+// (like versions 5 and 6, whose tests make older databases by dropping newer tables).
+constexpr std::string_view k_v8 = R"sql(
+CREATE TABLE IF NOT EXISTS subject_marks (
+    mark       INTEGER PRIMARY KEY,
+    subject_id TEXT NOT NULL
+);
 
-// Versions 5 and 6 only add tables, and version 7 a column, that their readers do without (they
+CREATE TABLE IF NOT EXISTS subject_due (
+    subject_id TEXT PRIMARY KEY,
+    due_on     TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS subject_due_by_day ON subject_due (due_on);
+
+CREATE TABLE IF NOT EXISTS run_scope (
+    run_id             INTEGER PRIMARY KEY REFERENCES runs(run_id),
+    mode               TEXT NOT NULL CHECK (mode IN ('full', 'incremental')),
+    subjects_evaluated INTEGER NOT NULL,
+    subjects_total     INTEGER NOT NULL,
+    calendar_sha256    TEXT NOT NULL,
+    marks_upto         INTEGER NOT NULL  -- the highest mark the run's snapshot held
+);
+
+CREATE TRIGGER IF NOT EXISTS mark_record_inserted AFTER INSERT ON records
+BEGIN
+    INSERT INTO subject_marks (subject_id) VALUES (NEW.subject_id);
+END;
+CREATE TRIGGER IF NOT EXISTS mark_record_changed
+AFTER UPDATE OF subject_id, domain, kind, date, amount_fen, authority, region, status,
+                withdrawn_by, attrs, updated_batch ON records
+BEGIN
+    INSERT INTO subject_marks (subject_id) VALUES (NEW.subject_id);
+END;
+CREATE TRIGGER IF NOT EXISTS mark_subject_changed
+AFTER UPDATE OF name, subject_type, region ON subjects
+BEGIN
+    INSERT INTO subject_marks (subject_id) VALUES (NEW.subject_id);
+END;
+CREATE TRIGGER IF NOT EXISTS mark_appeal_filed AFTER INSERT ON appeals
+BEGIN
+    INSERT INTO subject_marks (subject_id)
+    SELECT subject_id FROM entries WHERE entry_id = NEW.entry_id;
+END;
+CREATE TRIGGER IF NOT EXISTS mark_appeal_decided AFTER UPDATE OF outcome ON appeals
+BEGIN
+    INSERT INTO subject_marks (subject_id)
+    SELECT subject_id FROM entries WHERE entry_id = NEW.entry_id;
+END;
+)sql";
+
+constexpr std::array<std::string_view, 8> k_migrations = {k_v1, k_v2, k_v3, k_v4,
+                                                             k_v5, k_v6, k_v7, k_v8};
+
+// Versions 5, 6 and 8 only add tables, and version 7 a column, that their readers do without (they
 // ask for them by the database's version, or prepare their statements on first write): a
 // read-only tool may read a version-4 database that no writer has upgraded yet.
 constexpr int k_oldest_readable = 4;

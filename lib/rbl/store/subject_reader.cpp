@@ -13,8 +13,15 @@ SELECT s.subject_id, s.name, s.subject_type, s.region,
        r.source, r.status, r.withdrawn_by, r.updated_batch, r.inserted_batch
 FROM subjects s
 LEFT JOIN records r ON r.subject_id = s.subject_id
-WHERE ?1 IS NULL OR s.subject_id = ?1
 ORDER BY s.subject_id)sql";
+
+constexpr std::string_view k_subject_with_records = R"sql(
+SELECT s.subject_id, s.name, s.subject_type, s.region,
+       r.rec, r.record_id, r.domain, r.kind, r.date, r.amount_fen, r.authority, r.region, r.attrs,
+       r.source, r.status, r.withdrawn_by, r.updated_batch, r.inserted_batch
+FROM subjects s
+LEFT JOIN records r ON r.subject_id = s.subject_id
+WHERE s.subject_id = ?1)sql";
 
 constexpr std::string_view k_reverted_batches =
     "SELECT batch_id FROM import_batches WHERE reverted_at IS NOT NULL";
@@ -23,17 +30,45 @@ constexpr std::string_view k_count_subjects = "SELECT count(*) FROM subjects";
 
 }  // namespace
 
-SubjectReader::SubjectReader(Database& db, std::string as_of,
-                             std::optional<std::string> subject_id)
-    : m_statement(db, k_subjects_with_records),
-      m_as_of(std::move(as_of)),
-      m_subject_id(std::move(subject_id)) {
+SubjectReader::SubjectReader(Database& db, std::string as_of, Query query)
+    : m_statement(db, query.sql), m_as_of(std::move(as_of)) {
     Statement reverted(db, k_reverted_batches);
     while (reverted.step()) {
         m_reverted_batches.push_back(reverted.column_int64(0));
     }
-    m_statement.bind(1, m_subject_id);
-    m_has_row = m_statement.step();
+}
+
+SubjectReader::SubjectReader(Database& db, std::string as_of,
+                             std::optional<std::string> subject_id)
+    : SubjectReader(db, std::move(as_of),
+                    Query{subject_id ? k_subject_with_records : k_subjects_with_records}) {
+    if (subject_id) {
+        m_point = true;
+        m_subject_ids.push_back(std::move(*subject_id));
+    }
+    start();
+}
+
+SubjectReader::SubjectReader(Database& db, std::string as_of,
+                             std::vector<std::string> subject_ids)
+    : SubjectReader(db, std::move(as_of), Query{k_subject_with_records}) {
+    m_point = true;
+    m_subject_ids = std::move(subject_ids);
+    start();
+}
+
+void SubjectReader::start() {
+    if (!m_point) {
+        m_has_row = m_statement.step();
+        m_done = !m_has_row;
+        return;
+    }
+    m_has_row = false;
+    while (!m_has_row && m_next_subject < m_subject_ids.size()) {
+        m_statement.reset();
+        m_statement.bind(1, m_subject_ids[m_next_subject++]);
+        m_has_row = m_statement.step();
+    }
     m_done = !m_has_row;
 }
 
@@ -71,10 +106,14 @@ bool SubjectReader::next(SubjectRows& rows) {
         m_has_row = m_statement.step();
     }
     if (!m_has_row) {
-        m_done = true;
         m_statement.reset();
+        if (m_point) {
+            start();  // the next subject asked for
+        } else {
+            m_done = true;
+        }
     }
-    keep_one_fact_per_decision(rows.records, m_as_of);
+    rows.next_fact_day = keep_one_fact_per_decision(rows.records, m_as_of);
     return true;
 }
 
@@ -83,7 +122,8 @@ bool SubjectReader::was_reverted(std::int64_t batch_id) const {
            m_reverted_batches.end();
 }
 
-void keep_one_fact_per_decision(std::vector<StoredRecord>& records, std::string_view as_of) {
+std::optional<std::string> keep_one_fact_per_decision(std::vector<StoredRecord>& records,
+                                                      std::string_view as_of) {
     const auto decision = [](const StoredRecord& r) {
         return std::tie(r.domain, r.kind, r.record_id);
     };
@@ -96,9 +136,15 @@ void keep_one_fact_per_decision(std::vector<StoredRecord>& records, std::string_
                std::tuple(b.withdrawn_by_office, b.updated_batch, b.rec);
     });
     std::vector<bool> counts(records.size(), false);
+    std::optional<std::string> next_fact_day;
     for (std::size_t i = 0; i < records.size(); ++i) {
-        counts[i] = (i == 0 || decision(records[i]) != decision(records[i - 1])) &&
-                    records[i].active && records[i].date <= as_of;
+        const bool counting = (i == 0 || decision(records[i]) != decision(records[i - 1])) &&
+                              records[i].active;
+        counts[i] = counting && records[i].date <= as_of;
+        if (counting && records[i].date > as_of &&
+            (!next_fact_day || records[i].date < *next_fact_day)) {
+            next_fact_day = records[i].date;
+        }
     }
     std::size_t kept = 0;
     for (std::size_t i = 0; i < records.size(); ++i) {
@@ -114,6 +160,7 @@ void keep_one_fact_per_decision(std::vector<StoredRecord>& records, std::string_
     std::sort(records.begin(), records.end(), [](const StoredRecord& a, const StoredRecord& b) {
         return std::tie(a.domain, a.date, a.rec) < std::tie(b.domain, b.date, b.rec);
     });
+    return next_fact_day;
 }
 
 std::int64_t count_subjects(Database& db) {

@@ -38,8 +38,10 @@ struct StoredRecord {
 
 /// Keeps, of each group of versions of one decision (same domain, kind and record_id), the one
 /// that counts (see above), then drops the facts that are not active or are dated after `as_of`
-/// (ISO). The records keep the order of their domain, kind and record_id.
-void keep_one_fact_per_decision(std::vector<StoredRecord>& records, std::string_view as_of);
+/// (ISO). The records are left ordered by domain, date and row. Returns the earliest date after
+/// `as_of` of an active fact dropped for its date: the day it starts to count.
+std::optional<std::string> keep_one_fact_per_decision(std::vector<StoredRecord>& records,
+                                                      std::string_view as_of);
 
 /// A subject and its facts: one version per decision, active, dated on or before the as-of date.
 struct SubjectRows {
@@ -48,6 +50,8 @@ struct SubjectRows {
     std::string subject_type;
     std::string region;
     std::vector<StoredRecord> records;
+    /// The earliest date after the as-of date of an active fact of the subject (ISO), if any.
+    std::optional<std::string> next_fact_day;
 };
 
 /// Reads subject after subject.
@@ -55,17 +59,28 @@ class SubjectReader {
 public:
     /// All subjects, or only `subject_id` when given.
     SubjectReader(Database& db, std::string as_of, std::optional<std::string> subject_id);
+    /// Only these subjects (sorted, each once), one indexed query each: an incremental run's.
+    /// Identifiers the database does not hold are skipped.
+    SubjectReader(Database& db, std::string as_of, std::vector<std::string> subject_ids);
     /// Reads the next subject into `rows`; false after the last.
     bool next(SubjectRows& rows);
 
 private:
+    struct Query {
+        std::string_view sql;
+    };
+    SubjectReader(Database& db, std::string as_of, Query query);
+    // Steps the statement to the first subject: the next one asked for, in point mode.
+    void start();
     // Whether the records of this batch were withdrawn by reverting it.
     bool was_reverted(std::int64_t batch_id) const;
 
     Statement m_statement;
     std::vector<std::int64_t> m_reverted_batches;  // few: a revert is rare
     std::string m_as_of;
-    std::optional<std::string> m_subject_id;
+    std::vector<std::string> m_subject_ids;  ///< point mode: the subjects still to read
+    std::size_t m_next_subject = 0;
+    bool m_point = false;
     bool m_has_row = false;
     bool m_done = false;
 };

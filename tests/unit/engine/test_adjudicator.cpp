@@ -55,8 +55,23 @@ struct Fixture {
         AdjudicateOptions options;
         options.as_of = as_of;
         options.dry_run = dry_run;
+        return run_with(options, on_change);
+    }
+
+    AdjudicationSummary run_with(AdjudicateOptions options,
+                                 const engine::ChangeSink& on_change = {}) {
         options.operator_name = "tester";
         return engine::adjudicate(db, audit, rules, calendar, options, reporter, on_change);
+    }
+
+    // Every entry with its dates, end and evidence, one line each.
+    std::string all_entries() {
+        return text("SELECT group_concat(line, char(10)) FROM (SELECT e.entry_id || ' ' || "
+                    "e.list_id || ' ' || e.subject_id || ' ' || e.status || ' ' || "
+                    "e.decided_on || ' ' || e.effective_from || ' ' || e.expires_on || ' ' || "
+                    "coalesce(e.ended_on, '-') || ' ' || coalesce(e.end_reason, '-') || ' ' || "
+                    "e.explanation || ' ' || (SELECT group_concat(rec) FROM entry_evidence v "
+                    "WHERE v.entry_id = e.entry_id) AS line FROM entries e ORDER BY e.entry_id)");
     }
 
     std::string text(std::string_view sql) { return test::query_text(db, sql); }
@@ -284,4 +299,83 @@ TEST_CASE_FIXTURE(Fixture, "adjudicator: explain_subject gives the figures per l
     CHECK_THROWS_AS(engine::explain_subject(db, rules, "91320505MAWYY1CN96",
                                             Date::from_ymd(2026, 3, 2)),
                     UsageError);
+}
+
+TEST_CASE_FIXTURE(Fixture, "adjudicator: later runs evaluate only the subjects changed or due") {
+    const auto first = run(Date::from_ymd(2026, 3, 2));
+    CHECK(first.full);
+    CHECK(first.full_reason.find("no earlier run") != std::string::npos);
+    CHECK(first.subjects == 3);
+    CHECK(first.subjects_total == 3);
+    // Nothing changed and nobody's next change day came: nobody is evaluated.
+    const auto quiet = run(Date::from_ymd(2026, 3, 3));
+    CHECK_FALSE(quiet.full);
+    CHECK(quiet.subjects == 0);
+    CHECK(quiet.subjects_total == 3);
+    CHECK(number("SELECT count(*) FROM subject_marks") == 0);
+    // A second penalty for the person marks it: evaluated, and listed.
+    db.exec("INSERT INTO records (rec, source, record_id, subject_id, domain, kind, date, status, "
+            "content_hash, inserted_batch, updated_batch, seen_batch) VALUES (5, 'default', "
+            "'P10', '320102196804120359', 'market', 'penalty', '2026-03-03', 'active', x'05', 1, "
+            "1, 1)");
+    const auto marked = run(Date::from_ymd(2026, 3, 4));
+    CHECK(marked.subjects == 1);
+    CHECK(marked.total.created == 1);
+    // The company's notice ends on 03-09: due on 03-10, when it moves to publicity.
+    CHECK(text("SELECT due_on FROM subject_due WHERE subject_id = '91320106MA109Y0356'") ==
+          "2026-03-10");
+    const auto due = run(Date::from_ymd(2026, 3, 10));
+    CHECK(due.subjects == 1);  // the person's notice, from 03-04, runs to 03-11
+    CHECK(due.lists.at("market.black.repeat").advanced == 1);
+    CHECK(test::query_text(db, "SELECT group_concat(mode || ' ' || subjects_evaluated, ', ') "
+                               "FROM run_scope") ==
+          "full 3, incremental 0, incremental 1, incremental 1");
+}
+
+TEST_CASE("adjudicator: incremental runs, --full and --jobs give the same entries") {
+    Fixture incremental;
+    Fixture full;
+    const std::vector<Date> days = {Date::from_ymd(2026, 3, 2),  Date::from_ymd(2026, 3, 9),
+                                    Date::from_ymd(2026, 3, 10), Date::from_ymd(2026, 3, 16),
+                                    Date::from_ymd(2027, 2, 2),  Date::from_ymd(2027, 3, 20),
+                                    Date::from_ymd(2029, 2, 10)};
+    for (const Date& day : days) {
+        CAPTURE(day.iso());
+        AdjudicateOptions options;
+        options.as_of = day;
+        const auto a = incremental.run_with(options);
+        options.full = true;
+        options.jobs = 3;
+        const auto b = full.run_with(options);
+        CHECK(b.full);
+        CHECK(engine::to_json(a.total) == engine::to_json(b.total));
+        REQUIRE(incremental.all_entries() == full.all_entries());
+    }
+    CHECK(incremental.number("SELECT count(*) FROM entries WHERE status = 'expired'") > 0);
+    CHECK(incremental.number("SELECT sum(subjects_evaluated) FROM run_scope") <
+          full.number("SELECT sum(subjects_evaluated) FROM run_scope"));
+}
+
+TEST_CASE_FIXTURE(Fixture, "adjudicator: other rules, --full, --domain and going back evaluate all") {
+    run(Date::from_ymd(2026, 3, 2));
+    AdjudicateOptions options;
+    options.as_of = Date::from_ymd(2026, 3, 3);
+    options.full = true;
+    CHECK(run_with(options).full_reason == "--full");
+    options.full = false;
+    options.domains = {"market"};
+    const auto domain = run_with(options);
+    CHECK(domain.full);
+    CHECK(domain.full_reason.starts_with("--domain"));
+    options.domains.clear();
+    options.as_of = Date::from_ymd(2026, 3, 2);
+    options.force = true;
+    CHECK(run_with(options).full_reason.find("before run") != std::string::npos);
+    dir.write("rules/market.yaml",
+              std::string(test::k_market_yaml).replace(
+                  std::string(test::k_market_yaml).find("validity: 1y"), 12, "validity: 2y"));
+    rules = rules::RuleSet::load(dir.path() / "rules");
+    options.force = false;
+    options.as_of = Date::from_ymd(2026, 3, 4);
+    CHECK(run_with(options).full_reason.find("the rules differ") != std::string::npos);
 }

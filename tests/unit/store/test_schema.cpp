@@ -54,8 +54,9 @@ private:
 
 // Every table of the current version, by name.
 const std::vector<std::string> k_tables = {
-    "appeals", "audit_log",        "entries",      "entry_evidence", "feedback", "import_batches",
-    "lookups", "publication_rows", "publications", "records",        "runs",     "subject_reports",
+    "appeals",       "audit_log",   "entries",       "entry_evidence", "feedback",
+    "import_batches", "lookups",    "publication_rows", "publications", "records",
+    "run_scope",     "runs",        "subject_due",   "subject_marks",  "subject_reports",
     "subjects"};
 
 std::vector<std::string> tables(store::Database& db) {
@@ -85,7 +86,7 @@ INSERT INTO audit_log VALUES (1, 'a', 'o', 'l', 't', 'import.batch', 'batch:1', 
 TEST_CASE("schema: one migration per version, each creating something") {
     const auto steps = store::migrations();
     CHECK(static_cast<int>(steps.size()) == store::current_schema_version());
-    CHECK(store::current_schema_version() == 7);
+    CHECK(store::current_schema_version() == 8);
     for (const std::string_view step : steps) {
         CHECK(step.find("CREATE TABLE") != std::string_view::npos);
     }
@@ -129,6 +130,9 @@ INSERT INTO publications VALUES (1, 'site', 't', '2026-03-02', '{}', 'csv', 0, 1
 INSERT INTO publication_rows VALUES (1, 1, 'h');
 )sql");
         CHECK(test::query_number(db, "SELECT count(*) FROM publication_rows") == 1);
+        // The appeal filed marks its subject for the next incremental run (version 8).
+        CHECK(test::query_number(db, "SELECT count(*) FROM subject_marks WHERE subject_id = "
+                                     "'91320102MA1000001X'") == 1);
         // Feedback may name a lookup (version 7).
         db.exec(R"sql(
 INSERT INTO lookups (lookup_id, at, operator, login, department, subject_id, outcome, as_of)
@@ -159,7 +163,7 @@ VALUES (5, 1, 'tax', 'm1', '2026-03-04', '已限制', 1);
 )sql");
     }
     store::Database db({.path = path});
-    CHECK(db.schema_version() == 7);
+    CHECK(db.schema_version() == store::current_schema_version());
     CHECK(tables(db) == k_tables);
     CHECK(test::query_text(db, "SELECT feedback_id || ' ' || department || ' ' || note || ' ' || "
                                "coalesce(lookup_id, 'none') FROM feedback") == "5 tax 已限制 none");
@@ -204,4 +208,22 @@ TEST_CASE("schema: a database of the next version is refused and left as it is")
     OldDatabase after(path);
     CHECK(after.integer("PRAGMA user_version") == next);
     after.exec("INSERT INTO from_the_future VALUES (1)");
+}
+
+TEST_CASE("schema: changes that a run must see mark their subject, bookkeeping does not") {
+    test::TempDir dir;
+    store::Database db({.path = dir.path() / "rbl.db", .create = true});
+    db.exec(k_v1_rows);
+    const auto marks = [&] { return test::query_number(db, "SELECT count(*) FROM subject_marks"); };
+    CHECK(marks() == 1);  // the record inserted
+    db.exec("UPDATE records SET seen_batch = 2");
+    CHECK(marks() == 1);  // seen again, unchanged
+    db.exec("UPDATE records SET status = 'withdrawn', withdrawn_by = 'office'");
+    CHECK(marks() == 2);
+    db.exec("UPDATE subjects SET name = 'other'");
+    CHECK(marks() == 3);
+    db.exec("UPDATE subjects SET updated_batch = updated_batch");
+    CHECK(marks() == 3);
+    CHECK(test::query_text(db, "SELECT DISTINCT subject_id FROM subject_marks") ==
+          "91320102MA1000001X");
 }
