@@ -28,7 +28,8 @@ WERROR ?= -DRBL_WERROR=ON
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps fuzz-deps configure build test test-fast test-sanitize test-release fuzz-build fuzz \
+.PHONY: all deps fuzz-deps configure build test test-fast test-long test-sanitize test-release \
+        fuzz-build fuzz \
         fuzz-smoke demo bench \
         bench-publish report-check clean
 
@@ -68,6 +69,12 @@ test: build
 # end-to-end suites (ctest label `fast`).
 test-fast: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -L fast
+
+# The proof of equality of incremental and full adjudication (tests/cli/test_incremental.py) in
+# its long version: 120 days over 400 subjects, a few minutes. RBL_TEST_SEED=N replays a seed.
+test-long: build
+	RBL_TEST_LONG=1 RBL_BIN_DIR=$(CURDIR)/$(BUILD)/bin RBL_SOURCE_DIR=$(CURDIR) \
+	  python3 tests/cli/test_incremental.py
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer (CI runs it).
 test-sanitize: deps
