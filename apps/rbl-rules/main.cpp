@@ -28,15 +28,20 @@ struct Options {
 // Every subcommand loads the whole folder (RuleFolder): an invalid calendar fails it too.
 
 rbl::ExitCode run_check(const Options& options) {
-    const auto summary = rbl::rules::RuleFolder::load(options.common.rules).summary();
+    const auto folder = rbl::rules::RuleFolder::load(options.common.rules);
+    const auto summary = folder.summary();
+    std::size_t publicity_tests = 0;
+    for (const auto& [name, domain] : folder.rules.domains()) {
+        publicity_tests += domain.publicity_tests.size();
+    }
     if (options.common.json) {
         fmt::print("{}\n", rbl::rules::to_json(summary).dump());
     }
     if (!options.common.quiet) {
-        fmt::print(stderr, "{}: {} is valid: {} domains, {} lists, {} embedded tests; calendar "
-                           "{}–{}\n",
+        fmt::print(stderr, "{}: {} is valid: {} domains, {} lists, {} embedded tests of lists and "
+                           "{} of publicity periods; calendar {}–{}\n",
                    k_tool, options.common.rules, summary.domains, summary.lists, summary.tests,
-                   summary.first_year, summary.last_year);
+                   publicity_tests, summary.first_year, summary.last_year);
     }
     return rbl::ExitCode::ok;
 }

@@ -32,9 +32,6 @@ FolderSummary RuleFolder::summary() const {
     for (const ListRule* list : rules.lists()) {
         tests += list->tests.size();
     }
-    for (const auto& [name, domain] : rules.domains()) {
-        tests += domain.publicity_tests.size();
-    }
     return {rules.domains().size(), rules.lists().size(), tests, rules.sha256(),
             calendar.first_year(), calendar.last_year()};
 }

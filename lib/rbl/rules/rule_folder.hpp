@@ -18,7 +18,7 @@ namespace rbl::rules {
 struct FolderSummary {
     std::size_t domains = 0;
     std::size_t lists = 0;
-    std::size_t tests = 0;  ///< embedded tests of every list and every `publicity:`
+    std::size_t tests = 0;  ///< embedded tests of every list
     std::string rules_sha256;
     int first_year = 0;  ///< the calendar's years
     int last_year = 0;
