@@ -125,6 +125,17 @@ run "$bin/rbl-publish" subject-report "$explain_subject" --out "$out/credit_repo
 run "$bin/rbl-publish" subject-report "$explain_subject" --out "$out/credit_report.pdf"
 run "$bin/rbl-publish" verify-report "$out/credit_report.pdf"
 
+step "9c. The records public on $as_of (双公示): the layout's Chinese headers, 公示截止期 computed"
+run "$bin/rbl-publish" records --as-of "$as_of" --lang zh --out "$out/records_shuanggongshi.csv" \
+    --manifest
+python3 - "$out/records_shuanggongshi.csv" <<'PY'
+import csv, sys
+with open(sys.argv[1], encoding="utf-8", newline="") as f:
+    for row in list(csv.DictReader(f))[:5]:
+        print(f"  {row['决定书文号']:<24} {row['行政相对人名称']:<16} {row['罚款金额（万元）']:>6}万元 "
+              f"{row['失信程度']:<8} {row['公示截止期']}")
+PY
+
 step "10. The audit log: every change, hash-chained"
 sqlite3 -header -column "$db" \
     "SELECT action, count(*) AS rows FROM audit_log GROUP BY action ORDER BY min(seq);"

@@ -11,6 +11,7 @@
 #include "rbl/publish/export_options.hpp"
 #include "rbl/publish/exporter.hpp"
 #include "rbl/publish/report.hpp"
+#include "records.hpp"
 #include "subject_report.hpp"
 
 namespace {
@@ -38,7 +39,8 @@ struct Options {
     std::string report_out;
 };
 
-rbl::ExitCode run_export(const Options& options) {
+// The options of an export of list entries; a records publication shares the output ones.
+rbl::publish::ExportOptions export_options_of(const Options& options) {
     rbl::publish::ExportOptions export_options;
     export_options.format =
         options.format == "jsonl" ? rbl::publish::Format::jsonl : rbl::publish::Format::csv;
@@ -60,6 +62,11 @@ rbl::ExitCode run_export(const Options& options) {
     export_options.by_department_dir = options.by_department;
     export_options.operator_name = options.common.operator_name;
     export_options.rules_dir = options.common.rules;
+    return export_options;
+}
+
+rbl::ExitCode run_export(const Options& options) {
+    const rbl::publish::ExportOptions export_options = export_options_of(options);
     rbl::app::Session session(options.common, k_tool, rbl::app::Access::write);
     const auto summary =
         rbl::publish::export_entries(session.db, session.audit, export_options, session.reporter);
@@ -102,7 +109,8 @@ rbl::ExitCode run_report(const Options& options) {
 int main(int argc, char** argv) {
     Options options;
     CLI::App app{"Export list entries (CSV for analysts, JSON Lines for systems), per channel "
-                 "with deltas or per department; `report` writes the summary report.",
+                 "with deltas or per department; `records` publishes the records (双公示); "
+                 "`report` writes the summary report.",
                  std::string(k_tool)};
     rbl::app::add_common_options(app, options.common);
     app.set_version_flag("--version", std::string(RBL_VERSION));
@@ -137,10 +145,14 @@ int main(int argc, char** argv) {
     report->add_option("--out", options.report_out, "the HTML file to write")->required();
     report->add_option("--as-of", options.as_of, "the day (default: the last run's as-of)");
     const rbl::app::SubjectReportCommands subject_reports(app, options.common);
+    const rbl::app::RecordCommand records(app);
     app.require_subcommand(0, 1);
     return rbl::app::run_tool(k_tool, app, argc, argv, [&] {
         if (subject_reports.parsed()) {
             return subject_reports.run();
+        }
+        if (records.parsed()) {
+            return records.run(options.common, export_options_of(options), options.as_of);
         }
         return report->parsed() ? run_report(options) : run_export(options);
     });

@@ -10,6 +10,7 @@
 #include "common/tool.hpp"
 #include "rbl/engine/rule_tests.hpp"
 #include "rbl/rules/describe.hpp"
+#include "rbl/rules/publicity.hpp"
 #include "rbl/rules/rule_folder.hpp"
 #include "rbl/rules/rule_set.hpp"
 
@@ -27,15 +28,20 @@ struct Options {
 // Every subcommand loads the whole folder (RuleFolder): an invalid calendar fails it too.
 
 rbl::ExitCode run_check(const Options& options) {
-    const auto summary = rbl::rules::RuleFolder::load(options.common.rules).summary();
+    const auto folder = rbl::rules::RuleFolder::load(options.common.rules);
+    const auto summary = folder.summary();
+    std::size_t publicity_tests = 0;
+    for (const auto& [name, domain] : folder.rules.domains()) {
+        publicity_tests += domain.publicity_tests.size();
+    }
     if (options.common.json) {
         fmt::print("{}\n", rbl::rules::to_json(summary).dump());
     }
     if (!options.common.quiet) {
-        fmt::print(stderr, "{}: {} is valid: {} domains, {} lists, {} embedded tests; calendar "
-                           "{}–{}\n",
+        fmt::print(stderr, "{}: {} is valid: {} domains, {} lists, {} embedded tests of lists and "
+                           "{} of publicity periods; calendar {}–{}\n",
                    k_tool, options.common.rules, summary.domains, summary.lists, summary.tests,
-                   summary.first_year, summary.last_year);
+                   publicity_tests, summary.first_year, summary.last_year);
     }
     return rbl::ExitCode::ok;
 }
@@ -58,9 +64,24 @@ void print_problems(const rbl::engine::RuleTestReport& report, std::FILE* lines)
     }
 }
 
+// The tests of every domain's `publicity:` as results of the one report, named
+// "DOMAIN.publicity"; none when the run is for one list.
+void add_publicity_tests(const rbl::rules::RuleSet& rules, const Options& options,
+                         rbl::engine::RuleTestReport& report) {
+    if (!options.list_id.empty()) {
+        return;
+    }
+    for (auto& result : rbl::rules::run_publicity_tests(rules)) {
+        report.results.push_back({result.domain + ".publicity", std::move(result.test_name),
+                                  std::move(result.file), result.line, result.passed,
+                                  std::move(result.problem), {}});
+    }
+}
+
 rbl::ExitCode run_test(const Options& options) {
     const auto rules = rbl::rules::RuleFolder::load(options.common.rules).rules;
-    const auto report = rbl::engine::run_rule_tests(rules, options.list_id);
+    auto report = rbl::engine::run_rule_tests(rules, options.list_id);
+    add_publicity_tests(rules, options, report);
     // With --json stdout holds the one JSON object (SPEC §1) and the failures go to stderr.
     print_problems(report, options.common.json ? stderr : stdout);
     const std::size_t failed = report.failed();

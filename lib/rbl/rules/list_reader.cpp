@@ -15,22 +15,6 @@ namespace {
 constexpr int k_max_criteria_depth = 64;
 // Characters of an expression quoted in an error message; a longer one is cut with "…".
 constexpr std::size_t k_expression_quoted = 80;
-// The longest validity or repair term: dates beyond 9999-12-31 cannot be kept, and a term of
-// 9999y made every entry expire at once (its end read back as no date).
-constexpr int k_max_term_years = 100;
-
-// True when moving a date forward by `duration` may go more than k_max_term_years ahead.
-bool longer_than_max_term(const util::Duration& duration) {
-    switch (duration.unit) {
-        case util::Duration::Unit::days:
-            return duration.count > k_max_term_years * 366;
-        case util::Duration::Unit::months:
-            return duration.count > k_max_term_years * 12;
-        case util::Duration::Unit::years:
-            return duration.count > k_max_term_years;
-    }
-    return false;
-}
 
 SourceSpot spot_of(const YAML::Node& node) {
     const YAML::Mark mark = node.Mark();
@@ -70,16 +54,7 @@ private:
 
 
 std::optional<util::Duration> ListReader::duration(const YAML::Node& node, std::string_view what) {
-    if (!node.IsScalar()) {
-        m_file.error(node, fmt::format("{} must be a duration such as 30d, 6m or 3y", what));
-        return std::nullopt;
-    }
-    auto parsed = util::parse_duration(node.Scalar());
-    if (!parsed) {
-        m_file.error(node, fmt::format("{}: {}", what, parsed.error()));
-        return std::nullopt;
-    }
-    return *parsed;
+    return m_file.duration(node, what);
 }
 
 std::optional<std::int64_t> ListReader::whole_number(const YAML::Node& node,

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "rbl/rules/list_loader.hpp"
+#include "rbl/rules/publicity_loader.hpp"
 #include "rbl/rules/yaml_support.hpp"
 #include "rbl/util/error.hpp"
 #include "rbl/util/sha256.hpp"
@@ -95,7 +96,8 @@ std::optional<DomainRules> read_domain_file(const std::filesystem::path& path,
         return std::nullopt;
     }
     const YAML::Node& root = file.root();
-    file.check_keys(root, {"domain", "title", "title_zh", "version", "attributes", "lists"});
+    file.check_keys(root, {"domain", "title", "title_zh", "version", "attributes", "lists",
+                           "publicity"});
     DomainRules rules;
     rules.file = path;
     rules.text_sha256 = util::sha256_hex(file.text());
@@ -116,6 +118,7 @@ std::optional<DomainRules> read_domain_file(const std::filesystem::path& path,
     read_attributes(file, root["attributes"], rules);
     rules.record_schema = record_schema_of(rules);
     read_lists(file, root["lists"], rules);
+    read_publicity(file, root["publicity"], rules);
     return rules;
 }
 

@@ -12,6 +12,7 @@
 #include "rbl/rules/attribute_type.hpp"
 #include "rbl/rules/expression.hpp"
 #include "rbl/rules/list_rule.hpp"
+#include "rbl/rules/publicity.hpp"
 
 namespace rbl::rules {
 
@@ -29,6 +30,10 @@ struct DomainRules {
     std::string version;
     std::vector<Attribute> attributes;
     std::vector<ListRule> lists;
+    /// `publicity:`: which of its records are published and for how long (none: no record of
+    /// this domain is published).
+    std::optional<model::PublicityTerms> publicity;
+    std::vector<PublicityTest> publicity_tests;
     /// The fields `where:` expressions of this domain may name: the standard record fields in
     /// the slots of RecordField, then the declared attributes in their order.
     Schema record_schema;

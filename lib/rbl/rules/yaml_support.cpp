@@ -240,4 +240,30 @@ std::optional<std::string> YamlFile::scalar(const YAML::Node& map, std::string_v
     return node.Scalar();
 }
 
+std::optional<util::Duration> YamlFile::duration(const YAML::Node& node,
+                                                std::string_view what) const {
+    if (!node.IsScalar()) {
+        error(node, fmt::format("{} must be a duration such as 30d, 6m or 3y", what));
+        return std::nullopt;
+    }
+    auto parsed = util::parse_duration(node.Scalar());
+    if (!parsed) {
+        error(node, fmt::format("{}: {}", what, parsed.error()));
+        return std::nullopt;
+    }
+    return *parsed;
+}
+
+bool longer_than_max_term(const util::Duration& duration) {
+    switch (duration.unit) {
+        case util::Duration::Unit::days:
+            return duration.count > k_max_term_years * 366;
+        case util::Duration::Unit::months:
+            return duration.count > k_max_term_years * 12;
+        case util::Duration::Unit::years:
+            return duration.count > k_max_term_years;
+    }
+    return false;
+}
+
 }  // namespace rbl::rules

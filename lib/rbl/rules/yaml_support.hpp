@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "rbl/rules/diagnostics.hpp"
+#include "rbl/util/date.hpp"
 
 namespace rbl::rules {
 
@@ -26,6 +27,14 @@ inline constexpr int k_max_yaml_depth = 100;
 /// A configuration file may hold this many YAML nodes, counting an alias each time it is used:
 /// a "billion laughs" file of nested aliases would otherwise make the loader walk billions.
 inline constexpr std::size_t k_max_yaml_nodes = 200000;
+
+/// The longest term a rule file may give (validity, repair, publicity): dates beyond 9999-12-31
+/// cannot be kept, and a term of 9999y made every entry expire at once (its end read back as no
+/// date).
+inline constexpr int k_max_term_years = 100;
+
+/// True when moving a date forward by `duration` may go more than k_max_term_years ahead.
+bool longer_than_max_term(const util::Duration& duration);
 
 /// Reads one YAML file for strict checks, with the file's display name for messages.
 class YamlFile {
@@ -60,6 +69,10 @@ public:
     /// The scalar `map[key]`; reports a missing required key or a non-scalar value.
     std::optional<std::string> scalar(const YAML::Node& map, std::string_view key,
                                       bool required) const;
+
+    /// The duration `node` holds ("30d", "6m", "3y"); reports "WHAT must be a duration ..." or
+    /// the reason it is not one.
+    std::optional<util::Duration> duration(const YAML::Node& node, std::string_view what) const;
 
 private:
     std::string m_name;

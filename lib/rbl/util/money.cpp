@@ -56,4 +56,20 @@ std::string format_yuan(Fen fen) {
     return fmt::format("{}{}.{:02}", fen < 0 ? "-" : "", fen_magnitude / 100, fen_magnitude % 100);
 }
 
+std::string format_ten_thousand_yuan(Fen fen) {
+    // 1 万元 = 10,000 yuan = 1,000,000 fen: six decimals hold every fen exactly.
+    constexpr std::uint64_t k_fen_per_unit = 1000000;
+    const std::uint64_t fen_magnitude = magnitude(fen);
+    std::string text = fmt::format("{}{}", fen < 0 ? "-" : "", fen_magnitude / k_fen_per_unit);
+    std::string decimals = fmt::format("{:06}", fen_magnitude % k_fen_per_unit);
+    while (!decimals.empty() && decimals.back() == '0') {
+        decimals.pop_back();
+    }
+    if (!decimals.empty()) {
+        text += '.';
+        text += decimals;
+    }
+    return text;
+}
+
 }  // namespace rbl::util

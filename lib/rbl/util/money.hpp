@@ -21,4 +21,8 @@ Result<Fen> parse_yuan(std::string_view text, const Decimal& scale = Decimal{1, 
 /// Fen as yuan text with exactly two decimals: 123456 -> "1234.56", 0 -> "0.00".
 std::string format_yuan(Fen fen);
 
+/// Fen as ¥10,000 (万元) text, exact and without trailing zeros: 123500000 -> "123.5",
+/// 150000000 -> "150", 50 -> "0.00005".
+std::string format_ten_thousand_yuan(Fen fen);
+
 }  // namespace rbl::util

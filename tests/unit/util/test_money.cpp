@@ -115,3 +115,13 @@ TEST_CASE("money: format_yuan prints two decimals") {
     CHECK(format_yuan(9223372036854775807) == "92233720368547758.07");
     CHECK(format_yuan(-9223372036854775807 - 1) == "-92233720368547758.08");
 }
+
+TEST_CASE("money: format_ten_thousand_yuan is exact, without trailing zeros") {
+    using rbl::util::format_ten_thousand_yuan;
+    CHECK(format_ten_thousand_yuan(150000000) == "150");     // 1,500,000 yuan
+    CHECK(format_ten_thousand_yuan(123500000) == "123.5");
+    CHECK(format_ten_thousand_yuan(1235000) == "1.235");     // 12,350 yuan
+    CHECK(format_ten_thousand_yuan(12345678) == "12.345678");
+    CHECK(format_ten_thousand_yuan(50) == "0.00005");        // 0.50 yuan
+    CHECK(format_ten_thousand_yuan(0) == "0");
+}

@@ -1,0 +1,45 @@
+#include "rbl/store/record_publicity_store.hpp"
+
+namespace rbl::store {
+
+namespace {
+
+constexpr std::string_view k_record = R"sql(
+SELECT s.subject_id, s.name, s.subject_type,
+       r.rec, r.record_id, r.domain, r.kind, r.date, r.amount_fen, r.authority, r.region, r.attrs,
+       r.source, r.status, r.withdrawn_by, r.updated_batch
+FROM records r JOIN subjects s ON s.subject_id = r.subject_id
+WHERE r.rec = ?1)sql";
+
+}  // namespace
+
+RecordPublicityStore::RecordPublicityStore(Database& db) : m_record(db, k_record) {}
+
+bool RecordPublicityStore::record(std::int64_t rec, PublishedRecord& out) {
+    m_record.bind(1, rec);
+    const bool found = m_record.step();
+    if (found) {
+        out.subject_id = m_record.column_text(0);
+        out.subject_name = m_record.column_text(1);
+        out.subject_type = m_record.column_text(2);
+        StoredRecord& record = out.record;
+        record.rec = m_record.column_int64(3);
+        record.record_id = m_record.column_text(4);
+        record.domain = m_record.column_text(5);
+        record.kind = m_record.column_text(6);
+        record.date = m_record.column_text(7);
+        record.amount_fen = m_record.is_null(8) ? std::nullopt
+                                                : std::optional(m_record.column_int64(8));
+        record.authority = m_record.column_optional_text(9);
+        record.region = m_record.column_optional_text(10);
+        record.attrs = m_record.column_text(11);
+        record.source = m_record.column_text(12);
+        record.active = m_record.column_text(13) == "active";
+        record.withdrawn_by_office = m_record.column_text(14) == "office";
+        record.updated_batch = m_record.column_int64(15);
+    }
+    m_record.reset();
+    return found;
+}
+
+}  // namespace rbl::store
