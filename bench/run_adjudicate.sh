@@ -138,19 +138,19 @@ print(json.dumps({"round": int(round_), "label": label, "wall": float(wall), "rs
     echo "round $round: $label ${wall} s wall, $user+$sys s CPU, ${rss} KB" >&2
 }
 
-adjudicate() { "$bin_dir/rbl-adjudicate" --db "$1" --rules "$repo/rules" --json -q "${@:2}"; }
+adjudicate=("$bin_dir/rbl-adjudicate" --rules "$repo/rules" --json -q)
 
 a="$work/scratch-a.db"; b="$work/scratch-b.db"
 for i in $(seq 1 "$runs"); do
     copy_db "$db" "$a"
     measure "$i" floor sh -c 'sqlite3 "$1" "SELECT * FROM records" > /dev/null' floor "$a"
-    measure "$i" "full --jobs 1" adjudicate "$a" --as-of "$as_of" --jobs 1
+    measure "$i" "full --jobs 1" "${adjudicate[@]}" --db "$a" --as-of "$as_of" --jobs 1
     copy_db "$db" "$a"
-    measure "$i" "full --jobs 2" adjudicate "$a" --as-of "$as_of" --jobs 2
+    measure "$i" "full --jobs 2" "${adjudicate[@]}" --db "$a" --as-of "$as_of" --jobs 2
     measure "$i" "night import" "$bin_dir/rbl-import" --db "$a" --rules "$repo/rules" -q --json "$night"
     copy_db "$a" "$b"
-    measure "$i" "next day, incremental --jobs 2" adjudicate "$a" --as-of "$next_day" --jobs 2
-    measure "$i" "next day, --full --jobs 2" adjudicate "$b" --as-of "$next_day" --jobs 2 --full
+    measure "$i" "next day, incremental --jobs 2" "${adjudicate[@]}" --db "$a" --as-of "$next_day" --jobs 2
+    measure "$i" "next day, --full --jobs 2" "${adjudicate[@]}" --db "$b" --as-of "$next_day" --jobs 2 --full
 done
 drop_db "$a"; drop_db "$b"; rm -f "$work/time.txt" "$work/out.json"
 
