@@ -9,6 +9,7 @@
 #include <exception>
 
 #include "rbl/audit/audit_log.hpp"
+#include "rbl/util/text.hpp"
 
 namespace rbl::app {
 
@@ -61,6 +62,25 @@ void add_common_options(CLI::App& app, CommonOptions& options) {
         ->check(CLI::Range(0, 86400));
 }
 
+void add_help_footer(CLI::App& app, std::initializer_list<std::string_view> examples) {
+    std::string footer =
+        "Environment: RBL_DB (--db), RBL_RULES (--rules), RBL_OPERATOR (--operator), RBL_TODAY\n"
+        "(today as YYYY-MM-DD, for tests and replays; else today in China Standard Time).\n"
+        "\nExamples:\n";
+    for (const std::string_view example : examples) {
+        footer += fmt::format("  {}\n", example);
+    }
+    footer +=
+        "\nExit codes:\n"
+        "  0  done\n"
+        "  1  failed: I/O, database or internal error; nothing half-written\n"
+        "  2  usage or configuration error: bad flags, invalid rule files, unknown ids, a date\n"
+        "     after today, an output folder that does not exist\n"
+        "  3  done, but some input rows were rejected (see the rejects file)\n"
+        "  4  the database is busy: another writer held it longer than --wait";
+    app.footer(footer);
+}
+
 store::Database open_database(const CommonOptions& options, Access access,
                               bool map_for_reading) {
     return store::Database({.path = options.db,
@@ -93,12 +113,13 @@ util::Date date_option(std::string_view option, std::string_view text) {
     if (text.empty()) {
         return today;
     }
-    auto parsed = util::parse_iso_date(text);
+    auto parsed = util::parse_date(text);  // the forms of record dates (SPEC.md §1, §2)
     if (!parsed) {
         throw UsageError(fmt::format("{}: {}", option, parsed.error()));
     }
     if (*parsed > today) {
-        throw UsageError(fmt::format("{} {} lies after today ({})", option, text, today.iso()));
+        throw UsageError(
+            fmt::format("{} {} lies after today ({})", option, util::trim(text), today.iso()));
     }
     return *parsed;
 }

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -55,10 +56,15 @@ audit::Actor actor(const CommonOptions& options, std::string_view tool);
 audit::AuditLog open_audit_log(store::Database& db, const CommonOptions& options,
                                std::string_view tool);
 
-/// A date given on the command line (`--as-of`, `--received`, `--date`): today (CST, or
-/// $RBL_TODAY) when `text` is empty. Throws UsageError naming `option` for a malformed date or
+/// A date given on the command line (`--as-of`, `--received`, `--date`), in any form of record
+/// dates (2026-11-28, 2026/11/28, 20261128, 2026年11月28日): today (CST, or $RBL_TODAY) when
+/// `text` is empty. Throws UsageError naming `option` for a malformed date or
 /// one after today (SPEC.md §1).
 util::Date date_option(std::string_view option, std::string_view text);
+
+/// Ends `app`'s --help with the environment variables every tool reads, `examples` (one command
+/// a line) and the exit codes of SPEC.md §1.
+void add_help_footer(CLI::App& app, std::initializer_list<std::string_view> examples);
 
 /// Parses the command line and runs `body`, mapping what it throws to SPEC.md §1's exit codes
 /// and printing errors as "TOOL: error: MESSAGE". Returns the process's exit code.

@@ -1,21 +1,17 @@
 // rbl-adjudicate: evaluate every list against the records as of a date; create, advance and end
 // list entries (SPEC.md §4). Only wires options to rbl::engine.
 
-#include <fmt/format.h>
-
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <thread>
 
 #include "common/tool.hpp"
+#include "print.hpp"
 #include "rbl/engine/adjudicator.hpp"
 #include "rbl/rules/rule_folder.hpp"
-#include "rbl/util/text_table.hpp"
 
 namespace {
 
-constexpr std::string_view k_tool = "rbl-adjudicate";
+constexpr std::string_view k_tool = rbl::app::k_adjudicate_tool;
 
 struct Options {
     rbl::app::CommonOptions common;
@@ -37,56 +33,6 @@ int jobs_of(const Options& options) {
     return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
-void print_summary(const Options& options, const rbl::engine::AdjudicateOptions& run,
-                   const rbl::engine::AdjudicationSummary& summary) {
-    if (options.common.json) {
-        fmt::print("{}\n", rbl::engine::to_json(summary, run).dump());
-    }
-    if (options.common.quiet) {
-        return;
-    }
-    rbl::util::TextTable lists(
-        {"list", "created", "advanced", "expired", "withdrawn", "revoked", "lifted"});
-    for (std::size_t column = 1; column <= 6; ++column) {
-        lists.align_right(column);
-    }
-    for (const auto& [list_id, c] : summary.lists) {
-        lists.add_row({list_id, std::to_string(c.created), std::to_string(c.advanced),
-                       std::to_string(c.expired), std::to_string(c.withdrawn),
-                       std::to_string(c.revoked), std::to_string(c.lifted)});
-    }
-    fmt::print(stderr, "{}", lists.render());
-    constexpr std::size_t k_expiring_shown = 20;
-    if (!summary.expiring.empty()) {
-        fmt::print(stderr, "{} effective entries expire within {} days:\n",
-                   summary.expiring.size(), options.notify_days);
-        rbl::util::TextTable expiring({"entry", "list", "subject", "no longer in force from"});
-        for (std::size_t i = 0; i < summary.expiring.size() && i < k_expiring_shown; ++i) {
-            const auto& entry = summary.expiring[i];
-            expiring.add_row({std::to_string(entry.entry_id), entry.list_id, entry.subject_id,
-                              entry.expires_on});
-        }
-        fmt::print(stderr, "{}", expiring.render());
-        if (summary.expiring.size() > k_expiring_shown) {
-            fmt::print(stderr, "... and {} more (--json lists them all)\n",
-                       summary.expiring.size() - k_expiring_shown);
-        }
-    }
-    const auto& t = summary.total;
-    const std::string evaluated =
-        summary.full ? fmt::format("all {} subjects evaluated ({})", summary.subjects,
-                                   summary.full_reason)
-                     : fmt::format("{} of {} subjects evaluated (incremental)", summary.subjects,
-                                   summary.subjects_total);
-    fmt::print(stderr,
-               "{}: as of {}, {}: {} created, {} advanced, {} expired, {} withdrawn, {} "
-               "revoked, {} lifted; {}\n",
-               k_tool, summary.as_of, evaluated, t.created, t.advanced, t.expired, t.withdrawn,
-               t.revoked, t.lifted,
-               summary.run_id ? fmt::format("run {}", *summary.run_id)
-                              : std::string("dry run: nothing written"));
-}
-
 rbl::ExitCode run(const Options& options) {
     const rbl::util::Date as_of = rbl::app::date_option("--as-of", options.as_of);
     const auto folder = rbl::rules::RuleFolder::load(options.common.rules);
@@ -95,17 +41,15 @@ rbl::ExitCode run(const Options& options) {
     rbl::app::Session session(options.common, k_tool, rbl::app::Access::write,
                               /*map_for_reading=*/true);
     if (!options.explain.empty()) {
-        for (const std::string& line :
-             rbl::engine::explain_subject(session.db, rules, options.explain, as_of)) {
-            fmt::print("{}\n", line);
-        }
+        rbl::app::print_explanation(
+            options.common, options.explain, as_of,
+            rbl::engine::explain_subject(session.db, rules, options.explain, as_of));
         return rbl::ExitCode::ok;
     }
-    // A dry run prints each change: the impact preview, who would be added or removed per list.
-    rbl::util::TextTable changes({"list", "change", "subject", "name", "status"});
-    const auto preview = [&changes](const rbl::engine::EntryChange& change) {
-        changes.add_row({change.list_id, std::string(rbl::model::to_string(change.change)),
-                         change.subject_id, change.subject_name, std::string(change.status)});
+    // A dry run shows each change: the impact preview, who would be added or removed per list.
+    rbl::app::ChangePreview preview;
+    const auto on_change = [&preview](const rbl::engine::EntryChange& change) {
+        preview.add(change);
     };
     const rbl::engine::AdjudicateOptions run{as_of,
                                              options.domains,
@@ -117,12 +61,12 @@ rbl::ExitCode run(const Options& options) {
                                              jobs_of(options)};
     const auto summary = rbl::engine::adjudicate(
         session.db, session.audit, rules, calendar, run, session.reporter,
-        options.dry_run ? rbl::engine::ChangeSink(preview) : rbl::engine::ChangeSink());
-    if (options.dry_run && changes.rows() > 0) {
-        // The preview is the output, unless --json makes the JSON object the output (SPEC §1).
-        fmt::print(options.common.json ? stderr : stdout, "{}", changes.render());
+        options.dry_run ? rbl::engine::ChangeSink(on_change) : rbl::engine::ChangeSink());
+    if (options.dry_run) {
+        rbl::app::print_preview(options.common, preview);
     }
-    print_summary(options, run, summary);
+    rbl::app::print_run_summary(options.common, run, summary,
+                                options.dry_run ? &preview : nullptr);
     return rbl::ExitCode::ok;
 }
 
@@ -153,5 +97,11 @@ int main(int argc, char** argv) {
                    "list effective entries that expire within this many days (default 30)")
         ->check(CLI::Range(0, 3660));
     app.set_version_flag("--version", std::string(RBL_VERSION));
+    rbl::app::add_help_footer(
+        app, {"rbl-adjudicate                            (as of today)",
+              "rbl-adjudicate --dry-run --rules rules-next   (the impact of a rule revision)",
+              "rbl-adjudicate --explain SUBJECT_ID",
+              "rbl-adjudicate --as-of 2026/11/28 --force",
+              "rbl-adjudicate -q --json >> adjudicate.log   (cron)"});
     return rbl::app::run_tool(k_tool, app, argc, argv, [&] { return run(options); });
 }

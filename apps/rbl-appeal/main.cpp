@@ -81,6 +81,12 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.fallthrough();
     app.set_version_flag("--version", std::string(RBL_VERSION));
+    rbl::app::add_help_footer(
+        app, {"rbl-appeal file ENTRY_ID --reason \"paid in full\" --received 2026年11月28日",
+              "rbl-appeal repair ENTRY_ID --reason \"fine paid, training done\"",
+              "rbl-appeal decide APPEAL_ID --outcome upheld --note \"receipt checked\"",
+              "rbl-appeal list --overdue",
+              "rbl-appeal show APPEAL_ID"});
 
     auto* file = app.add_subcommand("file", "file an objection against a pending or effective "
                                             "entry; prints the appeal id");

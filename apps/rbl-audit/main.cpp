@@ -93,6 +93,11 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.fallthrough();
     app.set_version_flag("--version", std::string(RBL_VERSION));
+    rbl::app::add_help_footer(
+        app, {"rbl-audit verify --head SEQ:HASH          (the head kept outside)",
+              "rbl-audit head >> /srv/keep/heads.txt",
+              "rbl-audit log --object entry:7",
+              "rbl-audit lookups --since 2026-11-01 --department 江苏省财政厅"});
     auto* log = app.add_subcommand("log", "show the log's rows (tab-separated; --json: JSON Lines)");
     log->add_option("--since", options.since, "only rows after this sequence number");
     log->add_option("--object", options.object, "only rows about this object, e.g. entry:7");

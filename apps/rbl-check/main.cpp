@@ -12,11 +12,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/departments.hpp"
 #include "common/tool.hpp"
 #include "print.hpp"
 #include "rbl/check/answer_format.hpp"
 #include "rbl/check/checker.hpp"
 #include "rbl/check/identifier_file.hpp"
+#include "rbl/rules/rule_set.hpp"
 #include "rbl/util/error.hpp"
 #include "rbl/util/input.hpp"
 
@@ -101,6 +103,10 @@ nlohmann::json summary_json(const Options& options, const rbl::check::CheckOptio
 
 rbl::ExitCode run(const Options& options) {
     check_usage(options);
+    if (options.department) {
+        rbl::app::check_department(rbl::rules::RuleSet::load(options.common.rules),
+                                   *options.department);
+    }
     rbl::app::TerminalReporter reporter(std::string(k_tool), options.common.quiet);
     const rbl::check::CheckOptions asked{rbl::app::date_option("--as-of", options.as_of),
                                          options.department};
@@ -140,6 +146,10 @@ int main(int argc, char** argv) {
                  std::string(k_tool)};
     rbl::app::add_common_options(app, options.common);
     app.set_version_flag("--version", std::string(RBL_VERSION));
+    rbl::app::add_help_footer(
+        app, {"rbl-check SUBJECT_ID [SUBJECT_ID ...]",
+              "rbl-check --department 江苏省财政厅 --json SUBJECT_ID",
+              "rbl-check --file ids.txt --format csv --out answers.csv"});
     app.add_option("subject_id", options.subject_ids,
                    "unified social credit codes or resident ID numbers");
     app.add_option("--file", options.file,
@@ -148,7 +158,8 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"csv", "jsonl"}));
     app.add_option("--out", options.out, "where the answers of --file or --format go (- : stdout)");
     app.add_option("--department", options.department,
-                   "the department asking: only the measures it must apply");
+                   "the department asking: only the measures it must apply (a department named "
+                   "by the rules' measures)");
     app.add_option("--as-of", options.as_of, "the day to answer for (default: today)");
     return rbl::app::run_tool(k_tool, app, argc, argv, [&] { return run(options); });
 }

@@ -1,11 +1,14 @@
 // rbl-import: load credit-information records (CSV, JSON Lines) into the database, validating
 // every row (SPEC.md §2). Only wires options to rbl::ingest.
 
+#include <fmt/format.h>
+
 #include "common/tool.hpp"
 #include "print.hpp"
 #include "rbl/ingest/feedback.hpp"
 #include "rbl/ingest/importer.hpp"
 #include "rbl/rules/rule_set.hpp"
+#include "rbl/util/input.hpp"
 
 namespace {
 
@@ -51,8 +54,7 @@ rbl::ExitCode run_import(const Options& options) {
         import.format =
             options.format == "jsonl" ? rbl::ingest::Format::jsonl : rbl::ingest::Format::csv;
     }
-    import.encoding = options.encoding == "gb18030" ? rbl::util::Encoding::gb18030
-                                                    : rbl::util::Encoding::utf8;
+    import.encoding = *rbl::util::encoding_named(options.encoding);  // checked by --encoding
     if (!options.mapping.empty()) {
         import.mapping = options.mapping;
     }
@@ -94,8 +96,17 @@ int main(int argc, char** argv) {
         ->take_all();
     app.add_option("--source", options.source,
                    "name of the data source; a record is keyed by (source, record_id)");
-    app.add_option("--encoding", options.encoding, "the file's encoding")
-        ->check(CLI::IsMember({"utf-8", "utf8", "gb18030"}));
+    app.add_option("--encoding", options.encoding,
+                   "the file's encoding: utf-8 (default) or gb18030, in any case; gbk and gb2312 "
+                   "are read as gb18030, which contains them")
+        ->check(CLI::Validator(
+            [](const std::string& name) {
+                return rbl::util::encoding_named(name)
+                           ? std::string()
+                           : fmt::format("'{}' is not utf-8 or gb18030 (nor gbk, gb2312, cp936)",
+                                         name);
+            },
+            "ENCODING"));
     app.add_option("--format", options.format, "csv or jsonl (default: from the file name)")
         ->check(CLI::IsMember({"csv", "jsonl"}));
     app.add_option("--rejects", options.rejects,
@@ -120,6 +131,12 @@ int main(int argc, char** argv) {
             },
             "BATCH_ID"));
     app.set_version_flag("--version", std::string(RBL_VERSION));
+    rbl::app::add_help_footer(
+        app, {"rbl-import records/tax.csv --source tax --rejects rejects.csv",
+              "rbl-import --encoding gbk --mapping mapping.yaml 税务局.csv",
+              "rbl-import --dry-run records.csv          (validate, write nothing)",
+              "rbl-import --revert 12                    (withdraw what batch 12 inserted)",
+              "rbl-import -q --json /srv/in/tax.csv >> import.log   (cron: one JSON object a run)"});
 
     return rbl::app::run_tool(k_tool, app, argc, argv, [&] {
         if (options.revert > 0) {

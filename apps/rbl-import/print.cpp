@@ -34,7 +34,9 @@ void print_import_summary(const CommonOptions& options, std::string_view file,
         fmt::print("{}\n", ingest::to_json(summary, dry_run).dump());
     }
     if (!options.quiet) {
-        fmt::print(stderr, "{}: {}: {} rows: {}\n", k_import_tool, file, summary.rows,
+        fmt::print(stderr, "{}: {}: {} rows{}: {}\n", k_import_tool, file, summary.rows,
+                   summary.blank > 0 ? fmt::format(" ({} blank rows skipped)", summary.blank)
+                                     : std::string(),
                    import_outcome(summary, dry_run));
     }
 }

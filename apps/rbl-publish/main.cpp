@@ -2,15 +2,18 @@
 // with manifests; and the summary report (SPEC.md §6). Only wires options to rbl::publish.
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 
+#include "common/departments.hpp"
 #include "common/tool.hpp"
 #include "rbl/publish/export_options.hpp"
 #include "rbl/publish/exporter.hpp"
 #include "rbl/publish/report.hpp"
+#include "rbl/rules/rule_set.hpp"
 #include "records.hpp"
 #include "subject_report.hpp"
 
@@ -39,6 +42,14 @@ struct Options {
     std::string report_out;
 };
 
+// --by-department DIR: the folder is made (mode 0700) when it does not exist yet. Its parent
+// must exist; a folder that cannot be made is left to the export's own check (exit 2).
+void make_department_folder(const Options& options) {
+    if (options.by_department && !options.channel && !options.department) {
+        ::mkdir(options.by_department->c_str(), 0700);
+    }
+}
+
 // The options of an export of list entries; a records publication shares the output ones.
 rbl::publish::ExportOptions export_options_of(const Options& options) {
     rbl::publish::ExportOptions export_options;
@@ -66,6 +77,11 @@ rbl::publish::ExportOptions export_options_of(const Options& options) {
 }
 
 rbl::ExitCode run_export(const Options& options) {
+    if (options.department) {
+        rbl::app::check_department(rbl::rules::RuleSet::load(options.common.rules),
+                                   *options.department);
+    }
+    make_department_folder(options);
     const rbl::publish::ExportOptions export_options = export_options_of(options);
     rbl::app::Session session(options.common, k_tool, rbl::app::Access::write);
     const auto summary =
@@ -114,6 +130,12 @@ int main(int argc, char** argv) {
                  std::string(k_tool)};
     rbl::app::add_common_options(app, options.common);
     app.set_version_flag("--version", std::string(RBL_VERSION));
+    rbl::app::add_help_footer(
+        app, {"rbl-publish --out lists.csv --bom --lang zh",
+              "rbl-publish --format jsonl --channel website --delta --out delta.jsonl --manifest",
+              "rbl-publish --department 江苏省财政厅 --out finance.csv",
+              "rbl-publish --by-department out/departments",
+              "rbl-publish report --out report.html"});
     app.add_option("--format", options.format, "csv (default) or jsonl")
         ->check(CLI::IsMember({"csv", "jsonl"}));
     app.add_option("--kind", options.kind, "black or red");
@@ -137,9 +159,10 @@ int main(int argc, char** argv) {
     app.add_flag("--manifest", options.manifest, "also write FILE.sha256 for sha256sum -c");
     app.add_option("--mode", options.mode, "permission bits of the files written (default 0600)");
     app.add_option("--department", options.department,
-                   "only entries whose measures name this department, with the measures");
+                   "only entries whose measures name this department (one the rules' measures "
+                   "name), with the measures");
     app.add_option("--by-department", options.by_department,
-                   "one file per department in this folder");
+                   "one file per department in this folder (made, mode 0700, when missing)");
     app.fallthrough();  // before the subcommand, which inherits it: report --out F.html -q
     auto* report = app.add_subcommand("report", "write the summary report (one HTML page)");
     report->add_option("--out", options.report_out, "the HTML file to write")->required();

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/tool.hpp"
+#include "print.hpp"
 #include "rbl/engine/rule_tests.hpp"
 #include "rbl/rules/describe.hpp"
 #include "rbl/rules/publicity.hpp"
@@ -46,24 +47,6 @@ rbl::ExitCode run_check(const Options& options) {
     return rbl::ExitCode::ok;
 }
 
-// The failed tests and the untested criteria, on `lines`.
-void print_problems(const rbl::engine::RuleTestReport& report, std::FILE* lines) {
-    for (const auto& result : report.results) {
-        if (result.passed) {
-            continue;
-        }
-        fmt::print(lines, "FAILED {}:{}: {} — {}: {}\n", result.file, result.line, result.list_id,
-                   result.test_name, result.problem);
-        for (const std::string& line : result.explanation) {
-            fmt::print(lines, "    {}\n", line);
-        }
-    }
-    for (const auto& unreached : report.unreached) {
-        fmt::print(lines, "untested {}:{}: {} — no test makes this criterion hold\n",
-                   unreached.file, unreached.line, unreached.list_id);
-    }
-}
-
 // The tests of every domain's `publicity:` as results of the one report, named
 // "DOMAIN.publicity"; none when the run is for one list.
 void add_publicity_tests(const rbl::rules::RuleSet& rules, const Options& options,
@@ -82,11 +65,16 @@ rbl::ExitCode run_test(const Options& options) {
     const auto rules = rbl::rules::RuleFolder::load(options.common.rules).rules;
     auto report = rbl::engine::run_rule_tests(rules, options.list_id);
     add_publicity_tests(rules, options, report);
-    // With --json stdout holds the one JSON object (SPEC §1) and the failures go to stderr.
-    print_problems(report, options.common.json ? stderr : stdout);
+    // With --json stdout holds the one JSON object (SPEC §1), the results in it; the failures
+    // are also told on stderr, unless -q.
+    if (!options.common.json) {
+        rbl::app::print_problems(report, stdout);
+    } else if (!options.common.quiet) {
+        rbl::app::print_problems(report, stderr);
+    }
     const std::size_t failed = report.failed();
     if (options.common.json) {
-        fmt::print("{}\n", rbl::engine::to_json(report).dump());
+        fmt::print("{}\n", rbl::app::report_json(report).dump());
     }
     if (!options.common.quiet) {
         fmt::print(stderr, "{}: {} tests: {} passed, {} failed; {} criteria untested\n", k_tool,
@@ -100,17 +88,38 @@ rbl::ExitCode run_show(const Options& options) {
     const auto rules = rbl::rules::RuleFolder::load(options.common.rules).rules;
     const auto language = options.lang == "en" ? rbl::rules::Language::en
                                                : rbl::rules::Language::zh;
-    fmt::print("{}", rbl::rules::list_markdown(rules.known_list(options.list_id), language));
+    const std::string markdown =
+        rbl::rules::list_markdown(rules.known_list(options.list_id), language);
+    if (options.common.json) {
+        fmt::print("{}\n", nlohmann::json{{"list_id", options.list_id},
+                                          {"lang", options.lang},
+                                          {"markdown", markdown}}
+                               .dump());
+    } else {
+        fmt::print("{}", markdown);
+    }
     return rbl::ExitCode::ok;
 }
 
 rbl::ExitCode run_doc(const Options& options) {
     const auto rules = rbl::rules::RuleFolder::load(options.common.rules).rules;
-    if (options.out.empty() || options.out == "-") {
+    const bool to_stdout = options.out.empty() || options.out == "-";
+    if (to_stdout && !options.common.json) {
         fmt::print("{}", rbl::rules::rules_markdown(rules));
         return rbl::ExitCode::ok;
     }
+    if (to_stdout) {  // --json: the document inside the one JSON object
+        fmt::print("{}\n", nlohmann::json{{"lists", rules.lists().size()},
+                                          {"out", nullptr},
+                                          {"markdown", rbl::rules::rules_markdown(rules)}}
+                               .dump());
+        return rbl::ExitCode::ok;
+    }
     rbl::rules::write_rules_markdown(rules, options.out);
+    if (options.common.json) {
+        fmt::print("{}\n",
+                   nlohmann::json{{"lists", rules.lists().size()}, {"out", options.out}}.dump());
+    }
     if (!options.common.quiet) {
         fmt::print(stderr, "{}: wrote the criteria of {} lists to {}\n", k_tool,
                    rules.lists().size(), options.out);
@@ -129,6 +138,11 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.fallthrough();  // common options may follow the subcommand: rbl-rules check --json
     app.set_version_flag("--version", std::string(RBL_VERSION));
+    rbl::app::add_help_footer(
+        app, {"rbl-rules check",
+              "rbl-rules test --json                     (every result in the JSON object)",
+              "rbl-rules show courts.black.dishonest_debtor --lang en",
+              "rbl-rules doc --out criteria.md"});
     auto* check = app.add_subcommand("check", "validate every rule file and the calendar");
     auto* test = app.add_subcommand("test", "run the tests embedded in the rule files");
     test->add_option("LIST_ID", options.list_id, "only this list's tests");

@@ -404,11 +404,11 @@ std::vector<std::string> AppealDesk::show(std::int64_t appeal_id, util::Date as_
                                 appeal->entry_id,
                                 appeal->filed_by.empty() ? std::string()
                                                          : fmt::format(" by {}", appeal->filed_by),
-                                appeal->operator_name, appeal->filed_at,
+                                appeal->operator_name, util::china_time(appeal->filed_at),
                                 appeal->decided_by.empty()
                                     ? std::string()
                                     : fmt::format("; decided by {} at {}", appeal->decided_by,
-                                                  appeal->decided_at)));
+                                                  util::china_time(appeal->decided_at))));
     lines.push_back(fmt::format("subject {} {} ({}) on {} {}", detail.entry.subject_id,
                                 detail.subject_name, detail.subject_type, detail.entry.list_id,
                                 detail.list_title));

@@ -388,6 +388,7 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
         }
     }
     reporter.progress_done();
+    summary.blank = static_cast<std::int64_t>(rows->blank_rows());
     report_columns(columns, file_name, summary, reporter);
     rejects.close();
     if (summary.rejected > k_messages_shown) {
@@ -421,6 +422,7 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
                                 {"updated", summary.updated},
                                 {"unchanged", summary.unchanged},
                                 {"rejected", summary.rejected},
+                                {"blank", summary.blank},
                                 {"cross_source_duplicates", summary.cross_source_duplicates},
                                 {"inserted_digest", batch.inserted_digest().hex()}}
                      .dump());
@@ -469,6 +471,7 @@ nlohmann::json to_json(const ImportSummary& summary, bool dry_run) {
           {"updated", summary.updated},
           {"unchanged", summary.unchanged}}},
         {"rejected", summary.rejected},
+        {"blank", summary.blank},
         {"cross_source_duplicates", summary.cross_source_duplicates},
         {"warned", summary.warned},
         {"unknown_columns", summary.unknown_columns},

@@ -48,6 +48,8 @@ struct ImportSummary {
     std::int64_t updated = 0;
     std::int64_t unchanged = 0;
     std::int64_t rejected = 0;
+    /// CSV rows with every field empty (a spreadsheet's trailing ",,,,,"), skipped; not in `rows`
+    std::int64_t blank = 0;
     std::int64_t warned = 0;  ///< rows accepted with a warning (--id-check warn)
     /// Rows whose decision another source holds too (one fact for adjudication, SPEC.md §2).
     std::int64_t cross_source_duplicates = 0;

@@ -70,8 +70,14 @@ public:
     }
 
     bool next(SourceRow& row) override {
-        if (!m_reader.next(m_row)) {
-            return false;
+        for (;;) {
+            if (!m_reader.next(m_row)) {
+                return false;
+            }
+            if (!is_blank(m_row)) {
+                break;
+            }
+            ++m_blank_rows;
         }
         row.line = m_row.line;
         row.fields.clear();
@@ -110,8 +116,16 @@ public:
     [[nodiscard]] std::uint64_t bytes_consumed() const override {
         return m_reader.bytes_consumed();
     }
+    [[nodiscard]] std::uint64_t blank_rows() const override { return m_blank_rows; }
 
 private:
+    // A well-formed row with nothing but spaces in every field: no record, and no rejection.
+    static bool is_blank(const util::CsvRow& row) {
+        return row.error.empty() && std::ranges::all_of(row.fields, [](const std::string& field) {
+                   return util::trim(field).empty();
+               });
+    }
+
     // Every header name through the column check (SPEC §2 "Columns"), and where the domain is.
     void check_names(const std::string& file_name) {
         std::vector<std::string_view> present(m_header.fields.begin(), m_header.fields.end());
@@ -137,6 +151,7 @@ private:
     std::vector<Field> m_constants;
     ColumnCheck& m_columns;
     std::optional<std::size_t> m_domain_column;
+    std::uint64_t m_blank_rows = 0;
 };
 
 class JsonlRows final : public RowSource {
@@ -222,8 +237,11 @@ public:
     [[nodiscard]] std::uint64_t bytes_consumed() const override {
         return m_reader.bytes_consumed();
     }
+    /// Blank lines are no rows at all in JSON Lines: they are skipped, not counted.
+    [[nodiscard]] std::uint64_t blank_rows() const override { return 0; }
 
 private:
+
     // The names of this line that no earlier line used, through the column check (SPEC §2
     // "Columns"). Lines mostly repeat the names of the line before: that costs one comparison
     // per name.

@@ -33,6 +33,9 @@ public:
     /// The last row's original values, for the rejects file.
     [[nodiscard]] virtual std::vector<std::string> original_fields() const = 0;
     [[nodiscard]] virtual std::uint64_t bytes_consumed() const = 0;
+    /// Rows skipped so far because every field of them is empty (a CSV file's ",,,,," rows, as
+    /// spreadsheet programs leave them below the data).
+    [[nodiscard]] virtual std::uint64_t blank_rows() const = 0;
 };
 
 /// A CSV source: reads and checks the header row at once, every name through `columns`, and

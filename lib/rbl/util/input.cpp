@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "rbl/util/error.hpp"
+#include "rbl/util/text.hpp"
 
 namespace rbl::util {
 
@@ -252,6 +253,18 @@ std::unique_ptr<TextInput> open_text_input(const std::filesystem::path& path, En
 
 std::unique_ptr<TextInput> memory_text_input(std::string_view bytes) {
     return std::make_unique<MemoryInput>(bytes);
+}
+
+std::optional<Encoding> encoding_named(std::string_view name) {
+    const std::string upper = to_upper_ascii(trim(name));
+    if (upper == "UTF-8" || upper == "UTF8") {
+        return Encoding::utf8;
+    }
+    // GBK (and its Windows code page 936) and GB2312 are subsets of GB18030.
+    if (upper == "GB18030" || upper == "GBK" || upper == "GB2312" || upper == "CP936") {
+        return Encoding::gb18030;
+    }
+    return std::nullopt;
 }
 
 }  // namespace rbl::util

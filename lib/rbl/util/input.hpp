@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 namespace rbl::util {
@@ -26,6 +27,11 @@ public:
 
 /// Source encodings rbl-import understands.
 enum class Encoding { utf8, gb18030 };
+
+/// The encoding a name given by people means, in any case: "utf-8" and "utf8" are UTF-8;
+/// "gb18030", and its subsets "gbk", "gb2312" and "cp936", are read as GB18030. nullopt for any
+/// other name.
+std::optional<Encoding> encoding_named(std::string_view name);
 
 /// Opens `path` for reading as `encoding`, delivering UTF-8. Throws UsageError when the file
 /// does not exist or is a directory, FailedError when it cannot be read.

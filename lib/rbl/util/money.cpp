@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <limits>
+#include <string>
 
 #include "rbl/util/text.hpp"
 
@@ -24,11 +25,64 @@ std::string describe_amount(std::string_view text, const Decimal& scale) {
     return fmt::format("amount {} × {}", text, scale.text());
 }
 
+bool all_digits(std::string_view text) {
+    return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// True when the whole part groups its digits by thousands: one to three digits, then groups of
+// exactly three after each comma ("12,345", "1,000"; not "1,00", "10,00" or ",100").
+bool grouped_by_thousands(std::string_view whole) {
+    std::size_t comma = whole.find(',');
+    if (comma == 0 || comma > 3 || !all_digits(whole.substr(0, comma))) {
+        return false;
+    }
+    while (comma != std::string_view::npos) {
+        const std::size_t next = whole.find(',', comma + 1);
+        const std::string_view group = whole.substr(comma + 1, next == std::string_view::npos
+                                                                   ? std::string_view::npos
+                                                                   : next - comma - 1);
+        if (group.size() != 3 || !all_digits(group)) {
+            return false;
+        }
+        comma = next;
+    }
+    return true;
+}
+
+// The amount without its thousands separators ("1,000.00" -> "1000.00"); fails when commas do
+// not group the whole part by thousands, or stand among the decimals.
+Result<std::string> without_grouping(std::string_view text) {
+    std::string_view number = text;
+    if (number.starts_with('-')) {
+        number.remove_prefix(1);
+    }
+    const std::size_t point = number.find('.');
+    const std::string_view whole = number.substr(0, point);
+    const bool decimals_clean = point == std::string_view::npos ||
+                                number.substr(point).find(',') == std::string_view::npos;
+    if (!decimals_clean || !grouped_by_thousands(whole)) {
+        return fail(fmt::format("amount {} has misplaced thousands separators (commas group the "
+                                "whole yuan by three digits: 1,000.00 or 12,345)",
+                                text));
+    }
+    std::string plain(text);
+    std::erase(plain, ',');
+    return plain;
+}
+
 }  // namespace
 
 Result<Fen> parse_yuan(std::string_view text, const Decimal& scale) {
     text = trim(text);
-    const auto amount = parse_decimal(text);
+    std::string plain;
+    if (text.find(',') != std::string_view::npos) {
+        auto ungrouped = without_grouping(text);
+        if (!ungrouped) {
+            return fail(ungrouped.error());
+        }
+        plain = std::move(*ungrouped);
+    }
+    const auto amount = parse_decimal(plain.empty() ? text : std::string_view(plain));
     if (!amount) {
         return fail(amount.error());
     }

@@ -14,7 +14,8 @@ namespace rbl::util {
 using Fen = std::int64_t;
 
 /// Parses an amount in yuan, multiplied by `scale` (e.g. 10000 for a column in 万元), into fen.
-/// Fails on a negative value, more than 2 decimals after scaling ("1.234 has more than 2
+/// Commas may group the whole yuan by thousands ("1,000.00", "12,345"). Fails on misplaced
+/// commas ("1,00.0", "10,00"), on a negative value, more than 2 decimals after scaling ("1.234 has more than 2
 /// decimals"), or an amount too large to keep.
 Result<Fen> parse_yuan(std::string_view text, const Decimal& scale = Decimal{1, 0});
 

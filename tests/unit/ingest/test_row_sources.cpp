@@ -222,3 +222,22 @@ TEST_CASE("row sources: a truncated or malformed JSON line is a problem of its r
     CHECK(fields_of(row) == std::vector<std::string>{"决定书文号>record_id=J7",
                                                      "domain>domain=market", "kind>kind=penalty"});
 }
+
+TEST_CASE("row sources: CSV rows of empty fields are skipped and counted, not rows") {
+    test::TempDir dir;
+    const auto rules = test::market_rules(dir);
+    const ingest::Mapping none;
+    Source source(rules, none,
+                  k_header + ",,,,,,\n"
+                             "R1,91320106MA109Y0356,N,market,penalty,2025-03-02,x\n"
+                             " , ,\n"
+                             "\"\",,,,,,\n"
+                             ",,,,,,\n",
+                  true);
+    SourceRow row;
+    REQUIRE(source.rows->next(row));
+    CHECK(row.line == 3);
+    CHECK(source.rows->blank_rows() == 1);
+    CHECK_FALSE(source.rows->next(row));
+    CHECK(source.rows->blank_rows() == 4);
+}

@@ -134,3 +134,19 @@ TEST_CASE("input: invalid GB18030 names the byte offset") {
                          (cut.string() + ": byte offset 2 is not valid GB18030").c_str(),
                          rbl::UsageError);
 }
+
+TEST_CASE("input: encoding names in any case, GBK and GB2312 read as GB18030") {
+    using rbl::util::encoding_named;
+    for (const char* name : {"utf-8", "UTF-8", "utf8", "Utf8", " utf-8 "}) {
+        CAPTURE(name);
+        CHECK(encoding_named(name) == Encoding::utf8);
+    }
+    for (const char* name : {"gb18030", "GB18030", "gbk", "GBK", "gb2312", "GB2312", "cp936"}) {
+        CAPTURE(name);
+        CHECK(encoding_named(name) == Encoding::gb18030);
+    }
+    for (const char* name : {"", "latin1", "utf-16", "big5", "gb"}) {
+        CAPTURE(name);
+        CHECK_FALSE(encoding_named(name).has_value());
+    }
+}

@@ -1,0 +1,48 @@
+#pragma once
+// rbl-adjudicate's output: with --json the one JSON object on stdout (a dry run's changes and an
+// explanation in it), else the preview or explanation on stdout; and, unless --quiet, the
+// per-list table, the expiring entries and the summary line on stderr.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/tool.hpp"
+#include "rbl/engine/adjudicator.hpp"
+#include "rbl/util/date.hpp"
+#include "rbl/util/text_table.hpp"
+
+namespace rbl::app {
+
+inline constexpr std::string_view k_adjudicate_tool = "rbl-adjudicate";
+
+/// A dry run's changes, the impact preview: a table for people and an array for --json,
+/// filled from the run's ChangeSink.
+class ChangePreview {
+public:
+    void add(const engine::EntryChange& change);
+    [[nodiscard]] const util::TextTable& table() const { return m_table; }
+    /// Every change as {list_id, change, subject_id, subject_name, status, reason}.
+    [[nodiscard]] const nlohmann::json& changes() const { return m_changes; }
+
+private:
+    util::TextTable m_table{{"list", "change", "subject", "name", "status"}};
+    nlohmann::json m_changes = nlohmann::json::array();
+};
+
+/// The preview table: on stdout, its output; with --json on stderr (unless --quiet), the
+/// changes going into the JSON object instead.
+void print_preview(const CommonOptions& options, const ChangePreview& preview);
+
+/// With --json the run's JSON object on stdout, with `changes` when `preview` is given (a dry
+/// run); unless --quiet the per-list table, the expiring entries and the summary line on stderr.
+void print_run_summary(const CommonOptions& options, const engine::AdjudicateOptions& run,
+                       const engine::AdjudicationSummary& summary, const ChangePreview* preview);
+
+/// --explain SUBJECT_ID: its lines on stdout, or with --json {subject_id, as_of, explanation}.
+void print_explanation(const CommonOptions& options, std::string_view subject_id,
+                       util::Date as_of, const std::vector<std::string>& lines);
+
+}  // namespace rbl::app
