@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <functional>
@@ -22,7 +24,7 @@ engine::SubjectRecord record(std::string domain, std::string kind, util::Date da
     r.domain = std::move(domain);
     r.kind = std::move(kind);
     r.date = date;
-    r.record_id = "R";
+    r.record_id = fmt::format("R-{}-{}", r.domain, r.kind);
     return r;
 }
 
@@ -91,7 +93,7 @@ static std::pair<int, int> screen_random_subjects(const rules::RuleSet& rules, i
             const auto& [domain, kind] = kinds[random() % kinds.size()];
             records.push_back(
                 record(domain, kind, as_of.plus_days(-static_cast<int>(random() % 1200))));
-            records.back().record_id = "R" + std::to_string(i);
+            records.back().record_id = fmt::format("R{}", i);
         }
         const engine::SubjectFacts facts{"91320000000000000X", model::SubjectType::legal_person,
                                          "320100"};
