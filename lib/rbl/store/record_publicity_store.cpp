@@ -22,21 +22,7 @@ bool RecordPublicityStore::record(std::int64_t rec, PublishedRecord& out) {
         out.subject_id = m_record.column_text(0);
         out.subject_name = m_record.column_text(1);
         out.subject_type = m_record.column_text(2);
-        StoredRecord& record = out.record;
-        record.rec = m_record.column_int64(3);
-        record.record_id = m_record.column_text(4);
-        record.domain = m_record.column_text(5);
-        record.kind = m_record.column_text(6);
-        record.date = m_record.column_text(7);
-        record.amount_fen = m_record.is_null(8) ? std::nullopt
-                                                : std::optional(m_record.column_int64(8));
-        record.authority = m_record.column_optional_text(9);
-        record.region = m_record.column_optional_text(10);
-        record.attrs = m_record.column_text(11);
-        record.source = m_record.column_text(12);
-        record.active = m_record.column_text(13) == "active";
-        record.withdrawn_by_office = m_record.column_text(14) == "office";
-        record.updated_batch = m_record.column_int64(15);
+        out.record = stored_record_of(m_record, 3);
     }
     m_record.reset();
     return found;

@@ -87,22 +87,7 @@ bool SubjectReader::next(SubjectRows& rows) {
     rows.records.clear();
     while (m_has_row && m_statement.column_text(0) == rows.subject_id) {
         if (!m_statement.is_null(4)) {
-            StoredRecord record;
-            record.rec = m_statement.column_int64(4);
-            record.record_id = m_statement.column_text(5);
-            record.domain = m_statement.column_text(6);
-            record.kind = m_statement.column_text(7);
-            record.date = m_statement.column_text(8);
-            if (!m_statement.is_null(9)) {
-                record.amount_fen = m_statement.column_int64(9);
-            }
-            record.authority = m_statement.column_optional_text(10);
-            record.region = m_statement.column_optional_text(11);
-            record.attrs = m_statement.column_text(12);
-            record.source = m_statement.column_text(13);
-            record.active = m_statement.column_text(14) == "active";
-            record.withdrawn_by_office = m_statement.column_text(15) == "office";
-            record.updated_batch = m_statement.column_int64(16);
+            StoredRecord record = stored_record_of(m_statement, 4);
             if (record.active || !was_reverted(m_statement.column_int64(17))) {
                 rows.records.push_back(std::move(record));
             }
@@ -119,6 +104,26 @@ bool SubjectReader::next(SubjectRows& rows) {
     }
     rows.next_fact_day = keep_one_fact_per_decision(rows.records, m_as_of);
     return true;
+}
+
+StoredRecord stored_record_of(const Statement& statement, int first) {
+    StoredRecord record;
+    record.rec = statement.column_int64(first);
+    record.record_id = statement.column_text(first + 1);
+    record.domain = statement.column_text(first + 2);
+    record.kind = statement.column_text(first + 3);
+    record.date = statement.column_text(first + 4);
+    if (!statement.is_null(first + 5)) {
+        record.amount_fen = statement.column_int64(first + 5);
+    }
+    record.authority = statement.column_optional_text(first + 6);
+    record.region = statement.column_optional_text(first + 7);
+    record.attrs = statement.column_text(first + 8);
+    record.source = statement.column_text(first + 9);
+    record.active = statement.column_text(first + 10) == "active";
+    record.withdrawn_by_office = statement.column_text(first + 11) == "office";
+    record.updated_batch = statement.column_int64(first + 12);
+    return record;
 }
 
 bool SubjectReader::was_reverted(std::int64_t batch_id) const {

@@ -37,6 +37,11 @@ struct StoredRecord {
     std::int64_t updated_batch = 0;  ///< the batch that gave the record its current content
 };
 
+/// A stored record from 13 columns of a row from `first` on, in the order every record query
+/// selects them: rec, record_id, domain, kind, date, amount_fen, authority, region, attrs,
+/// source, status, withdrawn_by, updated_batch.
+StoredRecord stored_record_of(const Statement& statement, int first);
+
 /// Keeps, of each group of versions of one decision (same domain, kind and record_id), the one
 /// that counts (see above), then drops the facts that are not active or are dated after `as_of`
 /// (ISO). The records are left ordered by domain, date and row. Returns the earliest date after
