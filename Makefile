@@ -10,10 +10,12 @@ DEMO_DIR ?= demo
 # vs full-width brackets) is caught. libpango1.0-dev, libcairo2-dev, fonts-noto-cjk: the
 # subject's credit report as PDF (pango lays out Chinese text in the Noto CJK font, cairo writes
 # the PDF with the font embedded); poppler-utils: pdftotext and pdffonts, with which the tests
-# read the PDF back.
+# read the PDF back. libpq-dev: the PostgreSQL store; postgresql: the server `make test` starts
+# a throwaway cluster of (tests/pg_cluster.sh), to run the suite on the second store.
 PACKAGES := g++ cmake ninja-build pkg-config python3 sqlite3 libsqlite3-dev libcli11-dev \
             libfmt-dev libyaml-cpp-dev doctest-dev libssl-dev nlohmann-json3-dev libutf8proc-dev \
-            libpango1.0-dev libcairo2-dev fonts-noto-cjk poppler-utils
+            libpango1.0-dev libcairo2-dev fonts-noto-cjk poppler-utils libpq-dev postgresql \
+            python3-psycopg2
 
 # Fuzzing (make fuzz, make fuzz-smoke): clang 14 and its runtime libraries, which hold libFuzzer
 # (libclang_rt.fuzzer) and the sanitizers.
@@ -25,6 +27,10 @@ FUZZ_SMOKE_SECONDS ?= 10
 # The team's builds treat warnings as errors; a plain `cmake` build does not (RBL_WERROR is off
 # by default). `make test WERROR=` builds as a user would.
 WERROR ?= -DRBL_WERROR=ON
+
+# The tests run on Debian's Python, which has psycopg2 (python3-psycopg2) for the PostgreSQL
+# store's checks, whatever python3 comes first on PATH.
+PYTHON := -DPython3_EXECUTABLE=/usr/bin/python3
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -55,20 +61,23 @@ fuzz-deps: deps
 	$(call install_missing,$(FUZZ_PACKAGES))
 
 $(BUILD)/build.ninja: | deps
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(WERROR)
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(WERROR) $(PYTHON)
 
 configure: $(BUILD)/build.ninja
 
 build: deps configure
 	cmake --build $(BUILD) -j $(JOBS)
 
+# Every test, on both stores: SQLite first, then the end-to-end suite on PostgreSQL in a
+# throwaway cluster (tests/pg/run.sh starts it, and stops and removes it at the end).
 test: build
-	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -LE pg
+	bash tests/pg/run.sh $(BUILD)
 
 # The quick part of the suite while working: unit tests, source checks and the shorter
 # end-to-end suites (ctest label `fast`).
 test-fast: build
-	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -L fast
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -L fast -LE pg
 
 # The proof of equality of incremental and full adjudication (tests/cli/test_incremental.py) in
 # its long version: 120 days over 400 subjects, a few minutes. RBL_TEST_SEED=N replays a seed.
@@ -78,14 +87,14 @@ test-long: build
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer (CI runs it).
 test-sanitize: deps
-	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRBL_SANITIZE=ON $(WERROR)
+	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRBL_SANITIZE=ON $(WERROR) $(PYTHON)
 	cmake --build $(BUILD)-asan -j $(JOBS)
-	ctest --test-dir $(BUILD)-asan --output-on-failure -j $(JOBS)
+	ctest --test-dir $(BUILD)-asan --output-on-failure -j $(JOBS) -LE pg
 
 # The Release build (-O3) with warnings fatal: some warnings only an optimised build gives (CI
 # runs it). Builds everything and runs the fast part of the suite (ctest -L fast).
 test-release: deps
-	cmake -S . -B $(BUILD)-release -G Ninja -DCMAKE_BUILD_TYPE=Release $(WERROR)
+	cmake -S . -B $(BUILD)-release -G Ninja -DCMAKE_BUILD_TYPE=Release $(WERROR) $(PYTHON)
 	cmake --build $(BUILD)-release -j $(JOBS)
 	ctest --test-dir $(BUILD)-release --output-on-failure -j $(JOBS) -L fast
 

@@ -51,7 +51,8 @@ void add_common_options(CLI::App& app, CommonOptions& options) {
     options.db = env_or("RBL_DB", "rbl.db");
     options.rules = env_or("RBL_RULES", "rules");
     options.operator_name = env_or("RBL_OPERATOR", audit::login_name());
-    app.add_option("--db", options.db, "the SQLite database ($RBL_DB, else ./rbl.db)");
+    app.add_option("--db", options.db,
+                   "the database: an SQLite file, or a postgresql:// URI ($RBL_DB, else ./rbl.db)");
     app.add_option("--rules", options.rules, "the rules folder ($RBL_RULES, else ./rules)");
     app.add_flag("--json", options.json, "print a JSON summary of the run on stdout");
     app.add_flag("-q,--quiet", options.quiet, "no progress or information on stderr");

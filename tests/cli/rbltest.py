@@ -2,9 +2,16 @@
 
 Each test gets a fresh folder (kept, and named on stderr, when the test fails), a fixed
 "today" (RBL_TODAY) and operator, and helpers to run a tool and query the database.
+
+The store: an SQLite file in the test's folder, or, with RBL_TEST_STORE=postgresql and
+RBL_TEST_PG_HOST=DIR (the socket folder of tests/pg/cluster.sh), a fresh PostgreSQL database
+per test, dropped after it. `make test` runs the suite both ways. Tests of what only one store
+has (an SQLite file's locks, damage or permissions) say so with @sqlite_only.
 """
 
 import os
+import re
+import uuid
 import shutil
 import sqlite3
 import subprocess
@@ -19,6 +26,43 @@ SOURCE_DIR = Path(os.environ.get("RBL_SOURCE_DIR", Path(__file__).resolve().pare
 SAMPLES = SOURCE_DIR / "samples"
 RULES = SOURCE_DIR / "rules"
 TODAY = "2026-11-28"
+STORE = os.environ.get("RBL_TEST_STORE", "sqlite")
+PG_HOST = os.environ.get("RBL_TEST_PG_HOST", "")
+ON_POSTGRESQL = STORE == "postgresql"
+
+
+def pg_uri(name):
+    """The URI of database NAME in the test cluster."""
+    return f"postgresql:///{name}?host={PG_HOST}&user=postgres"
+
+
+def pg_admin(statement):
+    """Runs STATEMENT (CREATE/DROP DATABASE, roles) on the test cluster's postgres database."""
+    import psycopg2
+    connection = psycopg2.connect(host=PG_HOST, user="postgres", dbname="postgres")
+    connection.autocommit = True
+    try:
+        connection.cursor().execute(statement)
+    finally:
+        connection.close()
+
+
+def sqlite_only(reason):
+    """Skips a test (or a class of them) on PostgreSQL, saying why."""
+    return unittest.skipIf(ON_POSTGRESQL, f"SQLite only: {reason}")
+
+
+def pg_query(query, params):
+    """SQLite's ?N and ? placeholders as psycopg2's %s (a literal % doubled), with the
+    parameters in the order the placeholders come."""
+    ordered = []
+    position = iter(params)
+
+    def placeholder(match):
+        number = match.group(1)
+        ordered.append(params[int(number) - 1] if number else next(position))
+        return "%s"
+    return re.sub(r"\?(\d*)", placeholder, query.replace("%", "%%")), tuple(ordered)
 # Runs a command as the unprivileged user nobody (setpriv, util-linux).
 NOBODY_ID = 65534
 NOBODY = ["setpriv", f"--reuid={NOBODY_ID}", f"--regid={NOBODY_ID}", "--clear-groups", "--"]
@@ -50,6 +94,11 @@ class ToolTestCase(unittest.TestCase):
     def setUp(self):
         self.dir = Path(tempfile.mkdtemp(prefix=f"rbl-{self.id().split('.')[-1]}-"))
         self.db = self.dir / "rbl.db"
+        self.pg_name = None
+        if ON_POSTGRESQL:
+            self.pg_name = f"rbl_test_{uuid.uuid4().hex[:16]}"
+            pg_admin(f"CREATE DATABASE {self.pg_name}")
+            self.db = pg_uri(self.pg_name)
         self.env = dict(os.environ)
         self.env.update({
             "RBL_TODAY": TODAY,
@@ -71,6 +120,8 @@ class ToolTestCase(unittest.TestCase):
             print(f"\nkept test folder: {self.dir}", file=sys.stderr)
         else:
             shutil.rmtree(self.dir, ignore_errors=True)
+        if self.pg_name is not None:
+            pg_admin(f"DROP DATABASE IF EXISTS {self.pg_name} WITH (FORCE)")
 
     def run_tool(self, tool, *args, env=None, check=None, timeout=300, **kwargs):
         """Runs bin/TOOL with args; returns the CompletedProcess (text mode).
@@ -88,11 +139,68 @@ class ToolTestCase(unittest.TestCase):
                              f"{' '.join(command)}\nstdout: {result.stdout}\nstderr: {result.stderr}")
         return result
 
+    def database_exists(self):
+        """Whether the test's database exists, as a failed first import must not leave one:
+        the SQLite file; on PostgreSQL, where the database exists before rbl (the office
+        creates it) and rbl-import creates its schema on opening it, any import batch in it."""
+        if ON_POSTGRESQL:
+            if not self.sql("SELECT to_regclass('rbl_schema') IS NOT NULL")[0][0]:
+                return False
+            return self.scalar("SELECT count(*) FROM import_batches") > 0
+        return Path(self.db).exists()
+
+    def table_names(self):
+        """rbl's tables in the test's database, sorted."""
+        if ON_POSTGRESQL:
+            return [name for (name,) in self.sql(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+                "ORDER BY table_name")]
+        return [name for (name,) in self.sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+
+    def shell(self, sql):
+        """Runs SQL as someone with write access to the database would (the sqlite3 shell on
+        the file; on PostgreSQL the database's owner)."""
+        if ON_POSTGRESQL:
+            # As the superuser, with triggers and foreign keys off, as the sqlite3 shell on the
+            # file has them (it does not turn foreign keys on): the audit log's guard too.
+            self.sql("SET session_replication_role = replica; " + sql)
+        else:
+            subprocess.run(["sqlite3", str(self.db), sql], check=True)
+
+    def remove_database(self):
+        """Makes the test's database not exist: the file removed, or on PostgreSQL an empty
+        database in its place (rbl's schema is what the tools look for)."""
+        if ON_POSTGRESQL:
+            pg_admin(f"DROP DATABASE IF EXISTS {self.pg_name} WITH (FORCE)")
+            pg_admin(f"CREATE DATABASE {self.pg_name}")
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(self.db) + suffix).unlink(missing_ok=True)
+
     def sql(self, query, params=(), db=None):
-        """Runs a query on the test database and returns all rows."""
+        """Runs a query on the test database and returns all rows (SQLite's SQL, ? params)."""
+        if ON_POSTGRESQL and db is None:
+            if query == "PRAGMA integrity_check":
+                # The server keeps its files whole by its own write-ahead log; what the tests
+                # check after a crash is the rows, which the other queries read.
+                return [("ok",)]
+            import psycopg2
+            connection = psycopg2.connect(host=PG_HOST, user="postgres", dbname=self.pg_name)
+            try:
+                cursor = connection.cursor()
+                cursor.execute(*pg_query(query, tuple(params)))
+                rows = cursor.fetchall() if cursor.description else []
+                connection.commit()
+                return [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+                        for row in rows]
+            finally:
+                connection.close()
         connection = sqlite3.connect(db or self.db)
         try:
-            return connection.execute(query, params).fetchall()
+            rows = connection.execute(query, params).fetchall()
+            connection.commit()  # a statement that writes (a test's tampering) keeps its effect
+            return rows
         finally:
             connection.close()
 
@@ -183,6 +291,55 @@ def display_width(text):
     return sum(0 if unicodedata.combining(c) else
                2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
 
+# The advisory lock every rbl writer takes on PostgreSQL (store/pg_connection.cpp).
+PG_WRITER_LOCK = 7496300
+
+
+class hold_write_lock:
+    """Holds the database's write lock, as another writer would, while the `with` block runs:
+    SQLite's BEGIN IMMEDIATE, or on PostgreSQL rbl's writer lock in an open transaction."""
+
+    def __init__(self, case):
+        self.case = case
+
+    def __enter__(self):
+        if ON_POSTGRESQL:
+            import psycopg2
+            self.connection = psycopg2.connect(host=PG_HOST, user="postgres",
+                                               dbname=self.case.pg_name)
+            self.connection.cursor().execute("SELECT pg_advisory_xact_lock(%s)",
+                                             (PG_WRITER_LOCK,))
+        else:
+            self.connection = sqlite3.connect(self.case.db, isolation_level=None)
+            self.connection.execute("BEGIN IMMEDIATE")
+        return self
+
+    def __exit__(self, *exc):
+        self.connection.rollback() if ON_POSTGRESQL else self.connection.execute("ROLLBACK")
+        self.connection.close()
+        return False
+
+
+class PgWriteLockProbe:
+    """WriteLockProbe on PostgreSQL: held() names the transaction holding rbl's writer lock
+    (its virtual transaction id), or None."""
+
+    def __init__(self, name):
+        import psycopg2
+        self.connection = psycopg2.connect(host=PG_HOST, user="postgres", dbname=name)
+        self.connection.autocommit = True
+
+    def held(self):
+        cursor = self.connection.cursor()
+        cursor.execute("SELECT virtualtransaction FROM pg_locks WHERE locktype = 'advisory' "
+                       "AND objid = %s AND granted", (PG_WRITER_LOCK,))
+        row = cursor.fetchone()
+        return row[0] if row else None
+
+    def close(self):
+        self.connection.close()
+
+
 class WriteLockProbe:
     """Tells whether another connection holds a database's write lock, that is, is inside a
     write transaction: a BEGIN IMMEDIATE that may not wait fails with "database is locked".
@@ -209,4 +366,8 @@ class WriteLockProbe:
 
 
 def main():
+    if ON_POSTGRESQL and not PG_HOST:
+        print("skipped: RBL_TEST_STORE=postgresql needs RBL_TEST_PG_HOST (tests/pg/run.sh)",
+              file=sys.stderr)
+        sys.exit(77)
     unittest.main(verbosity=2)

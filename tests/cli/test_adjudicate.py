@@ -120,10 +120,7 @@ class Lifecycle(ToolTestCase):
         self.assertEqual(exported_reason(), ["validity_ended"])
         self.assertIn("ended 2027-02-28 (validity ran out)", explained())
         # A database of an earlier version stored prose: it reads as the code, unchanged.
-        connection = sqlite3.connect(self.db)
-        with connection:
-            connection.execute("UPDATE entries SET end_reason = 'validity ran out'")
-        connection.close()
+        self.sql("UPDATE entries SET end_reason = 'validity ran out'")
         self.assertEqual(exported_reason(), ["validity_ended"])
         self.assertIn("ended 2027-02-28 (validity ran out)", explained())
         self.assertEqual(self.entry()[7], "validity ran out")

@@ -250,13 +250,9 @@ class LookupLog(CheckCase):
         self.run_tool("rbl-audit", "lookups", "--since", "2026-11-21", check=2)
 
     def sql_write(self, query, params=()):
-        connection = sqlite3.connect(self.db)
-        try:
-            connection.execute(query, params)
-            connection.commit()
-        finally:
-            connection.close()
+        self.sql(query, params)
 
+    @rbltest.sqlite_only("databases of schema version 4 exist only as SQLite files")
     def test_a_database_from_before_the_lookup_log(self):
         self.sql_write("DROP TABLE lookups")
         self.sql_write("DROP TABLE subject_reports")
@@ -270,16 +266,10 @@ class LookupLog(CheckCase):
 
 class NeverWaits(CheckCase):
     def test_a_check_answers_while_another_process_holds_the_write_lock(self):
-        writer = sqlite3.connect(self.db, isolation_level=None)
-        try:
-            writer.execute("BEGIN IMMEDIATE")
-            writer.execute("UPDATE subjects SET name = name")
+        with rbltest.hold_write_lock(self):
             started = time.monotonic()
             result = self.check("--json", "--wait", "30", LISTED)
             elapsed = time.monotonic() - started
-        finally:
-            writer.execute("ROLLBACK")
-            writer.close()
         answer = json.loads(result.stdout)
         self.assertIs(answer["subjects"][0]["listed_black"], True)
         # Answered, not logged, and said so; far from --wait's 30 s.

@@ -22,8 +22,7 @@ def courts_row(n, amount="1200.50"):
 class ColumnCase(ToolTestCase):
     def state(self):
         """Every row of every table: what a refused import must leave as it was."""
-        tables = [name for (name,) in self.sql(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        tables = self.table_names()
         return {name: sorted(map(repr, self.sql(f"SELECT * FROM {name}"))) for name in tables}
 
     def loaded(self):

@@ -31,8 +31,13 @@ class Concurrency(ToolTestCase):
                                 text=True, cwd=self.dir)
 
     def reference_entries(self):
+        """The entries one run gives, on a copy of the database (a fresh one loaded the same
+        way on PostgreSQL)."""
         copy = self.dir / "reference.db"
-        copy.write_bytes(self.db.read_bytes())
+        if rbltest.ON_POSTGRESQL:
+            self.run_tool("rbl-import", "-q", self.data, "--db", copy, check=0)
+        else:
+            copy.write_bytes(self.db.read_bytes())
         self.run_tool("rbl-adjudicate", "-q", "--db", copy, check=0)
         return self.sql(OPEN_ENTRIES, db=copy)
 
@@ -69,26 +74,54 @@ class Concurrency(ToolTestCase):
         adjudication = self.start("rbl-adjudicate", "--json", "-q")
         seen = set()
         during_the_write = []
-        probe = rbltest.WriteLockProbe(self.db)
-        connection = sqlite3.connect(self.db, isolation_level=None)
+        if rbltest.ON_POSTGRESQL:
+            # The probe names the transaction holding the writer lock: the same one before and
+            # after the read means no commit in between.
+            import psycopg2
+            probe = rbltest.PgWriteLockProbe(self.pg_name)
+            connection = psycopg2.connect(host=rbltest.PG_HOST, user="postgres",
+                                          dbname=self.pg_name)
+            connection.set_session(isolation_level="REPEATABLE READ")
+            cursor = connection.cursor()
+
+            def read():
+                counts = []
+                for query in ("SELECT count(*) FROM runs", "SELECT count(*) FROM entries",
+                              "SELECT count(*) FROM audit_log WHERE action = 'entry.created'"):
+                    cursor.execute(query)
+                    counts.append(cursor.fetchone()[0])
+                connection.commit()
+                return tuple(counts)
+
+            def version():
+                return 0
+        else:
+            probe = rbltest.WriteLockProbe(self.db)
+            connection = sqlite3.connect(self.db, isolation_level=None)
+
+            def read():
+                connection.execute("BEGIN")
+                counts = tuple(connection.execute(query).fetchone()[0] for query in (
+                    "SELECT count(*) FROM runs", "SELECT count(*) FROM entries",
+                    "SELECT count(*) FROM audit_log WHERE action = 'entry.created'"))
+                connection.execute("COMMIT")
+                return counts
+
+            def version():
+                return connection.execute("PRAGMA data_version").fetchone()[0]
         try:
             while adjudication.poll() is None:
                 # data_version first: a commit anywhere between it and the last probe changes
                 # it, so a run committed just after the first probe is not taken for one in
                 # progress.
-                version_before = connection.execute("PRAGMA data_version").fetchone()[0]
+                version_before = version()
                 held_before = probe.held()
-                connection.execute("BEGIN")
-                runs = connection.execute("SELECT count(*) FROM runs").fetchone()[0]
-                entries = connection.execute("SELECT count(*) FROM entries").fetchone()[0]
-                audit = connection.execute("SELECT count(*) FROM audit_log "
-                                           "WHERE action = 'entry.created'").fetchone()[0]
-                connection.execute("COMMIT")
+                counts = read()
                 held_after = probe.held()
-                version_after = connection.execute("PRAGMA data_version").fetchone()[0]
-                seen.add((runs, entries, audit))
-                if held_before and held_after and version_before == version_after:
-                    during_the_write.append((runs, entries, audit))
+                version_after = version()
+                seen.add(counts)
+                if held_before and held_after == held_before and version_before == version_after:
+                    during_the_write.append(counts)
                 time.sleep(0.005)
         finally:
             connection.close()
@@ -104,9 +137,7 @@ class Concurrency(ToolTestCase):
 
     def test_readers_do_not_wait_for_a_writer_and_writers_give_up_after_wait(self):
         self.run_tool("rbl-adjudicate", "-q", check=0)
-        holder = sqlite3.connect(self.db, isolation_level=None)
-        try:
-            holder.execute("BEGIN IMMEDIATE")  # another writer holds the write lock
+        with rbltest.hold_write_lock(self):  # another writer holds the write lock
             for args in (("rbl-audit", "verify"), ("rbl-audit", "log", "--since", "999999"),
                          ("rbl-appeal", "list"), ("rbl-adjudicate", "--dry-run", "-q"),
                          ("rbl-publish", "--status", "all", "-q"),
@@ -129,9 +160,6 @@ class Concurrency(ToolTestCase):
             self.run_tool("rbl-publish", "--channel", "web", "-q", "--wait", "1",
                           "--out", self.dir / "web.csv", check=4)
             self.assertFalse((self.dir / "web.csv").exists())
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
         self.assertEqual(self.scalar("SELECT count(*) FROM appeals"), 0)
         self.run_tool("rbl-appeal", "file", "1", "--reason", "x", check=0)
 

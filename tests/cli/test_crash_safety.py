@@ -71,12 +71,12 @@ class CrashSafety(ToolTestCase):
         duration, expected = self.reference(import_all)
         outcomes = []
         for point in KILL_POINTS:
-            if self.db.exists():
+            if self.database_exists():
                 for suffix in ("", "-wal", "-shm"):
                     Path(str(self.db) + suffix).unlink(missing_ok=True)
             code = self.kill_after(duration * point, "rbl-import", "-q", self.data)
             outcomes.append(code)
-            if not self.db.exists():
+            if not self.database_exists():
                 continue  # killed before the database was created
             self.assert_whole()
             batches = self.scalar("SELECT count(*) FROM import_batches")

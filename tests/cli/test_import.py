@@ -99,7 +99,7 @@ class ImportSamples(ToolTestCase):
     def test_gb18030_without_encoding_is_refused_with_a_hint(self):
         result = self.run_tool("rbl-import", SAMPLES / "records/environment_gb18030.csv", check=2)
         self.assertIn("--encoding gb18030", result.stderr)
-        self.assertFalse(self.db.exists())
+        self.assertFalse(self.database_exists())
 
     def test_reimport_is_unchanged_and_safe(self):
         first = self.import_ok(SAMPLES / "records/courts.csv")
@@ -108,6 +108,7 @@ class ImportSamples(ToolTestCase):
         self.assertEqual(second["inserted"] + second["updated"], 0)
         self.assertEqual(self.scalar("SELECT count(*) FROM records"), first["inserted"])
 
+    @rbltest.sqlite_only("the database file's mode")
     def test_database_is_created_mode_0600(self):
         self.import_ok(SAMPLES / "records/courts.csv")
         self.assertEqual(stat.S_IMODE(os.stat(self.db).st_mode), 0o600)
@@ -317,7 +318,7 @@ class ImportRejects(ToolTestCase):
         summary = json.loads(result.stdout)
         self.assertEqual(summary["inserted"], 0)
         self.assertGreater(summary["validated"]["inserted"], 0)
-        self.assertFalse(self.db.exists())
+        self.assertFalse(self.database_exists())
         self.run_tool("rbl-import", SAMPLES / "records/tax.csv", check=0)
         before = self.sql("SELECT count(*) FROM records")
         self.run_tool("rbl-import", "--dry-run", SAMPLES / "records/courts.csv", check=0)
@@ -354,9 +355,7 @@ class ImportRejects(ToolTestCase):
                 line, got_column, got_reason = self.reject_one(row)
                 self.assertEqual((line, got_column), ("3", column))
                 self.assertIn(reason, got_reason)
-                self.db.unlink()
-                for suffix in ("-wal", "-shm"):
-                    Path(str(self.db) + suffix).unlink(missing_ok=True)
+                self.remove_database()
 
     def test_future_birth_date_in_resident_id_is_rejected(self):
         future = complete_resident("32010220990101001")
@@ -419,19 +418,19 @@ class ImportBadFiles(ToolTestCase):
     def test_missing_required_column(self):
         path = self.write("in.csv", "record_id,subject_name,domain,kind,date\nR1,甲,courts,x,2025-01-01\n")
         self.assert_refused([path], 2, "in.csv:1", "subject_id")
-        self.assertFalse(self.db.exists())
+        self.assertFalse(self.database_exists())
 
     def test_missing_file(self):
         self.assert_refused([self.dir / "nope.csv"], 2, "nope.csv", "does not exist")
-        self.assertFalse(self.db.exists())
+        self.assertFalse(self.database_exists())
 
     def test_empty_file(self):
         self.assert_refused([self.write("empty.csv", "")], 2, "empty")
-        self.assertFalse(self.db.exists())
+        self.assertFalse(self.database_exists())
 
     def test_binary_file(self):
         self.assert_refused([self.write("x.csv", bytes(range(256)) * 10)], 2, "binary")
-        self.assertFalse(self.db.exists())
+        self.assertFalse(self.database_exists())
 
     def test_header_that_is_not_utf8(self):
         path = self.write("in.csv", b"record_id,subject_id,\xff\xfe,domain,kind,date\n")
@@ -440,9 +439,10 @@ class ImportBadFiles(ToolTestCase):
     def test_failed_import_into_an_existing_database_changes_nothing(self):
         self.run_tool("rbl-import", SAMPLES / "records/courts.csv", check=0)
         self.assert_refused([self.write("empty.csv", "")], 2, "empty")
-        self.assertTrue(self.db.exists())
+        self.assertTrue(self.database_exists())
         self.assertEqual(self.sql("SELECT count(*) FROM import_batches"), [(1,)])
 
+    @rbltest.sqlite_only("writes over the database file")
     def test_database_that_is_not_sqlite(self):
         self.db.write_text("this is a spreadsheet, not a database\n" * 100)
         before = self.db.read_bytes()
@@ -509,15 +509,10 @@ class ImportBadFiles(ToolTestCase):
 
     def test_busy_database_waits_then_exits_4(self):
         self.run_tool("rbl-import", SAMPLES / "records/courts.csv", check=0)
-        holder = sqlite3.connect(self.db, timeout=0)
-        holder.execute("BEGIN IMMEDIATE")
-        try:
+        with rbltest.hold_write_lock(self):
             started = time.monotonic()
             result = self.assert_refused(["--wait", "1", SAMPLES / "records/tax.csv"], 4, "busy")
             self.assertGreaterEqual(time.monotonic() - started, 0.9)
-        finally:
-            holder.rollback()
-            holder.close()
         self.run_tool("rbl-import", SAMPLES / "records/tax.csv", check=0)
 
     def test_killed_import_leaves_no_partial_batch(self):
@@ -527,6 +522,43 @@ class ImportBadFiles(ToolTestCase):
                        check=True)
         self.run_tool("rbl-import", SAMPLES / "records/courts.csv", check=0)
         before = self.sql("SELECT count(*) FROM records")
+        if rbltest.ON_POSTGRESQL:
+            self.kill_an_import_on_postgresql(big)
+        else:
+            self.kill_an_import_on_sqlite(big)
+        self.assertEqual(self.scalar("PRAGMA integrity_check"), "ok")
+        self.assertEqual(self.sql("SELECT count(*) FROM records"), before)
+        self.assertEqual(self.scalar("SELECT count(*) FROM import_batches"), 1)
+        result = self.run_tool("rbl-import", "--json", "-q", big, check=0)
+        self.assertEqual(json.loads(result.stdout)["inserted"], 300000)
+
+    def kill_an_import_on_postgresql(self, big):
+        """Kills the import a second into its batch: it holds the writer lock from its BEGIN to
+        its commit (one transaction for the whole file), writing rows all the while."""
+        process = subprocess.Popen([str(rbltest.BIN_DIR / "rbl-import"), str(big)], env=self.env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        probe = rbltest.PgWriteLockProbe(self.pg_name)
+        try:
+            deadline = time.monotonic() + 240
+            while process.poll() is None and not probe.held():
+                self.assertLess(time.monotonic(), deadline, "the import took no lock in time")
+                time.sleep(0.01)
+            time.sleep(1.0)
+            self.assertIsNone(process.poll(), "the import ended before it could be killed")
+            self.assertTrue(probe.held(), "the import no longer holds its batch open")
+            process.send_signal(signal.SIGKILL)
+            self.assertEqual(process.wait(), -signal.SIGKILL)  # killed, not exited
+            deadline = time.monotonic() + 30
+            while probe.held():  # the server ends the dead connection's transaction
+                self.assertLess(time.monotonic(), deadline, "the dead import's lock stayed")
+                time.sleep(0.05)
+        finally:
+            probe.close()
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+    def kill_an_import_on_sqlite(self, big):
         wal = Path(str(self.db) + "-wal")
         self.assertFalse(wal.exists())  # the last connection to close checkpointed it away
         process = subprocess.Popen([str(rbltest.BIN_DIR / "rbl-import"), str(big)], env=self.env,
@@ -551,11 +583,6 @@ class ImportBadFiles(ToolTestCase):
             if process.poll() is None:
                 process.kill()
                 process.wait()
-        self.assertEqual(self.scalar("PRAGMA integrity_check"), "ok")
-        self.assertEqual(self.sql("SELECT count(*) FROM records"), before)
-        self.assertEqual(self.scalar("SELECT count(*) FROM import_batches"), 1)
-        result = self.run_tool("rbl-import", "--json", "-q", big, check=0)
-        self.assertEqual(json.loads(result.stdout)["inserted"], 300000)
 
     def test_progress_bar_only_on_a_terminal(self):
         big = self.dir / "big.csv"
@@ -564,7 +591,7 @@ class ImportBadFiles(ToolTestCase):
         piped = self.run_tool("rbl-import", big, check=0)
         self.assertNotIn("\r", piped.stderr)
         self.assertNotIn("%", piped.stderr)
-        self.db.unlink()
+        self.remove_database()
         pid, fd = pty.fork()
         if pid == 0:
             os.execve(str(rbltest.BIN_DIR / "rbl-import"),

@@ -38,12 +38,14 @@ HEADER = "record_id,subject_id,subject_name,domain,kind,date,severity\n"
 
 def entries_of(case):
     """Every entry as (list, subject, status, evidence record ids), in a stable order."""
-    return case.sql(
-        "SELECT e.list_id, e.subject_id, e.status, e.decided_on, e.explanation, "
-        "       (SELECT group_concat(record_id, ';') FROM "
-        "          (SELECT record_id FROM entry_evidence v WHERE v.entry_id = e.entry_id "
-        "           ORDER BY record_id)) "
-        "FROM entries e ORDER BY e.list_id, e.subject_id, e.entry_id")
+    evidence = {}
+    for entry_id, record_id in case.sql("SELECT entry_id, record_id FROM entry_evidence "
+                                        "ORDER BY entry_id, record_id"):
+        evidence.setdefault(entry_id, []).append(record_id)
+    return [row[1:] + (";".join(evidence[row[0]]) if row[0] in evidence else None,)
+            for row in case.sql(
+                "SELECT e.entry_id, e.list_id, e.subject_id, e.status, e.decided_on, "
+                "e.explanation FROM entries e ORDER BY e.list_id, e.subject_id, e.entry_id")]
 
 
 class SamplesFromTwoSources(ToolTestCase):
@@ -60,7 +62,7 @@ class SamplesFromTwoSources(ToolTestCase):
         one_source = entries_of(self)
         self.assertGreater(len(one_source), 0)
 
-        self.db.unlink()
+        self.remove_database()
         first = self.import_courts("court")
         second = self.import_courts("platform")
         self.assertEqual(first["cross_source_duplicates"], 0)

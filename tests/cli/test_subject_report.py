@@ -160,10 +160,10 @@ class Html(SubjectReportCase):
         self.assertEqual(page.page["subject_name"], "甲建材有限公司")
         self.assertEqual(page.page["region"], "320102")
         # Records: the period's, penalties first, each field as stored.
-        stored = self.sql("SELECT record_id, kind, date, authority, amount_fen, "
-                          "json_extract(attrs, '$.publicity_until') FROM records "
-                          "WHERE subject_id = ? AND date >= '2023-11-20' "
-                          "ORDER BY kind != 'penalty', kind, date", (COMPANY,))
+        stored = [row[:5] + (json.loads(row[5]).get("publicity_until"),) for row in self.sql(
+            "SELECT record_id, kind, date, authority, amount_fen, attrs FROM records "
+            "WHERE subject_id = ? AND date >= '2023-11-20' "
+            "ORDER BY CASE WHEN kind = 'penalty' THEN 0 ELSE 1 END, kind, date", (COMPANY,))]
         shown = page.domains["market"]
         self.assertEqual([r["record_id"] for r in shown], [row[0] for row in stored])
         self.assertNotIn("宁市监罚〔2020〕1号", [r["record_id"] for r in shown])
@@ -306,5 +306,5 @@ class Pdf(SubjectReportCase):
 
 
 if __name__ == "__main__":
-    import unittest
-    unittest.main()
+    import rbltest
+    rbltest.main()

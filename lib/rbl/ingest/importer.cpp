@@ -438,12 +438,16 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
 ImportSummary import_file_into(const ImportDatabase& database, const rules::RuleSet& rules,
                                const ImportOptions& options, Reporter& reporter) {
     std::error_code ec;
-    const bool throw_away = options.dry_run && !std::filesystem::exists(database.path, ec);
+    // An SQLite file: a dry run on none validates in a throw-away one, and a file this run
+    // created is removed if it fails. A PostgreSQL database exists before rbl does.
+    const bool file = !store::is_postgresql_uri(database.path.native());
+    const bool throw_away =
+        file && options.dry_run && !std::filesystem::exists(database.path, ec);
     const std::filesystem::path path =
         throw_away ? std::filesystem::temp_directory_path() /
                          fmt::format("rbl-import-dry-run-{}.db", ::getpid())
                    : database.path;
-    CreatedDatabaseGuard guard(path, throw_away || !std::filesystem::exists(path, ec));
+    CreatedDatabaseGuard guard(path, file && (throw_away || !std::filesystem::exists(path, ec)));
     ImportSummary summary;
     {
         store::Database db({.path = path,

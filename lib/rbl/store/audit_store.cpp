@@ -16,10 +16,10 @@ constexpr std::string_view k_insert = "INSERT INTO audit_log (" RBL_AUDIT_COLUMN
 // "entry.created" and "entry.lifted").
 constexpr std::string_view k_read =
     "SELECT " RBL_AUDIT_COLUMNS " FROM audit_log "
-    "WHERE (?1 IS NULL OR seq > ?1) "
-    "AND (?2 IS NULL OR object = ?2) "
-    "AND (?3 IS NULL OR action = ?3 OR substr(action, 1, length(?3) + 1) = ?3 || '.') "
-    "AND (?4 IS NULL OR operator = ?4) "
+    "WHERE (CAST(?1 AS BIGINT) IS NULL OR seq > ?1) "
+    "AND (CAST(?2 AS TEXT) IS NULL OR object = ?2) "
+    "AND (CAST(?3 AS TEXT) IS NULL OR action = ?3 OR substr(action, 1, length(?3) + 1) = ?3 || '.') "
+    "AND (CAST(?4 AS TEXT) IS NULL OR operator = ?4) "
     "ORDER BY seq";
 
 constexpr std::string_view k_all = "SELECT " RBL_AUDIT_COLUMNS " FROM audit_log ORDER BY seq";
@@ -63,7 +63,7 @@ void visit_rows(Statement& statement, const std::function<void(const AuditRow&)>
 }  // namespace
 
 AuditStore::AuditStore(Database& db)
-    : m_last(db, k_last), m_insert(db, k_insert), m_read(db, k_read), m_all(db, k_all) {}
+    : m_last(db, k_last), m_insert(db, k_insert), m_read(db, k_read), m_all(db, k_all, detail::Fetch::stream) {}
 
 std::optional<AuditTail> AuditStore::last() {
     std::optional<AuditTail> tail;

@@ -1,26 +1,41 @@
 #pragma once
-// The SQLite connection, prepared statements and transactions, as RAII objects. SQLite's result
-// codes become the error family of util/error.hpp with plain messages: SQLITE_BUSY -> BusyError,
-// "file is not a database" -> FailedError("X is not an rbl database"), and so on.
-
-#include <sqlite3.h>
+// The database connection, prepared statements and transactions, as RAII objects, on either
+// store (SPEC.md §12): an SQLite file (the default) or a PostgreSQL database named by a
+// postgresql:// URI. The engines' errors become the error family of util/error.hpp with plain
+// messages: a busy writer -> BusyError, "file is not a database" -> FailedError("X is not an rbl
+// database"), and so on.
+//
+// SQL is written once for both where the two agree (parameters as ?N, INSERT ... ON CONFLICT,
+// RETURNING); where they do not (JSON arrays, string aggregation, table options), a statement has
+// one constant text per dialect, picked with Database::dialect().
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "rbl/store/connection.hpp"
+
 namespace rbl::store {
 
 class Database;
+
+/// The SQL a connection speaks.
+enum class Dialect { sqlite, postgresql };
+
+/// True when `location` names a PostgreSQL database (postgresql:// or postgres://).
+bool is_postgresql_uri(std::string_view location);
 
 /// A prepared statement, reset and cleared for reuse after each execution. Parameters are
 /// numbered from 1, columns from 0, as in SQLite.
 class Statement {
 public:
     Statement() = default;
-    Statement(Database& db, std::string_view sql);
+    /// Prepares `sql`. With Fetch::stream the rows come in bounded batches (a long read of
+    /// records, entries or the audit log), never the whole result in memory.
+    Statement(Database& db, std::string_view sql, detail::Fetch fetch = detail::Fetch::all);
     ~Statement();
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
@@ -51,6 +66,8 @@ public:
     void run();
     /// Resets the statement and clears its bindings, ready for the next use.
     void reset();
+    /// Runs an INSERT ... RETURNING of one id column, resets, and returns the id.
+    std::int64_t insert_returning_id();
 
     [[nodiscard]] bool is_null(int column) const;
     [[nodiscard]] std::int64_t column_int64(int column) const;
@@ -62,14 +79,15 @@ public:
     [[nodiscard]] std::string_view column_blob(int column) const;
 
 private:
-    Database* m_db = nullptr;
-    sqlite3_stmt* m_stmt = nullptr;
+    detail::Cursor& cursor() const;
+    std::unique_ptr<detail::Cursor> m_cursor;
 };
 
 /// How to open a database.
 struct OpenOptions {
+    /// The SQLite file, or a postgresql:// URI (libpq's syntax; the password from ~/.pgpass).
     std::filesystem::path path;
-    bool create = false;        ///< create the file (mode 0600) when it does not exist
+    bool create = false;        ///< create the file (mode 0600) or the schema when missing
     bool read_only = false;     ///< open read-only (readers never take the write lock)
     int wait_seconds = 30;      ///< busy timeout for writers (--wait)
     /// When set, the busy timeout in milliseconds instead of `wait_seconds`: for a write that
@@ -81,13 +99,14 @@ struct OpenOptions {
     bool map_for_reading = false;
 };
 
-/// An open SQLite connection, migrated to the current schema.
+/// An open connection, migrated to the current schema.
 class Database {
 public:
-    /// Opens (and with `create`, creates) the database, sets WAL, foreign keys, the busy timeout
-    /// and synchronous=NORMAL, and migrates the schema forward. Throws UsageError when the file
-    /// does not exist and `create` is off; FailedError when it cannot be created or opened, is not
-    /// an SQLite file, or has a newer schema version than this build knows.
+    /// Opens (and with `create`, creates) the database and migrates the schema forward. SQLite:
+    /// WAL, foreign keys, the busy timeout, synchronous=NORMAL. Throws UsageError when the file
+    /// (or, on PostgreSQL, rbl's schema) does not exist and `create` is off; FailedError when it
+    /// cannot be created or opened, is not an rbl database, or has a newer schema version than
+    /// this build knows.
     explicit Database(const OpenOptions& options);
     ~Database();
     Database(const Database&) = delete;
@@ -97,30 +116,31 @@ public:
     void exec(std::string_view sql);
     /// Prepares a statement for this connection.
     Statement prepare(std::string_view sql) { return Statement(*this, sql); }
+    /// The text of the dialect this connection speaks.
+    [[nodiscard]] std::string_view sql(std::string_view sqlite, std::string_view postgresql) const {
+        return m_dialect == Dialect::sqlite ? sqlite : postgresql;
+    }
 
-    [[nodiscard]] std::int64_t last_insert_rowid() const;
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
     [[nodiscard]] int changes() const;
     [[nodiscard]] int schema_version();
+    [[nodiscard]] Dialect dialect() const { return m_dialect; }
+    /// The SQLite file, or the PostgreSQL URI.
     [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
     [[nodiscard]] int wait_seconds() const { return m_wait_seconds; }
-    /// True inside an open transaction (SQLite is not in autocommit mode).
+    /// True inside an open transaction.
     [[nodiscard]] bool in_transaction() const;
-
-    /// Throws the error family member for SQLite result `code` (extended codes too) with `what`
-    /// as context, e.g. raise(rc, "cannot insert record"): the message is "what: explanation",
-    /// or the explanation alone when `what` is empty. SQLITE_BUSY/LOCKED -> BusyError mentioning
-    /// --wait; SQLITE_FULL -> "disk full"; SQLITE_NOTADB -> "not an rbl database"; others
-    /// FailedError.
-    [[noreturn]] void raise(int code, std::string_view what) const;
 
 private:
     // The connection itself stays inside store/: Statement and Transaction reach it, nothing else.
     friend class Statement;
     friend class Transaction;
-    [[nodiscard]] sqlite3* handle() const { return m_db; }
+    [[nodiscard]] detail::Connection& connection() const { return *m_connection; }
+    void migrate(const OpenOptions& options);
 
-    sqlite3* m_db = nullptr;
+    std::unique_ptr<detail::Connection> m_connection;
     std::filesystem::path m_path;
+    Dialect m_dialect;
     int m_wait_seconds = 30;
 };
 

@@ -44,7 +44,8 @@ constexpr std::string_view k_domains = "SELECT DISTINCT domain FROM entries ORDE
 constexpr std::string_view k_begin_run = R"sql(
 INSERT INTO runs (as_of, operator, tool_version, rules_sha256, domains, forced, started_at,
                   finished_at, counts)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, '{}'))sql";
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, '{}')
+RETURNING run_id)sql";
 
 constexpr std::string_view k_finish_run =
     "UPDATE runs SET counts = ?2, finished_at = ?3 WHERE run_id = ?1";
@@ -63,7 +64,7 @@ WHERE entry_id = ?1)sql";
 
 constexpr std::string_view k_last_run_id = "SELECT coalesce(max(run_id), 0) FROM runs";
 
-constexpr std::string_view k_create_staging = R"sql(
+constexpr std::string_view k_create_staging_sqlite = R"sql(
 CREATE TEMP TABLE IF NOT EXISTS staged_changes (
     seq INTEGER PRIMARY KEY, is_create INTEGER NOT NULL, entry_id INTEGER NOT NULL,
     list_id TEXT NOT NULL, subject_id TEXT NOT NULL, kind TEXT NOT NULL, domain TEXT NOT NULL,
@@ -78,27 +79,51 @@ CREATE TEMP TABLE IF NOT EXISTS staged_terms (
     list_id TEXT PRIMARY KEY, list_title TEXT NOT NULL, list_title_zh TEXT NOT NULL,
     basis TEXT NOT NULL, authority TEXT NOT NULL, terms TEXT NOT NULL,
     rule_version TEXT NOT NULL, rule_sha256 TEXT NOT NULL) WITHOUT ROWID;
-DELETE FROM temp.staged_changes;
-DELETE FROM temp.staged_evidence;)sql";
+DELETE FROM staged_changes;
+DELETE FROM staged_evidence;)sql";
+
+// The same on PostgreSQL, the text compared byte by byte as in rbl's tables.
+constexpr std::string_view k_create_staging_postgresql = R"sql(
+CREATE TEMP TABLE IF NOT EXISTS staged_changes (
+    seq bigint PRIMARY KEY, is_create bigint NOT NULL, entry_id bigint NOT NULL,
+    list_id text COLLATE "C" NOT NULL, subject_id text COLLATE "C" NOT NULL,
+    kind text COLLATE "C" NOT NULL, domain text COLLATE "C" NOT NULL,
+    status text COLLATE "C" NOT NULL, decided_on text COLLATE "C" NOT NULL,
+    notice_until text COLLATE "C", publicity_until text COLLATE "C",
+    effective_from text COLLATE "C" NOT NULL, expires_on text COLLATE "C" NOT NULL,
+    ended_on text COLLATE "C", end_reason text COLLATE "C",
+    subject_name text COLLATE "C" NOT NULL, change text COLLATE "C" NOT NULL,
+    detail text COLLATE "C" NOT NULL, status_read text COLLATE "C" NOT NULL,
+    disputed bigint NOT NULL, created_ordinal bigint);
+CREATE TEMP TABLE IF NOT EXISTS staged_evidence (
+    seq bigint NOT NULL, rec bigint NOT NULL, record_id text COLLATE "C" NOT NULL,
+    PRIMARY KEY (seq, rec));
+CREATE TEMP TABLE IF NOT EXISTS staged_terms (
+    list_id text COLLATE "C" PRIMARY KEY, list_title text COLLATE "C" NOT NULL,
+    list_title_zh text COLLATE "C" NOT NULL, basis text COLLATE "C" NOT NULL,
+    authority text COLLATE "C" NOT NULL, terms text COLLATE "C" NOT NULL,
+    rule_version text COLLATE "C" NOT NULL, rule_sha256 text COLLATE "C" NOT NULL);
+DELETE FROM staged_changes;
+DELETE FROM staged_evidence;)sql";
 
 constexpr std::string_view k_stage = R"sql(
-INSERT INTO temp.staged_changes (seq, is_create, entry_id, list_id, subject_id, kind, domain,
+INSERT INTO staged_changes (seq, is_create, entry_id, list_id, subject_id, kind, domain,
     status, decided_on, notice_until, publicity_until, effective_from, expires_on, ended_on,
     end_reason, subject_name, change, detail, status_read, disputed, created_ordinal)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
         ?20, ?21))sql";
 
 constexpr std::string_view k_stage_evidence =
-    "INSERT INTO temp.staged_evidence (seq, rec, record_id) VALUES (?1, ?2, ?3)";
+    "INSERT INTO staged_evidence (seq, rec, record_id) VALUES (?1, ?2, ?3)";
 
 constexpr std::string_view k_staged = R"sql(
 SELECT seq, is_create, entry_id, list_id, subject_id, kind, domain, status, decided_on,
        notice_until, publicity_until, effective_from, expires_on, ended_on, end_reason,
        subject_name, change, detail, status_read, disputed
-FROM temp.staged_changes ORDER BY seq)sql";
+FROM staged_changes ORDER BY seq)sql";
 
 constexpr std::string_view k_staged_evidence =
-    "SELECT rec, record_id FROM temp.staged_evidence WHERE seq = ?1 ORDER BY record_id";
+    "SELECT rec, record_id FROM staged_evidence WHERE seq = ?1 ORDER BY record_id";
 
 // Writing the staged changes (write_staged()). A created entry's id is ?1 (the largest id
 // before the write) plus its ordinal among the creations, in staging order: the ids SQLite
@@ -109,12 +134,12 @@ constexpr std::string_view k_staged_evidence =
 constexpr std::string_view k_max_entry_id = "SELECT coalesce(max(entry_id), 0) FROM entries";
 
 constexpr std::string_view k_created_lists =
-    "SELECT DISTINCT list_id FROM temp.staged_changes WHERE is_create = 1 ORDER BY list_id";
+    "SELECT DISTINCT list_id FROM staged_changes WHERE is_create = 1 ORDER BY list_id";
 
-constexpr std::string_view k_clear_terms = "DELETE FROM temp.staged_terms";
+constexpr std::string_view k_clear_terms = "DELETE FROM staged_terms";
 
 constexpr std::string_view k_stage_terms = R"sql(
-INSERT INTO temp.staged_terms (list_id, list_title, list_title_zh, basis, authority, terms,
+INSERT INTO staged_terms (list_id, list_title, list_title_zh, basis, authority, terms,
                                rule_version, rule_sha256)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))sql";
 
@@ -126,19 +151,19 @@ INSERT INTO entries (entry_id, list_id, subject_id, status, decided_on, notice_u
 SELECT ?1 + s.created_ordinal, s.list_id, s.subject_id, s.status, s.decided_on, s.notice_until,
        s.publicity_until, s.effective_from, s.expires_on, s.kind, s.domain, t.list_title,
        t.list_title_zh, t.basis, t.authority, t.terms, t.rule_version, t.rule_sha256, s.detail,
-       ?2, ?2
-FROM temp.staged_changes s JOIN temp.staged_terms t ON t.list_id = s.list_id
+       CAST(?2 AS BIGINT), CAST(?2 AS BIGINT)
+FROM staged_changes s JOIN staged_terms t ON t.list_id = s.list_id
 WHERE s.is_create = 1 ORDER BY s.seq)sql";
 
 constexpr std::string_view k_insert_created_evidence = R"sql(
 INSERT INTO entry_evidence (entry_id, rec, record_id)
 SELECT ?1 + s.created_ordinal, ev.rec, ev.record_id
-FROM temp.staged_changes s JOIN temp.staged_evidence ev ON ev.seq = s.seq
+FROM staged_changes s JOIN staged_evidence ev ON ev.seq = s.seq
 WHERE s.is_create = 1 ORDER BY s.seq, ev.rec)sql";
 
 constexpr std::string_view k_staged_updates = R"sql(
 SELECT seq, entry_id, status, ended_on, end_reason, status_read, disputed
-FROM temp.staged_changes WHERE is_create = 0 ORDER BY seq)sql";
+FROM staged_changes WHERE is_create = 0 ORDER BY seq)sql";
 
 // Every staged change (the columns of k_staged), the id of its entry, and that entry's content
 // as written (RBL_ENTRY_STATE_COLUMNS), in staging order.
@@ -146,13 +171,13 @@ constexpr std::string_view k_written = R"sql(
 SELECT s.seq, s.is_create, s.entry_id, s.list_id, s.subject_id, s.kind, s.domain, s.status,
        s.decided_on, s.notice_until, s.publicity_until, s.effective_from, s.expires_on,
        s.ended_on, s.end_reason, s.subject_name, s.change, s.detail, s.status_read, s.disputed, )sql"
-    RBL_WRITTEN_ID ", w.* FROM temp.staged_changes s LEFT JOIN (SELECT " RBL_ENTRY_STATE_COLUMNS
-    " FROM main.entries) w ON w.entry_id = " RBL_WRITTEN_ID " ORDER BY s.seq";
+    RBL_WRITTEN_ID ", w.* FROM staged_changes s LEFT JOIN (SELECT " RBL_ENTRY_STATE_COLUMNS
+    " FROM entries) w ON w.entry_id = " RBL_WRITTEN_ID " ORDER BY s.seq";
 
 // The evidence of each staged change's entry as written, in staging order, by rec.
 constexpr std::string_view k_written_evidence =
-    "SELECT s.seq, ev.rec, ev.record_id FROM temp.staged_changes s "
-    "JOIN main.entry_evidence ev ON ev.entry_id = " RBL_WRITTEN_ID " ORDER BY s.seq, ev.rec";
+    "SELECT s.seq, ev.rec, ev.record_id FROM staged_changes s "
+    "JOIN entry_evidence ev ON ev.entry_id = " RBL_WRITTEN_ID " ORDER BY s.seq, ev.rec";
 
 #undef RBL_WRITTEN_ID
 
@@ -312,8 +337,7 @@ std::int64_t EntryStore::begin_run(const RunStart& run) {
         .bind(5, run.domains_json)
         .bind(6, run.forced ? 1 : 0)
         .bind(7, run.started_at);
-    m_begin_run.run();
-    return m_db.last_insert_rowid();
+    return m_begin_run.insert_returning_id();
 }
 
 void EntryStore::finish_run(std::int64_t run_id, std::string_view counts_json,
@@ -375,7 +399,7 @@ std::int64_t EntryStore::last_run_id() {
 namespace rbl::store {
 
 void EntryStore::start_staging() {
-    m_db.exec(k_create_staging);
+    m_db.exec(m_db.sql(k_create_staging_sqlite, k_create_staging_postgresql));
     m_stage = m_db.prepare(k_stage);
     m_stage_evidence = m_db.prepare(k_stage_evidence);
     m_staged = 0;

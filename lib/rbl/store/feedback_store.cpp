@@ -4,18 +4,21 @@ namespace rbl::store {
 
 namespace {
 
-constexpr std::string_view k_reported = R"sql(
+constexpr std::string_view k_reported_sqlite = R"sql(
 SELECT entry_id, department, group_concat(measure_id, ';') FROM (
-    SELECT DISTINCT entry_id, department, measure_id FROM feedback ORDER BY 1, 2, 3)
+    SELECT DISTINCT entry_id, department, measure_id FROM feedback ORDER BY 1, 2, 3) AS reported
 GROUP BY entry_id, department)sql";
+
+constexpr std::string_view k_reported_postgresql = R"sql(
+SELECT entry_id, department, string_agg(DISTINCT measure_id, ';' ORDER BY measure_id)
+FROM feedback GROUP BY entry_id, department)sql";
 
 constexpr std::string_view k_entry_terms =
     "SELECT decided_on, terms FROM entries WHERE entry_id = ?1";
 
 constexpr std::string_view k_add_feedback = R"sql(
-INSERT OR IGNORE INTO feedback (entry_id, department, measure_id, applied_on, note, batch_id,
-                                lookup_id)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7))sql";
+INSERT INTO feedback (entry_id, department, measure_id, applied_on, note, batch_id, lookup_id)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING)sql";
 
 constexpr std::string_view k_named_lookup = R"sql(
 SELECT l.subject_id, l.department, e.subject_id FROM lookups l, entries e
@@ -32,7 +35,7 @@ FeedbackStore::FeedbackStore(Database& db) : m_db(db), m_entry_terms(db, k_entry
 
 std::map<std::pair<std::int64_t, std::string>, std::string>
 FeedbackStore::reported_measures() {
-    Statement statement(m_db, k_reported);
+    Statement statement(m_db, m_db.sql(k_reported_sqlite, k_reported_postgresql));
     std::map<std::pair<std::int64_t, std::string>, std::string> reported;
     while (statement.step()) {
         reported.emplace(

@@ -24,7 +24,7 @@ ORDER BY 1)sql";
 constexpr std::string_view k_count_to_evaluate = R"sql(
 SELECT count(*) FROM (SELECT subject_id FROM subject_marks WHERE mark <= ?1
                       UNION
-                      SELECT subject_id FROM subject_due WHERE due_on <= ?2))sql";
+                      SELECT subject_id FROM subject_due WHERE due_on <= ?2) AS to_evaluate)sql";
 
 constexpr std::string_view k_scope_of = R"sql(
 SELECT mode, subjects_evaluated, subjects_total, calendar_sha256, marks_upto
@@ -37,30 +37,39 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6))sql";
 
 constexpr std::string_view k_clear_marks = "DELETE FROM subject_marks WHERE mark <= ?1";
 
-constexpr std::string_view k_create_staging = R"sql(
+constexpr std::string_view k_create_staging_sqlite = R"sql(
 CREATE TEMP TABLE IF NOT EXISTS staged_subjects (
     subject_id TEXT PRIMARY KEY,
     due_on     TEXT,
     changed    INTEGER NOT NULL
 );
-DELETE FROM temp.staged_subjects;
+DELETE FROM staged_subjects;
+)sql";
+
+constexpr std::string_view k_create_staging_postgresql = R"sql(
+CREATE TEMP TABLE IF NOT EXISTS staged_subjects (
+    subject_id text COLLATE "C" PRIMARY KEY,
+    due_on     text COLLATE "C",
+    changed    bigint NOT NULL
+);
+DELETE FROM staged_subjects;
 )sql";
 
 constexpr std::string_view k_stage =
-    "INSERT INTO temp.staged_subjects (subject_id, due_on, changed) VALUES (?1, ?2, ?3)";
+    "INSERT INTO staged_subjects (subject_id, due_on, changed) VALUES (?1, ?2, ?3)";
 
 constexpr std::string_view k_mark_changed = R"sql(
 INSERT INTO subject_marks (subject_id)
-SELECT subject_id FROM temp.staged_subjects WHERE changed ORDER BY subject_id)sql";
+SELECT subject_id FROM staged_subjects WHERE changed = 1 ORDER BY subject_id)sql";
 
 constexpr std::string_view k_forget_all_due = "DELETE FROM subject_due";
 
 constexpr std::string_view k_forget_staged_due = R"sql(
-DELETE FROM subject_due WHERE subject_id IN (SELECT subject_id FROM temp.staged_subjects))sql";
+DELETE FROM subject_due WHERE subject_id IN (SELECT subject_id FROM staged_subjects))sql";
 
 constexpr std::string_view k_store_staged_due = R"sql(
 INSERT INTO subject_due (subject_id, due_on)
-SELECT subject_id, due_on FROM temp.staged_subjects WHERE due_on IS NOT NULL
+SELECT subject_id, due_on FROM staged_subjects WHERE due_on IS NOT NULL
 ORDER BY subject_id)sql";
 
 }  // namespace
@@ -98,7 +107,7 @@ std::int64_t IncrementalStore::count_to_evaluate(std::int64_t marks_upto, std::s
 std::function<bool(std::string&)> IncrementalStore::subjects_to_evaluate(std::int64_t marks_upto,
                                                                          std::string day) {
     m_to_evaluate_day = std::move(day);
-    m_to_evaluate.emplace(m_db, k_to_evaluate);
+    m_to_evaluate.emplace(m_db, k_to_evaluate, detail::Fetch::stream);
     m_to_evaluate->bind(1, marks_upto).bind(2, m_to_evaluate_day);
     return [this](std::string& subject_id) {
         if (!m_to_evaluate->step()) {
@@ -125,7 +134,7 @@ std::optional<RunScope> IncrementalStore::scope_of(std::int64_t run_id) {
 }
 
 void IncrementalStore::start_staging() {
-    m_db.exec(k_create_staging);
+    m_db.exec(m_db.sql(k_create_staging_sqlite, k_create_staging_postgresql));
     if (!m_stage) {
         m_stage.emplace(m_db, k_stage);
     }

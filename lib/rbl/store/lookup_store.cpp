@@ -4,16 +4,19 @@ namespace rbl::store {
 
 namespace {
 
-constexpr std::string_view k_has_log =
+constexpr std::string_view k_has_log_sqlite =
     "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'lookups'";
+constexpr std::string_view k_has_log_postgresql = "SELECT 1 WHERE to_regclass('lookups') IS NOT NULL";
 
 constexpr std::string_view k_insert = R"sql(
 INSERT INTO lookups (at, operator, login, department, subject_id, outcome, as_of, entries)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))sql";
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+RETURNING lookup_id)sql";
 
 constexpr std::string_view k_lookups = R"sql(
 SELECT lookup_id, at, operator, login, department, subject_id, outcome, as_of, entries
-FROM lookups WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR department = ?2)
+FROM lookups WHERE (CAST(?1 AS TEXT) IS NULL OR at >= ?1)
+  AND (CAST(?2 AS TEXT) IS NULL OR department = ?2)
 ORDER BY lookup_id)sql";
 
 }  // namespace
@@ -33,13 +36,12 @@ std::int64_t LookupStore::record(const Lookup& lookup) {
         .bind(6, lookup.outcome)
         .bind(7, lookup.as_of)
         .bind(8, lookup.entries_json);
-    m_insert->run();
-    return m_db.last_insert_rowid();
+    return m_insert->insert_returning_id();
 }
 
 void LookupStore::for_each(const LookupFilter& filter,
                            const std::function<void(const Lookup&)>& visit) {
-    Statement has_log(m_db, k_has_log);
+    Statement has_log(m_db, m_db.sql(k_has_log_sqlite, k_has_log_postgresql));
     if (!has_log.step()) {
         return;
     }

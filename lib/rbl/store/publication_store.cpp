@@ -13,17 +13,26 @@ namespace {
     "e.subject_id, s.name, s.subject_type, e.status, e.decided_on, e.notice_until, "            \
     "e.publicity_until, e.effective_from, e.expires_on, e.ended_on, e.end_reason, e.authority, " \
     "e.basis, e.explanation, e.terms, "                                                         \
-    "(SELECT group_concat(record_id, ';') FROM (SELECT record_id FROM entry_evidence v "         \
-    "  WHERE v.entry_id = e.entry_id ORDER BY record_id)) "                                     \
+    "(SELECT " RBL_EVIDENCE_IDS " FROM (SELECT record_id FROM entry_evidence v "              \
+    "  WHERE v.entry_id = e.entry_id ORDER BY record_id) AS evidence) "                         \
     "FROM entries e JOIN subjects s ON s.subject_id = e.subject_id "
+#define RBL_ENTRIES_WHERE(DOMAINS)                                                              \
+    "WHERE e.decided_on <= ?1 AND (CAST(?2 AS TEXT) IS NULL OR e.kind = ?2) "                                 \
+    "AND (CAST(?3 AS TEXT) IS NULL OR e.domain IN (" DOMAINS ")) "                                            \
+    "AND (CAST(?4 AS TEXT) IS NULL OR e.subject_id = ?4) ORDER BY e.entry_id"
 
-constexpr std::string_view k_entries =
-    RBL_ENTRY_ROW
-    "WHERE e.decided_on <= ?1 AND (?2 IS NULL OR e.kind = ?2) "
-    "AND (?3 IS NULL OR e.domain IN (SELECT value FROM json_each(?3))) "
-    "AND (?4 IS NULL OR e.subject_id = ?4) ORDER BY e.entry_id";
-
-constexpr std::string_view k_entry = RBL_ENTRY_ROW "WHERE e.entry_id = ?2";
+// The domains filter ?3 is a JSON array of names.
+#define RBL_EVIDENCE_IDS "group_concat(record_id, ';')"
+constexpr std::string_view k_entries_sqlite =
+    RBL_ENTRY_ROW RBL_ENTRIES_WHERE("SELECT value FROM json_each(?3)");
+constexpr std::string_view k_entry_sqlite = RBL_ENTRY_ROW "WHERE e.entry_id = ?2";
+#undef RBL_EVIDENCE_IDS
+#define RBL_EVIDENCE_IDS "string_agg(record_id, ';' ORDER BY record_id)"
+constexpr std::string_view k_entries_postgresql = RBL_ENTRY_ROW RBL_ENTRIES_WHERE(
+    "SELECT jsonb_array_elements_text(CAST(?3 AS jsonb))");
+constexpr std::string_view k_entry_postgresql = RBL_ENTRY_ROW "WHERE e.entry_id = ?2";
+#undef RBL_EVIDENCE_IDS
+#undef RBL_ENTRIES_WHERE
 
 #undef RBL_ENTRY_ROW
 
@@ -38,19 +47,24 @@ constexpr std::string_view k_last_publication = R"sql(
 SELECT publication_id, filter, as_of FROM publications WHERE channel = ?1
 ORDER BY publication_id DESC LIMIT 1)sql";
 
-constexpr std::string_view k_create_rows = R"sql(
+constexpr std::string_view k_create_rows_sqlite = R"sql(
 CREATE TEMP TABLE IF NOT EXISTS published_rows (
     entry_id INTEGER PRIMARY KEY, row_hash TEXT NOT NULL);
-DELETE FROM temp.published_rows;)sql";
+DELETE FROM published_rows;)sql";
+
+constexpr std::string_view k_create_rows_postgresql = R"sql(
+CREATE TEMP TABLE IF NOT EXISTS published_rows (
+    entry_id bigint PRIMARY KEY, row_hash text COLLATE "C" NOT NULL);
+DELETE FROM published_rows;)sql";
 
 constexpr std::string_view k_add_row =
-    "INSERT INTO temp.published_rows (entry_id, row_hash) VALUES (?1, ?2)";
+    "INSERT INTO published_rows (entry_id, row_hash) VALUES (?1, ?2)";
 
 constexpr std::string_view k_changes = R"sql(
 SELECT coalesce(c.entry_id, p.entry_id) AS id,
        CASE WHEN p.entry_id IS NULL THEN 'added'
             WHEN c.entry_id IS NULL THEN 'removed' ELSE 'updated' END
-FROM temp.published_rows c
+FROM published_rows c
 FULL OUTER JOIN (SELECT entry_id, row_hash FROM publication_rows WHERE publication_id = ?1) p
   ON p.entry_id = c.entry_id
 WHERE p.entry_id IS NULL OR c.entry_id IS NULL OR p.row_hash <> c.row_hash
@@ -59,11 +73,12 @@ ORDER BY id)sql";
 constexpr std::string_view k_insert_publication = R"sql(
 INSERT INTO publications (channel, published_at, as_of, filter, format, delta, rows, sha256, out,
                           operator)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10))sql";
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+RETURNING publication_id)sql";
 
 constexpr std::string_view k_copy_rows = R"sql(
 INSERT INTO publication_rows (publication_id, entry_id, row_hash)
-SELECT ?1, entry_id, row_hash FROM temp.published_rows ORDER BY entry_id)sql";
+SELECT CAST(?1 AS BIGINT), entry_id, row_hash FROM published_rows ORDER BY entry_id)sql";
 
 void assign(std::string& out, const Statement& statement, int column) {
     const std::string_view text = statement.column_text(column);
@@ -75,8 +90,8 @@ void assign(std::string& out, const Statement& statement, int column) {
 PublicationStore::PublicationStore(Database& db)
     : m_db(db),
       m_last_as_of(db, k_last_as_of),
-      m_entries(db, k_entries),
-      m_entry(db, k_entry),
+      m_entries(db, db.sql(k_entries_sqlite, k_entries_postgresql), detail::Fetch::stream),
+      m_entry(db, db.sql(k_entry_sqlite, k_entry_postgresql)),
       m_last_publication(db, k_last_publication),
       m_insert_publication(db, k_insert_publication) {}
 
@@ -173,7 +188,7 @@ std::optional<LastPublication> PublicationStore::last_publication(std::string_vi
 }
 
 void PublicationStore::start_rows() {
-    m_db.exec(k_create_rows);
+    m_db.exec(m_db.sql(k_create_rows_sqlite, k_create_rows_postgresql));
     m_add_row = m_db.prepare(k_add_row);
     m_changes = m_db.prepare(k_changes);
     m_copy_rows = m_db.prepare(k_copy_rows);
@@ -209,8 +224,7 @@ std::int64_t PublicationStore::record(const PublicationRecord& publication) {
         .bind(8, publication.sha256)
         .bind(9, publication.out)
         .bind(10, publication.operator_name);
-    m_insert_publication.run();
-    const std::int64_t publication_id = m_db.last_insert_rowid();
+    const std::int64_t publication_id = m_insert_publication.insert_returning_id();
     m_copy_rows.bind(1, publication_id);
     m_copy_rows.run();
     return publication_id;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "rbl/util/error.hpp"
 #include "rbl/util/money.hpp"
 
 namespace rbl::store {
@@ -13,7 +14,8 @@ namespace {
 constexpr std::string_view k_insert_batch = R"sql(
 INSERT INTO import_batches (source, file_name, file_sha256, format, encoding, mapping, operator,
                             started_at, finished_at, rows, inserted, updated, unchanged, rejected)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, 0, 0, 0, 0, 0))sql";
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, 0, 0, 0, 0, 0)
+RETURNING batch_id)sql";
 
 constexpr std::string_view k_finish_batch = R"sql(
 UPDATE import_batches
@@ -169,8 +171,7 @@ std::int64_t RecordStore::begin_batch(const BatchStart& batch) {
         .bind(6, batch.mapping)
         .bind(7, batch.operator_name)
         .bind(8, batch.started_at);
-    m_insert_batch.run();
-    return m_db.last_insert_rowid();
+    return m_insert_batch.insert_returning_id();
 }
 
 void RecordStore::mark_inserted_subjects() {
@@ -304,7 +305,7 @@ RecordChange RecordStore::put_record(const model::Record& record, const ContentH
     m_find_record.bind(1, record.source).bind(2, record.record_id);
     if (!m_find_record.step()) {
         m_find_record.reset();
-        m_db.raise(SQLITE_INTERNAL, "record vanished during import");
+        throw FailedError("internal error: record vanished during import");
     }
     const std::int64_t rec = m_find_record.column_int64(0);
     const std::string_view stored_hash = m_find_record.column_blob(1);

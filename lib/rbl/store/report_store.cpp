@@ -27,18 +27,24 @@ SELECT substr(ended_on, 1, 7), kind, count(*) FROM entries
 WHERE ended_on IS NOT NULL AND ended_on <= ?1 GROUP BY 1, 2 ORDER BY 1, 2)sql";
 
 constexpr std::string_view k_objections = R"sql(
-SELECT count(*), coalesce(sum(due_on < ?1), 0) FROM appeals
+SELECT count(*), coalesce(sum(CASE WHEN due_on < ?1 THEN 1 ELSE 0 END), 0) FROM appeals
 WHERE outcome IS NULL AND received_on <= ?1)sql";
 
-constexpr std::string_view k_feedback = R"sql(
-WITH distributed AS (
-    SELECT DISTINCT e.entry_id, e.list_id, d.value AS department
-    FROM entries e, json_each(e.terms, '$.measures') m, json_each(m.value, '$.departments') d
-    WHERE e.status = 'effective')
-SELECT t.list_id, t.department, count(*),
-       sum(EXISTS (SELECT 1 FROM feedback f WHERE f.entry_id = t.entry_id
-                   AND f.department = t.department))
-FROM distributed t GROUP BY t.list_id, t.department ORDER BY t.list_id, t.department)sql";
+// The departments each effective entry's measures go to, from its terms (JSON).
+#define RBL_FEEDBACK_COUNTS(DISTRIBUTED)                                                        \
+    "WITH distributed AS (" DISTRIBUTED " WHERE e.status = 'effective') "                       \
+    "SELECT t.list_id, t.department, count(*), "                                                \
+    "sum(CASE WHEN EXISTS (SELECT 1 FROM feedback f WHERE f.entry_id = t.entry_id "             \
+    "AND f.department = t.department) THEN 1 ELSE 0 END) "                                      \
+    "FROM distributed t GROUP BY t.list_id, t.department ORDER BY t.list_id, t.department"
+constexpr std::string_view k_feedback_sqlite = RBL_FEEDBACK_COUNTS(
+    "SELECT DISTINCT e.entry_id, e.list_id, d.value AS department "
+    "FROM entries e, json_each(e.terms, '$.measures') m, json_each(m.value, '$.departments') d");
+constexpr std::string_view k_feedback_postgresql = RBL_FEEDBACK_COUNTS(
+    "SELECT DISTINCT e.entry_id, e.list_id, d.department COLLATE \"C\" AS department "
+    "FROM entries e, jsonb_array_elements(CAST(e.terms AS jsonb) -> 'measures') m, "
+    "jsonb_array_elements_text(m -> 'departments') AS d(department)");
+#undef RBL_FEEDBACK_COUNTS
 
 // Lookups made for a department whose answer was for ?1 or before: checks, and the distinct
 // subjects whose answer named entries. By the answer's day rather than the clock's time, as
@@ -129,7 +135,7 @@ std::pair<std::int64_t, std::int64_t> ReportStore::objections_open_overdue(util:
 }
 
 std::vector<DepartmentFeedback> ReportStore::feedback_by_list_department() {
-    Statement statement(m_db, k_feedback);
+    Statement statement(m_db, m_db.sql(k_feedback_sqlite, k_feedback_postgresql));
     std::vector<DepartmentFeedback> rows;
     while (statement.step()) {
         rows.push_back({std::string(statement.column_text(0)),

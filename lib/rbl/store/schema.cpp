@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "rbl/store/database.hpp"
+
 namespace rbl::store {
 
 namespace {
@@ -342,7 +344,12 @@ constexpr int k_oldest_readable = 4;
 
 }  // namespace
 
-std::span<const std::string_view> migrations() { return k_migrations; }
+static_assert(k_migrations.size() == 9, "add the PostgreSQL step of a new version to pg_schema.cpp");
+
+std::span<const std::string_view> migrations(Dialect dialect) {
+    return dialect == Dialect::sqlite ? std::span<const std::string_view>(k_migrations)
+                                      : pg_migrations();
+}
 
 int oldest_readable_version() { return k_oldest_readable; }
 

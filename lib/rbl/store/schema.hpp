@@ -6,8 +6,15 @@
 
 namespace rbl::store {
 
-/// The migrations in order; migrations()[i] brings user_version i to i + 1.
-std::span<const std::string_view> migrations();
+enum class Dialect;
+
+/// The migrations in order, in a dialect's SQL; migrations(d)[i] brings version i to i + 1. Both
+/// dialects have the same number of versions; on PostgreSQL the first eight are empty (its
+/// databases begin at version 9, which creates everything).
+std::span<const std::string_view> migrations(Dialect dialect);
+
+/// The PostgreSQL migrations (pg_schema.cpp).
+std::span<const std::string_view> pg_migrations();
 
 /// The oldest schema version a read-only connection reads as it is, without migrating: the
 /// migrations after it only add tables or columns, and the readers of those find none in it.

@@ -178,9 +178,9 @@ StateHash record_state_hash(const RecordState& record) {
 StateReader::StateReader(Database& db)
     : m_entry(db, k_entry),
       m_evidence(db, k_evidence),
-      m_all_entries(db, k_all_entries),
-      m_all_evidence(db, k_all_evidence),
-      m_all_records(db, k_all_records) {}
+      m_all_entries(db, k_all_entries, detail::Fetch::stream),
+      m_all_evidence(db, k_all_evidence, detail::Fetch::stream),
+      m_all_records(db, k_all_records, detail::Fetch::stream) {}
 
 std::optional<StateHash> StateReader::entry_state(std::int64_t entry_id) {
     std::vector<std::pair<std::int64_t, std::string>> evidence;

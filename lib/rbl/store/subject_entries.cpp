@@ -59,8 +59,10 @@ std::vector<Decision> SubjectEntries::of_entry(std::int64_t entry_id) const {
 
 SubjectEntriesReader::SubjectEntriesReader(Database& db, Mode mode)
     : m_mode(mode),
-      m_open(db, mode == Mode::stream ? k_open_all : k_open_of),
-      m_evidence(db, mode == Mode::stream ? k_evidence_all : k_evidence_of) {
+      m_open(db, mode == Mode::stream ? k_open_all : k_open_of,
+             mode == Mode::stream ? detail::Fetch::stream : detail::Fetch::all),
+      m_evidence(db, mode == Mode::stream ? k_evidence_all : k_evidence_of,
+                 mode == Mode::stream ? detail::Fetch::stream : detail::Fetch::all) {
     if (m_mode == Mode::stream) {
         m_open_row = m_open.step();
         m_evidence_row = m_evidence.step();

@@ -14,7 +14,7 @@ SELECT s.subject_id, s.name, s.subject_type, s.region,
        r.source, r.status, r.withdrawn_by, r.updated_batch, r.inserted_batch
 FROM subjects s
 LEFT JOIN records r ON r.subject_id = s.subject_id
-ORDER BY s.subject_id)sql";
+ORDER BY s.subject_id, r.domain, r.date, r.kind, r.record_id, r.source)sql";
 
 constexpr std::string_view k_subject_with_records = R"sql(
 SELECT s.subject_id, s.name, s.subject_type, s.region,
@@ -22,7 +22,8 @@ SELECT s.subject_id, s.name, s.subject_type, s.region,
        r.source, r.status, r.withdrawn_by, r.updated_batch, r.inserted_batch
 FROM subjects s
 LEFT JOIN records r ON r.subject_id = s.subject_id
-WHERE s.subject_id = ?1)sql";
+WHERE s.subject_id = ?1
+ORDER BY r.domain, r.date, r.kind, r.record_id, r.source)sql";
 
 constexpr std::string_view k_reverted_batches =
     "SELECT batch_id FROM import_batches WHERE reverted_at IS NOT NULL";
@@ -32,7 +33,9 @@ constexpr std::string_view k_count_subjects = "SELECT count(*) FROM subjects";
 }  // namespace
 
 SubjectReader::SubjectReader(Database& db, std::string as_of, Query query)
-    : m_statement(db, query.sql), m_as_of(std::move(as_of)) {
+    : m_statement(db, query.sql,
+                  query.sql == k_subjects_with_records ? detail::Fetch::stream : detail::Fetch::all),
+      m_as_of(std::move(as_of)) {
     Statement reverted(db, k_reverted_batches);
     while (reverted.step()) {
         m_reverted_batches.push_back(reverted.column_int64(0));

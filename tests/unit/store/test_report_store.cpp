@@ -156,7 +156,7 @@ TEST_CASE("report store: a database from before feedback named lookups is read a
             REQUIRE(sqlite3_open(path.c_str(), &old) == SQLITE_OK);
             std::string sql;
             for (std::size_t i = 0; i < version; ++i) {
-                sql += store::migrations()[i];
+                sql += store::migrations(store::Dialect::sqlite)[i];
             }
             sql += test::k_one_entry;
             sql += "INSERT INTO feedback (entry_id, department, measure_id, applied_on, batch_id) "
