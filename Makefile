@@ -10,10 +10,11 @@ DEMO_DIR ?= demo
 # vs full-width brackets) is caught. libpango1.0-dev, libcairo2-dev, fonts-noto-cjk: the
 # subject's credit report as PDF (pango lays out Chinese text in the Noto CJK font, cairo writes
 # the PDF with the font embedded); poppler-utils: pdftotext and pdffonts, with which the tests
-# read the PDF back.
+# read the PDF back. libxlsxwriter-dev: rbl-publish --format xlsx, spreadsheets whose identifiers
+# stay text (an 18-digit number would lose digits) with dates as dates and amounts as numbers.
 PACKAGES := g++ cmake ninja-build pkg-config python3 sqlite3 libsqlite3-dev libcli11-dev \
             libfmt-dev libyaml-cpp-dev doctest-dev libssl-dev nlohmann-json3-dev libutf8proc-dev \
-            libpango1.0-dev libcairo2-dev fonts-noto-cjk poppler-utils
+            libpango1.0-dev libcairo2-dev fonts-noto-cjk poppler-utils libxlsxwriter-dev
 
 # Fuzzing (make fuzz, make fuzz-smoke): clang 14 and its runtime libraries, which hold libFuzzer
 # (libclang_rt.fuzzer) and the sanitizers.
