@@ -108,7 +108,7 @@ ls "$out"/website_*.jsonl | sed 's/^/  /'
 echo "the black list as a spreadsheet: identifiers as text cells, dates as date cells, header frozen:"
 run "$bin/rbl-publish" --format xlsx --kind black --lang zh --out "$out/black_list.xlsx" --manifest
 python3 - "$out/black_list.xlsx" <<'PY'
-import re, sys, zipfile, xml.etree.ElementTree as ET
+import datetime, re, sys, zipfile, xml.etree.ElementTree as ET
 ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 with zipfile.ZipFile(sys.argv[1]) as book:
     sheet = ET.fromstring(book.read("xl/worksheets/sheet1.xml"))
@@ -119,6 +119,8 @@ def show(c):
     if kind == "number" and c.get("s"):
         kind = "date"
     value = "".join(t.text or "" for t in c.iter(f"{{{ns['m']}}}t")) or c.findtext("m:v", "", ns)
+    if kind == "date":  # a day number of the 1900 date system, shown as the sheet shows it
+        value = (datetime.date(1899, 12, 30) + datetime.timedelta(days=float(value))).isoformat()
     return f"{re.sub(r'[0-9]+', '', c.get('r'))}={value}({kind})"
 for row in sheet.findall("m:sheetData/m:row", ns)[:2]:
     cells = [c for c in row.findall("m:c", ns) if re.sub(r"[0-9]+", "", c.get("r")) in
