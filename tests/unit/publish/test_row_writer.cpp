@@ -111,7 +111,8 @@ TEST_CASE("row writer: xlsx cells are CSV's columns, typed: identifiers text, da
     ExportOptions options;
     options.format = Format::xlsx;
     RowWriter writer(options, true, false);
-    const auto& cells = writer.cells(natural_person_row(), k_effective, "added", nullptr);
+    const rbl::store::EntryRow row = natural_person_row();  // the cells view its text
+    const auto& cells = writer.cells(row, k_effective, "added", nullptr);
     const auto columns = writer.columns();
     REQUIRE(cells.size() == columns.size());
     CHECK(columns.front() == "change");

@@ -48,13 +48,24 @@ TEST_CASE("xlsx sheet: a zip put in place whole, its SHA-256 that of the file") 
 TEST_CASE("xlsx sheet: abandoned, nothing is left, in place or in the temporary folder") {
     rbl::test::TempDir dir;
     const auto path = dir.path() / "out.xlsx";
+    const auto workbooks = [] {
+        std::size_t count = 0;
+        for (const auto& item :
+             std::filesystem::directory_iterator(std::filesystem::temp_directory_path())) {
+            count += item.path().filename().string().starts_with("rbl-xlsx-") ? 1 : 0;
+        }
+        return count;
+    };
+    const std::size_t before = workbooks();
     {
         XlsxSheet sheet(file_at(path), "entries", k_columns);
+        CHECK(workbooks() == before + 1);
         const std::array<Cell, 1> row = {Cell{CellType::text, "=1+1"}};
         sheet.add_row(row);
     }
     CHECK_FALSE(std::filesystem::exists(path));
     CHECK(std::filesystem::is_empty(dir.path()));
+    CHECK(workbooks() == before);
 }
 
 TEST_CASE("xlsx sheet: a cell over a spreadsheet's 32,767 characters is a plain failure") {
