@@ -10,12 +10,15 @@ DEMO_DIR ?= demo
 # vs full-width brackets) is caught. libpango1.0-dev, libcairo2-dev, fonts-noto-cjk: the
 # subject's credit report as PDF (pango lays out Chinese text in the Noto CJK font, cairo writes
 # the PDF with the font embedded); poppler-utils: pdftotext and pdffonts, with which the tests
-# read the PDF back. libpq-dev: the PostgreSQL store; postgresql: the server `make test` starts
-# a throwaway cluster of (tests/pg_cluster.sh), to run the suite on the second store.
+# read the PDF back. libxlsxwriter-dev: rbl-publish --format xlsx, spreadsheets whose identifiers
+# stay text (an 18-digit number would lose digits) with dates as dates and amounts as numbers.
+# libpq-dev: the PostgreSQL store; postgresql: the server of the throwaway cluster `make test`
+# runs the suite on as the second store (tests/pg/cluster.sh); python3-psycopg2: the tests'
+# own queries on it.
 PACKAGES := g++ cmake ninja-build pkg-config python3 sqlite3 libsqlite3-dev libcli11-dev \
             libfmt-dev libyaml-cpp-dev doctest-dev libssl-dev nlohmann-json3-dev libutf8proc-dev \
-            libpango1.0-dev libcairo2-dev fonts-noto-cjk poppler-utils libpq-dev postgresql \
-            python3-psycopg2
+            libpango1.0-dev libcairo2-dev fonts-noto-cjk poppler-utils libxlsxwriter-dev \
+            libpq-dev postgresql python3-psycopg2
 
 # Fuzzing (make fuzz, make fuzz-smoke): clang 14 and its runtime libraries, which hold libFuzzer
 # (libclang_rt.fuzzer) and the sanitizers.

@@ -100,11 +100,35 @@ with open(sys.argv[1], encoding="utf-8-sig", newline="") as f:
     for row in list(csv.DictReader(f))[:5]:
         print(f"  {row['条目编号']:>3}  {row['名单编号']:<32} {row['主体标识']:<20} {row['主体名称']}")
 PY
+rm -f "$out"/website_*.jsonl
 run "$bin/rbl-publish" --format jsonl --channel website --delta --out "$out/website_1.jsonl"
 run "$bin/rbl-publish" --format jsonl --channel website --delta --out "$out/website_2.jsonl"
-echo "(the second delta is empty: nothing changed in between)"
-mkdir -p "$out/departments"
+echo "(nothing changed in between: the second delta writes no file; --write-empty would)"
+ls "$out"/website_*.jsonl | sed 's/^/  /'
+echo "the black list as a spreadsheet: identifiers as text cells, dates as date cells, header frozen:"
+run "$bin/rbl-publish" --format xlsx --kind black --lang zh --out "$out/black_list.xlsx" --manifest
+python3 - "$out/black_list.xlsx" <<'PY'
+import datetime, re, sys, zipfile, xml.etree.ElementTree as ET
+ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+with zipfile.ZipFile(sys.argv[1]) as book:
+    sheet = ET.fromstring(book.read("xl/worksheets/sheet1.xml"))
+pane = sheet.find("m:sheetViews/m:sheetView/m:pane", ns)
+print(f"  frozen rows: {pane.get('ySplit')}  ({pane.get('state')})")
+def show(c):
+    kind = {"inlineStr": "text", "s": "text", "b": "bool"}.get(c.get("t"), "number")
+    if kind == "number" and c.get("s"):
+        kind = "date"
+    value = "".join(t.text or "" for t in c.iter(f"{{{ns['m']}}}t")) or c.findtext("m:v", "", ns)
+    if kind == "date":  # a day number of the 1900 date system, shown as the sheet shows it
+        value = (datetime.date(1899, 12, 30) + datetime.timedelta(days=float(value))).isoformat()
+    return f"{re.sub(r'[0-9]+', '', c.get('r'))}={value}({kind})"
+for row in sheet.findall("m:sheetData/m:row", ns)[:2]:
+    cells = [c for c in row.findall("m:c", ns) if re.sub(r"[0-9]+", "", c.get("r")) in
+             ("A", "F", "G", "J", "K")]
+    print("  " + "  ".join(show(c) for c in cells))
+PY
 run "$bin/rbl-publish" --by-department "$out/departments"
+echo "(department files are spreadsheets unless --format says otherwise)"
 ls "$out/departments" | sed 's/^/  /'
 echo "departments report back the measures they applied (one row names a measure not theirs):"
 set +e

@@ -1,5 +1,6 @@
-// rbl-publish: export list entries as CSV or JSON Lines, per channel with deltas, per department,
-// with manifests; and the summary report (SPEC.md §6). Only wires options to rbl::publish.
+// rbl-publish: export list entries as CSV, JSON Lines or xlsx, per channel with deltas, per
+// department, with manifests; and the summary report (SPEC.md §6). Only wires options to
+// rbl::publish.
 
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 #include "rbl/publish/exporter.hpp"
 #include "rbl/publish/report.hpp"
 #include "rbl/rules/rule_set.hpp"
+#include "rbl/util/error.hpp"
 #include "records.hpp"
 #include "subject_report.hpp"
 
@@ -23,7 +25,7 @@ constexpr std::string_view k_tool = "rbl-publish";
 
 struct Options {
     rbl::app::CommonOptions common;
-    std::string format = "csv";
+    std::string format;  ///< "" when not given: csv, or xlsx for --by-department
     std::optional<std::string> kind;
     std::vector<std::string> domains;
     std::string status = "effective";
@@ -35,6 +37,7 @@ struct Options {
     bool unmask = false;
     std::optional<std::string> channel;
     bool delta = false;
+    bool write_empty = false;
     bool manifest = false;
     std::string mode = "0600";
     std::optional<std::string> department;
@@ -50,11 +53,32 @@ void make_department_folder(const Options& options) {
     }
 }
 
+// --format, or when not given xlsx for department files (read by people in a spreadsheet) and
+// csv for everything else.
+rbl::publish::Format format_of(const Options& options) {
+    if (options.format == "jsonl") {
+        return rbl::publish::Format::jsonl;
+    }
+    if (options.format == "xlsx" || (options.format.empty() && options.by_department)) {
+        return rbl::publish::Format::xlsx;
+    }
+    return rbl::publish::Format::csv;
+}
+
+// With --json, standard output carries exactly one JSON object (SPEC.md §1); an export to
+// standard output would share it, so the two are refused together, before anything is read.
+void check_stdout(const Options& options) {
+    if (options.common.json && options.out == "-" && !options.by_department) {
+        throw rbl::UsageError(
+            "--json with --out - (the default): standard output would carry both the export and "
+            "the JSON summary; write the export to a file with --out FILE, or leave out --json");
+    }
+}
+
 // The options of an export of list entries; a records publication shares the output ones.
 rbl::publish::ExportOptions export_options_of(const Options& options) {
     rbl::publish::ExportOptions export_options;
-    export_options.format =
-        options.format == "jsonl" ? rbl::publish::Format::jsonl : rbl::publish::Format::csv;
+    export_options.format = format_of(options);
     export_options.kind = options.kind;
     export_options.domains = options.domains;
     export_options.status = options.status;
@@ -67,6 +91,7 @@ rbl::publish::ExportOptions export_options_of(const Options& options) {
     export_options.unmask = options.unmask;
     export_options.channel = options.channel;
     export_options.delta = options.delta;
+    export_options.write_empty = options.write_empty;
     export_options.manifest = options.manifest;
     export_options.mode = rbl::publish::parse_mode(options.mode);
     export_options.department = options.department;
@@ -87,11 +112,13 @@ rbl::ExitCode run_export(const Options& options) {
     const auto summary =
         rbl::publish::export_entries(session.db, session.audit, export_options, session.reporter);
     if (options.common.json) {
-        // stdout holds the export itself unless it goes to a file
-        std::FILE* info = options.out == "-" && !options.by_department ? stderr : stdout;
-        fmt::print(info, "{}\n", rbl::publish::to_json(summary).dump());
+        fmt::print("{}\n", rbl::publish::to_json(summary).dump());
     }
-    if (!options.common.quiet) {
+    if (!options.common.quiet && !summary.written) {
+        fmt::print(stderr, "{}: empty delta on channel {}: nothing changed since its last "
+                           "publication; no file written (--write-empty writes it)\n",
+                   k_tool, *options.channel);
+    } else if (!options.common.quiet) {
         fmt::print(stderr, "{}: {} rows as of {} to {}{}{}\n", k_tool, summary.rows,
                    summary.as_of, summary.out == "-" ? "stdout" : summary.out,
                    summary.files.empty() ? std::string()
@@ -124,9 +151,9 @@ rbl::ExitCode run_report(const Options& options) {
 
 int main(int argc, char** argv) {
     Options options;
-    CLI::App app{"Export list entries (CSV for analysts, JSON Lines for systems), per channel "
-                 "with deltas or per department; `records` publishes the records (双公示); "
-                 "`report` writes the summary report.",
+    CLI::App app{"Export list entries (CSV for analysts, JSON Lines for systems, xlsx for "
+                 "spreadsheets), per channel with deltas or per department; `records` publishes "
+                 "the records (双公示); `report` writes the summary report.",
                  std::string(k_tool)};
     rbl::app::add_common_options(app, options.common);
     app.set_version_flag("--version", std::string(RBL_VERSION));
@@ -134,10 +161,15 @@ int main(int argc, char** argv) {
         app, {"rbl-publish --out lists.csv --bom --lang zh",
               "rbl-publish --format jsonl --channel website --delta --out delta.jsonl --manifest",
               "rbl-publish --department 江苏省财政厅 --out finance.csv",
-              "rbl-publish --by-department out/departments",
+              "rbl-publish --by-department out/departments   # one .xlsx per department",
+              "rbl-publish --format xlsx --lang zh --out lists.xlsx",
+              "rbl-publish -q --json --channel website --delta --out delta-$(date +%F).csv"
+              "   # cron",
               "rbl-publish report --out report.html"});
-    app.add_option("--format", options.format, "csv (default) or jsonl")
-        ->check(CLI::IsMember({"csv", "jsonl"}));
+    app.add_option("--format", options.format,
+                   "csv (the default), jsonl, or xlsx (the default of --by-department): a "
+                   "spreadsheet with identifiers as text, dates as dates, a frozen header row")
+        ->check(CLI::IsMember({"csv", "jsonl", "xlsx"}));
     app.add_option("--kind", options.kind, "black or red");
     app.add_option("--domain", options.domains, "only this domain (repeatable)");
     app.add_option("--status", options.status,
@@ -146,7 +178,9 @@ int main(int argc, char** argv) {
     app.add_option("--subject", options.subject, "only this subject's entries");
     app.add_option("--as-of", options.as_of,
                    "the entries as they stood on this day (default: the last run's as-of)");
-    app.add_option("--out", options.out, "the file to write, or - for stdout (default)");
+    app.add_option("--out", options.out,
+                   "the file to write, or - for stdout (default; not with --json, whose object "
+                   "stdout carries)");
     app.add_option("--lang", options.lang, "en (default) or zh: headers and list titles")
         ->check(CLI::IsMember({"en", "zh"}));
     app.add_flag("--bom", options.bom, "begin the CSV with a UTF-8 byte-order mark");
@@ -156,13 +190,17 @@ int main(int argc, char** argv) {
                    "record this publication on a channel (e.g. website, notices)");
     app.add_flag("--delta", options.delta,
                  "only entries added, removed or updated since the channel's last publication");
+    app.add_flag("--write-empty", options.write_empty,
+                 "write a delta's file even when nothing changed (by default an empty delta "
+                 "writes no file; --json says \"written\": false)");
     app.add_flag("--manifest", options.manifest, "also write FILE.sha256 for sha256sum -c");
     app.add_option("--mode", options.mode, "permission bits of the files written (default 0600)");
     app.add_option("--department", options.department,
                    "only entries whose measures name this department (one the rules' measures "
                    "name), with the measures");
     app.add_option("--by-department", options.by_department,
-                   "one file per department in this folder (made, mode 0700, when missing)");
+                   "one file per department in this folder (made, mode 0700, when missing); xlsx "
+                   "unless --format says otherwise");
     app.fallthrough();  // before the subcommand, which inherits it: report --out F.html -q
     auto* report = app.add_subcommand("report", "write the summary report (one HTML page)");
     report->add_option("--out", options.report_out, "the HTML file to write")->required();
@@ -173,6 +211,9 @@ int main(int argc, char** argv) {
     return rbl::app::run_tool(k_tool, app, argc, argv, [&] {
         if (subject_reports.parsed()) {
             return subject_reports.run();
+        }
+        if (!report->parsed()) {
+            check_stdout(options);
         }
         if (records.parsed()) {
             return records.run(options.common, export_options_of(options), options.as_of);

@@ -52,12 +52,14 @@ ExitCode RecordCommand::run(const CommonOptions& common, const publish::ExportOp
     Session session(common, k_tool, Access::write);
     const auto summary = publish::export_records(session.db, session.audit, options,
                                                  session.reporter);
-    if (common.json) {
-        // stdout holds the export itself unless it goes to a file
-        std::FILE* info = output.out == "-" ? stderr : stdout;
-        fmt::print(info, "{}\n", publish::to_json(summary).dump());
+    if (common.json) {  // never with --out - (main.cpp's check_stdout)
+        fmt::print("{}\n", publish::to_json(summary).dump());
     }
-    if (!common.quiet) {
+    if (!common.quiet && !summary.written) {
+        fmt::print(stderr, "{}: empty delta on channel {}: no record changed since its last "
+                           "publication; no file written (--write-empty writes it)\n",
+                   k_tool, *output.channel);
+    } else if (!common.quiet) {
         fmt::print(stderr, "{}: {} records public on {} to {}{}\n", k_tool, summary.rows,
                    summary.as_of, summary.out == "-" ? "stdout" : summary.out,
                    summary.publication_id

@@ -230,7 +230,8 @@ class Content(PublishCase):
         self.assertEqual(rows[0]["measures"], [{"id": "credit", "text_zh": "从严审核信贷"}])
         folder = self.dir / "departments"
         folder.mkdir()
-        summary = json.loads(self.publish("--by-department", folder, "--json").stdout)
+        summary = json.loads(self.publish("--by-department", folder, "--format", "csv",
+                                          "--json").stdout)
         self.assertEqual(sorted(p.name for p in folder.iterdir()),
                          ["省发改委.csv", "省财政厅.csv", "金融监管局.csv"])
         self.assertEqual(len(self.read_csv(folder / "省发改委.csv")), 4)  # black 3 + red 1
@@ -252,9 +253,13 @@ class Channels(PublishCase):
         self.assertEqual(self.scalar("SELECT count(*) FROM publication_rows "
                                      "WHERE publication_id = 1"), 4)
 
-        second, rows = self.delta("d2.csv")
-        self.assertEqual(rows, {})  # nothing changed
-        self.assertEqual(second["rows"], 0)
+        # Nothing changed: no file (--write-empty would write the header alone), the
+        # publication still recorded.
+        second = json.loads(self.publish("--channel", "website", "--delta", "--out",
+                                         self.dir / "d2.csv", "--json").stdout)
+        self.assertFalse((self.dir / "d2.csv").exists())
+        self.assertEqual((second["rows"], second["written"], second["sha256"]), (0, False, None))
+        self.assertEqual(second["publication_id"], 2)
 
         # An objection marks entry 1 disputed (updated); an upheld one revokes entry 2 (removed
         # from the effective list); a new subject is listed (added).

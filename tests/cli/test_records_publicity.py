@@ -239,6 +239,9 @@ class Channels(RecordsCase):
                                      "DESC LIMIT 1"), digest)
         third = self.dir / "p3.csv"
         self.publish("--as-of", "2027-04-11", "--channel", "web", "--delta", "--out", third)
+        self.assertFalse(third.exists())  # an empty delta writes no file by default
+        self.publish("--as-of", "2027-04-11", "--channel", "web", "--delta", "--write-empty",
+                     "--out", third)
         self.assertEqual(self.read_csv(third), [])
 
     def test_a_channel_keeps_its_filter_and_never_mixes_records_and_lists(self):

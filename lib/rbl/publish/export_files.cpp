@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "rbl/publish/exporter.hpp"
+#include "rbl/util/csv.hpp"
 #include "rbl/util/error.hpp"
 
 namespace rbl::publish {
@@ -16,6 +17,49 @@ std::string manifest_line(const std::string& sha256, const std::filesystem::path
 }
 
 }  // namespace
+
+ExportFile::ExportFile(const std::string& out, Format format, unsigned mode,
+                       std::string_view sheet_name, std::span<const std::string_view> columns) {
+    if (format == Format::xlsx) {
+        m_sheet.emplace(open_export_file(out, mode), sheet_name, columns);
+    } else {
+        m_text.emplace(open_export_file(out, mode));
+    }
+}
+
+void ExportFile::write(std::string_view bytes) {
+    if (m_text) {
+        m_text->write(bytes);
+    }
+}
+
+void ExportFile::add_row(std::span<const Cell> cells) {
+    if (m_sheet) {
+        m_sheet->add_row(cells);
+    }
+}
+
+std::string ExportFile::finish() { return m_sheet ? m_sheet->finish() : m_text->finish(); }
+
+void ExportFile::commit() {
+    if (m_sheet) {
+        m_sheet->commit();
+    } else {
+        m_text->commit();
+    }
+}
+
+std::string csv_header(std::span<const std::string_view> columns, bool bom) {
+    std::string line = bom ? "\xEF\xBB\xBF" : "";
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (i > 0) {
+            line += ',';
+        }
+        util::append_csv_field(line, columns[i]);
+    }
+    line += "\r\n";
+    return line;
+}
 
 AtomicFile open_export_file(const std::string& out, unsigned mode) {
     if (out == "-") {

@@ -23,6 +23,24 @@ bool is_known_status(std::string_view status) {
 
 }  // namespace
 
+std::string_view to_string(Format format) {
+    switch (format) {
+        case Format::csv: return "csv";
+        case Format::jsonl: return "jsonl";
+        case Format::xlsx: return "xlsx";
+    }
+    return "csv";
+}
+
+std::string_view extension_of(Format format) {
+    switch (format) {
+        case Format::csv: return ".csv";
+        case Format::jsonl: return ".jsonl";
+        case Format::xlsx: return ".xlsx";
+    }
+    return ".csv";
+}
+
 std::set<std::string> known_domains(store::Database& db, const std::filesystem::path& rules) {
     std::set<std::string> domains;
     std::error_code ec;
@@ -118,10 +136,14 @@ void check_options(store::Database& db, const ExportOptions& options) {
     }
 }
 
+bool skips_empty_delta(const ExportOptions& options, std::int64_t rows) {
+    return options.delta && rows == 0 && !options.write_empty && options.out != "-";
+}
+
 std::string filter_json(const ExportOptions& options) {
     std::vector<std::string> domains = options.domains;
     std::sort(domains.begin(), domains.end());
-    return nlohmann::json{{"format", options.format == Format::csv ? "csv" : "jsonl"},
+    return nlohmann::json{{"format", to_string(options.format)},
                           {"kind", options.kind ? nlohmann::json(*options.kind) : nullptr},
                           {"domains", domains},
                           {"status", options.status},

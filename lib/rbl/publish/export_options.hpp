@@ -2,6 +2,7 @@
 // What rbl-publish is asked to export (SPEC.md §6), and the checks made before anything is read
 // or written.
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -14,7 +15,11 @@
 namespace rbl::publish {
 
 /// The file format of an export.
-enum class Format { csv, jsonl };
+enum class Format { csv, jsonl, xlsx };
+/// Its name: "csv", "jsonl" or "xlsx" (--format, the channel's filter and record).
+std::string_view to_string(Format format);
+/// Its file name extension: ".csv", ".jsonl" or ".xlsx".
+std::string_view extension_of(Format format);
 /// The language of CSV headers and list titles.
 enum class Language { en, zh };
 
@@ -27,6 +32,8 @@ struct ExportOptions {
     std::optional<std::string> subject_id;
     std::optional<std::string> as_of;  ///< YYYY-MM-DD; default: the last run's as-of
     std::string out = "-";             ///< a file, or "-" for stdout
+    /// A delta with no change is written all the same (else no file: cron uploads nothing)
+    bool write_empty = false;
     Language lang = Language::en;
     bool bom = false;
     bool unmask = false;
@@ -55,6 +62,10 @@ void check_options(store::Database& db, const ExportOptions& options);
 
 /// The domains rbl-publish knows: those with a rule file in `rules` and those of stored entries.
 std::set<std::string> known_domains(store::Database& db, const std::filesystem::path& rules);
+
+/// True when an export of `rows` rows writes no file: a delta without a change, to a file (not
+/// standard output), without --write-empty. A nightly job then has nothing to send.
+bool skips_empty_delta(const ExportOptions& options, std::int64_t rows);
 
 /// The filter of an export as canonical JSON (sorted domains, fixed key order): what a channel's
 /// publications must share.

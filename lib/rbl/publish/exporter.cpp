@@ -54,8 +54,6 @@ std::optional<util::Date> date_or_none(const std::string& text) {
     return parsed ? std::optional(*parsed) : std::nullopt;
 }
 
-using util::AtomicFile;
-
 // One export under way: the options, the transaction it reads (and for a channel or --unmask
 // writes) in, what it has read so far.
 struct ExportRun {
@@ -141,7 +139,7 @@ struct ExportRun {
 
     // Streams the filter's entries as they stood on the day: each one recorded in the channel,
     // and written unless this is a delta.
-    void write_entries(RowWriter& writer, AtomicFile& file, ExportSummary& summary) {
+    void write_entries(RowWriter& writer, ExportFile& file, ExportSummary& summary) {
         const bool with_measures = options.department.has_value();
         const std::vector<Measure> no_measures;
         std::uint64_t read = 0;
@@ -165,7 +163,7 @@ struct ExportRun {
                 store.add_row(row.entry_id, util::sha256_hex(json));
             }
             if (!options.delta) {
-                file.write(writer.line(row, state, "", mine, reported_here(row)));
+                writer.write(file, row, state, "", mine, reported_here(row));
                 ++summary.rows;
             }
         });
@@ -174,7 +172,7 @@ struct ExportRun {
     // With --delta: the entries added, removed or updated since the channel's previous
     // publication, each with its change.
     void write_delta(const std::optional<store::LastPublication>& previous, RowWriter& writer,
-                     AtomicFile& file, ExportSummary& summary) {
+                     ExportFile& file, ExportSummary& summary) {
         const std::vector<Measure> no_measures;
         store::EntryRow row;
         store.for_each_change(previous ? previous->publication_id : 0,
@@ -189,8 +187,8 @@ struct ExportRun {
                                           mine = found;
                                       }
                                   }
-                                  file.write(
-                                      writer.line(row, state, change, mine, reported_here(row)));
+                                  writer.write(file, row, state, change, mine,
+                                               reported_here(row));
                                   ++summary.rows;
                               });
     }
@@ -199,7 +197,7 @@ struct ExportRun {
     void record_publication(ExportSummary& summary) {
         summary.publication_id = store.record(store::PublicationRecord{
             *options.channel, util::utc_now_iso(), summary.as_of, filter_json(options),
-            options.format == Format::csv ? "csv" : "jsonl", options.delta, summary.rows,
+            std::string(to_string(options.format)), options.delta, summary.rows,
             summary.sha256, options.out, options.operator_name});
         audit.append("publish.channel", fmt::format("publication:{}", *summary.publication_id),
                      nlohmann::json{{"channel", *options.channel},
@@ -213,8 +211,7 @@ struct ExportRun {
 
     ExportSummary single_file() {
         RowWriter writer(options, options.delta, options.department.has_value());
-        AtomicFile file = open_export_file(options.out, options.mode);
-        file.write(writer.header());
+        ExportFile file = writer.open(options.out);
         ExportSummary summary;
         summary.out = options.out;
         summary.as_of = as_of.iso();
@@ -225,6 +222,10 @@ struct ExportRun {
         }
         reporter.progress_done();
         summary.sha256 = file.finish();
+        summary.written = !skips_empty_delta(options, summary.rows);
+        if (!summary.written) {
+            summary.sha256.clear();  // no file: the publication stands for the rows alone
+        }
         if (options.channel) {
             record_publication(summary);
         }
@@ -232,6 +233,9 @@ struct ExportRun {
         summary.audit_head = audit_head();
         // Recorded and audited first, then put in place: an unmasked file never exists unaudited.
         transaction.commit();
+        if (!summary.written) {
+            return summary;  // the temporary file goes with `file`
+        }
         file.commit();
         if (options.manifest) {
             write_manifest(options.out, summary.sha256, summary.audit_head, options.mode);
@@ -241,9 +245,9 @@ struct ExportRun {
 
     ExportSummary by_department() {
         const std::filesystem::path dir(*options.by_department_dir);
-        const std::string extension = options.format == Format::csv ? ".csv" : ".jsonl";
+        const std::string extension(extension_of(options.format));
         struct DepartmentFile {
-            std::unique_ptr<AtomicFile> file;
+            std::unique_ptr<ExportFile> file;
             std::int64_t rows = 0;
         };
         std::map<std::string, DepartmentFile> files;
@@ -259,12 +263,11 @@ struct ExportRun {
             for (const auto& [department, mine] : measures.of(row.terms_json, row.entry_id)) {
                 DepartmentFile& out = files[department];
                 if (!out.file) {
-                    out.file = std::make_unique<AtomicFile>(open_export_file(
-                        (dir / (file_name_of(department) + extension)).string(), options.mode));
-                    out.file->write(writer.header());
+                    out.file = std::make_unique<ExportFile>(
+                        writer.open((dir / (file_name_of(department) + extension)).string()));
                 }
-                out.file->write(
-                    writer.line(row, state, "", &mine, reported_by(row.entry_id, department)));
+                writer.write(*out.file, row, state, "", &mine,
+                             reported_by(row.entry_id, department));
                 ++out.rows;
                 ++summary.rows;
             }
@@ -321,15 +324,22 @@ PublishedRow state_on(const store::EntryRow& row, util::Date as_of, util::Date l
 }
 
 nlohmann::json to_json(const ExportSummary& summary) {
-    return {{"rows", summary.rows},
-            {"out", summary.out},
-            {"sha256", summary.sha256},
-            {"as_of", summary.as_of},
-            {"files", summary.files},
-            {"publication_id", summary.publication_id ? nlohmann::json(*summary.publication_id)
-                                                      : nlohmann::json(nullptr)},
-            {"audit_head",
-             summary.audit_head ? nlohmann::json(*summary.audit_head) : nlohmann::json(nullptr)}};
+    nlohmann::json json = {
+        {"rows", summary.rows},
+        {"out", summary.out},
+        {"sha256", summary.written ? nlohmann::json(summary.sha256) : nlohmann::json(nullptr)},
+        {"written", summary.written},
+        {"as_of", summary.as_of},
+        {"files", summary.files},
+        {"publication_id", summary.publication_id ? nlohmann::json(*summary.publication_id)
+                                                  : nlohmann::json(nullptr)},
+        {"audit_head",
+         summary.audit_head ? nlohmann::json(*summary.audit_head) : nlohmann::json(nullptr)}};
+    if (!summary.written) {
+        json["why"] = "empty delta: nothing changed since the channel's last publication "
+                      "(--write-empty writes the file all the same)";
+    }
+    return json;
 }
 
 util::Date publication_as_of(store::PublicationStore& store,

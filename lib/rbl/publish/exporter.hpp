@@ -24,7 +24,9 @@ namespace rbl::publish {
 struct ExportSummary {
     std::int64_t rows = 0;  ///< data rows written (all files)
     std::string out;
-    std::string sha256;  ///< of the file written ("" for several files)
+    std::string sha256;  ///< of the file written ("" for several files, or none written)
+    /// False when an empty delta wrote no file (ExportOptions::write_empty)
+    bool written = true;
     std::optional<std::int64_t> publication_id;
     std::string as_of;
     std::vector<std::string> files;  ///< with by_department_dir: every file written
@@ -32,11 +34,14 @@ struct ExportSummary {
     std::optional<std::string> audit_head;
 };
 
-/// The summary as `rbl-publish --json` prints it: rows, out, sha256, as_of, files, and
-/// publication_id and audit_head (null when there is none).
+/// The summary as `rbl-publish --json` prints it: rows, out, sha256 (null when no file was
+/// written), written, as_of, files, and publication_id and audit_head (null when there is none);
+/// `why` when no file was written.
 nlohmann::json to_json(const ExportSummary& summary);
 
-/// Exports entries. Throws UsageError (exit 2, nothing written) for an unknown domain, status or
+/// Exports entries. A delta without a change (0 rows) to a file writes no file, nor its manifest,
+/// unless options.write_empty (summary.written false); the channel still records the publication.
+/// Throws UsageError (exit 2, nothing written) for an unknown domain, status or
 /// kind, an as-of date after the last run's (or no run yet), an output folder that does not
 /// exist, a channel name that is not a plain name, --delta without --channel, a channel whose
 /// earlier publications used another filter, --manifest to stdout; BusyError when a channel

@@ -88,9 +88,9 @@ public:
 private:
     std::optional<model::RecordPublicity> publicity(const store::StoredRecord& record) const;
     std::optional<store::LastPublication> start_channel();
-    void write_public(RecordRowWriter& writer, util::AtomicFile& file, ExportSummary& summary);
+    void write_public(RecordRowWriter& writer, ExportFile& file, ExportSummary& summary);
     void write_delta(const std::optional<store::LastPublication>& previous,
-                     RecordRowWriter& writer, util::AtomicFile& file, ExportSummary& summary);
+                     RecordRowWriter& writer, ExportFile& file, ExportSummary& summary);
     void record_publication(ExportSummary& summary);
     void audit_unmask(const ExportSummary& summary);
 
@@ -141,7 +141,7 @@ std::optional<store::LastPublication> RecordExport::start_channel() {
 
 // Streams the facts public on the day: each one recorded in the channel, and written unless
 // this is a delta.
-void RecordExport::write_public(RecordRowWriter& writer, util::AtomicFile& file,
+void RecordExport::write_public(RecordRowWriter& writer, ExportFile& file,
                                 ExportSummary& summary) {
     RecordRowWriter json_writer(m_json_options, false);
     store::SubjectReader reader(m_db, m_options.as_of.iso(), std::nullopt);
@@ -166,7 +166,7 @@ void RecordExport::write_public(RecordRowWriter& writer, util::AtomicFile& file,
                                        util::sha256_hex(json_writer.line(row, *published, "")));
             }
             if (!m_out.delta) {
-                file.write(writer.line(row, *published, ""));
+                writer.write(file, row, *published, "");
                 ++summary.rows;
             }
         }
@@ -176,7 +176,7 @@ void RecordExport::write_public(RecordRowWriter& writer, util::AtomicFile& file,
 // With --delta: the records added, removed or updated since the channel's previous
 // publication, each with its change, as the record stands now.
 void RecordExport::write_delta(const std::optional<store::LastPublication>& previous,
-                               RecordRowWriter& writer, util::AtomicFile& file,
+                               RecordRowWriter& writer, ExportFile& file,
                                ExportSummary& summary) {
     store::PublishedRecord row;
     m_publications.for_each_change(
@@ -193,7 +193,7 @@ void RecordExport::write_delta(const std::optional<store::LastPublication>& prev
                 model::publicity_of(terms->second, row.record.kind,
                                     class_values(terms->second, row.record.attrs), *decided_on);
             if (published) {
-                file.write(writer.line(row, *published, change));
+                writer.write(file, row, *published, change);
                 ++summary.rows;
             }
         });
@@ -202,7 +202,7 @@ void RecordExport::write_delta(const std::optional<store::LastPublication>& prev
 void RecordExport::record_publication(ExportSummary& summary) {
     summary.publication_id = m_publications.record(store::PublicationRecord{
         *m_out.channel, util::utc_now_iso(), summary.as_of, record_filter_json(m_options),
-        m_out.format == Format::csv ? "csv" : "jsonl", m_out.delta, summary.rows, summary.sha256,
+        std::string(to_string(m_out.format)), m_out.delta, summary.rows, summary.sha256,
         m_out.out, m_out.operator_name});
     m_audit.append("publish.channel", fmt::format("publication:{}", *summary.publication_id),
                    nlohmann::json{{"channel", *m_out.channel},
@@ -229,8 +229,7 @@ void RecordExport::audit_unmask(const ExportSummary& summary) {
 
 ExportSummary RecordExport::run() {
     RecordRowWriter writer(m_out, m_out.delta);
-    util::AtomicFile file = open_export_file(m_out.out, m_out.mode);
-    file.write(writer.header());
+    ExportFile file = writer.open(m_out.out);
     ExportSummary summary;
     summary.out = m_out.out;
     summary.as_of = m_options.as_of.iso();
@@ -241,6 +240,10 @@ ExportSummary RecordExport::run() {
     }
     m_reporter.progress_done();
     summary.sha256 = file.finish();
+    summary.written = !skips_empty_delta(m_out, summary.rows);
+    if (!summary.written) {
+        summary.sha256.clear();
+    }
     if (m_out.channel) {
         record_publication(summary);
     }
@@ -249,6 +252,9 @@ ExportSummary RecordExport::run() {
     summary.audit_head = head ? std::optional(head->text()) : std::nullopt;
     // Recorded and audited first, then put in place: an unmasked file never exists unaudited.
     m_transaction.commit();
+    if (!summary.written) {
+        return summary;  // the temporary file goes with `file`
+    }
     file.commit();
     if (m_out.manifest) {
         write_manifest(m_out.out, summary.sha256, summary.audit_head, m_out.mode);
@@ -264,7 +270,7 @@ std::string record_filter_json(const RecordExportOptions& options) {
     std::vector<std::string> kinds = options.kinds;
     std::sort(kinds.begin(), kinds.end());
     return nlohmann::json{{"records", true},
-                          {"format", options.output.format == Format::csv ? "csv" : "jsonl"},
+                          {"format", to_string(options.output.format)},
                           {"kinds", kinds},
                           {"domains", domains},
                           {"lang", options.output.lang == Language::zh ? "zh" : "en"},

@@ -30,16 +30,6 @@ constexpr std::array<std::string_view, k_column_count> k_columns_zh = {
     "处罚内容",       "罚款金额（万元）", "处罚决定日期", "处罚机关",   "公示截止期", "数据来源单位",
     "领域",           "记录类型",         "主体类型",   "导入来源",   "失信程度",   "公示起始日期"};
 
-// The attributes the layout shows, in its order: violation_type, penalty_basis, category,
-// penalty_content, data_source (as market.yaml declares them; "" where a record has none).
-struct LayoutAttributes {
-    std::string violation_type;
-    std::string penalty_basis;
-    std::string category;
-    std::string penalty_content;
-    std::string data_source;
-};
-
 std::string attribute_text(const nlohmann::json& attrs, const char* name) {
     if (!attrs.is_object()) {
         return {};
@@ -51,13 +41,6 @@ std::string attribute_text(const nlohmann::json& attrs, const char* name) {
     return found->is_string() ? found->get<std::string>() : found->dump();
 }
 
-LayoutAttributes layout_attributes(const std::string& attrs_json) {
-    const auto attrs = nlohmann::json::parse(attrs_json, nullptr, false);
-    return {attribute_text(attrs, "violation_type"), attribute_text(attrs, "penalty_basis"),
-            attribute_text(attrs, "category"), attribute_text(attrs, "penalty_content"),
-            attribute_text(attrs, "data_source")};
-}
-
 std::string amount_of(const store::StoredRecord& record) {
     return record.amount_fen ? util::format_ten_thousand_yuan(*record.amount_fen) : std::string();
 }
@@ -67,66 +50,117 @@ std::string amount_of(const store::StoredRecord& record) {
 RecordRowWriter::RecordRowWriter(const ExportOptions& options, bool with_change)
     : m_options(options), m_with_change(with_change) {}
 
-std::string RecordRowWriter::header() const {
-    if (m_options.format == Format::jsonl) {
-        return {};
-    }
-    std::string line = m_options.bom ? "\xEF\xBB\xBF" : "";
+RecordRowWriter::LayoutAttributes RecordRowWriter::layout_attributes(
+    const std::string& attrs_json) {
+    const auto attrs = nlohmann::json::parse(attrs_json, nullptr, false);
+    return {attribute_text(attrs, "violation_type"), attribute_text(attrs, "penalty_basis"),
+            attribute_text(attrs, "category"), attribute_text(attrs, "penalty_content"),
+            attribute_text(attrs, "data_source")};
+}
+
+std::vector<std::string_view> RecordRowWriter::columns() const {
     const bool zh = m_options.lang == Language::zh;
+    std::vector<std::string_view> names;
     if (m_with_change) {
-        line += zh ? "变更," : "change,";
+        names.push_back(zh ? "变更" : "change");
     }
     const auto& columns = zh ? k_columns_zh : k_columns_en;
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-        if (i > 0) {
-            line += ',';
-        }
-        util::append_csv_field(line, columns[i]);
+    names.insert(names.end(), columns.begin(), columns.end());
+    return names;
+}
+
+std::string RecordRowWriter::header() const {
+    if (m_options.format != Format::csv) {
+        return {};
     }
-    line += "\r\n";
-    return line;
+    return csv_header(columns(), m_options.bom);
+}
+
+ExportFile RecordRowWriter::open(const std::string& out) const {
+    const bool zh = m_options.lang == Language::zh;
+    ExportFile file(out, m_options.format, m_options.mode, zh ? "公示记录" : "records", columns());
+    file.write(header());
+    return file;
+}
+
+void RecordRowWriter::write(ExportFile& file, const store::PublishedRecord& row,
+                            const model::RecordPublicity& publicity, std::string_view change) {
+    if (file.is_sheet()) {
+        file.add_row(cells(row, publicity, change));
+    } else {
+        file.write(line(row, publicity, change));
+    }
+}
+
+void RecordRowWriter::mask(const store::PublishedRecord& row) {
+    m_subject_id = row.subject_id;
+    if (!m_options.unmask && row.subject_type == "natural_person") {
+        m_subject_id = ids::mask(row.subject_id, ids::IdKind::resident);
+    }
 }
 
 const std::string& RecordRowWriter::line(const store::PublishedRecord& row,
                                          const model::RecordPublicity& publicity,
                                          std::string_view change) {
-    m_subject_id = row.subject_id;
-    if (!m_options.unmask && row.subject_type == "natural_person") {
-        m_subject_id = ids::mask(row.subject_id, ids::IdKind::resident);
-    }
     m_line.clear();
-    if (m_options.format == Format::csv) {
-        csv_line(row, publicity, change);
-    } else {
+    if (m_options.format == Format::jsonl) {
+        mask(row);
         json_line(row, publicity, change);
+    } else {
+        cells(row, publicity, change);
+        csv_line();
     }
     return m_line;
 }
 
-void RecordRowWriter::csv_line(const store::PublishedRecord& row,
-                               const model::RecordPublicity& publicity, std::string_view change) {
+// The layout's columns, each with what a spreadsheet should read it as: the document number and
+// the identifier as text, the dates as dates, the amount (¥10,000) as a number.
+const std::vector<Cell>& RecordRowWriter::cells(const store::PublishedRecord& row,
+                                                const model::RecordPublicity& publicity,
+                                                std::string_view change) {
+    mask(row);
     const store::StoredRecord& record = row.record;
-    const LayoutAttributes attrs = layout_attributes(record.attrs);
-    const std::string amount = amount_of(record);
-    const std::string until = publicity.until.iso();
-    const std::string from = publicity.from.iso();
-    const std::array<std::string_view, k_column_count> cells = {
-        row.subject_name,     m_subject_id,         record.record_id,
-        attrs.violation_type, attrs.penalty_basis,  attrs.category,
-        attrs.penalty_content, amount,              record.date,
-        record.authority ? std::string_view(*record.authority) : std::string_view(),
-        until,                attrs.data_source,    record.domain,
-        record.kind,          row.subject_type,     record.source,
-        model::to_string(publicity.publicity_class), from};
+    m_attrs = layout_attributes(record.attrs);
+    m_amount = amount_of(record);
+    m_until = publicity.until.iso();
+    m_from = publicity.from.iso();
+    const auto text = [this](std::string_view value) {
+        m_cells.push_back({CellType::text, value});
+    };
+    const auto date = [this](std::string_view value) {
+        m_cells.push_back({CellType::date, value});
+    };
+    m_cells.clear();
     if (m_with_change) {
-        util::append_csv_field(m_line, change);
-        m_line += ',';
+        text(change);
     }
-    for (std::size_t i = 0; i < cells.size(); ++i) {
+    text(row.subject_name);
+    text(m_subject_id);
+    text(record.record_id);
+    text(m_attrs.violation_type);
+    text(m_attrs.penalty_basis);
+    text(m_attrs.category);
+    text(m_attrs.penalty_content);
+    m_cells.push_back({CellType::number, m_amount});
+    date(record.date);
+    text(record.authority ? std::string_view(*record.authority) : std::string_view());
+    date(m_until);
+    text(m_attrs.data_source);
+    text(record.domain);
+    text(record.kind);
+    text(row.subject_type);
+    text(record.source);
+    text(model::to_string(publicity.publicity_class));
+    date(m_from);
+    return m_cells;
+}
+
+void RecordRowWriter::csv_line() {
+    for (std::size_t i = 0; i < m_cells.size(); ++i) {
         if (i > 0) {
             m_line += ',';
         }
-        util::append_csv_field(m_line, util::guard_formula(cells[i]));
+        util::append_csv_field(m_line, util::guard_formula(m_cells[i].text));
     }
     m_line += "\r\n";
 }

@@ -34,11 +34,7 @@ std::string_view trim_newlines(std::string_view text) {
 RowWriter::RowWriter(const ExportOptions& options, bool with_change, bool with_measures)
     : m_options(options), m_with_change(with_change), m_with_measures(with_measures) {}
 
-std::string RowWriter::header() const {
-    if (m_options.format == Format::jsonl) {
-        return {};
-    }
-    std::string line = m_options.bom ? "\xEF\xBB\xBF" : "";
+std::vector<std::string_view> RowWriter::columns() const {
     const bool zh = m_options.lang == Language::zh;
     std::vector<std::string_view> names;
     if (m_with_change) {
@@ -50,83 +46,120 @@ std::string RowWriter::header() const {
         names.push_back(zh ? "联合奖惩措施" : "measures");
         names.push_back(zh ? "已反馈措施" : "measures_reported");
     }
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        if (i > 0) {
-            line += ',';
-        }
-        util::append_csv_field(line, names[i]);
+    return names;
+}
+
+std::string RowWriter::header() const {
+    if (m_options.format != Format::csv) {
+        return {};
     }
-    line += "\r\n";
-    return line;
+    return csv_header(columns(), m_options.bom);
+}
+
+ExportFile RowWriter::open(const std::string& out) const {
+    const bool zh = m_options.lang == Language::zh;
+    ExportFile file(out, m_options.format, m_options.mode, zh ? "名单条目" : "entries", columns());
+    file.write(header());
+    return file;
+}
+
+void RowWriter::write(ExportFile& file, const store::EntryRow& row, const PublishedRow& state,
+                      std::string_view change, const std::vector<Measure>* measures,
+                      std::string_view reported) {
+    if (file.is_sheet()) {
+        file.add_row(cells(row, state, change, measures, reported));
+    } else {
+        file.write(line(row, state, change, measures, reported));
+    }
+}
+
+void RowWriter::mask(const store::EntryRow& row) {
+    m_subject_id = row.subject_id;
+    if (!m_options.unmask && row.subject_type == "natural_person") {
+        m_subject_id = ids::mask(row.subject_id, ids::IdKind::resident);
+    }
 }
 
 const std::string& RowWriter::line(const store::EntryRow& row, const PublishedRow& state,
                                    std::string_view change, const std::vector<Measure>* measures,
                                    std::string_view reported) {
-    m_subject_id = row.subject_id;
-    if (!m_options.unmask && row.subject_type == "natural_person") {
-        m_subject_id = ids::mask(row.subject_id, ids::IdKind::resident);
-    }
-    const std::string& title =
-        m_options.lang == Language::zh ? row.list_title_zh : row.list_title;
     m_line.clear();
-    if (m_options.format == Format::csv) {
-        csv_line(row, state, change, measures, title, reported);
-    } else {
+    if (m_options.format == Format::jsonl) {
+        mask(row);
+        const std::string& title =
+            m_options.lang == Language::zh ? row.list_title_zh : row.list_title;
         json_line(row, state, change, measures, title, reported);
+    } else {
+        cells(row, state, change, measures, reported);
+        csv_line();
     }
     return m_line;
 }
 
-void RowWriter::cell(std::string_view text) {
-    if (!m_first) {
-        m_line += ',';
+// The columns of CSV and xlsx, in SPEC.md §6's order, each with what a spreadsheet should read
+// it as: identifiers (the entry's number too) as text, dates as dates.
+const std::vector<Cell>& RowWriter::cells(const store::EntryRow& row, const PublishedRow& state,
+                                          std::string_view change,
+                                          const std::vector<Measure>* measures,
+                                          std::string_view reported) {
+    mask(row);
+    m_entry_id = fmt::format_int(row.entry_id).str();
+    const std::string& title = m_options.lang == Language::zh ? row.list_title_zh : row.list_title;
+    m_cells.clear();
+    const auto text = [this](std::string_view value) {
+        m_cells.push_back({CellType::text, value});
+    };
+    const auto date = [this](std::string_view value) {
+        m_cells.push_back({CellType::date, value});
+    };
+    if (m_with_change) {
+        text(change);
     }
-    m_first = false;
-    if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) !=
-                             std::string_view::npos) {
-        util::append_csv_field(m_line, guard_formula(text));
-    } else {
-        util::append_csv_field(m_line, text);
+    text(m_entry_id);
+    text(row.list_id);
+    text(title);
+    text(row.kind);
+    text(row.domain);
+    text(m_subject_id);
+    text(row.subject_name);
+    text(row.subject_type);
+    text(state.status);
+    date(row.decided_on);
+    date(row.effective_from);
+    date(row.expires_on);
+    date(state.ended_on);
+    text(state.end_reason);
+    text(row.authority);
+    text(row.basis);
+    text(trim_newlines(row.explanation));
+    text(row.evidence);
+    m_cells.push_back({CellType::boolean, row.disputed ? "true" : "false"});
+    if (m_with_measures) {
+        m_measures.clear();
+        for (const Measure& measure : *measures) {
+            if (!m_measures.empty()) {
+                m_measures += "; ";
+            }
+            m_measures += measure.text_zh;
+        }
+        text(m_measures);
+        text(reported);
     }
+    return m_cells;
 }
 
-void RowWriter::csv_line(const store::EntryRow& row, const PublishedRow& state,
-                         std::string_view change, const std::vector<Measure>* measures,
-                         const std::string& title, std::string_view reported) {
-    m_first = true;
-    if (m_with_change) {
-        cell(change);
-    }
-    cell(fmt::format_int(row.entry_id).str());
-    cell(row.list_id);
-    cell(title);
-    cell(row.kind);
-    cell(row.domain);
-    cell(m_subject_id);
-    cell(row.subject_name);
-    cell(row.subject_type);
-    cell(state.status);
-    cell(row.decided_on);
-    cell(row.effective_from);
-    cell(row.expires_on);
-    cell(state.ended_on);
-    cell(state.end_reason);
-    cell(row.authority);
-    cell(row.basis);
-    cell(trim_newlines(row.explanation));
-    cell(row.evidence);
-    cell(row.disputed ? "true" : "false");
-    if (m_with_measures) {
-        std::string texts;
-        for (const Measure& measure : *measures) {
-            if (!texts.empty()) {
-                texts += "; ";
-            }
-            texts += measure.text_zh;
+void RowWriter::csv_line() {
+    for (std::size_t i = 0; i < m_cells.size(); ++i) {
+        if (i > 0) {
+            m_line += ',';
         }
-        cell(texts);
-        cell(reported);
+        const std::string_view text = m_cells[i].text;
+        if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) !=
+                                 std::string_view::npos) {
+            util::append_csv_field(m_line, guard_formula(text));
+        } else {
+            util::append_csv_field(m_line, text);
+        }
     }
     m_line += "\r\n";
 }

@@ -1,12 +1,15 @@
 #pragma once
-// One exported row as text: CSV (RFC 4180, `\r\n`, the formula guard) or JSON Lines, with natural
-// persons' ID numbers masked unless --unmask.
+// One exported row: CSV (RFC 4180, `\r\n`, the formula guard), JSON Lines, or a spreadsheet's
+// typed cells (xlsx: the CSV's columns and headers, each cell a text, date, number or boolean),
+// with natural persons' ID numbers masked unless --unmask.
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "rbl/publish/export_files.hpp"
 #include "rbl/publish/export_options.hpp"
+#include "rbl/publish/xlsx_sheet.hpp"
 #include "rbl/store/publication_store.hpp"
 #include "rbl/util/csv.hpp"
 
@@ -25,7 +28,8 @@ struct PublishedRow {
     std::string end_reason;  ///< its code (model/end_reason), "" when not ended
 };
 
-/// Formats rows as CSV or JSON Lines, as `options` says (format, language, BOM, unmask).
+/// Formats rows as CSV, JSON Lines or xlsx cells, as `options` says (format, language, BOM,
+/// unmask).
 class RowWriter {
 public:
     /// `with_change`: a leading change column (a delta); `with_measures`: the department's
@@ -33,8 +37,16 @@ public:
     /// `options`.
     RowWriter(const ExportOptions& options, bool with_change, bool with_measures);
 
-    /// The CSV header line (with the BOM when asked), or "" for JSON Lines.
+    /// The column names, as CSV's header and xlsx's header row show them (--lang).
+    [[nodiscard]] std::vector<std::string_view> columns() const;
+    /// The CSV header line (with the BOM when asked), or "" for JSON Lines and xlsx.
     [[nodiscard]] std::string header() const;
+    /// Opens the export file `out` in the options' format, its header written.
+    [[nodiscard]] ExportFile open(const std::string& out) const;
+    /// Writes the row to `file` in the options' format (the arguments as for line()).
+    void write(ExportFile& file, const store::EntryRow& row, const PublishedRow& state,
+               std::string_view change, const std::vector<Measure>* measures,
+               std::string_view reported = {});
 
     /// The row's line, valid until the next call; `change` empty unless a delta; `measures`
     /// those of the department (read only with measures); `reported` the measures reported
@@ -43,11 +55,14 @@ public:
                             std::string_view change, const std::vector<Measure>* measures,
                             std::string_view reported = {});
 
+    /// The row's cells, as CSV shows them before the formula guard, valid until the next call.
+    const std::vector<Cell>& cells(const store::EntryRow& row, const PublishedRow& state,
+                                   std::string_view change, const std::vector<Measure>* measures,
+                                   std::string_view reported = {});
+
 private:
-    void cell(std::string_view text);
-    void csv_line(const store::EntryRow& row, const PublishedRow& state, std::string_view change,
-                  const std::vector<Measure>* measures, const std::string& title,
-                  std::string_view reported);
+    void mask(const store::EntryRow& row);
+    void csv_line();
     void key(std::string_view name);
     void text(std::string_view name, std::string_view value);
     void text_or_null(std::string_view name, std::string_view value);
@@ -61,6 +76,9 @@ private:
     bool m_with_measures;
     bool m_first = true;
     std::string m_subject_id;
+    std::string m_entry_id;
+    std::string m_measures;
+    std::vector<Cell> m_cells;
     std::string m_line;
 };
 

@@ -212,10 +212,18 @@ TEST_CASE_FIXTURE(Fixture, "exporter: a channel's deltas give what was added, re
     CHECK(first.rows == 2);
     CHECK(states_of(options.out) == Lines{"added 1:effective", "added 2:effective"});
 
+    // Nothing changed: no file is written (the first delta's stays), unless write_empty.
     const auto second = run(options);
     CHECK(second.rows == 0);
-    CHECK(states_of(options.out).empty());
+    CHECK_FALSE(second.written);
+    CHECK(second.sha256.empty());
+    CHECK(states_of(options.out) == Lines{"added 1:effective", "added 2:effective"});
     CHECK(*second.publication_id == *first.publication_id + 1);
+    options.write_empty = true;
+    const auto empty = run(options);
+    CHECK(empty.written);
+    CHECK(states_of(options.out).empty());
+    options.write_empty = false;
 
     // Entry 2 is revoked (it leaves an effective-only channel), entry 1's term is corrected.
     db.exec("UPDATE entries SET status = 'revoked', ended_on = '2026-03-15', end_reason = 'objection_upheld' "
@@ -225,8 +233,8 @@ TEST_CASE_FIXTURE(Fixture, "exporter: a channel's deltas give what was added, re
     CHECK(third.rows == 2);
     CHECK(states_of(options.out) == Lines{"updated 1:effective", "removed 2:revoked"});
 
-    CHECK(number("SELECT count(*) FROM publications WHERE channel = 'site'") == 3);
-    CHECK(number("SELECT count(*) FROM audit_log WHERE action = 'publish.channel'") == 3);
+    CHECK(number("SELECT count(*) FROM publications WHERE channel = 'site'") == 4);
+    CHECK(number("SELECT count(*) FROM audit_log WHERE action = 'publish.channel'") == 4);
     CHECK(number("SELECT rows FROM publications ORDER BY publication_id DESC LIMIT 1") == 2);
 
     // Another filter on the same channel is refused.

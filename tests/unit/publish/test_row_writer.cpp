@@ -106,3 +106,35 @@ TEST_CASE("row writer: JSON Lines with the change, measures and nulls for no end
     CHECK(line.ends_with(
         "\"measures\":[{\"id\":\"m1\",\"text_zh\":\"限制乘坐飞机\"}],\"measures_reported\":[\"m1\"]}\n"));
 }
+
+TEST_CASE("row writer: xlsx cells are CSV's columns, typed: identifiers text, dates, a boolean") {
+    ExportOptions options;
+    options.format = Format::xlsx;
+    RowWriter writer(options, true, false);
+    const rbl::store::EntryRow row = natural_person_row();  // the cells view its text
+    const auto& cells = writer.cells(row, k_effective, "added", nullptr);
+    const auto columns = writer.columns();
+    REQUIRE(cells.size() == columns.size());
+    CHECK(columns.front() == "change");
+    using rbl::publish::CellType;
+    const auto type_of = [&](std::string_view column) {
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            if (columns[i] == column) {
+                return cells[i].type;
+            }
+        }
+        FAIL("no column ", column);
+        return CellType::text;
+    };
+    CHECK(type_of("entry_id") == CellType::text);
+    CHECK(type_of("subject_id") == CellType::text);
+    CHECK(type_of("decided_on") == CellType::date);
+    CHECK(type_of("expires_on") == CellType::date);
+    CHECK(type_of("ended_on") == CellType::date);
+    CHECK(type_of("disputed") == CellType::boolean);
+    CHECK(cells[6].text == "110101********8515");  // masked, as in CSV
+    CHECK(cells[15].text == "=HYPERLINK(\"http://x\")");  // the guard is the cell's type
+    CHECK(writer.header().empty());
+    options.lang = rbl::publish::Language::zh;
+    CHECK(RowWriter(options, false, false).columns().front() == "条目编号");
+}

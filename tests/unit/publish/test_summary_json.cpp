@@ -21,7 +21,7 @@ TEST_CASE("publish json: an export to one file, and a channel publication") {
                                    .audit_head = std::nullopt};
     CHECK(publish::to_json(summary).dump() ==
           R"({"as_of":"2024-06-30","audit_head":null,"files":[],"out":"out.csv",)"
-          R"("publication_id":null,"rows":3,"sha256":")" + sha256 + R"("})");
+          R"("publication_id":null,"rows":3,"sha256":")" + sha256 + R"(","written":true})");
     summary.publication_id = 2;
     summary.audit_head = "9:cd";
     summary.files = {"a.csv", "b.csv"};
@@ -29,6 +29,27 @@ TEST_CASE("publish json: an export to one file, and a channel publication") {
     CHECK(json["publication_id"] == 2);
     CHECK(json["audit_head"] == "9:cd");
     CHECK(json["files"].size() == 2);
+}
+
+TEST_CASE("publish json: an empty delta that wrote no file says so") {
+    publish::ExportSummary summary;
+    summary.out = "delta.csv";
+    summary.written = false;
+    const auto json = publish::to_json(summary);
+    CHECK(json["written"] == false);
+    CHECK(json["sha256"].is_null());
+    CHECK(json["why"].get<std::string>().starts_with("empty delta"));
+    publish::ExportOptions options;
+    options.out = "delta.csv";
+    CHECK_FALSE(publish::skips_empty_delta(options, 0));  // not a delta
+    options.delta = true;
+    CHECK(publish::skips_empty_delta(options, 0));
+    CHECK_FALSE(publish::skips_empty_delta(options, 1));
+    options.write_empty = true;
+    CHECK_FALSE(publish::skips_empty_delta(options, 0));
+    options.write_empty = false;
+    options.out = "-";
+    CHECK_FALSE(publish::skips_empty_delta(options, 0));  // stdout prints what it is
 }
 
 TEST_CASE("publish json: a report names its file, day and size") {
