@@ -160,6 +160,18 @@ with open(sys.argv[1], encoding="utf-8", newline="") as f:
               f"{row['失信程度']:<8} {row['公示截止期']}")
 PY
 
+step "9d. A record's credit repair (信用修复): applied for after its class's minimum, granted"
+# 姑市监处罚〔2026〕0019号: a general (一般) fine of 2026-01-20, public until 2027-01-20; repair may be
+# asked from 2026-04-20 (three months), so on $as_of it may be granted.
+repair_record="market-bureau:姑市监处罚〔2026〕0019号"
+run_id repair_id "$bin/rbl-appeal" repair --record "$repair_record" --received "$as_of" \
+    --reason "罚款已缴清，违法行为已整改" --commitment "信用承诺书：守法经营，如实公示"
+run "$bin/rbl-appeal" decide "$repair_id" --outcome upheld --date "$as_of" \
+    --note "缴款凭证与整改报告已核实"
+run "$bin/rbl-appeal" show "$repair_id"
+run "$bin/rbl-publish" records --as-of "$as_of" --out "$out/records_after_repair.csv"
+echo "(one record fewer than in 9c: its publication ended on $as_of)"
+
 step "10. The audit log: every change, hash-chained"
 sqlite3 -header -column "$db" \
     "SELECT action, count(*) AS rows FROM audit_log GROUP BY action ORDER BY min(seq);"

@@ -1,5 +1,5 @@
-// rbl-appeal: objections (异议) and credit-repair applications (信用修复) — file, decide, list,
-// show (SPEC.md §5). Only wires options to rbl::appeal.
+// rbl-appeal: objections (异议) and credit-repair applications (信用修复) of entries and of
+// records — file, decide, list, show (SPEC.md §5, §11). Only wires options to rbl::appeal.
 
 #include "common/tool.hpp"
 #include "print.hpp"
@@ -14,6 +14,8 @@ struct Options {
     rbl::app::CommonOptions common;
     std::int64_t id = 0;  ///< ENTRY_ID for file and repair, APPEAL_ID for decide and show
     std::string reason;
+    std::string record;      ///< repair --record SOURCE:RECORD_ID
+    std::string commitment;  ///< repair --commitment
     std::string received;
     std::string by;
     std::string outcome;
@@ -25,12 +27,24 @@ struct Options {
     std::string as_of;
 };
 
+// The publicity terms of the domains that publish records (a record's repair needs them).
+rbl::appeal::PublicityByDomain publicity_of(const rbl::rules::RuleFolder& folder) {
+    rbl::appeal::PublicityByDomain publicity;
+    for (const auto& [name, domain] : folder.rules.domains()) {
+        if (domain.publicity) {
+            publicity.emplace(domain.domain, *domain.publicity);
+        }
+    }
+    return publicity;
+}
+
 // The rules folder, database, audit log and appeal desk every subcommand works with.
 struct Desk {
     explicit Desk(const Options& options)
         : folder(rbl::rules::RuleFolder::load(options.common.rules)),  // invalid: exit 2
           session(options.common, k_tool, rbl::app::Access::write),
-          desk(session.db, session.audit, folder.calendar, options.common.operator_name) {}
+          desk(session.db, session.audit, folder.calendar, options.common.operator_name,
+               publicity_of(folder)) {}
     rbl::rules::RuleFolder folder;
     rbl::app::Session session;
     rbl::appeal::AppealDesk desk;
@@ -44,14 +58,38 @@ rbl::ExitCode run_file(const Options& options, rbl::model::AppealType type) {
     return rbl::ExitCode::ok;
 }
 
+// repair: of an entry (ENTRY_ID) or of a record (--record), one of the two.
+rbl::ExitCode run_repair(const Options& options, bool entry_given) {
+    if (entry_given == !options.record.empty()) {
+        throw rbl::UsageError("repair takes an ENTRY_ID or --record SOURCE:RECORD_ID (one of "
+                              "the two)");
+    }
+    if (entry_given) {
+        if (!options.commitment.empty()) {
+            throw rbl::UsageError("--commitment goes with --record");
+        }
+        return run_file(options, rbl::model::AppealType::repair);
+    }
+    const rbl::util::Date received = rbl::app::date_option("--received", options.received);
+    Desk desk(options);
+    rbl::app::print_filed(options.common,
+                          desk.desk.file_record_repair({options.record, options.reason,
+                                                        options.commitment, options.by,
+                                                        received}));
+    return rbl::ExitCode::ok;
+}
+
 rbl::ExitCode run_decide(const Options& options) {
     const rbl::util::Date date = rbl::app::date_option("--date", options.date);
     const auto outcome = rbl::model::parse_appeal_outcome(options.outcome);
     Desk desk(options);
-    rbl::app::print_decision(
-        options.common,
-        desk.desk.decide({options.id, *outcome, options.withdraw_records, options.note, date}),
-        date);
+    const rbl::appeal::DecideRequest request{options.id, *outcome, options.withdraw_records,
+                                             options.note, date};
+    if (desk.desk.is_record_repair(options.id)) {
+        rbl::app::print_decision(options.common, desk.desk.decide_record_repair(request));
+    } else {
+        rbl::app::print_decision(options.common, desk.desk.decide(request), date);
+    }
     return rbl::ExitCode::ok;
 }
 
@@ -84,6 +122,8 @@ int main(int argc, char** argv) {
     rbl::app::add_help_footer(
         app, {"rbl-appeal file ENTRY_ID --reason \"paid in full\" --received 2026年11月28日",
               "rbl-appeal repair ENTRY_ID --reason \"fine paid, training done\"",
+              "rbl-appeal repair --record market:宁市监罚〔2026〕1号 --reason \"fine paid\" "
+              "--commitment \"守法经营承诺书\"",
               "rbl-appeal decide APPEAL_ID --outcome upheld --note \"receipt checked\"",
               "rbl-appeal list --overdue",
               "rbl-appeal show APPEAL_ID"});
@@ -97,8 +137,13 @@ int main(int argc, char** argv) {
                                          "the office");
 
     auto* repair = app.add_subcommand("repair", "file a credit-repair application against an "
-                                                "effective entry; prints the appeal id");
-    repair->add_option("ENTRY_ID", options.id, "the entry to repair")->required();
+                                                "effective entry, or for a published record "
+                                                "(--record); prints the appeal id");
+    auto* repair_entry = repair->add_option("ENTRY_ID", options.id, "the entry to repair");
+    repair->add_option("--record", options.record,
+                       "SOURCE:RECORD_ID: the record whose publication is to end (SPEC §11)");
+    repair->add_option("--commitment", options.commitment,
+                       "with --record: the subject's public credit commitment (信用承诺)");
     repair->add_option("--reason", options.reason, "what the subject put right")->required();
     repair->add_option("--received", options.received, "the day it was received (default today)");
     repair->add_option("--by", options.by, "who applies");
@@ -130,7 +175,7 @@ int main(int argc, char** argv) {
             return run_file(options, rbl::model::AppealType::objection);
         }
         if (repair->parsed()) {
-            return run_file(options, rbl::model::AppealType::repair);
+            return run_repair(options, repair_entry->count() > 0);
         }
         if (decide->parsed()) {
             return run_decide(options);

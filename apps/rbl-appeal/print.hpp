@@ -20,6 +20,13 @@ inline constexpr std::string_view k_appeal_tool = "rbl-appeal";
 /// be decided by DAY".
 void print_filed(const CommonOptions& options, const model::Appeal& appeal);
 
+/// A record's repair application filed: its id (or JSON), and "record repair 3 filed for record
+/// SOURCE:ID, received DAY, to be decided by DAY".
+void print_filed(const CommonOptions& options, const model::RecordRepair& repair);
+
+/// A record repair's decision (JSON only), and "appeal 3 upheld on DAY: EFFECT".
+void print_decision(const CommonOptions& options, const appeal::RecordRepairDecision& decision);
+
 /// The decision of `date` (JSON only), and "appeal 3 upheld on DAY: EFFECT" with how many
 /// evidence records were withdrawn.
 void print_decision(const CommonOptions& options, const appeal::Decision& decision,

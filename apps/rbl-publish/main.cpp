@@ -133,8 +133,16 @@ rbl::ExitCode run_export(const Options& options) {
 
 rbl::ExitCode run_report(const Options& options) {
     rbl::publish::check_output_folder(options.report_out, "--out");  // before the database
-    const rbl::publish::ReportOptions report{options.report_out, options.as_of,
-                                             rbl::publish::parse_mode(options.mode)};
+    rbl::publish::ReportOptions report{options.report_out, options.as_of,
+                                       rbl::publish::parse_mode(options.mode), {}};
+    // The records' figures follow the periods the rule files declare: the rules are read,
+    // strictly, before the database is opened.
+    const rbl::rules::RuleSet rule_set = rbl::rules::RuleSet::load(options.common.rules);
+    for (const auto& [name, domain] : rule_set.domains()) {
+        if (domain.publicity) {
+            report.publicity.emplace(domain.domain, *domain.publicity);
+        }
+    }
     auto db = rbl::app::open_database(options.common, rbl::app::Access::write);
     const rbl::publish::ReportSummary summary = rbl::publish::write_report(db, report);
     if (options.common.json) {

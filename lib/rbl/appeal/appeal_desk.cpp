@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "rbl/appeal/decision_support.hpp"
 #include "rbl/model/entry_history.hpp"
 #include "rbl/util/error.hpp"
 
@@ -38,12 +39,6 @@ void release_hold(Entry& entry, util::Date decided, const EntryTerms& terms,
     entry.expires_on = terms.validity.after(entry.effective_from);
 }
 
-// An appeal's decision ends the entry; no objection is open on it any more.
-void end_by_decision(Entry& entry, EntryStatus status, util::Date on, model::EndReason reason) {
-    model::end_entry(entry, status, on, reason);
-    entry.disputed = false;
-}
-
 std::string ended_message(const Entry& entry, EntryStatus state) {
     if (state == EntryStatus::expired && entry.status != EntryStatus::expired) {
         return fmt::format("entry {} ran out on {} (its validity ended)", entry.entry_id,
@@ -67,7 +62,8 @@ nlohmann::json entry_json(const Entry& entry) {
 }  // namespace
 
 AppealDesk::AppealDesk(store::Database& db, audit::AuditLog& audit,
-                       const rules::Calendar& calendar, std::string operator_name)
+                       const rules::Calendar& calendar, std::string operator_name,
+                       PublicityByDomain publicity)
     : m_db(db),
       m_audit(audit),
       m_calendar(calendar),
@@ -75,7 +71,9 @@ AppealDesk::AppealDesk(store::Database& db, audit::AuditLog& audit,
       m_store(db),
       m_entries(db),
       m_records(db),
-      m_states(db) {}
+      m_states(db),
+      m_repairs(db),
+      m_publicity(std::move(publicity)) {}
 
 std::string AppealDesk::entry_state_hex(std::int64_t entry_id) {
     const auto state = m_states.entry_state(entry_id);
@@ -126,16 +124,6 @@ void AppealDesk::check_repair(const store::EntryDetail& detail, const EntryTerms
     }
 }
 
-namespace {
-
-void require_text(std::string_view text, std::string_view option) {
-    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-        throw UsageError(fmt::format("{} may not be empty", option));
-    }
-}
-
-}  // namespace
-
 model::Appeal AppealDesk::file(const FileRequest& request) {
     require_text(request.reason, "--reason");
     store::Transaction transaction(m_db, store::Transaction::Mode::immediate);
@@ -166,6 +154,7 @@ model::Appeal AppealDesk::file(const FileRequest& request) {
     appeal.entry_status = state;
     appeal.operator_name = m_operator;
     appeal.filed_at = util::utc_now_iso();
+    appeal.appeal_id = m_repairs.next_appeal_id();  // one numbering with records' repairs
     appeal.appeal_id = m_store.insert(appeal);
     m_audit.append("appeal.filed", fmt::format("appeal:{}", appeal.appeal_id),
                    nlohmann::json{{"entry_id", entry.entry_id},
@@ -294,6 +283,10 @@ Decision AppealDesk::decide(const DecideRequest& request) {
     store::Transaction transaction(m_db, store::Transaction::Mode::immediate);
     auto found = m_store.find(request.appeal_id);
     if (!found) {
+        if (m_repairs.find(request.appeal_id)) {
+            throw UsageError(fmt::format("appeal {} is a record's repair application",
+                                         request.appeal_id));
+        }
         throw UsageError(fmt::format("there is no appeal {}", request.appeal_id));
     }
     Decision decision{std::move(*found), {}, {}, {}};
@@ -388,11 +381,21 @@ AppealListing AppealDesk::list(bool open_only, bool overdue_only, util::Date as_
             listing.appeals.push_back(std::move(row));
         }
     }
+    for (store::RecordRepairRow& row : m_repairs.list(open_only || overdue_only)) {
+        const bool overdue = row.repair.is_overdue(as_of);
+        listing.overdue += overdue ? 1 : 0;
+        if (!overdue_only || overdue) {
+            listing.record_repairs.push_back(std::move(row));
+        }
+    }
     return listing;
 }
 
 std::vector<std::string> AppealDesk::show(std::int64_t appeal_id, util::Date as_of) {
     store::Transaction snapshot(m_db, store::Transaction::Mode::deferred);
+    if (const auto repair = m_repairs.find(appeal_id)) {
+        return show_record_repair(*repair);
+    }
     const auto appeal = m_store.find(appeal_id);
     if (!appeal) {
         throw UsageError(fmt::format("there is no appeal {}", appeal_id));

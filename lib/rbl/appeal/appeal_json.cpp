@@ -1,5 +1,7 @@
 #include <nlohmann/json.hpp>
 
+#include <limits>
+
 #include "rbl/appeal/appeal_desk.hpp"
 #include "rbl/model/entry_state.hpp"
 
@@ -16,7 +18,18 @@ nlohmann::json to_json(const Decision& decision) {
 
 nlohmann::json to_json(const AppealListing& listing, util::Date as_of) {
     nlohmann::json appeals = nlohmann::json::array();
+    auto repair = listing.record_repairs.begin();
+    const auto add_repairs_before = [&](std::int64_t appeal_id) {
+        for (; repair != listing.record_repairs.end() && repair->repair.appeal_id < appeal_id;
+             ++repair) {
+            nlohmann::json item = model::to_json(repair->repair);
+            item["subject_name"] = repair->subject_name;
+            item["overdue"] = repair->repair.is_overdue(as_of);
+            appeals.push_back(std::move(item));
+        }
+    };
     for (const auto& row : listing.appeals) {
+        add_repairs_before(row.appeal.appeal_id);
         nlohmann::json item = model::to_json(row.appeal);
         item["list_id"] = row.list_id;
         item["subject_id"] = row.subject_id;
@@ -25,6 +38,7 @@ nlohmann::json to_json(const AppealListing& listing, util::Date as_of) {
         item["overdue"] = row.appeal.is_overdue(as_of);
         appeals.push_back(std::move(item));
     }
+    add_repairs_before(std::numeric_limits<std::int64_t>::max());
     return {{"as_of", as_of.iso()}, {"appeals", appeals}, {"overdue", listing.overdue}};
 }
 

@@ -34,4 +34,23 @@ nlohmann::json to_json(const Appeal& appeal) {
                                              : nlohmann::json(nullptr)}};
 }
 
+nlohmann::json to_json(const RecordRepair& repair) {
+    return {{"appeal_id", repair.appeal_id},
+            {"type", k_record_repair_type},
+            {"record", repair.record_key()},
+            {"subject_id", repair.subject_id},
+            {"domain", repair.domain},
+            {"kind", repair.kind},
+            {"entry_id", nullptr},
+            {"reason", repair.reason},
+            {"commitment", repair.commitment},
+            {"by", repair.filed_by},
+            {"received_on", repair.received_on.iso()},
+            {"due_on", repair.due_on.iso()},
+            {"outcome", repair.outcome ? nlohmann::json(to_string(*repair.outcome))
+                                       : nlohmann::json(nullptr)},
+            {"decided_on", repair.decided_on ? nlohmann::json(repair.decided_on->iso())
+                                             : nlohmann::json(nullptr)}};
+}
+
 }  // namespace rbl::model

@@ -52,6 +52,10 @@ struct PublicityTerms {
     std::map<std::string, PublicityClass, std::less<>> class_values;  ///< attribute value → class
     PublicityClass default_class = PublicityClass::general;  ///< when no attribute gives one
     std::map<PublicityClass, ClassTerms> classes;  ///< every class a record can be given
+    /// Working days the office has to decide a record's repair application (`repair_days:`),
+    /// counted on the working-day calendar from its receipt.
+    int repair_days = k_default_repair_days;
+    static constexpr int k_default_repair_days = 10;
 
     /// True when records of `kind` are published.
     [[nodiscard]] bool publishes(std::string_view kind) const;
@@ -60,6 +64,9 @@ struct PublicityTerms {
     [[nodiscard]] PublicityClass class_of(
         const std::vector<std::optional<std::string>>& values) const;
 };
+
+/// The publicity terms of the domains whose rule files declare `publicity:`, by domain.
+using PublicityByDomain = std::map<std::string, PublicityTerms, std::less<>>;
 
 /// One record's publication.
 struct RecordPublicity {

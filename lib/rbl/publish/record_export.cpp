@@ -48,23 +48,6 @@ void check_record_options(store::Database& db, const RecordExportOptions& option
     }
 }
 
-// The values of the class attributes of `terms` in a record's attributes (JSON text).
-std::vector<std::optional<std::string>> class_values(const model::PublicityTerms& terms,
-                                                     const std::string& attrs_json) {
-    std::vector<std::optional<std::string>> values;
-    if (terms.class_attributes.empty()) {
-        return values;
-    }
-    const auto attrs = nlohmann::json::parse(attrs_json, nullptr, false);
-    for (const std::string& name : terms.class_attributes) {
-        const auto found = attrs.is_object() ? attrs.find(name) : attrs.end();
-        values.push_back(attrs.is_object() && found != attrs.end() && found->is_string()
-                             ? std::optional(found->get<std::string>())
-                             : std::nullopt);
-    }
-    return values;
-}
-
 // One records publication under way.
 class RecordExport {
 public:
@@ -114,12 +97,7 @@ std::optional<model::RecordPublicity> RecordExport::publicity(
         (!m_options.kinds.empty() && !contains(m_options.kinds, record.kind))) {
         return std::nullopt;
     }
-    const auto decided_on = util::parse_iso_date(record.date);
-    if (!decided_on) {
-        return std::nullopt;  // the store holds ISO dates only
-    }
-    return model::publicity_of(terms->second, record.kind,
-                               class_values(terms->second, record.attrs), *decided_on);
+    return store::publicity_of(terms->second, record);
 }
 
 std::optional<store::LastPublication> RecordExport::start_channel() {
@@ -185,14 +163,10 @@ void RecordExport::write_delta(const std::optional<store::LastPublication>& prev
                 return;
             }
             const auto terms = m_options.publicity.find(row.record.domain);
-            const auto decided_on = util::parse_iso_date(row.record.date);
-            if (terms == m_options.publicity.end() || !decided_on) {
+            if (terms == m_options.publicity.end()) {
                 return;  // published under rules that no longer publish its domain
             }
-            const auto published =
-                model::publicity_of(terms->second, row.record.kind,
-                                    class_values(terms->second, row.record.attrs), *decided_on);
-            if (published) {
+            if (const auto published = store::publicity_of(terms->second, row.record)) {
                 writer.write(file, row, *published, change);
                 ++summary.rows;
             }

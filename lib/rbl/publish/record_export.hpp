@@ -8,8 +8,8 @@
 // by the office or by reverting its import never appears; of the copies of one decision from
 // several sources the one imported last counts), of a kind its domain's `publicity:` publishes,
 // whose class is published, on a day from its decision date to its 公示截止期. A record whose
-// publication a granted credit repair ended would be left out from that day
-// (model::RecordPublicity::ended_on); record repair does not exist yet, so none is.
+// publication a granted credit repair ended (rbl-appeal repair --record) is left out from the
+// decision day on (model::RecordPublicity::ended_on), and the next delta lists it as `removed`.
 //
 // A channel of records keeps, per publication, each record's row id with a hash of its row
 // (publication_rows, whose entry_id column then holds records' ids): the next delta lists the

@@ -147,8 +147,10 @@ std::string lookups_table(const std::vector<store::DepartmentLookups>& lookups) 
 
 }  // namespace
 
-std::string report_html(store::Database& db, util::Date as_of) {
-    store::Transaction snapshot(db, store::Transaction::Mode::deferred);
+namespace {
+
+// The page, read inside the caller's snapshot.
+std::string report_page(store::Database& db, util::Date as_of, const RecordFigures& records) {
     store::ReportStore store(db);
     const auto [open_objections, overdue] = store.objections_open_overdue(as_of);
     std::string html = fmt::format(
@@ -171,9 +173,23 @@ std::string report_html(store::Database& db, util::Date as_of) {
                       by_month(store.decided_by_month(as_of), store.ended_by_month(as_of)));
     html += joint_measures_table(store.feedback_by_list_department());
     html += lookups_table(store.lookups_by_department(as_of));
+    html += record_figures_html(records);
     html += "<footer><p>Made by rbl-publish report; no external resources."
             "</p></footer>\n</body>\n</html>\n";
     return html;
+}
+
+}  // namespace
+
+std::string report_html(store::Database& db, util::Date as_of, const RecordFigures& records) {
+    store::Transaction snapshot(db, store::Transaction::Mode::deferred);
+    return report_page(db, as_of, records);
+}
+
+std::string report_html(store::Database& db, util::Date as_of,
+                        const model::PublicityByDomain& publicity) {
+    store::Transaction snapshot(db, store::Transaction::Mode::deferred);
+    return report_page(db, as_of, record_figures(db, publicity, as_of));
 }
 
 ReportSummary write_report(store::Database& db, const ReportOptions& options) {
@@ -183,13 +199,22 @@ ReportSummary write_report(store::Database& db, const ReportOptions& options) {
         util::Date last_run;
         as_of = publication_as_of(store, options.as_of, last_run);
     }
-    const std::string html = report_html(db, as_of);
+    RecordFigures records;
+    std::string html;
+    {
+        store::Transaction snapshot(db, store::Transaction::Mode::deferred);  // one for both
+        records = record_figures(db, options.publicity, as_of);
+        html = report_page(db, as_of, records);
+    }
     write_private_file(options.out, html, options.mode);
-    return {options.out, as_of, html.size()};
+    return {options.out, as_of, html.size(), std::move(records)};
 }
 
 nlohmann::json to_json(const ReportSummary& summary) {
-    return {{"out", summary.out}, {"as_of", summary.as_of.iso()}, {"bytes", summary.bytes}};
+    return {{"out", summary.out},
+            {"as_of", summary.as_of.iso()},
+            {"bytes", summary.bytes},
+            {"records", to_json(summary.records)}};
 }
 
 }  // namespace rbl::publish

@@ -35,6 +35,7 @@ private:
     void class_values(const YAML::Node& node, model::PublicityTerms& out);
     void classes(const YAML::Node& node, model::PublicityTerms& out);
     std::optional<model::ClassTerms> class_terms(const YAML::Node& node);
+    void repair_days(const YAML::Node& node, model::PublicityTerms& out);
     void used_classes_have_terms(const YAML::Node& node, const model::PublicityTerms& out);
     void tests(const YAML::Node& node, const model::PublicityTerms& terms);
     std::optional<PublicityTest> test(const YAML::Node& node, const model::PublicityTerms& terms);
@@ -347,11 +348,31 @@ void PublicityReader::tests(const YAML::Node& node, const model::PublicityTerms&
     }
 }
 
+// `repair_days:`: working days to decide a record's repair application, 1 to 365.
+void PublicityReader::repair_days(const YAML::Node& node, model::PublicityTerms& out) {
+    if (!node) {
+        return;
+    }
+    const std::string text = node.IsScalar() ? node.Scalar() : std::string();
+    int days = 0;
+    const bool digits = !text.empty() && text.size() <= 3 &&
+                        std::all_of(text.begin(), text.end(),
+                                    [](char c) { return c >= '0' && c <= '9'; });
+    if (digits) {
+        days = std::stoi(text);
+    }
+    if (!digits || days < 1 || days > 365) {
+        m_file.error(node, "repair_days must be a whole number of working days from 1 to 365");
+        return;
+    }
+    out.repair_days = days;
+}
+
 void PublicityReader::read(const YAML::Node& node) {
     if (!m_file.expect_map(node, "publicity")) {
         return;
     }
-    m_file.check_keys(node, {"kinds", "class", "classes", "tests"});
+    m_file.check_keys(node, {"kinds", "class", "classes", "repair_days", "tests"});
     for (std::string_view key : {"kinds", "class", "classes"}) {
         if (!node[std::string(key)]) {
             m_file.error(node, fmt::format("missing required key '{}'", key));
@@ -362,6 +383,7 @@ void PublicityReader::read(const YAML::Node& node) {
     class_rule(node["class"], terms);
     classes(node["classes"], terms);
     used_classes_have_terms(node, terms);
+    repair_days(node["repair_days"], terms);
     tests(node["tests"], terms);
     m_domain.publicity = std::move(terms);
 }

@@ -43,9 +43,8 @@ constexpr std::string_view k_open_count =
 
 constexpr std::string_view k_insert = R"sql(
 INSERT INTO appeals (entry_id, type, reason, filed_by, received_on, due_on, entry_status,
-                     operator, filed_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-RETURNING appeal_id)sql";
+                     operator, filed_at, appeal_id)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING appeal_id)sql";
 
 constexpr std::string_view k_decide = R"sql(
 UPDATE appeals SET outcome = ?2, decided_on = ?3, note = ?4, withdraw_records = ?5,
@@ -163,7 +162,8 @@ std::int64_t AppealStore::insert(const model::Appeal& appeal) {
         .bind(6, due)
         .bind(7, model::to_string(appeal.entry_status))
         .bind(8, appeal.operator_name)
-        .bind(9, appeal.filed_at);
+        .bind(9, appeal.filed_at)
+        .bind(10, appeal.appeal_id > 0 ? std::optional(appeal.appeal_id) : std::nullopt);
     return m_insert.insert_returning_id();
 }
 

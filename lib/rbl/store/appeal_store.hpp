@@ -51,7 +51,7 @@ public:
     /// How many appeals of this type on the entry are undecided.
     std::int64_t open_count(std::int64_t entry_id, model::AppealType type);
 
-    /// Inserts a new appeal; returns its id.
+    /// Inserts a new appeal under its appeal_id (the next one when 0); returns its id.
     std::int64_t insert(const model::Appeal& appeal);
     /// Stores an appeal's decision (outcome, date, note, who and when).
     void record_decision(const model::Appeal& appeal);

@@ -315,8 +315,40 @@ CREATE TABLE rbl_schema (version bigint NOT NULL);
 GRANT SELECT ON rbl_schema TO rbl_office, rbl_analyst, rbl_department;
 )sql";
 
-constexpr std::array<std::string_view, 9> k_pg_migrations = {"", "", "", "", "", "", "", "",
-                                                                k_pg_v9};
+// Version 10: applications to repair a record's publication (SPEC.md §11), numbered with the
+// appeals; deciding one marks the record's subject for the next incremental run.
+constexpr std::string_view k_pg_v10 = R"sql(
+CREATE TABLE record_repairs (
+    appeal_id   bigint PRIMARY KEY,
+    rec         bigint NOT NULL REFERENCES records(rec),
+    reason      text COLLATE "C" NOT NULL,
+    commitment  text COLLATE "C",
+    filed_by    text COLLATE "C",
+    received_on text COLLATE "C" NOT NULL,
+    due_on      text COLLATE "C" NOT NULL,
+    operator    text COLLATE "C" NOT NULL,
+    filed_at    text COLLATE "C" NOT NULL,
+    outcome     text COLLATE "C" CHECK (outcome IN ('upheld', 'rejected')),
+    decided_on  text COLLATE "C",
+    note        text COLLATE "C",
+    decided_by  text COLLATE "C",
+    decided_at  text COLLATE "C",
+    CHECK ((outcome IS NULL) = (decided_on IS NULL))
+);
+CREATE INDEX record_repairs_by_record ON record_repairs (rec);
+CREATE FUNCTION rbl_mark_record_subject() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO subject_marks (subject_id) SELECT subject_id FROM records WHERE rec = NEW.rec;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER mark_record_repair_decided AFTER UPDATE OF outcome ON record_repairs
+FOR EACH ROW EXECUTE FUNCTION rbl_mark_record_subject();
+GRANT SELECT, INSERT, UPDATE, DELETE ON record_repairs TO rbl_office;
+GRANT SELECT ON record_repairs TO rbl_analyst, rbl_department;
+)sql";
+
+constexpr std::array<std::string_view, 10> k_pg_migrations = {
+    "", "", "", "", "", "", "", "", k_pg_v9, k_pg_v10};
 
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "rbl/store/record_publicity_store.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace rbl::store {
 
 namespace {
@@ -12,6 +14,38 @@ FROM records r JOIN subjects s ON s.subject_id = r.subject_id
 WHERE r.rec = ?1)sql";
 
 }  // namespace
+
+std::vector<std::optional<std::string>> class_values(const model::PublicityTerms& terms,
+                                                     const std::string& attrs_json) {
+    std::vector<std::optional<std::string>> values;
+    if (terms.class_attributes.empty()) {
+        return values;
+    }
+    const auto attrs = nlohmann::json::parse(attrs_json, nullptr, false);
+    for (const std::string& name : terms.class_attributes) {
+        const auto found = attrs.is_object() ? attrs.find(name) : attrs.end();
+        values.push_back(attrs.is_object() && found != attrs.end() && found->is_string()
+                             ? std::optional(found->get<std::string>())
+                             : std::nullopt);
+    }
+    return values;
+}
+
+std::optional<model::RecordPublicity> publicity_of(const model::PublicityTerms& terms,
+                                                   const StoredRecord& record) {
+    const auto decided_on = util::parse_iso_date(record.date);
+    if (!decided_on) {
+        return std::nullopt;
+    }
+    auto publicity = model::publicity_of(terms, record.kind, class_values(terms, record.attrs),
+                                         *decided_on);
+    if (publicity && record.repaired_on) {
+        if (const auto repaired = util::parse_iso_date(*record.repaired_on)) {
+            publicity->ended_on = *repaired;
+        }
+    }
+    return publicity;
+}
 
 RecordPublicityStore::RecordPublicityStore(Database& db) : m_record(db, k_record) {}
 

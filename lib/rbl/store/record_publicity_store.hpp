@@ -4,8 +4,11 @@
 // a delta reports (a record no longer public is no longer a fact the reader gives).
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "rbl/model/record_publicity.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/store/subject_reader.hpp"
 
@@ -18,6 +21,16 @@ struct PublishedRecord {
     std::string subject_type;
     StoredRecord record;
 };
+
+/// The values of `terms`' class attributes in a record's attributes (JSON text), in their order.
+std::vector<std::optional<std::string>> class_values(const model::PublicityTerms& terms,
+                                                     const std::string& attrs_json);
+
+/// A stored record's publication under its domain's terms (model::publicity_of), ended on the
+/// day a granted credit repair ended it. None when `terms` does not publish its kind (or its date
+/// is not ISO, which the store never holds).
+std::optional<model::RecordPublicity> publicity_of(const model::PublicityTerms& terms,
+                                                   const StoredRecord& record);
 
 /// Reads stored records for records publications.
 class RecordPublicityStore {

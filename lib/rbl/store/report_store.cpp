@@ -63,9 +63,17 @@ GROUP BY department)sql";
 constexpr std::string_view k_feedback_by_department_v6 = R"sql(
 SELECT department, count(*), 0 FROM feedback WHERE applied_on <= ?1 GROUP BY department)sql";
 
-// The first schema versions with the lookup log, and with feedback.lookup_id.
+// Records' repair applications decided in a period, per domain and outcome.
+constexpr std::string_view k_record_repairs_decided = R"sql(
+SELECT r.domain, CASE p.outcome WHEN 'upheld' THEN 'granted' ELSE 'refused' END, count(*)
+FROM record_repairs p JOIN records r ON r.rec = p.rec
+WHERE p.decided_on >= ?1 AND p.decided_on <= ?2
+GROUP BY 1, 2 ORDER BY 1, 2)sql";
+
+// The first schema versions with the lookup log, with feedback.lookup_id, and with record repairs.
 constexpr int k_lookups_version = 5;
 constexpr int k_feedback_lookup_version = 7;
+constexpr int k_record_repairs_version = 10;
 
 std::vector<LabelCount> label_counts(Database& db, std::string_view sql, util::Date as_of) {
     Statement statement(db, sql);
@@ -184,6 +192,22 @@ std::vector<DepartmentLookups> ReportStore::lookups_by_department(util::Date as_
         rows.push_back(std::move(row));
     }
     return rows;
+}
+
+std::vector<LabelCount> ReportStore::record_repairs_decided(util::Date from, util::Date to) {
+    std::vector<LabelCount> counts;
+    if (m_db.schema_version() < k_record_repairs_version) {
+        return counts;
+    }
+    Statement statement(m_db, k_record_repairs_decided);
+    const std::string first = from.iso();
+    const std::string last = to.iso();
+    statement.bind(1, first).bind(2, last);
+    while (statement.step()) {
+        counts.push_back({std::string(statement.column_text(0)),
+                          std::string(statement.column_text(1)), statement.column_int64(2)});
+    }
+    return counts;
 }
 
 }  // namespace rbl::store

@@ -65,6 +65,10 @@ public:
     /// department (in name order). A database from before the lookup log, or from before
     /// feedback named lookups, is read as it is: it has none.
     std::vector<DepartmentLookups> lookups_by_department(util::Date as_of);
+    /// Records' repair applications decided from `from` to `to` (both included), per domain
+    /// (label) and outcome (group: "granted" or "refused"), in domain order. None before schema
+    /// version 10.
+    std::vector<LabelCount> record_repairs_decided(util::Date from, util::Date to);
 
 private:
     Database& m_db;

@@ -334,17 +334,50 @@ BEGIN
 END;
 )sql";
 
-constexpr std::array<std::string_view, 9> k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5,
-                                                             k_v6, k_v7, k_v8, k_v9};
+// Version 10: credit repair of records (SPEC.md §11): applications to end a record's publication
+// before its maximum, decided like appeals. Their ids are appeal ids: one numbering for
+// `rbl-appeal decide` and `show` (the writer gives each new appeal or record repair the next id
+// over both tables, under the write lock). A granted repair leaves the record as it is; from the
+// decision day the record is no longer a fact (store/subject_reader.hpp) and its publication has
+// ended. Its decision marks the record's subject for the next incremental run. A new table only.
+constexpr std::string_view k_v10 = R"sql(
+CREATE TABLE IF NOT EXISTS record_repairs (
+    appeal_id   INTEGER PRIMARY KEY,  -- numbered with appeals.appeal_id
+    rec         INTEGER NOT NULL REFERENCES records(rec),
+    reason      TEXT NOT NULL,
+    commitment  TEXT,                 -- the subject's public credit commitment (信用承诺)
+    filed_by    TEXT,
+    received_on TEXT NOT NULL,
+    due_on      TEXT NOT NULL,        -- the last working day to decide (repair_days from receipt)
+    operator    TEXT NOT NULL,
+    filed_at    TEXT NOT NULL,
+    outcome     TEXT CHECK (outcome IN ('upheld', 'rejected')),
+    decided_on  TEXT,
+    note        TEXT,
+    decided_by  TEXT,
+    decided_at  TEXT,
+    CHECK ((outcome IS NULL) = (decided_on IS NULL))
+);
+CREATE INDEX IF NOT EXISTS record_repairs_by_record ON record_repairs (rec);
 
-// Versions 5, 6 and 8 only add tables, version 7 a column and version 9 an index, that their readers do without (they
-// ask for them by the database's version, or prepare their statements on first write): a
-// read-only tool may read a version-4 database that no writer has upgraded yet.
+CREATE TRIGGER IF NOT EXISTS mark_record_repair_decided AFTER UPDATE OF outcome ON record_repairs
+BEGIN
+    INSERT INTO subject_marks (subject_id) SELECT subject_id FROM records WHERE rec = NEW.rec;
+END;
+)sql";
+
+constexpr std::array<std::string_view, 10> k_migrations = {k_v1, k_v2, k_v3, k_v4, k_v5,
+                                                              k_v6, k_v7, k_v8, k_v9, k_v10};
+
+// Versions 5, 6, 8 and 10 only add tables, version 7 a column and version 9 an index, that their
+// readers do without (they ask for them by the database's version, or prepare their statements on
+// first write): a read-only tool may read a version-4 database that no writer has upgraded yet.
 constexpr int k_oldest_readable = 4;
 
 }  // namespace
 
-static_assert(k_migrations.size() == 9, "add the PostgreSQL step of a new version to pg_schema.cpp");
+static_assert(k_migrations.size() == 10,
+              "a new version needs its PostgreSQL step in pg_schema.cpp too");
 
 std::span<const std::string_view> migrations(Dialect dialect) {
     return dialect == Dialect::sqlite ? std::span<const std::string_view>(k_migrations)

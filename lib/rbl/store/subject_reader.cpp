@@ -28,6 +28,11 @@ ORDER BY r.domain, r.date, r.kind, r.record_id, r.source)sql";
 constexpr std::string_view k_reverted_batches =
     "SELECT batch_id FROM import_batches WHERE reverted_at IS NOT NULL";
 
+// Records whose credit repair was granted, with its day (schema version 10 on).
+constexpr std::string_view k_repaired_records =
+    "SELECT rec, min(decided_on) FROM record_repairs WHERE outcome = 'upheld' GROUP BY rec";
+constexpr int k_record_repairs_version = 10;
+
 constexpr std::string_view k_count_subjects = "SELECT count(*) FROM subjects";
 
 }  // namespace
@@ -39,6 +44,12 @@ SubjectReader::SubjectReader(Database& db, std::string as_of, Query query)
     Statement reverted(db, k_reverted_batches);
     while (reverted.step()) {
         m_reverted_batches.push_back(reverted.column_int64(0));
+    }
+    if (db.schema_version() >= k_record_repairs_version) {
+        Statement repaired(db, k_repaired_records);
+        while (repaired.step()) {
+            m_repaired.emplace(repaired.column_int64(0), repaired.column_text(1));
+        }
     }
 }
 
@@ -91,6 +102,9 @@ bool SubjectReader::next(SubjectRows& rows) {
     while (m_has_row && m_statement.column_text(0) == rows.subject_id) {
         if (!m_statement.is_null(4)) {
             StoredRecord record = stored_record_of(m_statement, 4);
+            if (const auto repaired = m_repaired.find(record.rec); repaired != m_repaired.end()) {
+                record.repaired_on = repaired->second;
+            }
             if (record.active || !was_reverted(m_statement.column_int64(17))) {
                 rows.records.push_back(std::move(record));
             }
@@ -139,23 +153,35 @@ std::optional<std::string> keep_one_fact_per_decision(std::vector<StoredRecord>&
     const auto decision = [](const StoredRecord& r) {
         return std::tie(r.domain, r.kind, r.record_id);
     };
+    // An office decision on the facts by then — a withdrawal, a granted repair — binds them all.
+    const auto office_ended = [&](const StoredRecord& r) {
+        return r.withdrawn_by_office || (r.repaired_on && *r.repaired_on <= as_of);
+    };
     // Within a decision, the version that counts sorts first.
     std::sort(records.begin(), records.end(), [&](const StoredRecord& a, const StoredRecord& b) {
         if (decision(a) != decision(b)) {
             return decision(a) < decision(b);
         }
-        return std::tuple(a.withdrawn_by_office, a.updated_batch, a.rec) >
-               std::tuple(b.withdrawn_by_office, b.updated_batch, b.rec);
+        return std::tuple(office_ended(a), a.updated_batch, a.rec) >
+               std::tuple(office_ended(b), b.updated_batch, b.rec);
     });
     std::vector<bool> counts(records.size(), false);
     std::optional<std::string> next_fact_day;
+    const auto change_on = [&](const std::string& day) {
+        if (!next_fact_day || day < *next_fact_day) {
+            next_fact_day = day;
+        }
+    };
     for (std::size_t i = 0; i < records.size(); ++i) {
-        const bool counting = (i == 0 || decision(records[i]) != decision(records[i - 1])) &&
-                              records[i].active;
-        counts[i] = counting && records[i].date <= as_of;
-        if (counting && records[i].date > as_of &&
-            (!next_fact_day || records[i].date < *next_fact_day)) {
-            next_fact_day = records[i].date;
+        const StoredRecord& record = records[i];
+        const bool counting = (i == 0 || decision(record) != decision(records[i - 1])) &&
+                              record.active && !office_ended(record);
+        counts[i] = counting && record.date <= as_of;
+        if (counting && record.date > as_of) {
+            change_on(record.date);
+        }
+        if (record.repaired_on && *record.repaired_on > as_of) {
+            change_on(*record.repaired_on);  // the decision stops counting then
         }
     }
     std::size_t kept = 0;

@@ -9,11 +9,17 @@
 // `updated_batch`, then the highest `rec`); the fact is active when that version is. A version
 // withdrawn by `rbl-import --revert` is no version at all: its file should never have been loaded,
 // so it neither counts nor withdraws the fact another source holds.
+//
+// A record whose credit repair was granted (SPEC.md §11, table record_repairs) stays in the
+// database but is no fact from the decision day on: like an office withdrawal it binds every copy
+// of its decision, so that the same facts never list the subject again and the record is not
+// published any more; for an as-of day before the repair it counts as it did then.
 
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "rbl/store/database.hpp"
@@ -35,6 +41,8 @@ struct StoredRecord {
     bool active = true;            ///< status = 'active'
     bool withdrawn_by_office = false;
     std::int64_t updated_batch = 0;  ///< the batch that gave the record its current content
+    /// The day a granted credit repair ended the record's publication (ISO), if one did.
+    std::optional<std::string> repaired_on;
 };
 
 /// A stored record from 13 columns of a row from `first` on, in the order every record query
@@ -43,9 +51,11 @@ struct StoredRecord {
 StoredRecord stored_record_of(const Statement& statement, int first);
 
 /// Keeps, of each group of versions of one decision (same domain, kind and record_id), the one
-/// that counts (see above), then drops the facts that are not active or are dated after `as_of`
-/// (ISO). The records are left ordered by domain, date and row. Returns the earliest date after
-/// `as_of` of an active fact dropped for its date: the day it starts to count.
+/// that counts (see above), then drops the facts that are not active, are repaired on or before
+/// `as_of` (ISO) or are dated after it. The records are left ordered by domain, date and row.
+/// Returns the earliest day after `as_of` on which the facts change by themselves: the date of an
+/// active fact dropped for its date (it starts to count), or the repair day of one repaired later
+/// (it stops counting).
 std::optional<std::string> keep_one_fact_per_decision(std::vector<StoredRecord>& records,
                                                       std::string_view as_of);
 
@@ -85,6 +95,7 @@ private:
 
     Statement m_statement;
     std::vector<std::int64_t> m_reverted_batches;  // few: a revert is rare
+    std::unordered_map<std::int64_t, std::string> m_repaired;  // rec -> repair day; few
     std::string m_as_of;
     std::function<bool(std::string&)> m_next_subject;  ///< point mode: the next subject to read
     std::string m_subject_id;                           ///< point mode: the one bound

@@ -52,10 +52,21 @@ TEST_CASE("publish json: an empty delta that wrote no file says so") {
     CHECK_FALSE(publish::skips_empty_delta(options, 0));  // stdout prints what it is
 }
 
-TEST_CASE("publish json: a report names its file, day and size") {
-    const publish::ReportSummary summary{"report.html", util::Date::from_ymd(2024, 6, 30), 1234};
+TEST_CASE("publish json: a report names its file, day and size, and its records' figures") {
+    publish::RecordFigures records;
+    records.period_from = util::Date::from_ymd(2024, 6, 1);
+    records.as_of = util::Date::from_ymd(2024, 6, 30);
+    records.public_records = {{"market", "general", 3}, {"market", "serious", 1}};
+    records.repairs = {{"market", "granted", 2}, {"market", "refused", 1}, {"tax", "refused", 4}};
+    records.ended = {{"statistics", "general", 5}};
+    const publish::ReportSummary summary{"report.html", util::Date::from_ymd(2024, 6, 30), 1234,
+                                         records};
     CHECK(publish::to_json(summary).dump() ==
-          R"({"as_of":"2024-06-30","bytes":1234,"out":"report.html"})");
+          R"({"as_of":"2024-06-30","bytes":1234,"out":"report.html","records":{"as_of":"2024-06-30",)"
+          R"("ended":[{"class":"general","count":5,"domain":"statistics"}],"period_from":"2024-06-01",)"
+          R"("public":[{"class":"general","count":3,"domain":"market"},{"class":"serious","count":1,)"
+          R"("domain":"market"}],"repairs":[{"domain":"market","granted":2,"refused":1},)"
+          R"({"domain":"tax","granted":0,"refused":4}]}})");
 }
 
 TEST_CASE("publish options: --mode is octal permission bits") {

@@ -2,6 +2,7 @@
 // embedded tests run.
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <string>
 #include <vector>
@@ -80,6 +81,18 @@ TEST_CASE("publicity: a valid block is read into the domain's terms") {
     CHECK(terms->classes.at(PublicityClass::serious).maximum.text() == "3y");
     CHECK_FALSE(terms->classes.at(PublicityClass::serious).repairable);
     CHECK(terms->classes.at(PublicityClass::general).repairable);
+    CHECK(terms->repair_days == rbl::model::PublicityTerms::k_default_repair_days);
+}
+
+TEST_CASE("publicity: repair_days gives the working days to decide a record's repair") {
+    rbl::test::TempDir dir;
+    dir.write("market.yaml", rule_file(valid_block("  repair_days: 7\n")));
+    CHECK(RuleSet::load(dir.path()).domain("market")->publicity->repair_days == 7);
+    for (const std::string bad : {"0", "366", "five", "-3", "[5]"}) {
+        CAPTURE(bad);
+        CHECK(spot_of(problems_of(valid_block(fmt::format("  repair_days: {}\n", bad))),
+                      "repair_days must be a whole number") == "18:16");
+    }
 }
 
 TEST_CASE("publicity: a domain without the block publishes nothing") {

@@ -55,8 +55,8 @@ private:
 // Every table of the current version, by name.
 const std::vector<std::string> k_tables = {
     "appeals",       "audit_log",   "entries",       "entry_evidence", "feedback",
-    "import_batches", "lookups",    "publication_rows", "publications", "records",
-    "run_scope",     "runs",        "subject_due",   "subject_marks",  "subject_reports",
+    "import_batches", "lookups",    "publication_rows", "publications", "record_repairs",
+    "records",       "run_scope",     "runs",        "subject_due",   "subject_marks",  "subject_reports",
     "subjects"};
 
 std::vector<std::string> tables(store::Database& db) {
@@ -86,7 +86,7 @@ INSERT INTO audit_log VALUES (1, 'a', 'o', 'l', 't', 'import.batch', 'batch:1', 
 TEST_CASE("schema: one migration per version, each creating something") {
     const auto steps = store::migrations();
     CHECK(static_cast<int>(steps.size()) == store::current_schema_version());
-    CHECK(store::current_schema_version() == 9);
+    CHECK(store::current_schema_version() == 10);
     for (const std::string_view step : steps) {
         CHECK(step.find("CREATE ") != std::string_view::npos);
     }
@@ -141,6 +141,15 @@ INSERT INTO feedback (entry_id, department, measure_id, applied_on, batch_id, lo
 VALUES (1, 'tax', 'm1', '2026-03-04', 1, 1);
 )sql");
         CHECK(test::query_number(db, "SELECT lookup_id FROM feedback") == 1);
+        // A record repair decided marks the record's subject (version 10).
+        db.exec("DELETE FROM subject_marks");
+        db.exec(R"sql(
+INSERT INTO record_repairs (appeal_id, rec, reason, received_on, due_on, operator, filed_at)
+VALUES (2, 1, 'paid', '2026-06-01', '2026-06-12', 't', 't');
+UPDATE record_repairs SET outcome = 'upheld', decided_on = '2026-06-02' WHERE appeal_id = 2;
+)sql");
+        CHECK(test::query_number(db, "SELECT count(*) FROM subject_marks WHERE subject_id = "
+                                     "'91320102MA1000001X'") == 1);
     }
 }
 

@@ -77,6 +77,19 @@ TEST_CASE("one fact per decision: the counting version's date decides whether it
     CHECK(recs(records) == std::vector<std::int64_t>{2});
 }
 
+TEST_CASE("one fact per decision: a granted repair ends the fact from its day, every copy") {
+    auto repaired = version(1, "court", "D1", 1);
+    repaired.repaired_on = "2026-07-15";
+    const std::vector<StoredRecord> stored = {repaired, version(2, "platform", "D1", 9),
+                                              version(3, "court", "D2", 2)};
+    std::vector<StoredRecord> records = stored;
+    CHECK(keep_one_fact_per_decision(records, "2026-07-15") == std::nullopt);
+    CHECK(recs(records) == std::vector<std::int64_t>{3});  // on its day: gone, copies too
+    records = stored;
+    CHECK(keep_one_fact_per_decision(records, "2026-07-14") == "2026-07-15");
+    CHECK(recs(records) == std::vector<std::int64_t>{2, 3});  // the day before: as it was
+}
+
 TEST_CASE("one fact per decision: the facts come back by domain, then date") {
     std::vector<StoredRecord> records = {version(1, "court", "Z", 1, "2026-01-01"),
                                          version(2, "court", "A", 1, "2026-02-01"),

@@ -1,0 +1,30 @@
+#pragma once
+// What filing and deciding appeals of both kinds share (internal to lib/rbl/appeal): the check of
+// a required text, and ending an entry by an appeal's decision.
+
+#include <fmt/format.h>
+
+#include <string_view>
+
+#include "rbl/model/entry.hpp"
+#include "rbl/model/entry_state.hpp"
+#include "rbl/util/date.hpp"
+#include "rbl/util/error.hpp"
+
+namespace rbl::appeal {
+
+/// Throws UsageError when `text`, given for `option`, is empty or blank.
+inline void require_text(std::string_view text, std::string_view option) {
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+        throw UsageError(fmt::format("{} may not be empty", option));
+    }
+}
+
+/// An appeal's decision ends the entry; no objection is open on it any more.
+inline void end_by_decision(model::Entry& entry, model::EntryStatus status, util::Date on,
+                            model::EndReason reason) {
+    model::end_entry(entry, status, on, reason);
+    entry.disputed = false;
+}
+
+}  // namespace rbl::appeal
