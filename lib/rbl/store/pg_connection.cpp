@@ -136,6 +136,7 @@ struct Session {
     int wait_seconds = 30;
     int changes = 0;
     int statements = 0;  // names of prepared statements and cursors
+    bool reading = false;  // the statement running only reads (for the message of a denial)
 
     /// Throws the error family member for a failed result (or a lost connection).
     [[noreturn]] void raise(const PGresult* result, std::string_view what) const;
@@ -163,11 +164,15 @@ void Session::raise(const PGresult* result, std::string_view what) const {
             name, wait_seconds)));
     }
     if (code == "42501") {
+        // rbl's group roles (pg_schema.cpp): reading needs at least rbl_analyst, changing
+        // anything rbl_office (a department's own lookups and feedback aside).
         const char* user = PQuser(conn);
+        const std::string login = user != nullptr ? user : "LOGIN";
+        const std::string_view role = reading ? "rbl_analyst" : "rbl_office";
         throw UsageError(with_context(fmt::format(
-            "the login {} may not do this on database {} ({}): it needs the role rbl_office "
-            "(an administrator grants it: GRANT rbl_office TO {})",
-            user != nullptr ? user : "?", name, detail, user != nullptr ? user : "LOGIN")));
+            "the login {} may not {} database {} ({}): it needs the role {} (an "
+            "administrator grants it: GRANT {} TO {})",
+            login, reading ? "read" : "change", name, detail, role, role, login)));
     }
     if (code == "53100") {
         throw FailedError(with_context(fmt::format("cannot write database {}: disk full", name)));
@@ -323,6 +328,11 @@ void PgCursor::infer_types() {
 
 void PgCursor::execute() {
     PGconn* conn = m_session->conn;
+    m_session->reading = m_statement.sql.find_first_not_of(" \n") != std::string::npos &&
+                         (m_statement.sql.compare(m_statement.sql.find_first_not_of(" \n"), 6,
+                                                  "SELECT") == 0 ||
+                          m_statement.sql.compare(m_statement.sql.find_first_not_of(" \n"), 4,
+                                                  "WITH") == 0);
     const std::vector<const char*> values = parameter_pointers();
     if (m_fetch == Fetch::stream && PQtransactionStatus(conn) == PQTRANS_INTRANS) {
         infer_types();
@@ -447,6 +457,7 @@ public:
         return std::make_unique<PgCursor>(m_session, sql, fetch);
     }
     void exec(std::string_view sql) override {
+        m_session->reading = false;
         m_session->check(PQexec(m_session->conn, std::string(sql).c_str()), "");
     }
     [[nodiscard]] int changes() const override { return m_session->changes; }
