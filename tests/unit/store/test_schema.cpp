@@ -43,7 +43,7 @@ public:
     // Applies the first `version` migrations, as the rbl of that version created its databases.
     void migrate_to(int version) const {
         for (int i = 0; i < version; ++i) {
-            exec(store::migrations()[static_cast<std::size_t>(i)]);
+            exec(store::migrations(store::Dialect::sqlite)[static_cast<std::size_t>(i)]);
         }
         exec("PRAGMA user_version=" + std::to_string(version));
     }
@@ -84,7 +84,7 @@ INSERT INTO audit_log VALUES (1, 'a', 'o', 'l', 't', 'import.batch', 'batch:1', 
 }  // namespace
 
 TEST_CASE("schema: one migration per version, each creating something") {
-    const auto steps = store::migrations();
+    const auto steps = store::migrations(store::Dialect::sqlite);
     CHECK(static_cast<int>(steps.size()) == store::current_schema_version());
     CHECK(store::current_schema_version() == 10);
     for (const std::string_view step : steps) {
