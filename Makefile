@@ -31,10 +31,6 @@ FUZZ_SMOKE_SECONDS ?= 10
 # by default). `make test WERROR=` builds as a user would.
 WERROR ?= -DRBL_WERROR=ON
 
-# The tests run on Debian's Python, which has psycopg2 (python3-psycopg2) for the PostgreSQL
-# store's checks, whatever python3 comes first on PATH.
-PYTHON := -DPython3_EXECUTABLE=/usr/bin/python3
-
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps fuzz-deps configure build test test-fast test-long test-sanitize test-release \
@@ -64,7 +60,7 @@ fuzz-deps: deps
 	$(call install_missing,$(FUZZ_PACKAGES))
 
 $(BUILD)/build.ninja: | deps
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(WERROR) $(PYTHON)
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(WERROR)
 
 configure: $(BUILD)/build.ninja
 
@@ -90,14 +86,14 @@ test-long: build
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer (CI runs it).
 test-sanitize: deps
-	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRBL_SANITIZE=ON $(WERROR) $(PYTHON)
+	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRBL_SANITIZE=ON $(WERROR)
 	cmake --build $(BUILD)-asan -j $(JOBS)
 	ctest --test-dir $(BUILD)-asan --output-on-failure -j $(JOBS) -LE pg
 
 # The Release build (-O3) with warnings fatal: some warnings only an optimised build gives (CI
 # runs it). Builds everything and runs the fast part of the suite (ctest -L fast).
 test-release: deps
-	cmake -S . -B $(BUILD)-release -G Ninja -DCMAKE_BUILD_TYPE=Release $(WERROR) $(PYTHON)
+	cmake -S . -B $(BUILD)-release -G Ninja -DCMAKE_BUILD_TYPE=Release $(WERROR)
 	cmake --build $(BUILD)-release -j $(JOBS)
 	ctest --test-dir $(BUILD)-release --output-on-failure -j $(JOBS) -L fast
 

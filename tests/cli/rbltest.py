@@ -47,6 +47,11 @@ def pg_admin(statement):
         connection.close()
 
 
+def pg_name_of(location):
+    """The database name in a test URI of pg_uri()."""
+    return str(location).split("///", 1)[1].split("?", 1)[0]
+
+
 def sqlite_only(reason):
     """Skips a test (or a class of them) on PostgreSQL, saying why."""
     return unittest.skipIf(ON_POSTGRESQL, f"SQLite only: {reason}")
@@ -95,9 +100,11 @@ class ToolTestCase(unittest.TestCase):
         self.dir = Path(tempfile.mkdtemp(prefix=f"rbl-{self.id().split('.')[-1]}-"))
         self.db = self.dir / "rbl.db"
         self.pg_name = None
+        self.other_pg_names = set()
         if ON_POSTGRESQL:
             self.pg_name = f"rbl_test_{uuid.uuid4().hex[:16]}"
             pg_admin(f"CREATE DATABASE {self.pg_name}")
+            self.other_pg_names.add(self.pg_name)
             self.db = pg_uri(self.pg_name)
         self.env = dict(os.environ)
         self.env.update({
@@ -121,7 +128,8 @@ class ToolTestCase(unittest.TestCase):
         else:
             shutil.rmtree(self.dir, ignore_errors=True)
         if self.pg_name is not None:
-            pg_admin(f"DROP DATABASE IF EXISTS {self.pg_name} WITH (FORCE)")
+            for name in {self.pg_name, *self.other_pg_names}:
+                pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
     def run_tool(self, tool, *args, env=None, check=None, timeout=300, **kwargs):
         """Runs bin/TOOL with args; returns the CompletedProcess (text mode).
@@ -168,6 +176,56 @@ class ToolTestCase(unittest.TestCase):
         else:
             subprocess.run(["sqlite3", str(self.db), sql], check=True)
 
+    def other_database(self, label):
+        """Another, empty database of the test: the file LABEL.db in its folder, or on
+        PostgreSQL a database of its own (dropped after the test); returns its location."""
+        if not ON_POSTGRESQL:
+            return self.dir / f"{label}.db"
+        name = f"{self.pg_name}_{label}"
+        pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        pg_admin(f"CREATE DATABASE {name}")
+        self.other_pg_names.add(name)
+        return pg_uri(name)
+
+    def copy_database(self, source, target):
+        """Makes TARGET a consistent copy of SOURCE (SQLite's online backup, write-ahead log
+        included; on PostgreSQL a database created from SOURCE as its template)."""
+        if ON_POSTGRESQL:
+            name = pg_name_of(target)
+            pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            pg_admin(f"CREATE DATABASE {name} TEMPLATE {pg_name_of(source)}")
+            if name != self.pg_name:
+                self.other_pg_names.add(name)
+            return
+        for suffix in ("-wal", "-shm"):
+            Path(str(target) + suffix).unlink(missing_ok=True)
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+
+    def use_database(self, location):
+        """Makes LOCATION (a file, or one of other_database()'s) the test's database, for the
+        tools and for sql(); returns the one it was."""
+        previous = self.db
+        self.db = location
+        self.env["RBL_DB"] = str(location)
+        if ON_POSTGRESQL:
+            self.pg_name = pg_name_of(location)
+        return previous
+
+    def evidence_ids(self, db=None):
+        """Each entry's evidence as its record ids in order joined by ';', by entry id (what
+        exports print), read with SQL both stores speak."""
+        evidence = {}
+        for entry_id, record_id in self.sql("SELECT entry_id, record_id FROM entry_evidence "
+                                            "ORDER BY entry_id, record_id", db=db):
+            evidence.setdefault(entry_id, []).append(record_id)
+        return {entry_id: ";".join(ids) for entry_id, ids in evidence.items()}
+
     def remove_database(self):
         """Makes the test's database not exist: the file removed, or on PostgreSQL an empty
         database in its place (rbl's schema is what the tools look for)."""
@@ -178,31 +236,38 @@ class ToolTestCase(unittest.TestCase):
             for suffix in ("", "-wal", "-shm"):
                 Path(str(self.db) + suffix).unlink(missing_ok=True)
 
-    def sql(self, query, params=(), db=None):
-        """Runs a query on the test database and returns all rows (SQLite's SQL, ? params)."""
-        if ON_POSTGRESQL and db is None:
+    def sql(self, query, params=(), db=None, names=False):
+        """Runs a query on the test database (or the database DB: a file, or on PostgreSQL one
+        of other_database()'s) and returns all rows (SQLite's SQL, ? params); with NAMES, each
+        row as a dict by column name."""
+        if ON_POSTGRESQL and (db is None or str(db).startswith("postgresql:")):
             if query == "PRAGMA integrity_check":
                 # The server keeps its files whole by its own write-ahead log; what the tests
                 # check after a crash is the rows, which the other queries read.
                 return [("ok",)]
             import psycopg2
-            connection = psycopg2.connect(host=PG_HOST, user="postgres", dbname=self.pg_name)
+            connection = psycopg2.connect(host=PG_HOST, user="postgres",
+                                          dbname=pg_name_of(db) if db else self.pg_name)
             try:
                 cursor = connection.cursor()
                 cursor.execute(*pg_query(query, tuple(params)))
                 rows = cursor.fetchall() if cursor.description else []
                 connection.commit()
-                return [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+                rows = [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
                         for row in rows]
+                columns = [c.name for c in cursor.description or ()]
             finally:
                 connection.close()
-        connection = sqlite3.connect(db or self.db)
-        try:
-            rows = connection.execute(query, params).fetchall()
-            connection.commit()  # a statement that writes (a test's tampering) keeps its effect
-            return rows
-        finally:
-            connection.close()
+        else:
+            connection = sqlite3.connect(db or self.db)
+            try:
+                cursor = connection.execute(query, params)
+                rows = cursor.fetchall()
+                columns = [c[0] for c in cursor.description or ()]
+                connection.commit()  # a statement that writes (a test's tampering) keeps it
+            finally:
+                connection.close()
+        return [dict(zip(columns, row)) for row in rows] if names else rows
 
     def scalar(self, query, params=(), db=None):
         return self.sql(query, params, db)[0][0]
@@ -322,7 +387,9 @@ class hold_write_lock:
 
 class PgWriteLockProbe:
     """WriteLockProbe on PostgreSQL: held() names the transaction holding rbl's writer lock
-    (its virtual transaction id), or None."""
+    (its virtual transaction id), or None; writer_xid() its transaction id. A lock alone does
+    not prove a transaction uncommitted (its rows become visible an instant before its locks
+    go): a test that needs that asks a snapshot whether writer_xid() is still in progress."""
 
     def __init__(self, name):
         import psycopg2
@@ -333,6 +400,16 @@ class PgWriteLockProbe:
         cursor = self.connection.cursor()
         cursor.execute("SELECT virtualtransaction FROM pg_locks WHERE locktype = 'advisory' "
                        "AND objid = %s AND granted", (PG_WRITER_LOCK,))
+        row = cursor.fetchone()
+        return row[0] if row else None
+
+    def writer_xid(self):
+        """The transaction id of the holder of rbl's writer lock (as text), once it has one."""
+        cursor = self.connection.cursor()
+        cursor.execute("SELECT a.backend_xid::text FROM pg_locks l "
+                       "JOIN pg_stat_activity a ON a.pid = l.pid "
+                       "WHERE l.locktype = 'advisory' AND l.objid = %s AND l.granted "
+                       "AND a.backend_xid IS NOT NULL", (PG_WRITER_LOCK,))
         row = cursor.fetchone()
         return row[0] if row else None
 

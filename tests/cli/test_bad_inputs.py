@@ -51,7 +51,8 @@ class BadInputCase(ToolTestCase):
             tables = [name for (name,) in self.sql(
                 "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", db=db)]
         counts = {name: self.scalar(f"SELECT count(*) FROM {name}", db=db) for name in tables}
-        counts["audit_tail"] = self.sql("SELECT max(seq), hash FROM audit_log", db=db)
+        counts["audit_tail"] = self.sql("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+                                        db=db)
         return counts
 
     def loaded_database(self):

@@ -33,11 +33,8 @@ class Concurrency(ToolTestCase):
     def reference_entries(self):
         """The entries one run gives, on a copy of the database (a fresh one loaded the same
         way on PostgreSQL)."""
-        copy = self.dir / "reference.db"
-        if rbltest.ON_POSTGRESQL:
-            self.run_tool("rbl-import", "-q", self.data, "--db", copy, check=0)
-        else:
-            copy.write_bytes(self.db.read_bytes())
+        copy = self.other_database("reference")
+        self.copy_database(self.db, copy)
         self.run_tool("rbl-adjudicate", "-q", "--db", copy, check=0)
         return self.sql(OPEN_ENTRIES, db=copy)
 
@@ -51,7 +48,7 @@ class Concurrency(ToolTestCase):
         self.assertEqual(self.sql(OPEN_ENTRIES), expected)
         self.assertEqual(self.scalar("SELECT count(*) FROM (SELECT 1 FROM entries WHERE status "
                                      "IN ('notice','publicity','effective') "
-                                     "GROUP BY list_id, subject_id HAVING count(*) > 1)"), 0)
+                                     "GROUP BY list_id, subject_id HAVING count(*) > 1) AS twice"), 0)
         created = sorted(json.loads(out)["created"] for code, out, _ in results if code == 0)
         self.assertEqual(created[-1], len(expected))
         if len(created) == 2:
@@ -72,60 +69,10 @@ class Concurrency(ToolTestCase):
         The test counts the reads that provably lay inside that transaction: the write lock was
         held just before the read began and still after it ended, with no commit in between."""
         adjudication = self.start("rbl-adjudicate", "--json", "-q")
-        seen = set()
-        during_the_write = []
         if rbltest.ON_POSTGRESQL:
-            # The probe names the transaction holding the writer lock: the same one before and
-            # after the read means no commit in between.
-            import psycopg2
-            probe = rbltest.PgWriteLockProbe(self.pg_name)
-            connection = psycopg2.connect(host=rbltest.PG_HOST, user="postgres",
-                                          dbname=self.pg_name)
-            connection.set_session(isolation_level="REPEATABLE READ")
-            cursor = connection.cursor()
-
-            def read():
-                counts = []
-                for query in ("SELECT count(*) FROM runs", "SELECT count(*) FROM entries",
-                              "SELECT count(*) FROM audit_log WHERE action = 'entry.created'"):
-                    cursor.execute(query)
-                    counts.append(cursor.fetchone()[0])
-                connection.commit()
-                return tuple(counts)
-
-            def version():
-                return 0
+            seen, during_the_write = self.reads_while_running_postgresql(adjudication)
         else:
-            probe = rbltest.WriteLockProbe(self.db)
-            connection = sqlite3.connect(self.db, isolation_level=None)
-
-            def read():
-                connection.execute("BEGIN")
-                counts = tuple(connection.execute(query).fetchone()[0] for query in (
-                    "SELECT count(*) FROM runs", "SELECT count(*) FROM entries",
-                    "SELECT count(*) FROM audit_log WHERE action = 'entry.created'"))
-                connection.execute("COMMIT")
-                return counts
-
-            def version():
-                return connection.execute("PRAGMA data_version").fetchone()[0]
-        try:
-            while adjudication.poll() is None:
-                # data_version first: a commit anywhere between it and the last probe changes
-                # it, so a run committed just after the first probe is not taken for one in
-                # progress.
-                version_before = version()
-                held_before = probe.held()
-                counts = read()
-                held_after = probe.held()
-                version_after = version()
-                seen.add(counts)
-                if held_before and held_after == held_before and version_before == version_after:
-                    during_the_write.append(counts)
-                time.sleep(0.005)
-        finally:
-            connection.close()
-            probe.close()
+            seen, during_the_write = self.reads_while_running_sqlite(adjudication)
         out, err = adjudication.communicate()
         self.assertEqual(adjudication.returncode, 0, err)
         total = json.loads(out)["created"]
@@ -134,6 +81,71 @@ class Concurrency(ToolTestCase):
         # The property was tested: some reads looked while the run was half written.
         self.assertGreater(len(during_the_write), 0, "no read overlapped the run's write")
         self.assertEqual(set(during_the_write), {(0, 0, 0)})
+
+    COUNTS = ("SELECT count(*) FROM runs", "SELECT count(*) FROM entries",
+              "SELECT count(*) FROM audit_log WHERE action = 'entry.created'")
+
+    def reads_while_running_sqlite(self, adjudication):
+        """The counts read while ADJUDICATION runs, and those read provably inside its write
+        transaction: the write lock held just before the read began and still after it ended,
+        with no commit in between (data_version unchanged)."""
+        seen, during_the_write = set(), []
+        probe = rbltest.WriteLockProbe(self.db)
+        connection = sqlite3.connect(self.db, isolation_level=None)
+        try:
+            while adjudication.poll() is None:
+                # data_version first: a commit anywhere between it and the last probe changes
+                # it, so a run committed just after the first probe is not taken for one in
+                # progress.
+                version_before = connection.execute("PRAGMA data_version").fetchone()[0]
+                held_before = probe.held()
+                connection.execute("BEGIN")
+                counts = tuple(connection.execute(query).fetchone()[0] for query in self.COUNTS)
+                connection.execute("COMMIT")
+                held_after = probe.held()
+                version_after = connection.execute("PRAGMA data_version").fetchone()[0]
+                seen.add(counts)
+                if held_before and held_after and version_before == version_after:
+                    during_the_write.append(counts)
+                time.sleep(0.005)
+        finally:
+            connection.close()
+            probe.close()
+        return seen, during_the_write
+
+    def reads_while_running_postgresql(self, adjudication):
+        """As on SQLite, by the definition of a snapshot: a read lay inside the write when the
+        writer's transaction (the holder of rbl's writer lock, seen just before the read) is not
+        visible in the read's snapshot. (Its transaction id as xid8: a fresh cluster is in its
+        first epoch, where the two agree.)"""
+        import psycopg2
+        seen, during_the_write = set(), []
+        probe = rbltest.PgWriteLockProbe(self.pg_name)
+        connection = psycopg2.connect(host=rbltest.PG_HOST, user="postgres", dbname=self.pg_name)
+        connection.set_session(isolation_level="REPEATABLE READ")
+        cursor = connection.cursor()
+        try:
+            while adjudication.poll() is None:
+                writer = probe.writer_xid()
+                hidden = False
+                if writer is not None:
+                    # The reader's snapshot is taken here, its first statement.
+                    cursor.execute("SELECT NOT pg_visible_in_snapshot(CAST(%s AS xid8), "
+                                   "pg_current_snapshot())", (writer,))
+                    hidden = cursor.fetchone()[0]
+                counts = []
+                for query in self.COUNTS:
+                    cursor.execute(query)
+                    counts.append(cursor.fetchone()[0])
+                connection.commit()
+                seen.add(tuple(counts))
+                if hidden:
+                    during_the_write.append(tuple(counts))
+                time.sleep(0.005)
+        finally:
+            connection.close()
+            probe.close()
+        return seen, during_the_write
 
     def test_readers_do_not_wait_for_a_writer_and_writers_give_up_after_wait(self):
         self.run_tool("rbl-adjudicate", "-q", check=0)

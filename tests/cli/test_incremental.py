@@ -20,7 +20,6 @@ import json
 import os
 import random
 import shutil
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -296,38 +295,21 @@ def write_jsonl(path, rows):
 # What the database holds, for comparison
 
 
-def snapshot(db):
+def snapshot(case, db):
     """Every entry (all its columns) with its evidence, by entry id; the runs (what they decided
     on and their counts per list); and the audit rows."""
-    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    connection.row_factory = sqlite3.Row
-    try:
-        entries = {row["entry_id"]: dict(row) for row in
-                   connection.execute("SELECT * FROM entries ORDER BY entry_id")}
-        for entry in entries.values():
-            entry["evidence"] = []
-        for entry_id, rec, record_id in connection.execute(
-                "SELECT entry_id, rec, record_id FROM entry_evidence ORDER BY entry_id, rec"):
-            entries[entry_id]["evidence"].append(f"{rec}:{record_id}")
-        runs = [tuple(row) for row in connection.execute(
-            "SELECT run_id, as_of, rules_sha256, domains, forced, counts FROM runs "
-            "ORDER BY run_id")]
-        audit = [tuple(row) for row in connection.execute(
-            "SELECT seq, tool, action, object, details FROM audit_log ORDER BY seq")]
-        return entries, runs, audit
-    finally:
-        connection.close()
-
-
-def copy_database(source, target):
-    """A consistent copy, write-ahead log included (SQLite's online backup)."""
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
+    entries = {row["entry_id"]: row for row in
+               case.sql("SELECT * FROM entries ORDER BY entry_id", db=db, names=True)}
+    for entry in entries.values():
+        entry["evidence"] = []
+    for entry_id, rec, record_id in case.sql(
+            "SELECT entry_id, rec, record_id FROM entry_evidence ORDER BY entry_id, rec", db=db):
+        entries[entry_id]["evidence"].append(f"{rec}:{record_id}")
+    runs = case.sql("SELECT run_id, as_of, rules_sha256, domains, forced, counts FROM runs "
+                    "ORDER BY run_id", db=db)
+    audit = case.sql("SELECT seq, tool, action, object, details FROM audit_log ORDER BY seq",
+                     db=db)
+    return entries, runs, audit
 
 
 # Keys of a run's own audit row that say how the run went rather than what it decided.
@@ -387,8 +369,6 @@ class IncrementalEqualsFull(ToolTestCase):
               f"with RBL_TEST_SEED={self.seed}", file=sys.stderr)
         self.rng = random.Random(self.seed)
         self.office = Office(self.rng, Population(self.rng, SUBJECTS))
-        self.copies = self.dir / "copies"
-        self.copies.mkdir()
         self.files = 0
         self.day = FIRST_DAY
         self.day_number = 0
@@ -533,8 +513,8 @@ class IncrementalEqualsFull(ToolTestCase):
         """The two runs NAMES (left, right) made the same entries, evidence, counts, run records
         and audit rows."""
         what = " vs ".join(names)
-        left_entries, left_runs, left_audit = snapshot(left_db)
-        right_entries, right_runs, right_audit = snapshot(right_db)
+        left_entries, left_runs, left_audit = snapshot(self, left_db)
+        right_entries, right_runs, right_audit = snapshot(self, right_db)
         if left_entries != right_entries:
             self.fail(f"{what}: entries differ ({self.where()}):\n"
                       + "\n".join(entry_differences(left_entries, right_entries, names)))
@@ -558,11 +538,11 @@ class IncrementalEqualsFull(ToolTestCase):
         self.evaluated.append((incremental["subjects"], full["subjects"]))
 
     def run_the_day(self, compare_jobs):
-        copy = self.copies / f"day{self.day_number}-full.db"
-        copy_database(self.db, copy)
+        copy = self.other_database("full")
+        self.copy_database(self.db, copy)
         if compare_jobs:
-            one_job = self.copies / f"day{self.day_number}-full-jobs1.db"
-            copy_database(self.db, one_job)
+            one_job = self.other_database("full_jobs1")
+            self.copy_database(self.db, one_job)
         incremental = self.adjudicate(self.db, "--jobs", "1")
         full = self.adjudicate(copy, "--full", "--jobs", "2")
         self.assert_same(self.db, incremental, copy, full, ("incremental --jobs 1", "--full --jobs 2"))
@@ -570,8 +550,6 @@ class IncrementalEqualsFull(ToolTestCase):
         if compare_jobs:
             serial = self.adjudicate(one_job, "--full", "--jobs", "1")
             self.assert_same(one_job, serial, copy, full, ("--full --jobs 1", "--full --jobs 2"))
-        for path in self.copies.iterdir():
-            path.unlink()
         self.add_to_totals(incremental)
 
     def add_to_totals(self, summary):

@@ -38,11 +38,8 @@ HEADER = "record_id,subject_id,subject_name,domain,kind,date,severity\n"
 
 def entries_of(case):
     """Every entry as (list, subject, status, evidence record ids), in a stable order."""
-    evidence = {}
-    for entry_id, record_id in case.sql("SELECT entry_id, record_id FROM entry_evidence "
-                                        "ORDER BY entry_id, record_id"):
-        evidence.setdefault(entry_id, []).append(record_id)
-    return [row[1:] + (";".join(evidence[row[0]]) if row[0] in evidence else None,)
+    evidence = case.evidence_ids()
+    return [row[1:] + (evidence.get(row[0]),)
             for row in case.sql(
                 "SELECT e.entry_id, e.list_id, e.subject_id, e.status, e.decided_on, "
                 "e.explanation FROM entries e ORDER BY e.list_id, e.subject_id, e.entry_id")]

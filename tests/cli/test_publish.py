@@ -98,16 +98,12 @@ class PublishCase(ToolTestCase):
     def db_entries(self):
         """Each entry's row, with its evidence's record ids joined by ';' (column 17), read
         with SQL both stores speak."""
-        evidence = {}
-        for entry_id, record_id in self.sql("SELECT entry_id, record_id FROM entry_evidence "
-                                            "ORDER BY entry_id, record_id"):
-            evidence.setdefault(entry_id, []).append(record_id)
+        evidence = self.evidence_ids()
         query = ("SELECT e.entry_id, e.list_id, e.list_title, e.kind, e.domain, e.subject_id, "
                  "s.name, s.subject_type, e.status, e.decided_on, e.effective_from, e.expires_on, "
                  "e.ended_on, e.end_reason, e.authority, e.basis, e.explanation, e.disputed "
                  "FROM entries e JOIN subjects s USING (subject_id) ORDER BY e.entry_id")
-        return {row[0]: row[:17] + (";".join(evidence[row[0]]) if row[0] in evidence else None,
-                                    row[17])
+        return {row[0]: row[:17] + (evidence.get(row[0]), row[17])
                 for row in self.sql(query)}
 
 

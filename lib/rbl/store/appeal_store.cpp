@@ -141,10 +141,7 @@ std::vector<model::Appeal> AppealStore::of_entry(std::int64_t entry_id) {
 
 std::int64_t AppealStore::open_count(std::int64_t entry_id, model::AppealType type) {
     m_open_count.bind(1, entry_id).bind(2, model::to_string(type));
-    m_open_count.step();
-    const std::int64_t count = m_open_count.column_int64(0);
-    m_open_count.reset();
-    return count;
+    return m_open_count.single_integer();
 }
 
 std::int64_t AppealStore::insert(const model::Appeal& appeal) {
@@ -164,7 +161,7 @@ std::int64_t AppealStore::insert(const model::Appeal& appeal) {
         .bind(8, appeal.operator_name)
         .bind(9, appeal.filed_at)
         .bind(10, appeal.appeal_id > 0 ? std::optional(appeal.appeal_id) : std::nullopt);
-    return m_insert.insert_returning_id();
+    return m_insert.single_integer();
 }
 
 void AppealStore::record_decision(const model::Appeal& appeal) {

@@ -75,10 +75,10 @@ void Statement::run() {
     reset();
 }
 
-std::int64_t Statement::insert_returning_id() {
+std::int64_t Statement::single_integer() {
     if (!step()) {
         reset();
-        throw FailedError("internal error: an INSERT ... RETURNING gave no row");
+        throw FailedError("internal error: a statement of one integer gave no row");
     }
     const std::int64_t id = column_int64(0);
     reset();

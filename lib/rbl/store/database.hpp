@@ -66,8 +66,9 @@ public:
     void run();
     /// Resets the statement and clears its bindings, ready for the next use.
     void reset();
-    /// Runs an INSERT ... RETURNING of one id column, resets, and returns the id.
-    std::int64_t insert_returning_id();
+    /// Runs a statement whose one row is one integer (an INSERT ... RETURNING id, a count, the
+    /// next id), resets, and returns it; FailedError when it gives no row.
+    std::int64_t single_integer();
 
     [[nodiscard]] bool is_null(int column) const;
     [[nodiscard]] std::int64_t column_int64(int column) const;

@@ -337,7 +337,7 @@ std::int64_t EntryStore::begin_run(const RunStart& run) {
         .bind(5, run.domains_json)
         .bind(6, run.forced ? 1 : 0)
         .bind(7, run.started_at);
-    return m_begin_run.insert_returning_id();
+    return m_begin_run.single_integer();
 }
 
 void EntryStore::finish_run(std::int64_t run_id, std::string_view counts_json,
@@ -388,10 +388,7 @@ void EntryStore::store_appeal_effect(const model::Entry& entry) {
 }
 
 std::int64_t EntryStore::last_run_id() {
-    m_last_run_id.step();
-    const std::int64_t run_id = m_last_run_id.column_int64(0);
-    m_last_run_id.reset();
-    return run_id;
+    return m_last_run_id.single_integer();
 }
 
 }  // namespace rbl::store
@@ -459,10 +456,7 @@ void EntryStore::for_each_staged(const std::function<void(const StagedChange&)>&
 void EntryStore::write_staged(
     std::int64_t run_id, const std::function<const ListTerms&(const std::string&)>& terms_of,
     const std::function<void(const WrittenChange&)>& visit) {
-    Statement max_id = m_db.prepare(k_max_entry_id);
-    max_id.step();
-    const std::int64_t last_id = max_id.column_int64(0);
-    max_id.reset();
+    const std::int64_t last_id = m_db.prepare(k_max_entry_id).single_integer();
     stage_terms(terms_of);
     Statement created = m_db.prepare(k_insert_created);
     created.bind(1, last_id).bind(2, run_id);

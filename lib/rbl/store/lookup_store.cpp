@@ -36,7 +36,7 @@ std::int64_t LookupStore::record(const Lookup& lookup) {
         .bind(6, lookup.outcome)
         .bind(7, lookup.as_of)
         .bind(8, lookup.entries_json);
-    return m_insert->insert_returning_id();
+    return m_insert->single_integer();
 }
 
 void LookupStore::for_each(const LookupFilter& filter,

@@ -25,6 +25,7 @@
 #include "rbl/store/connection.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/hex.hpp"
 
 namespace rbl::store::detail {
 
@@ -103,29 +104,20 @@ Translated translate_parameters(std::string_view sql) {
     return translated;
 }
 
-std::string hex_bytes(std::string_view bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string text = "\\x";
-    text.reserve(2 + bytes.size() * 2);
-    for (const char byte : bytes) {
-        const auto value = static_cast<unsigned char>(byte);
-        text += digits[value >> 4];
-        text += digits[value & 0x0f];
-    }
-    return text;
+// bytea's text form: \x and two hex digits per byte.
+std::string bytea_text(std::string_view bytes) { return "\\x" + util::to_hex(bytes); }
+
+// The rows an INSERT, UPDATE or DELETE changed (0 for anything else).
+int rows_changed(const PGresult* result) {
+    const char* tuples = PQcmdTuples(const_cast<PGresult*>(result));
+    return tuples != nullptr && *tuples != '\0' ? std::atoi(tuples) : 0;
 }
 
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return 0;
+// Whether a statement only reads (SELECT or WITH first): for the message of a denied right.
+bool reads_only(std::string_view sql) {
+    const std::size_t start = sql.find_first_not_of(" \n");
+    const std::string_view text = start == std::string_view::npos ? "" : sql.substr(start);
+    return text.starts_with("SELECT") || text.starts_with("WITH");
 }
 
 /// What a connection and its statements share: the statements may outlive the connection
@@ -195,8 +187,7 @@ void Session::raise(const PGresult* result, std::string_view what) const {
 void Session::check(PGresult* result, std::string_view what) {
     const ExecStatusType status = PQresultStatus(result);
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-        const char* tuples = PQcmdTuples(result);
-        changes = tuples != nullptr && *tuples != '\0' ? std::atoi(tuples) : 0;
+        changes = rows_changed(result);
         PQclear(result);
         return;
     }
@@ -226,7 +217,7 @@ public:
     void bind_double(int index, double value) override { slot(index) = fmt::format("{}", value); }
     void bind_text(int index, std::string_view value) override { slot(index) = std::string(value); }
     void bind_null(int index) override { slot(index).reset(); }
-    void bind_blob(int index, std::string_view bytes) override { slot(index) = hex_bytes(bytes); }
+    void bind_blob(int index, std::string_view bytes) override { slot(index) = bytea_text(bytes); }
     bool step() override;
     void reset() override;
     [[nodiscard]] bool is_null(int column) const override {
@@ -328,11 +319,7 @@ void PgCursor::infer_types() {
 
 void PgCursor::execute() {
     PGconn* conn = m_session->conn;
-    m_session->reading = m_statement.sql.find_first_not_of(" \n") != std::string::npos &&
-                         (m_statement.sql.compare(m_statement.sql.find_first_not_of(" \n"), 6,
-                                                  "SELECT") == 0 ||
-                          m_statement.sql.compare(m_statement.sql.find_first_not_of(" \n"), 4,
-                                                  "WITH") == 0);
+    m_session->reading = reads_only(m_statement.sql);
     const std::vector<const char*> values = parameter_pointers();
     if (m_fetch == Fetch::stream && PQtransactionStatus(conn) == PQTRANS_INTRANS) {
         infer_types();
@@ -354,8 +341,7 @@ void PgCursor::execute() {
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
         m_session->check(result, "");  // throws
     }
-    const char* tuples = PQcmdTuples(result);
-    m_session->changes = tuples != nullptr && *tuples != '\0' ? std::atoi(tuples) : 0;
+    m_session->changes = rows_changed(result);
     m_result.reset(result);
     m_row = -1;
 }
@@ -436,7 +422,7 @@ std::string_view PgCursor::column_blob(int column) const {
     }
     m_blob.clear();
     for (std::size_t i = 2; i + 1 < text.size(); i += 2) {
-        m_blob += static_cast<char>(hex_digit(text[i]) * 16 + hex_digit(text[i + 1]));
+        m_blob += static_cast<char>(util::hex_value(text[i]) * 16 + util::hex_value(text[i + 1]));
     }
     return m_blob;
 }
@@ -553,6 +539,7 @@ void PgConnection::commit() {
 }
 
 int PgConnection::schema_version() {
+    m_session->reading = true;
     ResultPtr exists(PQexec(m_session->conn, "SELECT to_regclass('rbl_schema') IS NOT NULL"),
                      &PQclear);
     if (PQresultStatus(exists.get()) != PGRES_TUPLES_OK) {

@@ -224,7 +224,7 @@ std::int64_t PublicationStore::record(const PublicationRecord& publication) {
         .bind(8, publication.sha256)
         .bind(9, publication.out)
         .bind(10, publication.operator_name);
-    const std::int64_t publication_id = m_insert_publication.insert_returning_id();
+    const std::int64_t publication_id = m_insert_publication.single_integer();
     m_copy_rows.bind(1, publication_id);
     m_copy_rows.run();
     return publication_id;

@@ -6,12 +6,7 @@ namespace rbl::store {
 
 namespace {
 
-constexpr std::string_view k_record = R"sql(
-SELECT s.subject_id, s.name, s.subject_type,
-       r.rec, r.record_id, r.domain, r.kind, r.date, r.amount_fen, r.authority, r.region, r.attrs,
-       r.source, r.status, r.withdrawn_by, r.updated_batch
-FROM records r JOIN subjects s ON s.subject_id = r.subject_id
-WHERE r.rec = ?1)sql";
+constexpr std::string_view k_record = RBL_PUBLISHED_RECORD_QUERY "WHERE r.rec = ?1";
 
 }  // namespace
 
@@ -49,14 +44,16 @@ std::optional<model::RecordPublicity> publicity_of(const model::PublicityTerms& 
 
 RecordPublicityStore::RecordPublicityStore(Database& db) : m_record(db, k_record) {}
 
+PublishedRecord published_record_of(const Statement& statement) {
+    return {std::string(statement.column_text(0)), std::string(statement.column_text(1)),
+            std::string(statement.column_text(2)), stored_record_of(statement, 3)};
+}
+
 bool RecordPublicityStore::record(std::int64_t rec, PublishedRecord& out) {
     m_record.bind(1, rec);
     const bool found = m_record.step();
     if (found) {
-        out.subject_id = m_record.column_text(0);
-        out.subject_name = m_record.column_text(1);
-        out.subject_type = m_record.column_text(2);
-        out.record = stored_record_of(m_record, 3);
+        out = published_record_of(m_record);
     }
     m_record.reset();
     return found;

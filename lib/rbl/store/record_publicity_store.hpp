@@ -32,6 +32,15 @@ std::vector<std::optional<std::string>> class_values(const model::PublicityTerms
 std::optional<model::RecordPublicity> publicity_of(const model::PublicityTerms& terms,
                                                    const StoredRecord& record);
 
+/// The columns and join that published_record_of() reads, for a query to end with its WHERE.
+#define RBL_PUBLISHED_RECORD_QUERY                                                               \
+    "SELECT s.subject_id, s.name, s.subject_type, r.rec, r.record_id, r.domain, r.kind, "       \
+    "r.date, r.amount_fen, r.authority, r.region, r.attrs, r.source, r.status, r.withdrawn_by, " \
+    "r.updated_batch FROM records r JOIN subjects s ON s.subject_id = r.subject_id "
+
+/// The row of an RBL_PUBLISHED_RECORD_QUERY.
+PublishedRecord published_record_of(const Statement& statement);
+
 /// Reads stored records for records publications.
 class RecordPublicityStore {
 public:

@@ -6,12 +6,8 @@ namespace rbl::store {
 
 namespace {
 
-constexpr std::string_view k_record = R"sql(
-SELECT s.subject_id, s.name, s.subject_type,
-       r.rec, r.record_id, r.domain, r.kind, r.date, r.amount_fen, r.authority, r.region, r.attrs,
-       r.source, r.status, r.withdrawn_by, r.updated_batch
-FROM records r JOIN subjects s ON s.subject_id = r.subject_id
-WHERE r.source = ?1 AND r.record_id = ?2)sql";
+constexpr std::string_view k_record =
+    RBL_PUBLISHED_RECORD_QUERY "WHERE r.source = ?1 AND r.record_id = ?2";
 
 constexpr std::string_view k_next_id = R"sql(
 SELECT coalesce(max(id), 0) + 1 FROM (SELECT max(appeal_id) AS id FROM appeals
@@ -98,22 +94,14 @@ std::optional<PublishedRecord> RecordRepairStore::record(std::string_view source
     m_record.bind(1, source).bind(2, record_id);
     std::optional<PublishedRecord> found;
     if (m_record.step()) {
-        PublishedRecord out;
-        out.subject_id = m_record.column_text(0);
-        out.subject_name = m_record.column_text(1);
-        out.subject_type = m_record.column_text(2);
-        out.record = stored_record_of(m_record, 3);
-        found = std::move(out);
+        found = published_record_of(m_record);
     }
     m_record.reset();
     return found;
 }
 
 std::int64_t RecordRepairStore::next_appeal_id() {
-    m_next_id.step();
-    const std::int64_t id = m_next_id.column_int64(0);
-    m_next_id.reset();
-    return id;
+    return m_next_id.single_integer();
 }
 
 model::RecordRepair RecordRepairStore::read_repair(const Statement& statement) const {
@@ -163,10 +151,7 @@ std::vector<RecordRepairRow> RecordRepairStore::list(bool open_only) {
 
 std::int64_t RecordRepairStore::open_count(std::int64_t rec) {
     m_open_count.bind(1, rec);
-    m_open_count.step();
-    const std::int64_t count = m_open_count.column_int64(0);
-    m_open_count.reset();
-    return count;
+    return m_open_count.single_integer();
 }
 
 std::optional<model::RecordRepair> RecordRepairStore::granted(std::int64_t rec) {

@@ -171,7 +171,7 @@ std::int64_t RecordStore::begin_batch(const BatchStart& batch) {
         .bind(6, batch.mapping)
         .bind(7, batch.operator_name)
         .bind(8, batch.started_at);
-    return m_insert_batch.insert_returning_id();
+    return m_insert_batch.single_integer();
 }
 
 void RecordStore::mark_inserted_subjects() {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "rbl/util/hex.hpp"
 #include "rbl/util/sha256.hpp"
 
 namespace rbl::store {
@@ -113,14 +114,7 @@ StateHash entry_state_hash(const Statement& entry, int first,
 }
 
 std::string to_hex(const StateHash& hash) {
-    static constexpr char k_hex[] = "0123456789abcdef";
-    std::string text;
-    text.reserve(hash.size() * 2);
-    for (std::uint8_t byte : hash) {
-        text.push_back(k_hex[byte >> 4]);
-        text.push_back(k_hex[byte & 0x0f]);
-    }
-    return text;
+    return util::to_hex(std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
 }
 
 std::optional<StateHash> state_hash_from_hex(std::string_view text) {

@@ -48,10 +48,7 @@ std::optional<SubjectInfo> SubjectReportStore::subject(std::string_view subject_
 }
 
 std::int64_t SubjectReportStore::next_report_id() {
-    m_next_id.step();
-    const std::int64_t id = m_next_id.column_int64(0);
-    m_next_id.reset();
-    return id;
+    return m_next_id.single_integer();
 }
 
 std::int64_t SubjectReportStore::record(const IssuedReport& report) {

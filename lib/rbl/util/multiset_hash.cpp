@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "rbl/util/error.hpp"
+#include "rbl/util/hex.hpp"
 
 namespace rbl::util {
 
@@ -62,19 +63,6 @@ void subtract_limbs(Limbs& from, const Limbs& value) {
         from[i] = with_borrow;
         borrow = b1 | b2;
     }
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "rbl/util/error.hpp"
+#include "rbl/util/hex.hpp"
 
 namespace rbl::util {
 
@@ -39,14 +40,8 @@ std::array<std::uint8_t, 32> Sha256::digest() {
 }
 
 std::string Sha256::hex() {
-    static constexpr char k_hex[] = "0123456789abcdef";
-    std::string text;
-    text.reserve(64);
-    for (std::uint8_t byte : digest()) {
-        text.push_back(k_hex[byte >> 4]);
-        text.push_back(k_hex[byte & 0x0f]);
-    }
-    return text;
+    const auto bytes = digest();
+    return to_hex(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 std::string sha256_hex(std::string_view bytes) {
