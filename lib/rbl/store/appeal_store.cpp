@@ -54,8 +54,7 @@ WHERE appeal_id = ?1 AND outcome IS NULL)sql";
 }  // namespace
 
 AppealStore::AppealStore(Database& db)
-    : m_db(db),
-      m_entry(db, k_entry),
+    : m_entry(db, k_entry),
       m_find(db, k_find),
       m_list_all(db, k_list_all),
       m_list_open(db, k_list_open),

@@ -59,7 +59,6 @@ public:
 private:
     model::Appeal read_appeal(const Statement& statement, int first) const;
 
-    Database& m_db;
     Statement m_entry;
     Statement m_find;
     Statement m_list_all;
