@@ -16,6 +16,7 @@ export RBL_DB="$db" RBL_RULES="$root/rules" RBL_OPERATOR="${RBL_OPERATOR:-demo}"
 # A fixed date keeps the demo's lists the same whatever day it runs (samples/README.md).
 as_of=${RBL_DEMO_AS_OF:-2026-11-28}
 explain_subject=91320105MAUP5XLG60  # 南京星河房地产开发有限公司, on the tax black list
+near_miss_subject=91321322MANPQCRM8B  # 沭阳县花木电子商务有限公司, on no list: wages owed 2 months
 
 step() { printf '\n== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
@@ -63,7 +64,12 @@ sqlite3 -header -column "$db" \
      ORDER BY e.kind, e.list_id, e.subject_id;"
 
 step "6. Why one subject is listed: $explain_subject"
-run "$bin/rbl-adjudicate" --as-of "$as_of" --explain "$explain_subject" | sed -n '1p;/^tax\./,/^$/p'
+run "$bin/rbl-adjudicate" --as-of "$as_of" --explain "$explain_subject" | sed -n '1,2p;/^tax\./,/^$/p'
+
+step "6b. Why another is not listed: the nearest miss first, each record's figures and margins"
+# The header, then the list it came closest to (up to the second blank line).
+run "$bin/rbl-adjudicate" --as-of "$as_of" --explain "$near_miss_subject" \
+    | awk '/^$/ { blank++ } blank < 2 { print }'
 
 step "7. An objection (异议): it holds a pending entry until it is decided"
 notice_entry=$(sqlite3 "$db" "SELECT min(entry_id) FROM entries

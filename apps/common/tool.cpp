@@ -151,4 +151,8 @@ int run_tool(std::string_view tool, CLI::App& app, int argc, char** argv,
     }
 }
 
+void print_table(const util::TextTable& table, std::FILE* stream) {
+    fmt::print(stream, "{}", table.render(util::terminal_width(fileno(stream)).value_or(0)));
+}
+
 }  // namespace rbl::app

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <functional>
 #include <initializer_list>
 #include <string>
@@ -15,6 +16,7 @@
 #include "rbl/store/database.hpp"
 #include "rbl/util/date.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/text_table.hpp"
 
 namespace rbl::app {
 
@@ -65,6 +67,11 @@ util::Date date_option(std::string_view option, std::string_view text);
 /// Ends `app`'s --help with the environment variables every tool reads, `examples` (one command
 /// a line) and the exit codes of SPEC.md §1.
 void add_help_footer(CLI::App& app, std::initializer_list<std::string_view> examples);
+
+/// Prints `table` on `stream` (a data table on stdout; with --json, for people, on stderr), cut
+/// to the terminal's width when `stream` is a terminal ($COLUMNS, else the terminal's own) and
+/// never when it is a pipe or a file.
+void print_table(const util::TextTable& table, std::FILE* stream = stdout);
 
 /// Parses the command line and runs `body`, mapping what it throws to SPEC.md §1's exit codes
 /// and printing errors as "TOOL: error: MESSAGE". Returns the process's exit code.

@@ -20,6 +20,7 @@ struct Options {
     bool dry_run = false;
     bool force = false;
     std::string explain;
+    std::string explain_list;  ///< --list: explain only this list
     int notify_days = 30;
     bool full = false;
     int jobs = 0;  ///< 0: the number of processor cores
@@ -42,8 +43,11 @@ rbl::ExitCode run(const Options& options) {
                               /*map_for_reading=*/true);
     if (!options.explain.empty()) {
         rbl::app::print_explanation(
-            options.common, options.explain, as_of,
-            rbl::engine::explain_subject(session.db, rules, options.explain, as_of));
+            options.common,
+            rbl::engine::explain_subject(
+                session.db, rules, options.explain, as_of,
+                options.explain_list.empty() ? std::nullopt
+                                             : std::optional<std::string>(options.explain_list)));
         return rbl::ExitCode::ok;
     }
     // A dry run shows each change: the impact preview, who would be added or removed per list.
@@ -91,8 +95,13 @@ int main(int argc, char** argv) {
                    "evaluate subjects on this many threads (default: the number of processor "
                    "cores)")
         ->check(CLI::Range(1, 256));
-    app.add_option("--explain", options.explain,
-                   "print why SUBJECT_ID is or is not on every list, and its entries' history");
+    auto* explain = app.add_option(
+        "--explain", options.explain,
+        "print why SUBJECT_ID is or is not on every list: each criterion's figure against its "
+        "threshold and the margin, the records each considered, the nearest miss first for a "
+        "subject on no list, and its entries' history");
+    app.add_option("--list", options.explain_list, "with --explain: only this list (its id)")
+        ->needs(explain);
     app.add_option("--notify-days", options.notify_days,
                    "list effective entries that expire within this many days (default 30)")
         ->check(CLI::Range(0, 3660));
@@ -101,6 +110,7 @@ int main(int argc, char** argv) {
         app, {"rbl-adjudicate                            (as of today)",
               "rbl-adjudicate --dry-run --rules rules-next   (the impact of a rule revision)",
               "rbl-adjudicate --explain SUBJECT_ID",
+              "rbl-adjudicate --explain SUBJECT_ID --list labour.black.wage_arrears",
               "rbl-adjudicate --as-of 2026/11/28 --force",
               "rbl-adjudicate -q --json >> adjudicate.log   (cron)"});
     return rbl::app::run_tool(k_tool, app, argc, argv, [&] { return run(options); });

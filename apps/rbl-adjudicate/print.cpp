@@ -24,9 +24,10 @@ void print_preview(const CommonOptions& options, const ChangePreview& preview) {
     // The preview is the output, unless --json makes the JSON object the output (SPEC §1):
     // then people still see it on stderr.
     if (!options.json) {
-        fmt::print("{}", preview.table().render());
+        print_table(preview.table());
+        fmt::print("\n");  // apart from the per-list table that follows
     } else if (!options.quiet) {
-        fmt::print(stderr, "{}", preview.table().render());
+        print_table(preview.table(), stderr);
     }
 }
 
@@ -39,11 +40,17 @@ void print_run_summary(const CommonOptions& options, const engine::AdjudicateOpt
         }
         fmt::print("{}\n", json.dump());
     }
-    if (options.quiet) {
-        return;
-    }
-    util::TextTable lists(
-        {"list", "created", "advanced", "expired", "withdrawn", "revoked", "lifted"});
+    // The tables are data: on stdout, or with --json (whose object has them) for people on
+    // stderr unless --quiet. The captions and the summary line are for people: stderr.
+    std::FILE* tables = options.json ? (options.quiet ? nullptr : stderr) : stdout;
+    const auto say = [&](const std::string& text) {
+        if (!options.quiet) {
+            std::fflush(stdout);  // in order with the tables, also through a terminal
+            fmt::print(stderr, "{}", text);
+        }
+    };
+    util::TextTable lists({"list", "entries created", "advanced", "expired", "withdrawn",
+                           "revoked", "lifted"});
     for (std::size_t column = 1; column <= 6; ++column) {
         lists.align_right(column);
     }
@@ -52,21 +59,27 @@ void print_run_summary(const CommonOptions& options, const engine::AdjudicateOpt
                        std::to_string(c.expired), std::to_string(c.withdrawn),
                        std::to_string(c.revoked), std::to_string(c.lifted)});
     }
-    fmt::print(stderr, "{}", lists.render());
+    if (tables != nullptr) {
+        print_table(lists, tables);
+    }
     constexpr std::size_t k_expiring_shown = 20;
     if (!summary.expiring.empty()) {
-        fmt::print(stderr, "{} effective entries expire within {} days:\n",
-                   summary.expiring.size(), run.notify_days);
+        say(fmt::format("{} effective entries expire within {} days:\n",
+                        summary.expiring.size(), run.notify_days));
         util::TextTable expiring({"entry", "list", "subject", "no longer in force from"});
+        expiring.align_right(0);
         for (std::size_t i = 0; i < summary.expiring.size() && i < k_expiring_shown; ++i) {
             const auto& entry = summary.expiring[i];
             expiring.add_row({std::to_string(entry.entry_id), entry.list_id, entry.subject_id,
                               entry.expires_on});
         }
-        fmt::print(stderr, "{}", expiring.render());
+        if (tables != nullptr) {
+            fmt::print(tables, "\n");  // apart from the per-list table
+            print_table(expiring, tables);
+        }
         if (summary.expiring.size() > k_expiring_shown) {
-            fmt::print(stderr, "... and {} more (--json lists them all)\n",
-                       summary.expiring.size() - k_expiring_shown);
+            say(fmt::format("... and {} more (--json lists them all)\n",
+                            summary.expiring.size() - k_expiring_shown));
         }
     }
     const auto& t = summary.total;
@@ -75,27 +88,23 @@ void print_run_summary(const CommonOptions& options, const engine::AdjudicateOpt
                                    summary.full_reason)
                      : fmt::format("{} of {} subjects evaluated (incremental)", summary.subjects,
                                    summary.subjects_total);
-    fmt::print(stderr,
-               "{}: as of {}, {}: {} created, {} advanced, {} expired, {} withdrawn, {} "
-               "revoked, {} lifted; {}\n",
-               k_adjudicate_tool, summary.as_of, evaluated, t.created, t.advanced, t.expired,
-               t.withdrawn, t.revoked, t.lifted,
-               summary.run_id ? fmt::format("run {}", *summary.run_id)
-                              : std::string("dry run: nothing written"));
+    say(fmt::format("{}: as of {}, {}; entries: {} created, {} advanced, {} expired, {} "
+                    "withdrawn, {} revoked, {} lifted; {}\n",
+                    k_adjudicate_tool, summary.as_of, evaluated, t.created, t.advanced, t.expired,
+                    t.withdrawn, t.revoked, t.lifted,
+                    summary.run_id ? fmt::format("run {}", *summary.run_id)
+                                   : std::string("dry run: nothing written")));
 }
 
-void print_explanation(const CommonOptions& options, std::string_view subject_id,
-                       util::Date as_of, const std::vector<std::string>& lines) {
+void print_explanation(const CommonOptions& options,
+                       const engine::SubjectExplanation& explanation) {
     if (!options.json) {
-        for (const std::string& line : lines) {
+        for (const std::string& line : explanation.lines()) {
             fmt::print("{}\n", line);
         }
         return;
     }
-    fmt::print("{}\n", nlohmann::json{{"subject_id", subject_id},
-                                      {"as_of", as_of.iso()},
-                                      {"explanation", lines}}
-                           .dump());
+    fmt::print("{}\n", engine::to_json(explanation).dump());
 }
 
 }  // namespace rbl::app

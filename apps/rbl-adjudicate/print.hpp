@@ -1,7 +1,8 @@
 #pragma once
 // rbl-adjudicate's output: with --json the one JSON object on stdout (a dry run's changes and an
-// explanation in it), else the preview or explanation on stdout; and, unless --quiet, the
-// per-list table, the expiring entries and the summary line on stderr.
+// explanation in it), the tables for people on stderr unless --quiet; else the data on stdout —
+// the preview or explanation, the per-list table of entries, the expiring entries — and, unless
+// --quiet, the captions and the summary line on stderr.
 
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 
 #include "common/tool.hpp"
 #include "rbl/engine/adjudicator.hpp"
+#include "rbl/engine/explain.hpp"
 #include "rbl/util/date.hpp"
 #include "rbl/util/text_table.hpp"
 
@@ -37,12 +39,14 @@ private:
 void print_preview(const CommonOptions& options, const ChangePreview& preview);
 
 /// With --json the run's JSON object on stdout, with `changes` when `preview` is given (a dry
-/// run); unless --quiet the per-list table, the expiring entries and the summary line on stderr.
+/// run), and unless --quiet the tables on stderr; else the per-list table of entries and the
+/// expiring entries on stdout. Unless --quiet, the summary line (in entries) on stderr.
 void print_run_summary(const CommonOptions& options, const engine::AdjudicateOptions& run,
                        const engine::AdjudicationSummary& summary, const ChangePreview* preview);
 
-/// --explain SUBJECT_ID: its lines on stdout, or with --json {subject_id, as_of, explanation}.
-void print_explanation(const CommonOptions& options, std::string_view subject_id,
-                       util::Date as_of, const std::vector<std::string>& lines);
+/// --explain SUBJECT_ID: its lines on stdout, or with --json the explanation's JSON object
+/// (engine::to_json).
+void print_explanation(const CommonOptions& options,
+                       const engine::SubjectExplanation& explanation);
 
 }  // namespace rbl::app

@@ -76,7 +76,7 @@ std::string state_of(const AppealLike& appeal, util::Date as_of) {
     return appeal.is_overdue(as_of) ? "open, OVERDUE" : "open";
 }
 
-void print_table(const appeal::AppealListing& listing, util::Date as_of) {
+void print_appeal_table(const appeal::AppealListing& listing, util::Date as_of) {
     if (listing.appeals.empty() && listing.record_repairs.empty()) {
         return;
     }
@@ -104,7 +104,7 @@ void print_table(const appeal::AppealListing& listing, util::Date as_of) {
                        state_of(appeal, as_of)});
     }
     add_repairs_before(std::numeric_limits<std::int64_t>::max());
-    fmt::print("{}", table.render());
+    print_table(table);
 }
 
 }  // namespace
@@ -114,7 +114,7 @@ void print_listing(const CommonOptions& options, const appeal::AppealListing& li
     if (options.json) {
         fmt::print("{}\n", appeal::to_json(listing, as_of).dump());
     } else {
-        print_table(listing, as_of);
+        print_appeal_table(listing, as_of);
     }
     std::fflush(stdout);  // the listing before its summary line, also through a pipe
     if (!options.quiet) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "common/tool.hpp"
 #include "rbl/check/answer_format.hpp"
 #include "rbl/util/atomic_file.hpp"
 #include "rbl/util/text_table.hpp"
@@ -45,7 +46,7 @@ void print_answer_table(const std::vector<check::Answer>& answers) {
                            listing.disputed ? "yes" : "no", measures_cell(listing)});
         }
     }
-    fmt::print("{}", table.render());
+    print_table(table);
 }
 
 void write_answer_lines(const std::string& out_path, bool csv, bool all_measures,

@@ -75,6 +75,14 @@ void check_stdout(const Options& options) {
     }
 }
 
+// --as-of in any form of record dates, refused after today (SPEC §1); any day up to today.
+std::optional<std::string> as_of_of(const Options& options) {
+    if (!options.as_of) {
+        return std::nullopt;
+    }
+    return rbl::app::date_option("--as-of", *options.as_of).iso();
+}
+
 // The options of an export of list entries; a records publication shares the output ones.
 rbl::publish::ExportOptions export_options_of(const Options& options) {
     rbl::publish::ExportOptions export_options;
@@ -83,7 +91,7 @@ rbl::publish::ExportOptions export_options_of(const Options& options) {
     export_options.domains = options.domains;
     export_options.status = options.status;
     export_options.subject_id = options.subject;
-    export_options.as_of = options.as_of;
+    export_options.as_of = as_of_of(options);
     export_options.out = options.out;
     export_options.lang = options.lang == "zh" ? rbl::publish::Language::zh
                                                : rbl::publish::Language::en;
@@ -133,7 +141,7 @@ rbl::ExitCode run_export(const Options& options) {
 
 rbl::ExitCode run_report(const Options& options) {
     rbl::publish::check_output_folder(options.report_out, "--out");  // before the database
-    rbl::publish::ReportOptions report{options.report_out, options.as_of,
+    rbl::publish::ReportOptions report{options.report_out, as_of_of(options),
                                        rbl::publish::parse_mode(options.mode), {}};
     // The records' figures follow the periods the rule files declare: the rules are read,
     // strictly, before the database is opened.
@@ -149,6 +157,9 @@ rbl::ExitCode run_report(const Options& options) {
         fmt::print("{}\n", rbl::publish::to_json(summary).dump());
     }
     if (!options.common.quiet) {
+        if (const auto warning = rbl::publish::after_last_run_warning(db, summary.as_of)) {
+            fmt::print(stderr, "{}: warning: {}\n", k_tool, *warning);
+        }
         fmt::print(stderr, "{}: report as of {} written to {}\n", k_tool, summary.as_of.iso(),
                    summary.out);
     }

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "rbl/publish/export_options.hpp"
+#include "rbl/publish/exporter.hpp"
 #include "rbl/publish/report_register.hpp"
 
 namespace rbl::app {
@@ -53,7 +54,9 @@ ExitCode SubjectReportCommands::run() const { return m_issue->parsed() ? issue()
 ExitCode SubjectReportCommands::issue() const {
     publish::IssueOptions options;
     options.scope.subject_id = m_subject_id;
-    options.scope.as_of = m_as_of;
+    if (m_as_of) {  // any form of record dates, up to today
+        options.scope.as_of = date_option("--as-of", *m_as_of).iso();
+    }
     if (m_from) {
         options.scope.from = date_option("--from", *m_from);
     }
@@ -82,6 +85,10 @@ ExitCode SubjectReportCommands::issue() const {
                                .dump());
     }
     if (!m_common.quiet) {
+        if (const auto warning = publish::after_last_run_warning(
+                db, util::parse_iso_date(summary.as_of).value_or(util::Date()))) {
+            fmt::print(stderr, "{}: warning: {}\n", k_tool, *warning);
+        }
         fmt::print(stderr, "{}: report {} ({}, {} to {}, as of {}) written to {}\n", k_tool,
                    summary.number, summary.format, summary.from, summary.to, summary.as_of,
                    summary.out);

@@ -210,7 +210,12 @@ class CronDiscipline(KeyboardCase):
         self.assertEqual(set(created[0]), {"list_id", "change", "subject_id", "subject_name",
                                            "status", "reason"})
         plain = self.run_tool("rbl-adjudicate", "--dry-run", check=0)
-        self.assertEqual(len(plain.stdout.splitlines()), 1 + len(summary["changes"]))
+        # Without --json, stdout has the data: the changes, a blank line, the per-list table.
+        changes, per_list = plain.stdout.split("\n\n")
+        self.assertEqual(len(changes.splitlines()), 1 + len(summary["changes"]))
+        self.assertEqual(per_list.splitlines()[0].split()[:3], ["list", "entries", "created"])
+        self.assertEqual(len(per_list.splitlines()), 1 + len(summary["lists"]))
+        self.assertIn("entries: ", plain.stderr)
         real = self.one_json_object(self.run_tool("rbl-adjudicate", "--json", "-q", check=0))
         self.assertNotIn("changes", real)
         explained = self.run_tool("rbl-adjudicate", "--json", "--explain",

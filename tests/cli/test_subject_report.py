@@ -241,7 +241,7 @@ class Html(SubjectReportCase):
     def test_bad_options_are_usage_errors_and_write_nothing(self):
         for args, message in [(["--domain", "nope"], "unknown domain"),
                               (["--from", "2026-11-01", "--to", "2026-10-01"], "lies after"),
-                              (["--as-of", "2026-11-21"], "after the last run"),
+                              (["--as-of", "2026-11-21"], "after today"),
                               ]:
             _, result = self.issue(COMPANY, "bad.html", *args, check=2)
             self.assertIn(message, result.stdout + result.stderr)

@@ -113,6 +113,9 @@ Verdict CriteriaEvaluator::evaluate(const rules::ListRule& list, const Criterion
     Verdict verdict;
     std::vector<std::size_t> evidence;
     verdict.holds = eval(criterion, 0, verdict, evidence);
+    if (m_tracing) {
+        verdict.distance = verdict.trace.front().distance;
+    }
     if (verdict.holds) {
         std::sort(evidence.begin(), evidence.end());
         evidence.erase(std::unique(evidence.begin(), evidence.end()), evidence.end());
@@ -126,6 +129,11 @@ Verdict CriteriaEvaluator::evaluate(const rules::ListRule& list, const Criterion
 
 bool CriteriaEvaluator::where_holds(const rules::CompiledExpression& where,
                                     const SubjectRecord& record) {
+    load(record);
+    return where.evaluate(m_values);
+}
+
+void CriteriaEvaluator::load(const SubjectRecord& record) {
     const auto fields = m_schema->fields();
     m_values.assign(fields.size(), rules::Value());
     m_values[rules::k_field_record_id] = rules::Value::text(record.record_id);
@@ -166,7 +174,6 @@ bool CriteriaEvaluator::where_holds(const rules::CompiledExpression& where,
             break;
         }
     }
-    return where.evaluate(m_values);
 }
 
 std::vector<std::size_t> CriteriaEvaluator::select(const rules::Selection& selection) {
@@ -247,6 +254,23 @@ std::string CriteriaEvaluator::evidence_text(const std::vector<std::size_t>& sel
 bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& verdict,
                              std::vector<std::size_t>& evidence) {
     const std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
+    // Tracing: this node's slot in verdict.trace, taken before its children's (pre-order).
+    const std::size_t slot = verdict.trace.size();
+    if (m_tracing) {
+        CriterionTrace& trace = verdict.trace.emplace_back();
+        trace.depth = depth;
+        trace.type = criterion.type;
+    }
+    const auto traced = [&](bool holds, std::string text, double distance) {
+        if (m_tracing) {
+            CriterionTrace& trace = verdict.trace[slot];
+            trace.holds = holds;
+            trace.text = std::move(text);
+            trace.distance = holds ? 0.0 : std::clamp(distance, 0.0, 1.0);
+            m_last_distance = trace.distance;
+        }
+        return holds;
+    };
     auto line = [&](bool holds, const std::string& text) {
         verdict.explanation.push_back(indent + mark(holds) + " " + text);
         verdict.held.push_back(holds);
@@ -261,6 +285,7 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
             verdict.held.push_back(false);
             std::vector<std::size_t> gathered;
             bool holds = all;
+            double distance = all ? 0.0 : 1.0;
             for (const Criterion& child : criterion.children) {
                 std::vector<std::size_t> child_evidence;
                 const bool child_holds = eval(child, depth + 1, verdict, child_evidence);
@@ -268,6 +293,10 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
                     gathered.insert(gathered.end(), child_evidence.begin(), child_evidence.end());
                 }
                 holds = all ? (holds && child_holds) : (holds || child_holds);
+                // all: the hardest child decides (a `not` that holds for want of records
+                // gives no credit); any: the easiest.
+                distance = all ? std::max(distance, m_last_distance)
+                               : std::min(distance, m_last_distance);
             }
             if (holds) {
                 evidence.insert(evidence.end(), gathered.begin(), gathered.end());
@@ -275,7 +304,7 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
             verdict.explanation[at] =
                 indent + mark(holds) + (all ? " all of:" : " any of:");
             verdict.held[at] = holds;
-            return holds;
+            return m_tracing ? traced(holds, all ? "all of:" : "any of:", distance) : holds;
         }
         case Criterion::Type::negation: {
             const std::size_t at = verdict.explanation.size();
@@ -285,13 +314,23 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
             const bool holds = !eval(criterion.children.front(), depth + 1, verdict, ignored);
             verdict.explanation[at] = indent + mark(holds) + " not:";
             verdict.held[at] = holds;
-            return holds;
+            return m_tracing ? traced(holds, "not:", 1.0) : holds;
         }
         case Criterion::Type::exists: {
             const auto selected = select(criterion.selection);
             const bool holds = !selected.empty();
             if (holds) {
                 evidence.insert(evidence.end(), selected.begin(), selected.end());
+            }
+            if (m_tracing) {
+                CriterionTrace& trace = verdict.trace[slot];
+                trace.figure = std::to_string(selected.size());
+                trace.threshold = "needs ≥ 1";
+                trace.margin = holds ? fmt::format("margin {}", selected.size() - 1)
+                                     : std::string("short by 1");
+                trace_records(criterion, trace);
+                traced(holds, describe(criterion.selection, selected.size()),
+                       nearest_record(verdict, slot));
             }
             return line(holds, fmt::format("{} (needs ≥ 1){}",
                                            describe(criterion.selection, selected.size()),
@@ -307,6 +346,31 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
             const auto text = [](const std::optional<std::int64_t>& bound) {
                 return bound ? std::optional(std::to_string(*bound)) : std::nullopt;
             };
+            double distance = 1.0;
+            if (m_tracing) {
+                CriterionTrace& trace = verdict.trace[slot];
+                trace.figure = std::to_string(count);
+                trace.threshold =
+                    bound_text(text(criterion.count_at_least), text(criterion.count_at_most));
+                const auto& low = criterion.count_at_least;
+                const auto& high = criterion.count_at_most;
+                trace_records(criterion, trace);
+                if (low && count < *low) {
+                    trace.margin = fmt::format("short by {}", *low - count);
+                    // Each missing record counts 1, less what the nearest one lacks.
+                    distance = (static_cast<double>(*low - count) - 1.0 +
+                                nearest_record(verdict, slot)) /
+                               static_cast<double>(*low);
+                } else if (high && count > *high) {
+                    trace.margin = fmt::format("over by {}", count - *high);
+                    distance = static_cast<double>(count - *high) / static_cast<double>(count);
+                } else if (low) {
+                    trace.margin = fmt::format("margin {}", count - *low);
+                } else if (high) {
+                    trace.margin = fmt::format("margin {}", *high - count);
+                }
+                traced(holds, describe(criterion.selection, selected.size()), distance);
+            }
             return line(holds, fmt::format("{} ({}){}",
                                            describe(criterion.selection, selected.size()),
                                            bound_text(text(criterion.count_at_least),
@@ -348,9 +412,41 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
             const auto text = [](const std::optional<util::Decimal>& bound) {
                 return bound ? std::optional(bound->text()) : std::nullopt;
             };
-            return line(holds, fmt::format("sum of {} is {} over {} ({}){}", criterion.sum_field,
-                                           total.text(),
-                                           describe(criterion.selection, selected.size()),
+            const auto summed = [&] {
+                return fmt::format("sum of {} is {} over {}", criterion.sum_field, total.text(),
+                                   describe(criterion.selection, selected.size()));
+            };
+            if (m_tracing) {
+                double distance = 1.0;
+                CriterionTrace& trace = verdict.trace[slot];
+                trace.figure = total.text();
+                trace.threshold =
+                    bound_text(text(criterion.sum_at_least), text(criterion.sum_at_most));
+                const auto& low = criterion.sum_at_least;
+                const auto& high = criterion.sum_at_most;
+                const auto difference = [](const util::Decimal& a, const util::Decimal& b) {
+                    return util::subtract(a, b).value_or(util::Decimal{0, 0});
+                };
+                // The relative shortfall, as a double: only for ordering near misses.
+                const auto ratio = [](const util::Decimal& part, const util::Decimal& whole) {
+                    const double denominator = std::stod(whole.text());
+                    return denominator > 0 ? std::stod(part.text()) / denominator : 1.0;
+                };
+                if (low && util::compare(total, *low) < 0) {
+                    trace.margin = fmt::format("short by {}", difference(*low, total).text());
+                    distance = ratio(difference(*low, total), *low);
+                } else if (high && util::compare(total, *high) > 0) {
+                    trace.margin = fmt::format("over by {}", difference(total, *high).text());
+                    distance = ratio(difference(total, *high), total);
+                } else if (low) {
+                    trace.margin = fmt::format("margin {}", difference(total, *low).text());
+                } else if (high) {
+                    trace.margin = fmt::format("margin {}", difference(*high, total).text());
+                }
+                trace_records(criterion, trace);
+                traced(holds, summed(), distance);
+            }
+            return line(holds, fmt::format("{} ({}){}", summed(),
                                            bound_text(text(criterion.sum_at_least),
                                                       text(criterion.sum_at_most)),
                                            evidence_text(selected)));
@@ -361,7 +457,12 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
                 rules::Value::text(m_subject->subject_id),
                 rules::Value::text(m_subject->region)};
             const bool holds = criterion.subject_expression->evaluate(values);
-            return line(holds, fmt::format("subject: {}", criterion.subject_expression->text()));
+            const std::string text =
+                fmt::format("subject: {}", criterion.subject_expression->text());
+            if (m_tracing) {
+                traced(holds, text, 1.0);
+            }
+            return line(holds, text);
         }
         case Criterion::Type::listed: {
             const bool holds = listed(criterion);
@@ -372,10 +473,222 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
                                   criterion.listed_domain == "any"
                                       ? std::string("any domain")
                                       : criterion.listed_domain);
-            return line(holds, fmt::format("has a pending or effective entry on {}", target));
+            const std::string text = fmt::format("has a pending or effective entry on {}", target);
+            if (m_tracing) {
+                traced(holds, text, 1.0);
+            }
+            return line(holds, text);
         }
     }
     return false;
+}
+
+double CriteriaEvaluator::nearest_record(const Verdict& verdict, std::size_t slot) const {
+    if (!m_tracing) {
+        return 1.0;
+    }
+    // Of the records not taken, the one that came closest: the smallest share of `where`'s
+    // parts it fails (1 when none is in the window).
+    double nearest = 1.0;
+    for (const ConsideredRecord& record : verdict.trace[slot].records) {
+        if (record.taken || record.checks.empty()) {
+            continue;  // taken, or outside the window
+        }
+        const auto failed = std::count_if(record.checks.begin(), record.checks.end(),
+                                          [](const RecordCheck& c) { return !c.holds; });
+        nearest = std::min(nearest, static_cast<double>(std::max<std::ptrdiff_t>(failed, 1)) /
+                                        static_cast<double>(record.checks.size()));
+    }
+    return nearest;
+}
+
+const std::vector<rules::CompiledExpression>& CriteriaEvaluator::where_parts(
+    const rules::Selection& selection) {
+    for (const auto& [of, parts] : m_where_parts) {
+        if (of == &selection) {
+            return parts;
+        }
+    }
+    std::vector<rules::CompiledExpression> parts;
+    const auto texts = rules::top_level_conjuncts(selection.where->text());
+    for (const std::string& text : texts) {
+        auto part = rules::compile(text, *m_schema);
+        if (!part || texts.size() == 1) {
+            parts.assign(1, *selection.where);
+            break;
+        }
+        parts.push_back(std::move(*part));
+    }
+    m_where_parts.emplace_back(&selection, std::move(parts));
+    return m_where_parts.back().second;
+}
+
+std::string CriteriaEvaluator::value_text(int slot) const {
+    const rules::Value& value = m_values[static_cast<std::size_t>(slot)];
+    switch (value.type()) {
+        case rules::ValueType::text:
+            return std::string(value.as_text());
+        case rules::ValueType::number:
+            return value.as_number().text();
+        case rules::ValueType::date:
+            return value.as_date().iso();
+        case rules::ValueType::boolean:
+            return value.as_bool() ? "true" : "false";
+        case rules::ValueType::null:
+            break;
+    }
+    return "(none)";
+}
+
+namespace {
+
+std::string_view op_sign(std::string_view op) {
+    if (op == ">=") {
+        return "≥";
+    }
+    if (op == "<=") {
+        return "≤";
+    }
+    if (op == "==") {
+        return "=";
+    }
+    if (op == "!=") {
+        return "≠";
+    }
+    return op;
+}
+
+// "short by 1", "margin 2": how far `value` is from meeting `op constant`, for numbers and
+// dates (in days); empty for other types.
+std::string comparison_margin(const rules::Value& value, std::string_view op,
+                              const rules::Value& constant, bool holds) {
+    if (value.is_null() || value.type() != constant.type() || op == "==" || op == "!=") {
+        return "";
+    }
+    std::string distance;  // |value - constant|
+    bool zero = false;
+    if (value.type() == rules::ValueType::number) {
+        const auto difference = util::subtract(value.as_number(), constant.as_number());
+        if (!difference) {
+            return "";
+        }
+        const util::Decimal absolute =
+            difference->mantissa < 0 ? util::negate(*difference).value_or(*difference)
+                                     : *difference;
+        zero = absolute.mantissa == 0;
+        distance = absolute.text();
+    } else if (value.type() == rules::ValueType::date) {
+        const auto days = value.as_date().serial() - constant.as_date().serial();
+        zero = days == 0;
+        distance = fmt::format("{} day{}", days < 0 ? -days : days,
+                               days == 1 || days == -1 ? "" : "s");
+    } else {
+        return "";
+    }
+    if (holds) {
+        return fmt::format("margin {}", distance);
+    }
+    const bool needs_more = op == ">=" || op == ">";
+    const bool strict = op == ">" || op == "<";
+    if (zero) {
+        return needs_more ? "at the bound, needs more" : "at the bound, needs less";
+    }
+    return fmt::format("{} by {}{}", needs_more ? "short" : "over", strict ? "more than " : "",
+                       distance);
+}
+
+}  // namespace
+
+RecordCheck CriteriaEvaluator::check(const rules::CompiledExpression& part) {
+    RecordCheck result;
+    result.test = part.text();
+    result.holds = part.evaluate(m_values);
+    const auto fields = m_schema->fields();
+    std::vector<std::string> figures;
+    for (int slot : part.fields_used()) {
+        figures.push_back(
+            fmt::format("{} = {}", fields[static_cast<std::size_t>(slot)].name, value_text(slot)));
+    }
+    result.figure = fmt::format("{}", fmt::join(figures, ", "));
+    if (const auto comparison = part.comparison()) {
+        const rules::Value constant = comparison->constant;
+        std::string wanted;
+        switch (constant.type()) {
+            case rules::ValueType::text:
+                wanted = fmt::format("'{}'", constant.as_text());
+                break;
+            case rules::ValueType::number:
+                wanted = constant.as_number().text();
+                break;
+            case rules::ValueType::date:
+                wanted = constant.as_date().iso();
+                break;
+            case rules::ValueType::boolean:
+                wanted = constant.as_bool() ? "true" : "false";
+                break;
+            case rules::ValueType::null:
+                wanted = "null";
+                break;
+        }
+        result.margin = fmt::format("needs {} {}", op_sign(comparison->op), wanted);
+        const std::string margin =
+            comparison_margin(m_values[static_cast<std::size_t>(comparison->slot)],
+                              comparison->op, constant, result.holds);
+        if (!margin.empty()) {
+            result.margin += ", " + margin;
+        }
+    }
+    return result;
+}
+
+void CriteriaEvaluator::trace_records(const Criterion& criterion, CriterionTrace& trace) {
+    const rules::Selection& selection = criterion.selection;
+    const util::Date from = selection.within ? selection.within->before(m_as_of)
+                                             : util::Date::from_serial(INT32_MIN);
+    const auto fields = m_schema->fields();
+    std::vector<int> used;
+    if (selection.where) {
+        used = selection.where->fields_used();
+    }
+    if (criterion.type == Criterion::Type::sum && criterion.sum_slot >= 0 &&
+        std::find(used.begin(), used.end(), criterion.sum_slot) == used.end()) {
+        used.push_back(criterion.sum_slot);
+    }
+    for (std::size_t i = 0; i < m_records.size(); ++i) {
+        const SubjectRecord& record = m_records[i];
+        if (record.date > m_as_of ||
+            (!selection.any_domain &&
+             std::find(selection.domains.begin(), selection.domains.end(), record.domain) ==
+                 selection.domains.end()) ||
+            (!selection.kinds.empty() &&
+             std::find(selection.kinds.begin(), selection.kinds.end(), record.kind) ==
+                 selection.kinds.end())) {
+            continue;
+        }
+        ConsideredRecord considered;
+        considered.index = i;
+        load(record);
+        for (int slot : used) {
+            considered.attributes.emplace_back(fields[static_cast<std::size_t>(slot)].name,
+                                               value_text(slot));
+        }
+        if (record.date < from) {
+            considered.why_not = fmt::format("outside the window of {} (from {})",
+                                             selection.within->text(), from.iso());
+        } else {
+            considered.taken = true;
+            if (selection.where) {
+                for (const rules::CompiledExpression& part : where_parts(selection)) {
+                    considered.checks.push_back(check(part));
+                }
+                considered.taken = selection.where->evaluate(m_values);
+                if (!considered.taken) {
+                    considered.why_not = "where fails";
+                }
+            }
+        }
+        trace.records.push_back(std::move(considered));
+    }
 }
 
 std::optional<RecordNeed> RecordNeed::of(const Criterion& criterion) {

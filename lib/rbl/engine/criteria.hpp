@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rbl/model/subject.hpp"
@@ -50,6 +51,44 @@ struct SubjectFacts {
     std::string region;
 };
 
+/// One top-level part of a selection's `where` (the parts joined by `and`) for one record.
+struct RecordCheck {
+    std::string test;    ///< the part as written: "months_unpaid >= 3"
+    bool holds = false;
+    std::string figure;  ///< the record's values of the fields it names: "months_unpaid = 2"
+    /// For a comparison of a field with a constant: "needs ≥ 3, short by 1" (or "…, margin 2").
+    std::string margin;
+};
+
+/// A record a selection considered: of a domain and kind it looks at, dated up to as-of.
+struct ConsideredRecord {
+    std::size_t index = 0;  ///< into the records given
+    bool taken = false;     ///< in the window and passing `where`
+    std::string why_not;    ///< when not taken: "outside the window …" or "where fails"
+    std::vector<RecordCheck> checks;  ///< `where`'s parts, when the record is in the window
+    /// The record's values of the fields the criterion uses (`where`'s fields, the summed one).
+    std::vector<std::pair<std::string, std::string>> attributes;
+};
+
+/// One node of a criteria tree as evaluated, for `--explain` (CriteriaEvaluator::trace).
+struct CriterionTrace {
+    int depth = 0;
+    rules::Criterion::Type type = rules::Criterion::Type::all;
+    bool holds = false;
+    std::string text;       ///< what the node tests, with its figure: "2 penalty records within 1y"
+    std::string figure;     ///< count, sum: the figure ("2", "36500.00"); else empty
+    std::string threshold;  ///< count, sum, exists: "needs ≥ 3"; else empty
+    std::string margin;     ///< count, sum: "short by 1", "over by 2", "margin 1"; else empty
+    /// How far the node is from holding, 0 (holds) to 1, by which `--explain` finds the nearest
+    /// miss (docs/DESIGN.md, "--explain"): exists, the smallest share of `where`'s parts that a
+    /// record in the window fails (1 without such a record); count ≥ n with c records taken,
+    /// (n − c − 1 + that share) / n; count ≤ m, (c − m) / c; sum, the shortfall or excess
+    /// relative to the bound (to the total for ≤); subject, listed and not, 1; all, the largest
+    /// of its children's; any, the least of them.
+    double distance = 0;
+    std::vector<ConsideredRecord> records;  ///< exists, count, sum
+};
+
 /// The outcome of evaluating criteria.
 struct Verdict {
     bool holds = false;
@@ -57,6 +96,10 @@ struct Verdict {
     std::vector<std::string> explanation;  ///< one line per criterion, indented by depth
     /// Whether each criterion held, in the same order as `explanation` (the tree in pre-order).
     std::vector<bool> held;
+    /// With tracing on (CriteriaEvaluator::set_tracing): each node, in the same order.
+    std::vector<CriterionTrace> trace;
+    /// With tracing on: how far the criteria are from holding (the root's distance).
+    double distance = 0;
 };
 
 /// A condition criteria need to hold at all: the subject has a record that one of `selections`
@@ -77,6 +120,9 @@ class CriteriaEvaluator {
 public:
     explicit CriteriaEvaluator(const rules::RuleSet& rules) : m_rules(rules) {}
 
+    /// With tracing on, verdicts carry the trace of every node (for `--explain`; slower).
+    void set_tracing(bool on) { m_tracing = on; }
+
     /// Evaluates `criterion` (of `list`) as of `as_of`. `records` are the subject's active
     /// records, any date (later ones are ignored); `entries` the ids of lists the subject has a
     /// pending or effective entry on.
@@ -89,9 +135,16 @@ private:
               std::vector<std::size_t>& evidence);
     std::vector<std::size_t> select(const rules::Selection& selection);
     bool where_holds(const rules::CompiledExpression& where, const SubjectRecord& record);
+    void load(const SubjectRecord& record);
     bool listed(const rules::Criterion& criterion) const;
     std::string describe(const rules::Selection& selection, std::size_t count) const;
     std::string evidence_text(const std::vector<std::size_t>& selected) const;
+    double nearest_record(const Verdict& verdict, std::size_t slot) const;
+    void trace_records(const rules::Criterion& criterion, CriterionTrace& trace);
+    /// One part of a `where` over the record load() put in m_values.
+    RecordCheck check(const rules::CompiledExpression& part);
+    std::string value_text(int slot) const;
+    const std::vector<rules::CompiledExpression>& where_parts(const rules::Selection& selection);
 
     const rules::RuleSet& m_rules;
     const rules::ListRule* m_list = nullptr;
@@ -101,6 +154,11 @@ private:
     std::span<const std::string> m_entries;
     util::Date m_as_of;
     std::vector<rules::Value> m_values;
+    bool m_tracing = false;
+    double m_last_distance = 0;  ///< tracing: the distance of the node eval() last finished
+    /// tracing: each `where`'s top-level parts, compiled (by the selection's address)
+    std::vector<std::pair<const rules::Selection*, std::vector<rules::CompiledExpression>>>
+        m_where_parts;
 };
 
 }  // namespace rbl::engine

@@ -12,6 +12,7 @@
 #include "rbl/publish/export_files.hpp"
 #include "rbl/publish/row_writer.hpp"
 #include "rbl/store/feedback_store.hpp"
+#include "rbl/store/incremental_store.hpp"
 #include "rbl/store/publication_store.hpp"
 #include "rbl/util/atomic_file.hpp"
 #include "rbl/util/error.hpp"
@@ -356,12 +357,29 @@ util::Date publication_as_of(store::PublicationStore& store,
     if (!parsed) {
         throw UsageError(fmt::format("--as-of: {}", parsed.error()));
     }
-    if (*parsed > last_run) {
-        throw UsageError(fmt::format("--as-of {} lies after the last run's as-of {}: entries are "
-                                     "not known beyond it",
-                                     *as_of, *last));
-    }
     return *parsed;
+}
+
+std::optional<std::string> after_last_run_warning(store::Database& db, util::Date as_of) {
+    const auto last = store::PublicationStore(db).last_run_as_of();
+    if (!last || as_of.iso() <= *last) {
+        return std::nullopt;
+    }
+    std::string changed;
+    store::IncrementalStore incremental(db);
+    if (incremental.available()) {
+        const std::int64_t subjects =
+            incremental.count_to_evaluate(incremental.highest_mark(), as_of.iso());
+        changed = subjects == 0
+                      ? "; no subject changed or came due since"
+                      : fmt::format("; {} subjects changed or came due since (imports, "
+                                    "withdrawals, appeals, windows, periods): run rbl-adjudicate "
+                                    "for them to count",
+                                    subjects);
+    }
+    return fmt::format("{} lies after the last run's as-of {}: the entries are as that run and the "
+                       "appeals decided since left them{}",
+                       as_of.iso(), *last, changed);
 }
 
 ExportSummary export_entries(store::Database& db, audit::AuditLog& audit,
@@ -376,6 +394,9 @@ ExportSummary export_entries(store::Database& db, audit::AuditLog& audit,
     ExportRun run{db, transaction, audit, reporter, options, store::PublicationStore(db),
                   {}, {},          {},    {},       {},      {}};
     run.as_of = publication_as_of(run.store, options.as_of, run.last_run);
+    if (const auto warning = after_last_run_warning(db, run.as_of)) {
+        reporter.warning(*warning);
+    }
     if (options.department || options.by_department_dir) {
         run.reported = store::FeedbackStore(db).reported_measures();
     }

@@ -54,11 +54,19 @@ ExportSummary export_entries(store::Database& db, audit::AuditLog& audit,
 /// dates (expired once its validity ran out).
 PublishedRow state_on(const store::EntryRow& row, util::Date as_of, util::Date last_run);
 
-/// The day a publication or report shows: `as_of` (YYYY-MM-DD) or, when empty, the last run's
-/// as-of, which it also stores in `last_run`. Throws UsageError when no run is recorded, or for
-/// a malformed date or one after the last run's.
+/// The day a publication or report shows: `as_of` (YYYY-MM-DD; any day up to today, which the
+/// tools check) or, when empty, the last run's as-of, which it also stores in `last_run`. Throws
+/// UsageError when no run is recorded, or for a malformed date. A day after the last run's shows
+/// the entries as that run and the appeals decided since left them (model::state_as_published),
+/// the same in the exports, the reports and rbl-check; after_last_run_warning says so.
 util::Date publication_as_of(store::PublicationStore& store,
                              const std::optional<std::string>& as_of, util::Date& last_run);
+
+/// When `as_of` lies after the last run's as-of: a warning for people that the entries are as
+/// that run and the appeals since left them, with how many subjects changed since it (imports,
+/// withdrawals, appeals) or came due (a record leaving a window, a period ending) by `as_of` —
+/// rbl-adjudicate would evaluate them. Nothing when `as_of` is not after it.
+std::optional<std::string> after_last_run_warning(store::Database& db, util::Date as_of);
 
 /// Writes `bytes` to `path` ("-": standard output) through a temporary file renamed into place
 /// (util::AtomicFile), created with `mode` and never following a symbolic link. Throws

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -160,6 +161,14 @@ namespace detail {
 struct Program;
 }
 
+/// An expression that is one comparison of a field with a constant (`months_unpaid >= 3`), as
+/// an explanation shows it: the field's value against the constant, and by how much it misses.
+struct FieldComparison {
+    int slot = -1;        ///< the field's slot in the schema
+    std::string_view op;  ///< "==", "!=", "<", "<=", ">" or ">="
+    Value constant;       ///< a text constant views the expression: valid while it lives
+};
+
 /// A type-checked expression whose value is true or false, ready to evaluate. Immutable; copies
 /// share the compiled program and are cheap.
 class CompiledExpression {
@@ -174,6 +183,8 @@ public:
     [[nodiscard]] const std::vector<int>& fields_used() const;
     /// One more than the highest slot used (0 when no field is used).
     [[nodiscard]] std::size_t fields_needed() const;
+    /// When the whole expression is one comparison of a field with a constant: that comparison.
+    [[nodiscard]] std::optional<FieldComparison> comparison() const;
 
 private:
     friend rbl::expected<CompiledExpression, ExpressionError> compile(std::string_view source,
@@ -188,6 +199,12 @@ private:
 /// k_max_expression_nesting, or an expression whose value is not true or false.
 rbl::expected<CompiledExpression, ExpressionError> compile(std::string_view source,
                                                            const Schema& schema);
+
+/// The parts of `source` joined by `and` at its top level (outside parentheses and brackets),
+/// each trimmed, as written: each is an expression of its own over the same fields, and the
+/// whole holds when every part does. `source` alone when it has a top-level `or` (which binds
+/// looser than `and`), no top-level `and`, or does not tokenize.
+std::vector<std::string> top_level_conjuncts(std::string_view source);
 
 /// True for the words the language reserves (`and`, `or`, `not`, `in`, `is`, `null`, `true`,
 /// `false`, `startswith`, `contains`): a field with such a name could not be named.

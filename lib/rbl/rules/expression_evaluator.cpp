@@ -140,6 +140,17 @@ const std::vector<int>& CompiledExpression::fields_used() const { return m_progr
 
 std::size_t CompiledExpression::fields_needed() const { return m_program->fields_needed; }
 
+std::optional<FieldComparison> CompiledExpression::comparison() const {
+    const auto& code = m_program->code;
+    if (code.size() != 2 || code[0].op != detail::Op::compare_field ||
+        code[1].op != detail::Op::end) {
+        return std::nullopt;
+    }
+    static constexpr std::string_view k_ops[] = {"==", "!=", "<", "<=", ">", ">="};
+    return FieldComparison{code[0].arg, k_ops[static_cast<std::size_t>(code[0].predicate)],
+                           m_program->constants[static_cast<std::size_t>(code[0].arg2)]};
+}
+
 // One function with one switch on purpose (over the ~80 lines of the rule): this loop is the
 // adjudication hot path. The value stack lives in this frame, and each case is a few lines over
 // it; the work of the longer cases is in the small functions above, which the compiler inlines.

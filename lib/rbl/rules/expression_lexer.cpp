@@ -210,3 +210,50 @@ int column_of(std::string_view source, std::size_t offset) {
 }
 
 }  // namespace rbl::rules::detail
+
+namespace rbl::rules {
+
+std::vector<std::string> top_level_conjuncts(std::string_view source) {
+    const auto trimmed = [](std::string_view text) {
+        const auto first = text.find_first_not_of(" \t\r\n");
+        const auto last = text.find_last_not_of(" \t\r\n");
+        return first == std::string_view::npos ? std::string()
+                                               : std::string(text.substr(first, last - first + 1));
+    };
+    std::vector<detail::Token> tokens;
+    try {
+        tokens = detail::tokenize(source);
+    } catch (const detail::CompileFailure&) {
+        return {trimmed(source)};
+    }
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    int depth = 0;
+    for (const detail::Token& token : tokens) {
+        switch (token.kind) {
+            case detail::Tok::left_paren:
+            case detail::Tok::left_bracket:
+                ++depth;
+                break;
+            case detail::Tok::right_paren:
+            case detail::Tok::right_bracket:
+                --depth;
+                break;
+            case detail::Tok::name:
+                if (depth == 0 && token.raw == "or") {
+                    return {trimmed(source)};
+                }
+                if (depth == 0 && token.raw == "and") {
+                    parts.push_back(trimmed(source.substr(start, token.offset - start)));
+                    start = token.offset + token.raw.size();
+                }
+                break;
+            default:
+                break;
+        }
+    }
+    parts.push_back(trimmed(source.substr(start)));
+    return parts;
+}
+
+}  // namespace rbl::rules

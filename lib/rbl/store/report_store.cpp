@@ -28,7 +28,7 @@ WHERE ended_on IS NOT NULL AND ended_on <= ?1 GROUP BY 1, 2 ORDER BY 1, 2)sql";
 
 constexpr std::string_view k_objections = R"sql(
 SELECT count(*), coalesce(sum(CASE WHEN due_on < ?1 THEN 1 ELSE 0 END), 0) FROM appeals
-WHERE outcome IS NULL AND received_on <= ?1)sql";
+WHERE type = 'objection' AND received_on <= ?1 AND (outcome IS NULL OR decided_on > ?1))sql";
 
 // The departments each effective entry's measures go to, from its terms (JSON).
 #define RBL_FEEDBACK_COUNTS(DISTRIBUTED)                                                        \

@@ -59,6 +59,8 @@ public:
     /// objections, measures distributed and reported per list and department.
     std::vector<LabelCount> decided_by_month(util::Date as_of);
     std::vector<LabelCount> ended_by_month(util::Date as_of);
+    /// The objections (repair applications not counted) open on `as_of` — received by then and
+    /// undecided then, also those decided later — and how many of them were past their due date.
     std::pair<std::int64_t, std::int64_t> objections_open_overdue(util::Date as_of);
     std::vector<DepartmentFeedback> feedback_by_list_department();
     /// Lookups whose answer was for `as_of` or a day before, and feedback applied by then, per

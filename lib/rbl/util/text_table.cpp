@@ -1,9 +1,13 @@
 #include "rbl/util/text_table.hpp"
 
 #include <locale.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace rbl::util {
@@ -85,6 +89,48 @@ std::string pad_to_width(std::string_view text, std::size_t width) {
     return out;
 }
 
+std::string truncate_to_width(std::string_view text, std::size_t width) {
+    if (display_width(text) <= width) {
+        return std::string(text);
+    }
+    if (width == 0) {
+        return "";
+    }
+    // Keep what fits in width − 1 columns, then the ellipsis (one column).
+    std::size_t used = 0;
+    std::size_t end = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t start = i;
+        const auto w = static_cast<std::size_t>(width_of(next_code_point(text, i)));
+        if (used + w > width - 1) {
+            end = start;
+            break;
+        }
+        used += w;
+        end = i;
+    }
+    return std::string(text.substr(0, end)) + "…";
+}
+
+std::optional<std::size_t> terminal_width(int fd) {
+    if (isatty(fd) == 0) {
+        return std::nullopt;
+    }
+    if (const char* columns = std::getenv("COLUMNS"); columns != nullptr) {
+        const std::string_view text(columns);
+        std::size_t value = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error == std::errc() && end == text.data() + text.size() && value > 0) {
+            return value;
+        }
+    }
+    winsize size{};
+    if (ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+        return static_cast<std::size_t>(size.ws_col);
+    }
+    return std::nullopt;
+}
+
 TextTable::TextTable(std::vector<std::string> header)
     : m_header(std::move(header)), m_align(m_header.size(), Align::left) {}
 
@@ -100,7 +146,7 @@ void TextTable::add_row(std::vector<std::string> cells) {
     m_rows.push_back(std::move(cells));
 }
 
-std::string TextTable::render() const {
+std::string TextTable::render(std::size_t max_width) const {
     std::vector<std::size_t> widths(m_header.size(), 0);
     const auto measure = [&](const std::vector<std::string>& cells) {
         for (std::size_t c = 0; c < cells.size(); ++c) {
@@ -111,10 +157,37 @@ std::string TextTable::render() const {
     for (const auto& row : m_rows) {
         measure(row);
     }
+    std::vector<bool> cut(widths.size(), false);
+    if (max_width > 0 && !widths.empty()) {
+        std::size_t total = 2 * (widths.size() - 1);
+        for (std::size_t width : widths) {
+            total += width;
+        }
+        // Narrow the widest column that may be cut, one column at a time, until the line fits.
+        while (total > max_width) {
+            std::size_t widest = widths.size();
+            for (std::size_t c = 0; c < widths.size(); ++c) {
+                if (m_align[c] == Align::left && widths[c] > k_min_cut_width &&
+                    (widest == widths.size() || widths[c] > widths[widest])) {
+                    widest = c;
+                }
+            }
+            if (widest == widths.size()) {
+                break;  // nothing more to cut: the line stays wider
+            }
+            --widths[widest];
+            cut[widest] = true;
+            --total;
+        }
+    }
     std::string out;
-    const auto write = [&](const std::vector<std::string>& cells) {
+    const auto write = [&](const std::vector<std::string>& row) {
         std::string line;
+        std::vector<std::string> cells = row;
         for (std::size_t c = 0; c < cells.size(); ++c) {
+            if (cut[c]) {
+                cells[c] = truncate_to_width(cells[c], widths[c]);
+            }
             const std::size_t pad = widths[c] - display_width(cells[c]);
             const bool last = c + 1 == cells.size();
             if (c > 0) {

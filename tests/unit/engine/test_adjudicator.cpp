@@ -289,7 +289,8 @@ TEST_CASE_FIXTURE(Fixture, "adjudicator: going back in time needs force; unknown
 
 TEST_CASE_FIXTURE(Fixture, "adjudicator: explain_subject gives the figures per list") {
     run(Date::from_ymd(2026, 3, 2));
-    const auto lines = engine::explain_subject(db, rules, k_company, Date::from_ymd(2026, 3, 2));
+    const auto lines =
+        engine::explain_subject(db, rules, k_company, Date::from_ymd(2026, 3, 2)).lines();
     REQUIRE_FALSE(lines.empty());
     CHECK(lines[0] ==
           "91320106MA109Y0356 南京华泰建设工程有限公司 (legal_person), as of 2026-03-02: 2 active "
@@ -298,9 +299,28 @@ TEST_CASE_FIXTURE(Fixture, "adjudicator: explain_subject gives the figures per l
         return std::find(all.begin(), all.end(), line) != all.end();
     };
     CHECK(has(lines, "market.black.repeat 多次行政处罚 — meets the criteria"));
-    const auto person =
+    const auto person_explained =
         engine::explain_subject(db, rules, "320102196804120359", Date::from_ymd(2026, 3, 2));
-    CHECK(has(person, "market.black.repeat 多次行政处罚 — does not meet the criteria"));
+    const auto person = person_explained.lines();
+    const auto has_start = [&](const std::vector<std::string>& all, std::string_view start) {
+        return std::any_of(all.begin(), all.end(),
+                           [&](const std::string& line) { return line.starts_with(start); });
+    };
+    CHECK(has_start(person, "market.black.repeat 多次行政处罚 — does not meet the criteria ("));
+    // On no list: the nearest miss is named, and comes first; lists it may not be on come last.
+    REQUIRE(person_explained.nearest_miss.has_value());
+    CHECK(person_explained.lists.front().list->id == *person_explained.nearest_miss);
+    CHECK_FALSE(person_explained.lists.back().admitted);
+    CHECK(person[1].starts_with("on no list; nearest miss: " + *person_explained.nearest_miss));
+    // --list: one list; an unknown one is refused, naming the lists there are.
+    const auto one = engine::explain_subject(db, rules, k_company, Date::from_ymd(2026, 3, 2),
+                                             std::string("market.black.repeat"));
+    REQUIRE(one.lists.size() == 1);
+    CHECK(one.lists[0].verdict.holds);
+    CHECK_THROWS_WITH_AS(engine::explain_subject(db, rules, k_company,
+                                                 Date::from_ymd(2026, 3, 2),
+                                                 std::string("market.black.nope")),
+                         doctest::Contains("the lists are: "), UsageError);
     CHECK(has(person, "market.red.honest 诚信经营者 — not admitted (natural_person may not be "
                       "listed)"));
     CHECK_THROWS_AS(engine::explain_subject(db, rules, "91320505MAWYY1CN96",

@@ -649,3 +649,71 @@ TEST_CASE("criteria: SPEC.md's example rule file loads as written and its sum wo
     REQUIRE(report.results.size() == 1);
     CHECK(report.results[0].passed);
 }
+
+TEST_CASE("criteria: tracing gives each node's figure, threshold, margin and distance") {
+    rbl::test::TempDir dir;
+    const RuleSet rules = evaluator_rules(dir);
+    const std::vector<SubjectRecord> records = {record(rules, "P1", "penalty", "2026-01-01"),
+                                                record(rules, "P2", "penalty", "2026-02-01"),
+                                                record(rules, "P0", "penalty", "2024-02-01")};
+    const auto* list = rules.list("food.black.count3");
+    CriteriaEvaluator evaluator(rules);
+    evaluator.set_tracing(true);
+    const Verdict two =
+        evaluator.evaluate(*list, list->criteria, company(), records, {}, day("2026-06-01"));
+    REQUIRE(two.trace.size() == 1);
+    const auto& node = two.trace[0];
+    CHECK_FALSE(node.holds);
+    CHECK(node.figure == "2");
+    CHECK(node.threshold == "needs ≥ 3");
+    CHECK(node.margin == "short by 1");
+    // One record of three missing, and no near record to make up for it.
+    CHECK(node.distance == doctest::Approx(1.0 / 3.0));
+    CHECK(two.distance == doctest::Approx(1.0 / 3.0));
+    // Every penalty is considered; the old one is outside the window.
+    REQUIRE(node.records.size() == 3);
+    CHECK(node.records[2].why_not == "outside the window of 1y (from 2025-06-01)");
+    CHECK_FALSE(node.records[2].taken);
+    CHECK(node.records[0].taken);
+    // Without tracing, no trace (the run's hot path).
+    CHECK(judge(rules, "food.black.count3", records, "2026-06-01").trace.empty());
+}
+
+TEST_CASE("criteria: tracing checks each part of where, with the margin of a comparison") {
+    rbl::test::TempDir dir;
+    const RuleSet rules = evaluator_rules(dir);
+    SubjectRecord cheap = record(rules, "N2", "penalty", "2024-01-01", 9999);
+    cheap.authority = "南京市市场监督管理局";
+    const std::vector<SubjectRecord> records = {cheap};
+    const auto* list = rules.list("food.black.where_standard");
+    CriteriaEvaluator evaluator(rules);
+    evaluator.set_tracing(true);
+    const Verdict verdict =
+        evaluator.evaluate(*list, list->criteria, company(), records, {}, day("2026-06-01"));
+    REQUIRE(verdict.trace.size() == 1);
+    REQUIRE(verdict.trace[0].records.size() == 1);
+    const auto& considered = verdict.trace[0].records[0];
+    CHECK_FALSE(considered.taken);
+    CHECK(considered.why_not == "where fails");
+    REQUIRE(considered.checks.size() == 3);
+    CHECK(considered.checks[0].test == "amount >= 100");
+    CHECK_FALSE(considered.checks[0].holds);
+    CHECK(considered.checks[0].figure == "amount = 99.99");
+    CHECK(considered.checks[0].margin == "needs ≥ 100, short by 0.01");
+    CHECK(considered.checks[1].holds);
+    CHECK(considered.checks[2].test == "date >= date('2024-01-01')");
+    CHECK(considered.checks[2].margin == "needs ≥ 2024-01-01, margin 0 days");
+    // count ≥ 0 holds whatever: distance 0.
+    CHECK(verdict.distance == 0.0);
+    // An exists whose only record fails one of `where`'s parts: a third of the way off.
+    const auto* severe = rules.list("food.black.severe");
+    const std::vector<SubjectRecord> minor = {
+        record(rules, "F2", "penalty", "2026-01-01", std::nullopt, R"({"severity":"minor"})")};
+    const Verdict missed =
+        evaluator.evaluate(*severe, severe->criteria, company(), minor, {}, day("2026-06-01"));
+    CHECK_FALSE(missed.holds);
+    CHECK(missed.distance == 1.0);  // one part, failed
+    REQUIRE(missed.trace[0].records.size() == 1);
+    CHECK(missed.trace[0].records[0].checks[0].figure == "severity = minor");
+    CHECK(missed.trace[0].records[0].checks[0].margin == "needs = 'serious'");
+}

@@ -489,3 +489,33 @@ TEST_CASE("expression: schema and reserved words") {
     CHECK_FALSE(rbl::rules::is_reserved_word("severity"));
     CHECK(sizeof(Value) <= 24);
 }
+
+TEST_CASE("expression: top-level parts joined by and, for explanations") {
+    using Parts = std::vector<std::string>;
+    using rbl::rules::top_level_conjuncts;
+    CHECK(top_level_conjuncts("score >= 3 and serious == true and amount >= score * 10") ==
+          Parts{"score >= 3", "serious == true", "amount >= score * 10"});
+    // Parentheses, brackets and text keep their `and`s; a top-level `or` keeps the whole.
+    CHECK(top_level_conjuncts("(score >= 3 and serious) and severity in ['a and b']") ==
+          Parts{"(score >= 3 and serious)", "severity in ['a and b']"});
+    CHECK(top_level_conjuncts("score >= 3 and serious or flagged") ==
+          Parts{"score >= 3 and serious or flagged"});
+    CHECK(top_level_conjuncts("  score >= 3 ") == Parts{"score >= 3"});
+    // Every part compiles on its own over the same fields.
+    for (const std::string& part : top_level_conjuncts("not serious and since < date('2025-01-01')")) {
+        CHECK(compile(part, record_schema()).has_value());
+    }
+}
+
+TEST_CASE("expression: a comparison of a field with a constant is told apart") {
+    const auto comparison = compiled("(score >= 3)").comparison();
+    REQUIRE(comparison.has_value());
+    CHECK(comparison->slot == record_schema().find("score"));
+    CHECK(comparison->op == ">=");
+    CHECK(rbl::util::compare(comparison->constant.as_number(), Decimal{3, 0}) == 0);
+    CHECK(compiled("severity != 'minor'").comparison()->op == "!=");
+    CHECK(compiled("severity != 'minor'").comparison()->constant.as_text() == "minor");
+    CHECK_FALSE(compiled("amount >= score * 10").comparison().has_value());
+    CHECK_FALSE(compiled("score >= 3 and serious").comparison().has_value());
+    CHECK_FALSE(compiled("serious").comparison().has_value());
+}

@@ -68,3 +68,41 @@ TEST_CASE("pad_to_width pads by display width and never cuts") {
     CHECK(pad_to_width("王科长", 8) == "王科长  ");
     CHECK(pad_to_width("王科长", 4) == "王科长");
 }
+
+TEST_CASE("truncate_to_width cuts by display width and ends in an ellipsis") {
+    using rbl::util::truncate_to_width;
+    CHECK(truncate_to_width("abcdef", 6) == "abcdef");
+    CHECK(truncate_to_width("abcdef", 4) == "abc…");
+    CHECK(truncate_to_width("南京市某某公司", 7) == "南京市…");  // 6 columns and the ellipsis
+    CHECK(truncate_to_width("南京市某某公司", 8) == "南京市…");  // a wide character never straddles
+    CHECK(display_width(truncate_to_width("南京市某某公司", 8)) <= 8);
+    CHECK(truncate_to_width("abc", 0).empty());
+}
+
+TEST_CASE("a table is cut to a maximum width, its counts never") {
+    TextTable table({"entry", "name", "list"});
+    table.align_right(0);
+    table.add_row({"12345", "南京市某某科技有限公司南京分公司", "market.black.serious"});
+    table.add_row({"7", "甲", "tax.black.major_violation"});
+    const std::string whole = table.render();
+    CHECK(whole == table.render(0));
+    std::istringstream lines(table.render(40));
+    std::string line;
+    int count = 0;
+    while (std::getline(lines, line)) {
+        ++count;
+        CHECK(display_width(line) <= 40);
+        if (count == 2) {
+            CHECK(line.starts_with("12345  "));
+            CHECK(line.find("…") != std::string::npos);
+        }
+    }
+    CHECK(count == 3);
+    // Wide enough: as without a limit.
+    CHECK(table.render(200) == whole);
+    // Too narrow to fit: every cuttable column at its minimum, the counts whole.
+    std::istringstream narrow(table.render(10));
+    std::getline(narrow, line);
+    std::getline(narrow, line);
+    CHECK(line.starts_with("12345  "));
+}
