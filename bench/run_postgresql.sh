@@ -31,12 +31,14 @@ as_of=${RBL_BENCH_AS_OF:-2026-11-28}
 work=${RBL_BENCH_DIR:-${TMPDIR:-/tmp}/rbl-bench-pg}
 mkdir -p "$work"
 export RBL_TODAY=$as_of RBL_OPERATOR=bench RBL_RULES=$repo/rules
+export PGOPTIONS="-c client_min_messages=warning"  # no "does not exist, skipping" notices
 
 cluster=$(mktemp -d /tmp/rbl-bench-cluster-XXXXXX)
 trap 'bash "$repo/tests/pg/cluster.sh" stop "$cluster"' EXIT
 bash "$repo/tests/pg/cluster.sh" start "$cluster"
-psql_on() { psql -X -q -v ON_ERROR_STOP=1 "postgresql:///$1?host=$cluster&user=postgres" "${@:2}"; }
 uri() { echo "postgresql:///$1?host=$cluster&user=postgres"; }
+psql_options=(-X -q -v ON_ERROR_STOP=1)
+psql_on() { psql "${psql_options[@]}" "$(uri "$1")" "${@:2}"; }
 
 data=$work/records-$records-$subjects-$seed.csv
 [ -f "$data" ] || python3 "$repo/bench/gen_records.py" --subjects "$subjects" --records "$records" \
@@ -58,11 +60,12 @@ for round in $(seq 1 "$runs"); do
     echo "run_postgresql: round $round of $runs ($records records)" >&2
     psql_on postgres -c "DROP DATABASE IF EXISTS floor" -c "CREATE DATABASE floor"
     psql_on floor -c "CREATE TABLE plain ($columns)"
-    timed copy_in psql_on floor -c "\\copy plain FROM '$data' CSV HEADER"
+    # GNU time runs programs, not shell functions: psql itself.
+    timed copy_in psql "${psql_options[@]}" "$(uri floor)" -c "\\copy plain FROM '$data' CSV HEADER"
 
     psql_on postgres -c "DROP DATABASE IF EXISTS r" -c "CREATE DATABASE r"
     timed pg_import "$bin/rbl-import" -q --db "$(uri r)" "$data"
-    timed copy_out psql_on r -c "COPY (SELECT * FROM records) TO STDOUT"
+    timed copy_out psql "${psql_options[@]}" "$(uri r)" -c "COPY (SELECT * FROM records) TO STDOUT"
     psql_on postgres -c "DROP DATABASE IF EXISTS r2" -c "CREATE DATABASE r2 TEMPLATE r"
     timed pg_full_jobs1 "$bin/rbl-adjudicate" -q --full --jobs 1 --as-of "$as_of" --db "$(uri r)"
     timed pg_full_jobs2 "$bin/rbl-adjudicate" -q --full --jobs 2 --as-of "$as_of" --db "$(uri r2)"

@@ -655,5 +655,69 @@ class ImportIdCheckWarnIssue10(ToolTestCase):
         self.assertEqual(self.scalar("SELECT subject_type FROM subjects"), "natural_person")
 
 
+class ImportLargeFileIssue15(ToolTestCase):
+    """A file longer than one batch of PostgreSQL's bulk path (20000 rows: COPY, then set-based
+    writes) has the outcomes, messages and audit rows of row-by-row writing, in the file's order,
+    on both stores: keys and subjects repeated across the batches, a conflict whose first copy in
+    its batch is itself a conflict, and rejects in line order."""
+
+    FILLER = 20000
+
+    def csv_file(self, rows, name="in.csv"):
+        return self.write(name, HEADER + "".join(row + "\n" for row in rows))
+
+    def test_rows_across_batches_keep_their_order(self):
+        r = lambda key, n, name, amount: (  # noqa: E731
+            f"{key},{company(n)},{name},courts,court_default,2025-01-10,{amount},某法院")
+        self.run_tool("rbl-import", self.csv_file([r("R3", 0, "甲公司", 1), r("R4", 0, "甲公司", 5)],
+                                                  name="first.csv"), check=0)
+        rows = [r("R1", 0, "甲公司", 100),        # inserted
+                r("R2", 0, "甲公司（一）", 100),  # inserted; the subject renamed
+                r("R4", 0, "甲公司（一）", 5)]    # unchanged, now held by this file
+        rows += [r(f"F{i}", 1 + i % 500, f"公司{1 + i % 500}", i) for i in range(self.FILLER)]
+        rows += [
+            r("R1", 0, "甲公司（一）", 100),  # the same again: unchanged
+            r("R1", 0, "甲公司（一）", 999),  # other content: rejected
+            r("R4", 0, "甲公司（一）", 6),    # other content, first of its batch: rejected
+            r("R4", 0, "甲公司（一）", 5),    # the stored content: unchanged
+            r("R2", 0, "甲公司（二）", 100),  # unchanged; the subject renamed again
+            f"R5,{company(0)},甲公司（二）,courts,court_default,2025-13-40,1,某法院",
+            r("R3", 0, "甲公司（二）", 2),    # an update of the first file's record
+        ]
+        result = self.run_tool("rbl-import", "--json", "--rejects", self.dir / "rej.csv",
+                               self.csv_file(rows), check=3)
+        summary = json.loads(result.stdout)
+        self.assertEqual(
+            (summary["rows"], summary["inserted"], summary["updated"], summary["unchanged"],
+             summary["rejected"]),
+            (len(rows), self.FILLER + 2, 1, 4, 3))
+        with open(self.dir / "rej.csv", encoding="utf-8", newline="") as f:
+            rejects = [(row["line"], row["column"]) for row in csv.DictReader(f)]
+        first = self.FILLER + 3 + 2  # the line of the first row after the filler
+        self.assertEqual(rejects, [(str(first + 1), "record_id"), (str(first + 2), "record_id"),
+                                   (str(first + 5), "date")])
+        renamed = [json.loads(details) for (details,) in self.sql(
+            "SELECT details FROM audit_log WHERE action = 'subject.updated' ORDER BY seq")]
+        self.assertEqual([(d["before"]["name"], d["after"]["name"]) for d in renamed],
+                         [("甲公司", "甲公司（一）"), ("甲公司（一）", "甲公司（二）")])
+        self.assertEqual(self.scalar("SELECT name FROM subjects WHERE subject_id = ?",
+                                     (company(0),)), "甲公司（二）")
+        updated = json.loads(self.scalar(
+            "SELECT details FROM audit_log WHERE action = 'record.updated'"))
+        self.assertEqual((updated["before"]["amount"], updated["after"]["amount"]),
+                         ("1.00", "2.00"))
+        self.assertEqual(dict(self.sql(
+            "SELECT record_id, amount_fen FROM records WHERE record_id IN ('R1', 'R3', 'R4')")),
+            {"R1": 10000, "R3": 200, "R4": 500})
+        self.assertEqual(self.scalar("SELECT count(*) FROM records"), self.FILLER + 4)
+        # Every subject with an inserted record is marked for the next incremental run.
+        self.assertEqual(self.scalar("SELECT count(DISTINCT subject_id) FROM subject_marks"), 501)
+        # The same file again changes nothing.
+        again = json.loads(self.run_tool("rbl-import", "--json", self.csv_file(rows),
+                                         check=3).stdout)
+        self.assertEqual((again["inserted"], again["updated"], again["unchanged"],
+                          again["rejected"]), (0, 0, self.FILLER + 7, 3))
+
+
 if __name__ == "__main__":
     rbltest.main()

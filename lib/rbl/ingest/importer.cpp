@@ -170,25 +170,57 @@ public:
     // The multiset hash of the states of the records this batch inserted (SPEC.md §7).
     const util::MultisetHash& inserted_digest() const { return m_inserted; }
 
-    // Writes a valid record and its subject; returns a rejection, having written nothing, for a
-    // key repeated with other content.
+    // Whether another source's records may duplicate this import's (see the constructor).
+    bool other_sources() const { return m_other_sources; }
+
+    // Writes a valid record and its subject, row by row; returns a rejection, having written
+    // nothing, for a key repeated with other content.
     std::optional<Rejection> write(const model::Record& record, const RecordBuilder& builder) {
         const auto change = m_store.put_record(record, builder.content_hash(), m_batch_id);
         if (change.outcome == store::RecordChange::Outcome::conflict) {
-            return Rejection{"record_id",
-                             fmt::format("duplicate record_id '{}': it appears earlier in this "
-                                         "file with other content",
-                                         record.record_id)};
+            return conflict(record);
         }
         count(record, change);
-        if (const auto other =
-                m_other_sources ? m_store.other_source_of(record) : std::nullopt) {
+        note_cross_source(m_other_sources ? m_store.other_source_of(record) : std::nullopt);
+        audit_subject(record,
+                      m_store.put_subject(record, builder.subject_region(), m_batch_id));
+        return std::nullopt;
+    }
+
+    // The same for a row the bulk path (store::BulkRecordWriter) has written: counts and audits
+    // its outcome as write() does.
+    std::optional<Rejection> apply(const model::Record& record,
+                                   const store::BulkOutcome& outcome) {
+        if (outcome.record.outcome == store::RecordChange::Outcome::conflict) {
+            return conflict(record);
+        }
+        count(record, outcome.record);
+        note_cross_source(outcome.other_source);
+        audit_subject(record, outcome.subject);
+        return std::nullopt;
+    }
+
+    // The other source holding the decision of the row last written, or empty.
+    const std::string& cross_source() const { return m_cross_source; }
+
+private:
+    static Rejection conflict(const model::Record& record) {
+        return Rejection{"record_id",
+                         fmt::format("duplicate record_id '{}': it appears earlier in this "
+                                     "file with other content",
+                                     record.record_id)};
+    }
+
+    void note_cross_source(const std::optional<std::string>& other) {
+        if (other) {
             ++m_summary.cross_source_duplicates;
             m_cross_source = *other;
         } else {
             m_cross_source.clear();
         }
-        const auto subject = m_store.put_subject(record, builder.subject_region(), m_batch_id);
+    }
+
+    void audit_subject(const model::Record& record, const store::SubjectChange& subject) {
         if (subject.outcome == store::SubjectChange::Outcome::updated) {
             m_audit.append(
                 "subject.updated", "subject:" + record.subject_id,
@@ -201,13 +233,8 @@ public:
                       {"subject_type", model::to_string(record.subject_type)}}}}
                     .dump());
         }
-        return std::nullopt;
     }
 
-    // The other source holding the decision of the row last written, or empty.
-    const std::string& cross_source() const { return m_cross_source; }
-
-private:
     void count(const model::Record& record, const store::RecordChange& change) {
         switch (change.outcome) {
             case store::RecordChange::Outcome::inserted:
@@ -341,15 +368,80 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
     });
     BatchWriter batch(store, audit, batch_id, options.source, summary);
 
-    const auto report_rejection = [&](std::uint64_t line, const Rejection& rejection) {
+    const auto report_rejection = [&](std::uint64_t line, const Rejection& rejection,
+                                      const std::vector<std::string>& fields) {
         ++summary.rejected;
-        rejects.add(line, rejection, rows->original_fields());
+        rejects.add(line, rejection, fields);
         if (summary.rejected <= k_messages_shown) {
             reporter.warning(fmt::format("{}:{}: rejected{}: {}", file_name, line,
                                          rejection.column.empty()
                                              ? std::string()
                                              : fmt::format(" (column {})", rejection.column),
                                          rejection.reason));
+        }
+    };
+
+    const auto report_warning = [&](std::uint64_t line, const std::string& text) {
+        if (!text.empty()) {
+            ++summary.warned;
+            if (summary.warned <= k_messages_shown) {
+                reporter.warning(fmt::format("{}:{}: {}", file_name, line, text));
+            }
+        }
+    };
+    // After a valid row's write: a note when another source holds the same decision.
+    const auto report_cross_source = [&](std::uint64_t line, const model::Record& written) {
+        if (!batch.cross_source().empty() &&
+            summary.cross_source_duplicates <= k_messages_shown) {
+            reporter.warning(fmt::format(
+                "{}:{}: {} {} '{}' of {} is also held from source '{}': one decision, counted "
+                "once (the version imported last)",
+                file_name, line, written.domain, written.kind, written.record_id,
+                written.subject_id, batch.cross_source()));
+        }
+    };
+
+    // PostgreSQL: the valid rows are written in bulk (COPY and set-based statements), a batch
+    // of rows at a time; every row's messages, counts and audit rows then follow in the file's
+    // order, as row by row. A row waiting for its batch keeps what its messages need.
+    std::optional<store::BulkRecordWriter> bulk;
+    if (store::BulkRecordWriter::supported(db)) {
+        bulk.emplace(db, batch_id, batch.other_sources());
+    }
+    struct Pending {
+        std::uint64_t line = 0;
+        std::optional<Rejection> rejection;   // a row refused by validation
+        std::vector<std::string> fields;      // its original fields, for the rejects file
+        std::string warning;
+        std::size_t staged = 0;               // a valid row's index in the bulk writer
+    };
+    std::vector<Pending> pending;
+    const bool keep_fields = options.rejects.has_value();
+    const auto flush_pending = [&] {
+        const std::vector<store::BulkOutcome> outcomes = bulk->flush();
+        for (const Pending& waiting : pending) {
+            if (waiting.rejection) {
+                report_rejection(waiting.line, *waiting.rejection, waiting.fields);
+                continue;
+            }
+            report_warning(waiting.line, waiting.warning);
+            const model::Record& written = bulk->record(waiting.staged);
+            if (const auto refused = batch.apply(written, outcomes[waiting.staged])) {
+                report_rejection(waiting.line, *refused, waiting.fields);
+            } else {
+                report_cross_source(waiting.line, written);
+            }
+        }
+        pending.clear();
+        bulk->clear();
+    };
+    const auto wait_for_batch = [&](Pending waiting) {
+        if (keep_fields || waiting.rejection) {
+            waiting.fields = rows->original_fields();
+        }
+        pending.push_back(std::move(waiting));
+        if (pending.size() >= store::BulkRecordWriter::k_rows) {
+            flush_pending();
         }
     };
 
@@ -362,30 +454,36 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
         if (summary.rows % k_progress_every == 0) {
             reporter.progress("importing", rows->bytes_consumed(), total_bytes);
         }
-        if (row.problem) {
-            report_rejection(row.line, *row.problem);
-            continue;
+        std::optional<Rejection> rejection = row.problem;
+        if (!rejection) {
+            rejection = builder.build(row.fields, record, warning);
         }
-        if (auto rejection = builder.build(row.fields, record, warning)) {
-            report_rejection(row.line, *rejection);
-            continue;
-        }
-        if (!warning.empty()) {
-            ++summary.warned;
-            if (summary.warned <= k_messages_shown) {
-                reporter.warning(fmt::format("{}:{}: {}", file_name, row.line, warning));
+        if (bulk) {
+            Pending waiting;
+            waiting.line = row.line;
+            if (rejection) {
+                waiting.rejection = std::move(rejection);
+            } else {
+                waiting.warning = warning;
+                waiting.staged =
+                    bulk->add(record, builder.content_hash(), builder.subject_region());
             }
+            wait_for_batch(std::move(waiting));
+            continue;
         }
-        if (auto rejection = batch.write(record, builder)) {
-            report_rejection(row.line, *rejection);
-        } else if (!batch.cross_source().empty() &&
-                   summary.cross_source_duplicates <= k_messages_shown) {
-            reporter.warning(fmt::format(
-                "{}:{}: {} {} '{}' of {} is also held from source '{}': one decision, counted "
-                "once (the version imported last)",
-                file_name, row.line, record.domain, record.kind, record.record_id,
-                record.subject_id, batch.cross_source()));
+        if (rejection) {
+            report_rejection(row.line, *rejection, rows->original_fields());
+            continue;
         }
+        report_warning(row.line, warning);
+        if (const auto refused = batch.write(record, builder)) {
+            report_rejection(row.line, *refused, rows->original_fields());
+        } else {
+            report_cross_source(row.line, record);
+        }
+    }
+    if (bulk && !pending.empty()) {
+        flush_pending();
     }
     reporter.progress_done();
     summary.blank = static_cast<std::int64_t>(rows->blank_rows());

@@ -44,6 +44,18 @@ public:
     [[nodiscard]] virtual std::string_view column_blob(int column) const = 0;
 };
 
+/// A bulk load in progress (PostgreSQL's COPY ... FROM STDIN): rows in COPY's text format.
+class CopySink {
+public:
+    virtual ~CopySink() = default;
+    /// Sends a block of rows (whole lines or not: the server joins the blocks).
+    virtual void write(std::string_view data) = 0;
+    /// Ends the load; throws the server's error (a refused row) as the error family does.
+    virtual void finish() = 0;
+    /// Abandons the load (the statement fails, the transaction must roll back); never throws.
+    virtual void abort() noexcept = 0;
+};
+
 /// One open connection.
 class Connection {
 public:
@@ -67,6 +79,9 @@ public:
     [[nodiscard]] virtual int schema_version() = 0;
     /// Records `version` inside the open writer transaction.
     virtual void set_schema_version(int version) = 0;
+    /// Starts `COPY table (columns) FROM STDIN` (constant SQL text). PostgreSQL only: the
+    /// default refuses (SQLite has no such bulk path and needs none).
+    virtual std::unique_ptr<CopySink> copy_in(std::string_view sql);
 };
 
 /// Opens the engine `options.path` names.

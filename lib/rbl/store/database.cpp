@@ -9,6 +9,114 @@
 
 namespace rbl::store {
 
+std::unique_ptr<detail::CopySink> detail::Connection::copy_in(std::string_view /*sql*/) {
+    throw FailedError("internal error: a bulk load (COPY) is PostgreSQL's only");
+}
+
+// ---------------------------------------------------------------------------------------------
+// CopyIn
+
+namespace {
+constexpr std::size_t k_copy_block = 1 << 20;  // bytes sent to the server at a time
+}
+
+CopyIn::CopyIn(Database& db, std::string_view sql) : m_sink(db.connection().copy_in(sql)) {
+    m_buffer.reserve(k_copy_block + 4096);
+}
+
+CopyIn::~CopyIn() {
+    if (!m_finished) {
+        m_sink->abort();
+    }
+}
+
+void CopyIn::separate() {
+    if (m_row_started) {
+        m_buffer += '\t';
+    }
+    m_row_started = true;
+}
+
+// COPY's text format: backslash, tab, line feed and carriage return escaped; \N is NULL.
+CopyIn& CopyIn::text(std::string_view value) {
+    separate();
+    for (const char c : value) {
+        switch (c) {
+            case '\\': m_buffer += "\\\\"; break;
+            case '\t': m_buffer += "\\t"; break;
+            case '\n': m_buffer += "\\n"; break;
+            case '\r': m_buffer += "\\r"; break;
+            default: m_buffer += c;
+        }
+    }
+    return *this;
+}
+
+CopyIn& CopyIn::text(const std::optional<std::string>& value) {
+    return value ? text(std::string_view(*value)) : null();
+}
+
+CopyIn& CopyIn::text(std::optional<std::string_view> value) { return value ? text(*value) : null(); }
+
+CopyIn& CopyIn::integer(std::int64_t value) {
+    separate();
+    m_buffer += std::to_string(value);
+    return *this;
+}
+
+CopyIn& CopyIn::integer(const std::optional<std::int64_t>& value) {
+    return value ? integer(*value) : null();
+}
+
+CopyIn& CopyIn::boolean(bool value) {
+    separate();
+    m_buffer += value ? 't' : 'f';
+    return *this;
+}
+
+// bytea's text form \x..., its backslash escaped for COPY.
+CopyIn& CopyIn::blob(const void* data, std::size_t size) {
+    static constexpr char k_digits[] = "0123456789abcdef";
+    separate();
+    m_buffer += "\\\\x";
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < size; ++i) {
+        m_buffer += k_digits[bytes[i] >> 4];
+        m_buffer += k_digits[bytes[i] & 0x0F];
+    }
+    return *this;
+}
+
+CopyIn& CopyIn::null() {
+    separate();
+    m_buffer += "\\N";
+    return *this;
+}
+
+void CopyIn::end_row() {
+    m_buffer += '\n';
+    m_row_started = false;
+    flush_if_full();
+}
+
+void CopyIn::flush_if_full() {
+    if (m_buffer.size() >= k_copy_block) {
+        m_sink->write(m_buffer);
+        m_buffer.clear();
+    }
+}
+
+void CopyIn::finish() {
+    if (!m_buffer.empty()) {
+        m_sink->write(m_buffer);
+        m_buffer.clear();
+    }
+    m_finished = true;  // a failed end needs no abort: the server has ended the COPY
+    m_sink->finish();
+}
+
+// ---------------------------------------------------------------------------------------------
+
 bool is_postgresql_uri(std::string_view location) {
     return location.starts_with("postgresql://") || location.starts_with("postgres://");
 }

@@ -84,6 +84,41 @@ private:
     std::unique_ptr<detail::Cursor> m_cursor;
 };
 
+/// A bulk load into a table: PostgreSQL's `COPY ... FROM STDIN` in its text format, fed field
+/// by field and sent in blocks of about 1 MiB. Only on PostgreSQL (Database::dialect()); the SQL
+/// is constant text naming the table and its columns. Abandoned (the statement fails, so the
+/// transaction must roll back) unless finish() was called.
+class CopyIn {
+public:
+    CopyIn(Database& db, std::string_view sql);
+    ~CopyIn();
+    CopyIn(const CopyIn&) = delete;
+    CopyIn& operator=(const CopyIn&) = delete;
+
+    CopyIn& text(std::string_view value);
+    CopyIn& text(const std::string& value) { return text(std::string_view(value)); }
+    CopyIn& text(const std::optional<std::string>& value);
+    CopyIn& text(std::optional<std::string_view> value);
+    CopyIn& integer(std::int64_t value);
+    CopyIn& integer(const std::optional<std::int64_t>& value);
+    CopyIn& boolean(bool value);
+    CopyIn& blob(const void* data, std::size_t size);
+    CopyIn& null();
+    /// Ends the current row.
+    void end_row();
+    /// Sends what is left and ends the load; throws the server's error.
+    void finish();
+
+private:
+    void separate();
+    void flush_if_full();
+
+    std::unique_ptr<detail::CopySink> m_sink;
+    std::string m_buffer;
+    bool m_row_started = false;
+    bool m_finished = false;
+};
+
 /// How to open a database.
 struct OpenOptions {
     /// The SQLite file, or a postgresql:// URI (libpq's syntax; the password from ~/.pgpass).
@@ -136,6 +171,7 @@ private:
     // The connection itself stays inside store/: Statement and Transaction reach it, nothing else.
     friend class Statement;
     friend class Transaction;
+    friend class CopyIn;
     [[nodiscard]] detail::Connection& connection() const { return *m_connection; }
     void migrate(const OpenOptions& options);
 

@@ -427,6 +427,73 @@ std::string_view PgCursor::column_blob(int column) const {
     return m_blob;
 }
 
+// COPY ... FROM STDIN: the rows go in blocks with PQputCopyData; the end's result carries the
+// server's verdict on the whole load (a refused row fails it, as an INSERT would).
+class PgCopySink final : public CopySink {
+public:
+    PgCopySink(std::shared_ptr<Session> session, std::string_view sql)
+        : m_session(std::move(session)) {
+        m_session->reading = false;
+        PGresult* result = PQexec(m_session->conn, std::string(sql).c_str());
+        if (PQresultStatus(result) != PGRES_COPY_IN) {
+            m_session->check(result, "");  // throws (a COPY that did not start is an error)
+            throw FailedError("internal error: a bulk load did not start");
+        }
+        PQclear(result);
+        m_open = true;
+    }
+    ~PgCopySink() override { abort(); }
+    PgCopySink(const PgCopySink&) = delete;
+    PgCopySink& operator=(const PgCopySink&) = delete;
+
+    void write(std::string_view data) override {
+        if (PQputCopyData(m_session->conn, data.data(), static_cast<int>(data.size())) != 1) {
+            m_open = false;
+            m_session->raise(nullptr, "");
+        }
+    }
+    void finish() override {
+        m_open = false;
+        if (PQputCopyEnd(m_session->conn, nullptr) != 1) {
+            m_session->raise(nullptr, "");
+        }
+        drain();
+    }
+    void abort() noexcept override {
+        if (!m_open || m_session->conn == nullptr) {
+            return;
+        }
+        m_open = false;
+        PQputCopyEnd(m_session->conn, "abandoned by rbl");
+        try {
+            drain();
+        } catch (...) {  // the expected failure of an abandoned COPY
+        }
+    }
+
+private:
+    // Reads the results of the ended COPY: the first failure is thrown, after the rest is read.
+    void drain() {
+        PGresult* failed = nullptr;
+        while (PGresult* result = PQgetResult(m_session->conn)) {
+            if (PQresultStatus(result) == PGRES_COMMAND_OK && failed == nullptr) {
+                m_session->changes = rows_changed(result);
+                PQclear(result);
+            } else if (failed == nullptr) {
+                failed = result;
+            } else {
+                PQclear(result);
+            }
+        }
+        if (failed != nullptr) {
+            m_session->check(failed, "");  // throws
+        }
+    }
+
+    std::shared_ptr<Session> m_session;
+    bool m_open = false;
+};
+
 class PgConnection final : public Connection {
 public:
     explicit PgConnection(const OpenOptions& options);
@@ -459,6 +526,9 @@ public:
     }
     [[nodiscard]] int schema_version() override;
     void set_schema_version(int version) override;
+    std::unique_ptr<CopySink> copy_in(std::string_view sql) override {
+        return std::make_unique<PgCopySink>(m_session, sql);
+    }
 
 private:
     bool try_writer_lock();

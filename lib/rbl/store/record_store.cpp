@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "rbl/util/error.hpp"
 #include "rbl/util/money.hpp"
@@ -396,6 +397,393 @@ std::vector<WithdrawnRecord> RecordStore::withdraw_evidence(std::int64_t entry_i
     }
     m_withdraw_evidence.reset();
     return withdrawn;
+}
+
+// ---------------------------------------------------------------------------------------------
+// BulkRecordWriter: PostgreSQL only (every statement below is PostgreSQL's).
+
+namespace {
+
+// The staging tables of one import: temporary (this session's own, never logged), dropped when
+// the transaction ends, committed or not.
+constexpr std::string_view k_create_stage = R"sql(
+CREATE TEMPORARY TABLE rbl_import_stage (
+    ord          bigint NOT NULL,
+    first        boolean NOT NULL,
+    source       text COLLATE "C" NOT NULL,
+    record_id    text COLLATE "C" NOT NULL,
+    subject_id   text COLLATE "C" NOT NULL,
+    domain       text COLLATE "C" NOT NULL,
+    kind         text COLLATE "C" NOT NULL,
+    date         text COLLATE "C" NOT NULL,
+    amount_fen   bigint,
+    authority    text COLLATE "C",
+    region       text COLLATE "C",
+    status       text COLLATE "C" NOT NULL,
+    withdrawn_by text COLLATE "C",
+    attrs        text COLLATE "C" NOT NULL,
+    content_hash bytea NOT NULL,
+    outcome      text COLLATE "C",
+    rec          bigint,
+    stored_hash  bytea
+) ON COMMIT DROP;
+CREATE TEMPORARY TABLE rbl_import_subjects (
+    subject_id   text COLLATE "C" NOT NULL,
+    name         text COLLATE "C" NOT NULL,
+    subject_type text COLLATE "C" NOT NULL,
+    region       text COLLATE "C" NOT NULL,
+    id_check_ok  bigint NOT NULL,
+    is_new       boolean NOT NULL
+) ON COMMIT DROP)sql";
+
+constexpr std::string_view k_copy_stage = R"sql(
+COPY rbl_import_stage (ord, first, source, record_id, subject_id, domain, kind, date, amount_fen,
+                       authority, region, status, withdrawn_by, attrs, content_hash)
+FROM STDIN)sql";
+
+constexpr std::string_view k_copy_subjects = R"sql(
+COPY rbl_import_subjects (subject_id, name, subject_type, region, id_check_ok, is_new)
+FROM STDIN)sql";
+
+// Statistics of the rows just loaded, so that the planner joins them to records by its keys.
+constexpr std::string_view k_analyze_stage = "ANALYZE rbl_import_stage";
+constexpr std::string_view k_clear_stage = "TRUNCATE rbl_import_stage, rbl_import_subjects";
+
+// What put_record() decides for the first row of each key: a new key stays NULL (inserted);
+// the same content is 'same' when this batch already holds the key, else 'seen' (unchanged,
+// marked as held by this batch); other content is a 'conflict' when this batch holds the key,
+// else 'updated'.
+constexpr std::string_view k_classify = R"sql(
+UPDATE rbl_import_stage s
+SET rec = r.rec, stored_hash = r.content_hash,
+    outcome = CASE WHEN r.content_hash = s.content_hash
+                   THEN CASE WHEN r.seen_batch = ?1 THEN 'same' ELSE 'seen' END
+                   WHEN r.seen_batch = ?1 THEN 'conflict' ELSE 'updated' END
+FROM records r
+WHERE s.first AND r.source = s.source AND r.record_id = s.record_id)sql";
+
+// The known keys' outcomes, with the stored version of those to be updated.
+constexpr std::string_view k_found = R"sql(
+SELECT s.ord, s.outcome, s.stored_hash, r.*
+FROM rbl_import_stage s
+LEFT JOIN LATERAL (SELECT )sql" RBL_RECORD_STATE_COLUMNS R"sql( FROM records
+                   WHERE records.rec = s.rec AND s.outcome = 'updated') r ON true
+WHERE s.outcome IS NOT NULL
+ORDER BY s.ord)sql";
+constexpr int k_found_state_column = 3;
+
+// other_source_of() for every row (records_for_evaluation serves the join).
+constexpr std::string_view k_stage_other_source = R"sql(
+SELECT s.ord, min(r.source)
+FROM rbl_import_stage s
+JOIN records r ON r.subject_id = s.subject_id AND r.domain = s.domain AND r.kind = s.kind
+              AND r.record_id = s.record_id AND r.source <> s.source
+GROUP BY s.ord)sql";
+
+constexpr std::string_view k_stored_subjects = R"sql(
+SELECT t.subject_id, t.name, t.subject_type
+FROM subjects t
+WHERE t.subject_id IN (SELECT subject_id FROM rbl_import_stage))sql";
+
+constexpr std::string_view k_insert_staged_subjects = R"sql(
+INSERT INTO subjects (subject_id, name, subject_type, region, id_check_ok, first_batch,
+                      updated_batch)
+SELECT subject_id, name, subject_type, region, id_check_ok, ?1::bigint, ?1::bigint
+FROM rbl_import_subjects WHERE is_new)sql";
+
+constexpr std::string_view k_update_staged_subjects = R"sql(
+UPDATE subjects t
+SET name = s.name, subject_type = s.subject_type, id_check_ok = s.id_check_ok,
+    updated_batch = ?1::bigint
+FROM rbl_import_subjects s
+WHERE t.subject_id = s.subject_id AND NOT s.is_new)sql";
+
+// An office withdrawal stands whatever the record says (put_record()).
+constexpr std::string_view k_update_staged_records = R"sql(
+UPDATE records r
+SET subject_id = s.subject_id, domain = s.domain, kind = s.kind, date = s.date,
+    amount_fen = s.amount_fen, authority = s.authority, region = s.region,
+    status = CASE WHEN r.withdrawn_by = 'office' THEN 'withdrawn' ELSE s.status END,
+    withdrawn_by = CASE WHEN r.withdrawn_by = 'office' THEN 'office' ELSE s.withdrawn_by END,
+    attrs = s.attrs, content_hash = s.content_hash, updated_batch = ?1::bigint,
+    seen_batch = ?1::bigint
+FROM rbl_import_stage s
+WHERE r.rec = s.rec AND s.outcome = 'updated')sql";
+
+constexpr std::string_view k_mark_staged_seen = R"sql(
+UPDATE records r SET seen_batch = ?1::bigint
+FROM rbl_import_stage s
+WHERE r.rec = s.rec AND s.outcome = 'seen')sql";
+
+constexpr std::string_view k_insert_staged_records = R"sql(
+INSERT INTO records (source, record_id, subject_id, domain, kind, date, amount_fen, authority,
+                     region, status, withdrawn_by, attrs, content_hash, inserted_batch,
+                     updated_batch, seen_batch)
+SELECT source, record_id, subject_id, domain, kind, date, amount_fen, authority, region, status,
+       withdrawn_by, attrs, content_hash, ?1::bigint, ?1::bigint, ?1::bigint
+FROM rbl_import_stage
+WHERE first AND outcome IS NULL
+ORDER BY ord)sql";
+
+// The subjects of the records inserted, for the next incremental run (as finish_batch()).
+constexpr std::string_view k_mark_staged_subjects = R"sql(
+INSERT INTO subject_marks (subject_id)
+SELECT DISTINCT subject_id FROM rbl_import_stage WHERE first AND outcome IS NULL)sql";
+
+bool same_hash(const ContentHash& hash, std::string_view stored) {
+    return stored.size() == hash.size() &&
+           std::equal(hash.begin(), hash.end(), stored.begin(), [](std::uint8_t a, char b) {
+               return a == static_cast<std::uint8_t>(b);
+           });
+}
+
+std::string record_key(const model::Record& record) {
+    std::string key = record.source;
+    key += '\0';
+    key += record.record_id;
+    return key;
+}
+
+}  // namespace
+
+bool BulkRecordWriter::supported(const Database& db) { return db.dialect() == Dialect::postgresql; }
+
+BulkRecordWriter::BulkRecordWriter(Database& db, std::int64_t batch_id, bool other_sources)
+    : m_db(db),
+      m_batch_id(batch_id),
+      m_other_sources(other_sources),
+      m_classify(db, k_classify),
+      m_found(db, k_found),
+      m_other_source(db, k_stage_other_source),
+      m_stored_subjects(db, k_stored_subjects),
+      m_insert_subjects(db, k_insert_staged_subjects),
+      m_update_subjects(db, k_update_staged_subjects),
+      m_update_records(db, k_update_staged_records),
+      m_mark_seen(db, k_mark_staged_seen),
+      m_insert_records(db, k_insert_staged_records),
+      m_mark_subjects(db, k_mark_staged_subjects) {
+    // The statements are prepared at their first use, after the tables exist.
+    m_db.exec(k_create_stage);
+    m_rows.reserve(k_rows);
+}
+
+std::size_t BulkRecordWriter::add(const model::Record& record, const ContentHash& hash,
+                                  std::string_view subject_region) {
+    m_rows.push_back(Row{record, hash, std::string(subject_region)});
+    return m_rows.size() - 1;
+}
+
+void BulkRecordWriter::stage(const std::vector<bool>& first) {
+    CopyIn copy(m_db, k_copy_stage);
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        const model::Record& record = m_rows[i].record;
+        copy.integer(static_cast<std::int64_t>(i))
+            .boolean(first[i])
+            .text(record.source)
+            .text(record.record_id)
+            .text(record.subject_id)
+            .text(record.domain)
+            .text(record.kind)
+            .text(record.date.iso())
+            .integer(amount_of(record))
+            .text(record.authority)
+            .text(record.region)
+            .text(model::to_string(record.status))
+            .text(withdrawn_by(record, false))
+            .text(record.attrs_json)
+            .blob(m_rows[i].hash.data(), m_rows[i].hash.size());
+        copy.end_row();
+    }
+    copy.finish();
+    m_db.exec(k_analyze_stage);
+}
+
+std::vector<BulkOutcome> BulkRecordWriter::flush() {
+    std::vector<BulkOutcome> outcomes(m_rows.size());
+    if (m_rows.empty()) {
+        return outcomes;
+    }
+    // The first row of each key goes to the server; a repeat is decided here, after it.
+    std::vector<bool> first(m_rows.size(), true);
+    std::vector<std::size_t> first_of(m_rows.size());
+    {
+        std::unordered_map<std::string, std::size_t> seen;
+        seen.reserve(m_rows.size());
+        for (std::size_t i = 0; i < m_rows.size(); ++i) {
+            const auto [at, inserted] = seen.try_emplace(record_key(m_rows[i].record), i);
+            first[i] = inserted;
+            first_of[i] = at->second;
+        }
+    }
+    stage(first);
+    m_classify.bind(1, m_batch_id);
+    m_classify.run();
+
+    // Every first row is inserted unless the server knew its key.
+    using Outcome = RecordChange::Outcome;
+    std::vector<std::string> stored_hash(m_rows.size());
+    std::vector<bool> office(m_rows.size(), false);
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        outcomes[i].record.outcome = Outcome::inserted;
+    }
+    try {
+        while (m_found.step()) {
+            const auto i = static_cast<std::size_t>(m_found.column_int64(0));
+            const std::string_view outcome = m_found.column_text(1);
+            RecordChange& change = outcomes[i].record;
+            stored_hash[i] = std::string(m_found.column_blob(2));
+            if (outcome == "same" || outcome == "seen") {
+                change.outcome = Outcome::unchanged;
+            } else if (outcome == "conflict") {
+                change.outcome = Outcome::conflict;
+            } else {
+                const RecordState found = record_state_of(m_found, k_found_state_column);
+                office[i] = found.withdrawn_by == "office";
+                change.outcome = Outcome::updated;
+                change.before_json = stored_record_json(found);
+                change.previous_state = record_state_hash(found);
+            }
+        }
+    } catch (...) {
+        m_found.reset();
+        throw;
+    }
+    m_found.reset();
+
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        const Row& row = m_rows[i];
+        RecordChange& change = outcomes[i].record;
+        if (!first[i]) {
+            // After the key's first row, the stored content is that row's, or (a conflict) the
+            // content that was there: the same is unchanged, anything else a conflict.
+            const std::size_t j = first_of[i];
+            const bool same =
+                outcomes[j].record.outcome == Outcome::conflict
+                    ? same_hash(row.hash, stored_hash[j])
+                    : row.hash == m_rows[j].hash;
+            change.outcome = same ? Outcome::unchanged : Outcome::conflict;
+            continue;
+        }
+        const std::string date = row.record.date.iso();
+        const std::string_view status = model::to_string(row.record.status);
+        if (change.outcome == Outcome::inserted) {
+            change.state = state_of(row.record, date, status, withdrawn_by(row.record, false));
+        } else if (change.outcome == Outcome::updated) {
+            const std::string_view new_status = office[i] ? std::string_view("withdrawn") : status;
+            change.state =
+                state_of(row.record, date, new_status, withdrawn_by(row.record, office[i]));
+        }
+    }
+
+    if (m_other_sources) {
+        try {
+            while (m_other_source.step()) {
+                const auto i = static_cast<std::size_t>(m_other_source.column_int64(0));
+                if (!m_other_source.is_null(1)) {
+                    outcomes[i].other_source = std::string(m_other_source.column_text(1));
+                }
+            }
+        } catch (...) {
+            m_other_source.reset();
+            throw;
+        }
+        m_other_source.reset();
+        for (BulkOutcome& outcome : outcomes) {
+            if (outcome.record.outcome == Outcome::conflict) {
+                outcome.other_source.reset();
+            }
+        }
+    }
+
+    write_subjects(outcomes);
+    m_update_records.bind(1, m_batch_id);
+    m_update_records.run();
+    m_mark_seen.bind(1, m_batch_id);
+    m_mark_seen.run();
+    m_insert_records.bind(1, m_batch_id);
+    m_insert_records.run();
+    m_mark_subjects.run();
+    m_db.exec(k_clear_stage);
+    return outcomes;
+}
+
+// put_subject() row by row, on the subjects' stored names and types read at once: a subject
+// new to the database is inserted by its first row, and every later row whose name or type
+// differs from the subject's current ones updates it. One final version per subject is written.
+void BulkRecordWriter::write_subjects(std::vector<BulkOutcome>& outcomes) {
+    struct Current {
+        std::string name;
+        std::string type;
+        std::string region;
+        bool id_check_ok = true;
+        bool is_new = false;
+        bool changed = false;
+    };
+    std::unordered_map<std::string, Current> subjects;
+    try {
+        while (m_stored_subjects.step()) {
+            Current stored;
+            stored.name = m_stored_subjects.column_text(1);
+            stored.type = m_stored_subjects.column_text(2);
+            subjects.emplace(std::string(m_stored_subjects.column_text(0)), std::move(stored));
+        }
+    } catch (...) {
+        m_stored_subjects.reset();
+        throw;
+    }
+    m_stored_subjects.reset();
+
+    std::vector<const std::string*> order;  // the subjects to write, in the order first changed
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        if (outcomes[i].record.outcome == RecordChange::Outcome::conflict) {
+            continue;
+        }
+        const model::Record& record = m_rows[i].record;
+        const std::string_view type = model::to_string(record.subject_type);
+        SubjectChange& change = outcomes[i].subject;
+        auto [at, inserted] = subjects.try_emplace(record.subject_id);
+        Current& current = at->second;
+        if (inserted) {
+            current = Current{record.subject_name, std::string(type), m_rows[i].subject_region,
+                              record.id_check_ok, true, true};
+            order.push_back(&at->first);
+            change.outcome = SubjectChange::Outcome::inserted;
+            continue;
+        }
+        if (current.name != record.subject_name || current.type != type) {
+            change.outcome = SubjectChange::Outcome::updated;
+            change.before_name = current.name;
+            change.before_type = current.type;
+            current.name = record.subject_name;
+            current.type = type;
+            current.id_check_ok = record.id_check_ok;
+            if (!current.changed) {
+                current.changed = true;
+                order.push_back(&at->first);
+            }
+        }
+    }
+    if (order.empty()) {
+        return;
+    }
+    {
+        CopyIn copy(m_db, k_copy_subjects);
+        for (const std::string* subject_id : order) {
+            const Current& current = subjects.at(*subject_id);
+            copy.text(*subject_id)
+                .text(current.name)
+                .text(current.type)
+                .text(current.region)
+                .integer(current.id_check_ok ? 1 : 0)
+                .boolean(current.is_new);
+            copy.end_row();
+        }
+        copy.finish();
+    }
+    m_insert_subjects.bind(1, m_batch_id);
+    m_insert_subjects.run();
+    m_update_subjects.bind(1, m_batch_id);
+    m_update_subjects.run();
 }
 
 }  // namespace rbl::store

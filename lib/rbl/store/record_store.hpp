@@ -87,6 +87,67 @@ struct WithdrawnRecord {
     StateHash previous_state{};
 };
 
+/// What the bulk path found and did for one row.
+struct BulkOutcome {
+    RecordChange record;  ///< conflict: nothing was written for the row
+    SubjectChange subject;                    ///< not for a conflict
+    std::optional<std::string> other_source;  ///< not for a conflict
+};
+
+/// PostgreSQL's import path (SPEC.md §12, issue 15): the rows of a batch are collected, sent with
+/// `COPY ... FROM STDIN` into a temporary staging table of the transaction, and written with a
+/// few set-based statements; the outcome of every row (inserted, updated with the version it
+/// replaced, unchanged, conflict; its subject's change; another source's decision) is exactly
+/// what put_record(), put_subject() and other_source_of() give row by row, in order: a key
+/// repeated in the file, a subject renamed twice, a record withdrawn by the office.
+class BulkRecordWriter {
+public:
+    /// Rows collected before a flush is due.
+    static constexpr std::size_t k_rows = 20000;
+
+    /// Inside the import's write transaction; `other_sources` as RecordStore::has_other_sources.
+    BulkRecordWriter(Database& db, std::int64_t batch_id, bool other_sources);
+    /// Whether the database has the bulk path (PostgreSQL).
+    static bool supported(const Database& db);
+
+    /// Adds a validated row; returns its index in the pending rows.
+    std::size_t add(const model::Record& record, const ContentHash& hash,
+                    std::string_view subject_region);
+    [[nodiscard]] std::size_t size() const { return m_rows.size(); }
+    [[nodiscard]] const model::Record& record(std::size_t index) const {
+        return m_rows[index].record;
+    }
+    /// Writes the pending rows; returns their outcomes in the order added. The rows stay
+    /// readable through record() until clear().
+    std::vector<BulkOutcome> flush();
+    /// Forgets the pending rows.
+    void clear() { m_rows.clear(); }
+
+private:
+    struct Row {
+        model::Record record;
+        ContentHash hash{};
+        std::string subject_region;
+    };
+    void stage(const std::vector<bool>& first);
+    void write_subjects(std::vector<BulkOutcome>& outcomes);
+
+    Database& m_db;
+    std::int64_t m_batch_id;
+    bool m_other_sources;
+    std::vector<Row> m_rows;
+    Statement m_classify;
+    Statement m_found;
+    Statement m_other_source;
+    Statement m_stored_subjects;
+    Statement m_insert_subjects;
+    Statement m_update_subjects;
+    Statement m_update_records;
+    Statement m_mark_seen;
+    Statement m_insert_records;
+    Statement m_mark_subjects;
+};
+
 /// Writes subjects, records and batches inside the caller's write transaction.
 class RecordStore {
 public:

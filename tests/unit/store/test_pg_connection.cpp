@@ -169,4 +169,73 @@ TEST_CASE("pg store: a URI's password never reaches a message") {
     }
 }
 
+TEST_CASE("pg store: COPY FROM STDIN takes any text, NULLs, bytes and big loads exactly") {
+    PgDatabase pg;
+    store::Database db({.path = pg.uri(), .create = true});
+    store::Transaction transaction(db, store::Transaction::Mode::immediate);
+    db.exec("CREATE TEMPORARY TABLE t (n bigint, s text, o text, b bytea, f boolean)");
+    const std::string tricky = "tab\there\nline\r\\N back\\slash 中文 \\x00";
+    std::string bytes;
+    for (int c = 0; c < 256; ++c) {
+        bytes += static_cast<char>(c);
+    }
+    {
+        store::CopyIn copy(db, "COPY t (n, s, o, b, f) FROM STDIN");
+        copy.integer(-9007199254740993).text(tricky).null().blob(bytes.data(), bytes.size())
+            .boolean(true);
+        copy.end_row();
+        copy.integer(std::optional<std::int64_t>()).text(std::string_view("")).text(
+            std::optional<std::string>("x")).blob(nullptr, 0).boolean(false);
+        copy.end_row();
+        for (int i = 0; i < 50000; ++i) {  // several blocks of 1 MiB
+            copy.integer(i).text(std::string(40, 'a')).null().null().null();
+            copy.end_row();
+        }
+        copy.finish();
+    }
+    store::Statement first(db, "SELECT n, s, o IS NULL, b, f FROM t WHERE n < 0");
+    REQUIRE(first.step());
+    CHECK(first.column_int64(0) == -9007199254740993);
+    CHECK(first.column_text(1) == tricky);
+    CHECK(first.column_int64(2) == 1);
+    CHECK(first.column_blob(3) == bytes);
+    CHECK(first.column_int64(4) == 1);
+    first.reset();
+    store::Statement second(db, "SELECT n IS NULL, s = '', o, length(b), f FROM t WHERE o = 'x'");
+    REQUIRE(second.step());
+    CHECK(second.column_int64(0) == 1);
+    CHECK(second.column_int64(1) == 1);
+    CHECK(second.column_int64(3) == 0);
+    CHECK(second.column_int64(4) == 0);
+    second.reset();
+    store::Statement count(db, "SELECT count(*) FROM t");
+    CHECK(count.single_integer() == 50002);
+}
+
+TEST_CASE("pg store: a refused or abandoned COPY fails its transaction, not the connection") {
+    PgDatabase pg;
+    store::Database db({.path = pg.uri(), .create = true});
+    {
+        store::Transaction transaction(db, store::Transaction::Mode::immediate);
+        db.exec("CREATE TEMPORARY TABLE t (n bigint NOT NULL)");
+        store::CopyIn copy(db, "COPY t (n) FROM STDIN");
+        copy.null();
+        copy.end_row();
+        CHECK_THROWS_AS(copy.finish(), FailedError);
+        CHECK_THROWS_AS(transaction.commit(), FailedError);
+    }
+    {
+        store::Transaction transaction(db, store::Transaction::Mode::immediate);
+        db.exec("CREATE TEMPORARY TABLE u (n bigint)");
+        {
+            store::CopyIn copy(db, "COPY u (n) FROM STDIN");
+            copy.integer(1);
+            copy.end_row();
+        }  // never finished: abandoned
+        CHECK_THROWS_AS(transaction.commit(), FailedError);
+    }
+    store::Statement alive(db, "SELECT 41 + 1");
+    CHECK(alive.single_integer() == 42);
+}
+
 }  // TEST_SUITE
