@@ -446,6 +446,8 @@ COPY rbl_import_subjects (subject_id, name, subject_type, region, id_check_ok, i
 FROM STDIN)sql";
 
 // Statistics of the rows just loaded, so that the planner joins them to records by its keys.
+// Taken on the first batch only: every batch has the same shape, TRUNCATE keeps the column
+// statistics, and the planner reads the table's size afresh for each plan.
 constexpr std::string_view k_analyze_stage = "ANALYZE rbl_import_stage";
 constexpr std::string_view k_clear_stage = "TRUNCATE rbl_import_stage, rbl_import_subjects";
 
@@ -595,7 +597,10 @@ void BulkRecordWriter::stage(const std::vector<bool>& first) {
         copy.end_row();
     }
     copy.finish();
-    m_db.exec(k_analyze_stage);
+    if (!m_stage_analyzed) {
+        m_db.exec(k_analyze_stage);
+        m_stage_analyzed = true;
+    }
 }
 
 std::vector<BulkOutcome> BulkRecordWriter::flush() {

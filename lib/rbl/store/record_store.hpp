@@ -135,6 +135,7 @@ private:
     Database& m_db;
     std::int64_t m_batch_id;
     bool m_other_sources;
+    bool m_stage_analyzed = false;  ///< the staging table's statistics taken (first batch)
     std::vector<Row> m_rows;
     Statement m_classify;
     Statement m_found;
