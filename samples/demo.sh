@@ -62,6 +62,9 @@ sqlite3 -header -column "$db" \
      FROM entries e JOIN subjects s USING (subject_id)
      WHERE e.status IN ('notice', 'publicity', 'effective')
      ORDER BY e.kind, e.list_id, e.subject_id;"
+echo "(courts: terms count from the court's decision, 2 years plus any extension it set; a debtor"
+echo " able but refusing to perform (circumstance 1) has no fixed term - expires_on is empty -"
+echo " and stays listed until performance; 徐州鑫源's 2-year term ran out before this run: no entry)"
 
 step "6. Why one subject is listed: $explain_subject"
 run "$bin/rbl-adjudicate" --as-of "$as_of" --explain "$explain_subject" | sed -n '1,2p;/^tax\./,/^$/p'
@@ -82,10 +85,10 @@ run "$bin/rbl-appeal" decide "$objection" --outcome rejected \
 run "$bin/rbl-appeal" show "$objection"
 
 step "8. Credit repair (信用修复): refused where the rule allows none, granted where it does"
-aggravated=$(sqlite3 "$db" "SELECT min(entry_id) FROM entries
-                            WHERE list_id = 'courts.black.aggravated' AND status = 'effective'")
+no_repair=$(sqlite3 "$db" "SELECT min(entry_id) FROM entries
+                           WHERE list_id = 'government.black.dishonest_body'")
 set +e
-run "$bin/rbl-appeal" repair "$aggravated" --reason "申请提前移出"
+run "$bin/rbl-appeal" repair "$no_repair" --reason "申请提前移出"
 echo "exit code: $? (2 = refused, nothing written)"
 set -e
 debtor=$(sqlite3 "$db" "SELECT min(entry_id) FROM entries

@@ -42,7 +42,8 @@ void print_answer_table(const std::vector<check::Answer>& answers) {
         for (const auto& listing : answer.entries) {
             table.add_row({answer.subject_id, answer.subject_name, result, black, red,
                            listing.list_id, std::string(model::to_string(listing.status)),
-                           listing.effective_from.iso(), listing.expires_on.iso(),
+                           listing.effective_from.iso(),
+                           listing.expires_on ? listing.expires_on->iso() : std::string("-"),
                            listing.disputed ? "yes" : "no", measures_cell(listing)});
         }
     }

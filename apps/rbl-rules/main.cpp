@@ -62,8 +62,9 @@ void add_publicity_tests(const rbl::rules::RuleSet& rules, const Options& option
 }
 
 rbl::ExitCode run_test(const Options& options) {
-    const auto rules = rbl::rules::RuleFolder::load(options.common.rules).rules;
-    auto report = rbl::engine::run_rule_tests(rules, options.list_id);
+    const auto folder = rbl::rules::RuleFolder::load(options.common.rules);
+    const auto& rules = folder.rules;
+    auto report = rbl::engine::run_rule_tests(rules, options.list_id, &folder.calendar);
     add_publicity_tests(rules, options, report);
     // With --json stdout holds the one JSON object (SPEC §1), the results in it; the failures
     // are also told on stderr, unless -q.

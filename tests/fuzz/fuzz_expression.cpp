@@ -74,7 +74,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static const std::vector<Value> record = full_record();
     static const std::vector<Value> subject = {Value::text("legal_person"),
                                                Value::text("91320106MA109Y0356"),
-                                               Value::text("320106")};
+                                               Value::text("320106"),
+                                               Value::date(rbl::util::Date::from_ymd(2026, 6, 1)),
+                                               Value::date(rbl::util::Date::from_ymd(2008, 6, 1)),
+                                               Value::number(rbl::util::Decimal{17, 0})};
     exercise(source, record_schema(), record);
     exercise(source, rbl::rules::subject_schema(), subject);
     return 0;

@@ -36,16 +36,20 @@ void release_hold(Entry& entry, util::Date decided, const EntryTerms& terms,
         entry.publicity_until = last;
     }
     entry.effective_from = last.plus_days(1);
-    entry.expires_on = terms.validity.after(entry.effective_from);
+    if (!terms.expiry_fixed) {
+        entry.expires_on = terms.validity.after(entry.effective_from);
+    }
 }
 
 std::string ended_message(const Entry& entry, EntryStatus state) {
-    if (state == EntryStatus::expired && entry.status != EntryStatus::expired) {
+    if (state == EntryStatus::expired && entry.status != EntryStatus::expired &&
+        entry.expires_on) {
         return fmt::format("entry {} ran out on {} (its validity ended)", entry.entry_id,
-                           entry.expires_on.plus_days(-1).iso());
+                           entry.expires_on->plus_days(-1).iso());
     }
+    const std::optional<util::Date> ended = entry.ended_on ? entry.ended_on : entry.expires_on;
     return fmt::format("entry {} has ended: {} on {}{}", entry.entry_id, model::to_string(state),
-                       entry.ended_on ? entry.ended_on->iso() : entry.expires_on.iso(),
+                       ended ? ended->iso() : std::string("(no date)"),
                        entry.end_reason ? fmt::format(" ({})", model::words_en(*entry.end_reason))
                                         : std::string());
 }
@@ -56,7 +60,7 @@ nlohmann::json entry_json(const Entry& entry) {
             {"status", model::to_string(entry.status)},
             {"disputed", entry.disputed},
             {"effective_from", entry.effective_from.iso()},
-            {"expires_on", entry.expires_on.iso()}};
+            {"expires_on", entry.expires_on ? entry.expires_on->iso() : std::string()}};
 }
 
 }  // namespace

@@ -34,7 +34,8 @@ nlohmann::json listing_json(const Listing& listing, bool with_departments) {
             {"domain", listing.domain},
             {"status", std::string(model::to_string(listing.status))},
             {"effective_from", listing.effective_from.iso()},
-            {"expires_on", listing.expires_on.iso()},
+            {"expires_on", listing.expires_on ? nlohmann::json(listing.expires_on->iso())
+                                               : nlohmann::json(nullptr)},
             {"disputed", listing.disputed},
             {"measures", measures_json(listing.measures, with_departments)}};
 }

@@ -38,7 +38,7 @@ struct Listing {
     std::string domain;
     model::EntryStatus status = model::EntryStatus::notice;
     util::Date effective_from;
-    util::Date expires_on;
+    std::optional<util::Date> expires_on;  ///< none: an open-ended term
     bool disputed = false;
     std::vector<MeasureDue> measures;
 };

@@ -264,8 +264,9 @@ AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
         if (!in_scope(options, entry.domain)) {
             continue;  // --domain: only that domain's entries
         }
-        summary.expiring.push_back(
-            {entry.entry_id, entry.list_id, entry.subject_id, entry.expires_on.iso()});
+        // An open-ended entry has no expiry and is never among these (its expires_on is empty).
+        summary.expiring.push_back({entry.entry_id, entry.list_id, entry.subject_id,
+                                    entry.expires_on ? entry.expires_on->iso() : std::string()});
     }
     return summary;
 }

@@ -8,7 +8,17 @@
 #include <array>
 #include <climits>
 
+#include "rbl/ids/ids.hpp"
+
 namespace rbl::engine {
+
+SubjectFacts subject_facts(std::string subject_id, model::SubjectType type, std::string region) {
+    SubjectFacts facts{std::move(subject_id), type, std::move(region), std::nullopt};
+    if (type == model::SubjectType::natural_person) {
+        facts.birth_date = ids::birth_date(facts.subject_id);
+    }
+    return facts;
+}
 
 namespace {
 
@@ -127,6 +137,15 @@ Verdict CriteriaEvaluator::evaluate(const rules::ListRule& list, const Criterion
     return verdict;
 }
 
+bool CriteriaEvaluator::record_holds(const rules::ListRule& list,
+                                     const rules::CompiledExpression& expression,
+                                     const SubjectRecord& record, util::Date as_of) {
+    m_list = &list;
+    m_schema = &m_rules.domain(list.domain)->record_schema;
+    m_as_of = as_of;
+    return where_holds(expression, record);
+}
+
 bool CriteriaEvaluator::where_holds(const rules::CompiledExpression& where,
                                     const SubjectRecord& record) {
     load(record);
@@ -149,6 +168,7 @@ void CriteriaEvaluator::load(const SubjectRecord& record) {
         m_values[rules::k_field_region] = rules::Value::text(*record.region);
     }
     m_values[rules::k_field_domain] = rules::Value::text(record.domain);
+    m_values[rules::k_field_as_of] = rules::Value::date(m_as_of);
     for (std::size_t slot = rules::k_standard_record_fields; slot < fields.size(); ++slot) {
         for (const AttributeValue& attribute : record.attributes) {
             if (attribute.name != fields[slot].name) {
@@ -452,13 +472,31 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
                                            evidence_text(selected)));
         }
         case Criterion::Type::subject: {
-            const std::array<rules::Value, 3> values = {
+            std::array<rules::Value, rules::k_subject_fields> values = {
                 rules::Value::text(model::to_string(m_subject->subject_type)),
                 rules::Value::text(m_subject->subject_id),
-                rules::Value::text(m_subject->region)};
+                rules::Value::text(m_subject->region), rules::Value::date(m_as_of)};
+            if (m_subject->birth_date) {
+                values[rules::k_field_subject_birth_date] =
+                    rules::Value::date(*m_subject->birth_date);
+                if (const auto age = ids::age_on(*m_subject->birth_date, m_as_of)) {
+                    values[rules::k_field_subject_age] =
+                        rules::Value::number(util::Decimal{*age, 0});
+                }
+            }
             const bool holds = criterion.subject_expression->evaluate(values);
+            const auto& used = criterion.subject_expression->fields_used();
+            // The age is shown where it is a person's; for others the expression's own words
+            // (subject_type) tell why it held.
+            const bool shows_age =
+                std::find(used.begin(), used.end(), rules::k_field_subject_age) != used.end() &&
+                m_subject->subject_type == model::SubjectType::natural_person;
+            const auto& age = values[rules::k_field_subject_age];
             const std::string text =
-                fmt::format("subject: {}", criterion.subject_expression->text());
+                fmt::format("subject: {}{}", criterion.subject_expression->text(),
+                            !shows_age     ? std::string()
+                            : age.is_null() ? std::string(" (age unknown)")
+                                            : fmt::format(" (age {})", age.mantissa()));
             if (m_tracing) {
                 traced(holds, text, 1.0);
             }

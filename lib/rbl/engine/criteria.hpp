@@ -49,6 +49,9 @@ struct SubjectFacts {
     std::string subject_id;
     model::SubjectType subject_type = model::SubjectType::legal_person;
     std::string region;
+    /// A natural person's birth date from the resident ID (none for others, or when the
+    /// identifier holds none): the `birth_date` and `age` of subject expressions.
+    std::optional<util::Date> birth_date;
 };
 
 /// One top-level part of a selection's `where` (the parts joined by `and`) for one record.
@@ -88,6 +91,9 @@ struct CriterionTrace {
     double distance = 0;
     std::vector<ConsideredRecord> records;  ///< exists, count, sum
 };
+
+/// A subject's facts with its birth date read from the identifier when it is a natural person.
+SubjectFacts subject_facts(std::string subject_id, model::SubjectType type, std::string region);
 
 /// The outcome of evaluating criteria.
 struct Verdict {
@@ -129,6 +135,11 @@ public:
     Verdict evaluate(const rules::ListRule& list, const rules::Criterion& criterion,
                      const SubjectFacts& subject, std::span<const SubjectRecord> records,
                      std::span<const std::string> entries, util::Date as_of);
+
+    /// Whether a record expression of `list`'s domain (e.g. a term's `open_when`) holds for
+    /// `record` as of `as_of`.
+    bool record_holds(const rules::ListRule& list, const rules::CompiledExpression& expression,
+                      const SubjectRecord& record, util::Date as_of);
 
 private:
     bool eval(const rules::Criterion& criterion, int depth, Verdict& verdict,

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "rbl/ids/ids.hpp"
+
 namespace rbl::engine {
 
 namespace {
@@ -23,7 +25,36 @@ void consider(std::optional<util::Date>& earliest, util::Date candidate, util::D
     }
 }
 
+bool reads(const std::optional<rules::CompiledExpression>& expression, int slot) {
+    if (!expression) {
+        return false;
+    }
+    const auto& used = expression->fields_used();
+    return std::find(used.begin(), used.end(), slot) != used.end();
+}
+
+void add_reads(const rules::Criterion& criterion, DayReads& out) {
+    out.as_of = out.as_of || reads(criterion.selection.where, rules::k_field_as_of) ||
+                reads(criterion.subject_expression, rules::k_field_subject_as_of);
+    out.age = out.age || reads(criterion.subject_expression, rules::k_field_subject_age);
+    for (const rules::Criterion& child : criterion.children) {
+        add_reads(child, out);
+    }
+}
+
 }  // namespace
+
+DayReads day_reads_of(const rules::RuleSet& rules) {
+    DayReads out;
+    for (const rules::ListRule* list : rules.lists()) {
+        add_reads(list->criteria, out);
+        if (list->lift) {
+            add_reads(*list->lift, out);
+        }
+        out.as_of = out.as_of || reads(list->term.open_when, rules::k_field_as_of);
+    }
+    return out;
+}
 
 std::vector<util::Duration> windows_of(const rules::RuleSet& rules) {
     std::vector<util::Duration> windows;
@@ -53,8 +84,15 @@ std::optional<util::Date> next_change_day(std::span<const SubjectRecord> records
                                           std::optional<util::Date> next_fact_day,
                                           std::span<const model::Entry> entries,
                                           std::span<const util::Duration> windows,
-                                          util::Date as_of) {
+                                          util::Date as_of, DayReads day_reads,
+                                          std::optional<util::Date> birth_date) {
     std::optional<util::Date> earliest;
+    if (day_reads.as_of) {
+        consider(earliest, as_of.plus_days(1), as_of);
+    }
+    if (day_reads.age && birth_date) {
+        consider(earliest, ids::next_age_change(*birth_date, as_of), as_of);
+    }
     if (next_fact_day) {
         consider(earliest, *next_fact_day, as_of);
     }
@@ -74,7 +112,9 @@ std::optional<util::Date> next_change_day(std::span<const SubjectRecord> records
             consider(earliest, entry.publicity_until->plus_days(1), as_of);
         }
         consider(earliest, entry.effective_from, as_of);
-        consider(earliest, entry.expires_on, as_of);
+        if (entry.expires_on) {
+            consider(earliest, *entry.expires_on, as_of);
+        }
     }
     return earliest;
 }

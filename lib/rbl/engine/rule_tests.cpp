@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "rbl/engine/criteria.hpp"
+#include "rbl/engine/entry_term.hpp"
 #include "rbl/rules/describe.hpp"
 #include "rbl/util/json_text.hpp"
 
@@ -17,13 +18,13 @@ namespace {
 SubjectFacts test_subject(model::SubjectType type) {
     switch (type) {
         case model::SubjectType::natural_person:
-            return {"320102196804120359", type, "320102"};
+            return subject_facts("320102196804120359", type, "320102");
         case model::SubjectType::government:
-            return {"113200000140000796", type, "320000"};
+            return {"113200000140000796", type, "320000", std::nullopt};
         case model::SubjectType::legal_person:
             break;
     }
-    return {"91320102MA1MX4RE6X", type, "320102"};
+    return {"91320102MA1MX4RE6X", type, "320102", std::nullopt};
 }
 
 // Builds the test's records as the database would hold them; fails on a value that would be
@@ -128,7 +129,33 @@ std::size_t RuleTestReport::failed() const {
         results.begin(), results.end(), [](const RuleTestResult& r) { return !r.passed; }));
 }
 
-RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& only_list) {
+namespace {
+
+// The day an entry made on `as_of` would take effect: after its notice and publicity.
+util::Date effective_day(const rules::ListRule& list, util::Date as_of,
+                         const rules::Calendar* calendar) {
+    if (calendar == nullptr ||
+        (list.procedure.notice_days == 0 && list.procedure.publicity_days == 0)) {
+        return as_of;
+    }
+    util::Date last = as_of;
+    if (list.procedure.notice_days > 0) {
+        last = calendar->period_end(last, list.procedure.notice_days).end;
+    }
+    if (list.procedure.publicity_days > 0) {
+        last = calendar->period_end(last, list.procedure.publicity_days).end;
+    }
+    return last.plus_days(1);
+}
+
+std::string expiry_words(const std::optional<util::Date>& expires_on) {
+    return expires_on ? expires_on->iso() : std::string("open");
+}
+
+}  // namespace
+
+RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& only_list,
+                              const rules::Calendar* calendar) {
     if (!only_list.empty()) {
         rules.known_list(only_list);
     }
@@ -150,7 +177,19 @@ RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& on
                 report.results.push_back(std::move(result));
                 continue;
             }
-            const SubjectFacts subject = test_subject(test.subject_type);
+            const SubjectFacts subject =
+                test.subject_id.empty()
+                    ? test_subject(test.subject_type)
+                    : subject_facts(test.subject_id, test.subject_type,
+                                    test_subject(test.subject_type).region);
+            if (!test.subject_id.empty() &&
+                test.subject_type == model::SubjectType::natural_person && !subject.birth_date) {
+                result.problem = fmt::format("subject_id '{}' is no resident ID number with a "
+                                             "birth date",
+                                             test.subject_id);
+                report.results.push_back(std::move(result));
+                continue;
+            }
             const Verdict verdict = evaluator.evaluate(*list, list->criteria, subject, *records,
                                                        test.entries, test.as_of);
             for (std::size_t i = 0; i < verdict.held.size() && i < reached.size(); ++i) {
@@ -170,13 +209,39 @@ RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& on
             } else if (!verdict.holds) {
                 why_not = "the criteria do not hold";
             }
+            std::vector<std::string> explanation = verdict.explanation;
+            std::optional<util::Date> expires_on;
+            if (why_not.empty() && list->lift &&
+                evaluator.evaluate(*list, *list->lift, subject, *records, test.entries,
+                                   test.as_of)
+                    .holds) {
+                why_not = "its lift criteria hold";
+            }
+            if (why_not.empty()) {
+                const util::Date effective = effective_day(*list, test.as_of, calendar);
+                const EntryTerm term = entry_term(*list, *records, verdict.evidence, effective,
+                                                  test.as_of, evaluator);
+                expires_on = term.expires_on;
+                if (!term.explanation.empty()) {
+                    explanation.push_back(term.explanation);
+                }
+                if (expires_on && *expires_on <= std::max(test.as_of, effective)) {
+                    why_not = fmt::format("its term ran out on {}", expires_on->iso());
+                }
+            }
             const bool listed = why_not.empty();
             result.passed = listed == test.expect_listed;
             if (!result.passed) {
                 result.problem = test.expect_listed
                                      ? fmt::format("expected listed, but {}", why_not)
                                      : "expected not_listed, but the subject is listed";
-                result.explanation = verdict.explanation;
+                result.explanation = explanation;
+            } else if (listed && test.expect_expires_on && *test.expect_expires_on != expires_on) {
+                result.passed = false;
+                result.problem = fmt::format("expected expires_on {}, but it is {}",
+                                             expiry_words(*test.expect_expires_on),
+                                             expiry_words(expires_on));
+                result.explanation = explanation;
             }
             report.results.push_back(std::move(result));
         }

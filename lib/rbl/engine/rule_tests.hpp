@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rbl/rules/calendar.hpp"
 #include "rbl/rules/rule_set.hpp"
 
 namespace rbl::engine {
@@ -40,8 +41,13 @@ struct RuleTestReport {
 nlohmann::json to_json(const RuleTestReport& report);
 
 /// Runs every test of every list (of `only_list` when not empty). A test is listed when the list
-/// admits its subject type, its criteria hold as of its date over its records, and, for a red
-/// list, the subject is on no black list. Throws UsageError when `only_list` names no list.
-RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& only_list = "");
+/// admits its subject type, its criteria hold as of its date over its records, its lift criteria
+/// do not, its term (counted from the facts) has not run out, and, for a red list, the subject
+/// is on no black list — as a run would decide it. A test's `expires_on` is checked against the
+/// entry's; the entry takes effect after its notice and publicity counted in `calendar` (on
+/// the as-of day when there are none, or no calendar is given). Throws UsageError when
+/// `only_list` names no list.
+RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& only_list = "",
+                              const rules::Calendar* calendar = nullptr);
 
 }  // namespace rbl::engine

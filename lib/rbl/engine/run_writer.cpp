@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "rbl/engine/entry_term.hpp"
 #include "rbl/model/entry_terms.hpp"
 #include "rbl/store/state_hash.hpp"
 
@@ -15,6 +16,8 @@ namespace {
 // What an entry keeps of its list's rule.
 std::string terms_json(const rules::ListRule& list) {
     model::EntryTerms terms{.validity = list.validity,
+                            .expiry_fixed = !list.term.fixed(),
+                            .term = term_text(list.term),
                             .notice_days = list.procedure.notice_days,
                             .publicity_days = list.procedure.publicity_days,
                             .appeal_days = list.procedure.appeal_days,

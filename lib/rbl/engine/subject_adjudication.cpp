@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "rbl/engine/entry_term.hpp"
 #include "rbl/engine/next_change.hpp"
 
 namespace rbl::engine {
@@ -29,10 +30,10 @@ model::ChangeKind change_of(EntryStatus ended) {
 }  // namespace
 
 SubjectFacts facts_of(const store::SubjectRows& rows) {
-    return SubjectFacts{rows.subject_id,
-                        model::parse_subject_type(rows.subject_type)
-                            .value_or(model::SubjectType::legal_person),
-                        rows.region};
+    return subject_facts(rows.subject_id,
+                         model::parse_subject_type(rows.subject_type)
+                             .value_or(model::SubjectType::legal_person),
+                         rows.region);
 }
 
 std::vector<SubjectRecord> records_of(const store::SubjectRows& rows,
@@ -89,7 +90,8 @@ void SubjectAdjudication::run(const SubjectCase& subject, SubjectOutcome& outcom
         next_fact_day = util::parse_iso_date(*subject.rows.next_fact_day).value_or(util::Date());
     }
     outcome.next_change =
-        next_change_day(m_records, next_fact_day, m_open, m_windows, m_options.as_of);
+        next_change_day(m_records, next_fact_day, m_open, m_windows, m_options.as_of,
+                        m_day_reads, m_subject.birth_date);
 }
 
 bool SubjectAdjudication::in_scope(std::string_view domain) const {
@@ -170,7 +172,7 @@ void SubjectAdjudication::advance() {
         const EntryStatus before = entry.status;
         const EntryStatus scheduled = model::status_on(entry, m_options.as_of);
         if (scheduled == EntryStatus::expired) {
-            end(entry, EntryStatus::expired, entry.expires_on, EndReason::validity_ended);
+            end(entry, EntryStatus::expired, *entry.expires_on, EndReason::validity_ended);
         } else if (scheduled != before) {
             model::advance_entry(entry, scheduled);
             m_advanced.push_back(entry.entry_id);  // staged once the run's later steps are done
@@ -279,12 +281,18 @@ void SubjectAdjudication::consider(const rules::ListRule& list) {
 
 // No listing twice for the same facts: true when every record of the verdict's evidence was
 // used by an entry of the list that ended before this run, or in it (a lift or an expiry a
-// moment ago), other than by withdrawal.
+// moment ago), other than by withdrawal. For a term counted from the evidence, an expiry does
+// not use the facts up: a new entry's term counts from the same decisions, so it cannot restart
+// a term that ran out (such an entry is not made), and a term the current rule gives longer -
+// no fixed term for refusing to perform, a court's extension - than the entry's kept one
+// (made under an earlier rule) runs on as the rule says.
 bool SubjectAdjudication::evidence_used(const rules::ListRule& list, const Verdict& verdict) {
-    auto used = m_case->entries.used_on(list.id);
+    const bool expiry_uses = list.term.from != rules::TermRule::From::evidence;
+    auto used = m_case->entries.used_on(list.id, expiry_uses);
     for (const Entry& entry : m_open) {
         if (entry.list_id == list.id && entry.entry_id != 0 && !model::is_open(entry.status) &&
-            entry.status != EntryStatus::withdrawn) {
+            entry.status != EntryStatus::withdrawn &&
+            (expiry_uses || entry.status != EntryStatus::expired)) {
             const auto decisions = m_case->entries.of_entry(entry.entry_id);
             used.insert(used.end(), decisions.begin(), decisions.end());
         }
@@ -322,12 +330,26 @@ void SubjectAdjudication::create(const rules::ListRule& list, const Verdict& ver
         pending_period = true;
     }
     entry.effective_from = pending_period ? last.plus_days(1) : entry.decided_on;
-    entry.expires_on = list.validity.after(entry.effective_from);
+    EntryTerm term = entry_term(list, m_records, verdict.evidence, entry.effective_from,
+                                m_options.as_of, m_evaluator);
+    // A term counted from the facts may have run out already, or run out before the entry
+    // would take effect: no entry (SPEC.md §4).
+    if (term.expires_on && *term.expires_on <= std::max(m_options.as_of, entry.effective_from)) {
+        return;
+    }
+    for (std::string& warning : term.warnings) {
+        m_outcome->warnings.push_back(std::move(warning));
+    }
+    entry.expires_on = term.expires_on;
     entry.status = model::scheduled_status(entry, m_options.as_of);
 
     std::string explanation;
     for (const std::string& line : verdict.explanation) {
         explanation += line;
+        explanation += '\n';
+    }
+    if (!term.explanation.empty()) {
+        explanation += term.explanation;
         explanation += '\n';
     }
     store::StagedChange staged;

@@ -14,6 +14,7 @@
 
 #include "rbl/engine/adjudicator.hpp"
 #include "rbl/engine/criteria.hpp"
+#include "rbl/engine/next_change.hpp"
 #include "rbl/model/change_kind.hpp"
 #include "rbl/model/entry.hpp"
 #include "rbl/rules/calendar.hpp"
@@ -54,6 +55,7 @@ public:
           m_calendar(calendar),
           m_options(options),
           m_windows(windows),
+          m_day_reads(day_reads_of(rules)),
           m_evaluator(rules) {
         for (const rules::ListRule* list : rules.lists()) {
             m_needs.emplace(list, RecordNeed::of(list->criteria));
@@ -87,6 +89,7 @@ private:
     const rules::Calendar& m_calendar;
     const AdjudicateOptions& m_options;
     std::span<const util::Duration> m_windows;
+    DayReads m_day_reads;
     CriteriaEvaluator m_evaluator;
     /// What each list's criteria need of a subject's records (lists without a need are absent
     /// or nullopt): a subject without such a record is not evaluated for the list.

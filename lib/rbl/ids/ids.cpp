@@ -296,4 +296,45 @@ std::string mask(std::string_view id, IdKind kind) {
     return std::string(id.substr(0, 6)) + "********" + std::string(id.substr(14));
 }
 
+std::optional<util::Date> birth_date(std::string_view id) {
+    if (id.size() != 18) {
+        return std::nullopt;
+    }
+    for (std::size_t i = 0; i < 17; ++i) {
+        if (id[i] < '0' || id[i] > '9') {
+            return std::nullopt;
+        }
+    }
+    if (!((id[17] >= '0' && id[17] <= '9') || id[17] == 'X' || id[17] == 'x')) {
+        return std::nullopt;
+    }
+    const int year = digits_value(id.substr(6, 4));
+    const int month = digits_value(id.substr(10, 2));
+    const int day = digits_value(id.substr(12, 2));
+    if (year < 1900 || !util::is_valid_ymd(year, month, day)) {
+        return std::nullopt;
+    }
+    return util::Date::from_ymd(year, month, day);
+}
+
+std::optional<int> age_on(util::Date birth, util::Date day) {
+    if (day < birth) {
+        return std::nullopt;
+    }
+    int years = day.year() - birth.year();
+    // The N-th birthday is birth + N years; N years are completed from the day after it.
+    while (years > 0 && !(birth.plus_years(years) < day)) {
+        --years;
+    }
+    return years;
+}
+
+util::Date next_age_change(util::Date birth, util::Date day) {
+    if (day < birth) {
+        return birth;
+    }
+    const int years = age_on(birth, day).value_or(0);
+    return birth.plus_years(years + 1).plus_days(1);
+}
+
 }  // namespace rbl::ids

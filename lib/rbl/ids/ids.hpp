@@ -53,6 +53,21 @@ Result<IdKind> validate(std::string_view id, util::Date today,
 /// Trims and upper-cases a raw identifier from an input file.
 std::string normalise(std::string_view raw);
 
+/// The birth date in an 18-digit resident ID (characters 7-14, GB 11643-1999), or nullopt when
+/// `id` is not 18 characters of 17 digits and a digit or X with a real date from 1900 on there.
+/// The check character is not looked at: the caller validated the identifier on import.
+std::optional<util::Date> birth_date(std::string_view id);
+
+/// Completed years of age (周岁) on `day` of a person born on `birth`, counted as Chinese courts
+/// count them: a year is completed on the day after its birthday (法释〔2006〕1号 Art. 2), so
+/// a person is 18 from the day after the 18th birthday; a birthday on 29 February falls on
+/// 28 February in other years (SPEC.md §3's calendar arithmetic). nullopt when `day` is
+/// before `birth`.
+std::optional<int> age_on(util::Date birth, util::Date day);
+
+/// The first day after `day` on which age_on(birth, ·) differs from its value on `day`.
+util::Date next_age_change(util::Date birth, util::Date day);
+
 /// True for a USCC whose first two characters are "11" (a government organ).
 bool is_government_organ(std::string_view uscc);
 

@@ -24,7 +24,9 @@ struct Entry {
     std::optional<util::Date> notice_until;     ///< last day of notice
     std::optional<util::Date> publicity_until;  ///< last day of publicity
     util::Date effective_from;
-    util::Date expires_on;  ///< the first day no longer in force
+    /// The first day no longer in force; none for an open-ended term (in force until lifted,
+    /// repaired or revoked).
+    std::optional<util::Date> expires_on;
     std::optional<util::Date> ended_on;
     std::optional<EndReason> end_reason;  ///< set once ended
     /// An objection is open: a pending entry is held (does not advance), an effective one stays

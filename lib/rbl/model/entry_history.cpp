@@ -16,8 +16,9 @@ std::string entry_line(const Entry& entry) {
     if (entry.publicity_until) {
         line += fmt::format(", publicity to {}", entry.publicity_until->iso());
     }
-    line += fmt::format(", in force from {}, expires {}", entry.effective_from.iso(),
-                        entry.expires_on.iso());
+    line += fmt::format(", in force from {}, {}", entry.effective_from.iso(),
+                        entry.expires_on ? fmt::format("expires {}", entry.expires_on->iso())
+                                         : std::string("no fixed term"));
     if (entry.ended_on) {
         line += fmt::format(", ended {}", entry.ended_on->iso());
         if (entry.end_reason) {

@@ -91,7 +91,8 @@ EntryStatus scheduled_status(const Entry& entry, util::Date day) {
     if (entry.publicity_until && day <= *entry.publicity_until) {
         return EntryStatus::publicity;
     }
-    return day < entry.expires_on ? EntryStatus::effective : EntryStatus::expired;
+    return !entry.expires_on || day < *entry.expires_on ? EntryStatus::effective
+                                                        : EntryStatus::expired;
 }
 
 bool is_held(const Entry& entry) { return entry.disputed && is_pending(entry.status); }

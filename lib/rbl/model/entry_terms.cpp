@@ -34,7 +34,7 @@ std::string EntryTerms::to_json() const {
                                  {"text_zh", measure.text_zh},
                                  {"departments", measure.departments}});
     }
-    return nlohmann::json{
+    nlohmann::json out{
         {"validity", validity.text()},
         {"notice_days", notice_days},
         {"publicity_days", publicity_days},
@@ -42,8 +42,15 @@ std::string EntryTerms::to_json() const {
         {"repair_allowed", repair_allowed},
         {"repair_after",
          repair_after ? nlohmann::json(repair_after->text()) : nlohmann::json(nullptr)},
-        {"measures", kept_measures}}
-        .dump();
+        {"measures", kept_measures}};
+    // Only a `term:` list's entries carry these, so the terms of others read as before.
+    if (expiry_fixed) {
+        out["expiry_fixed"] = true;
+    }
+    if (!term.empty()) {
+        out["term"] = term;
+    }
+    return out.dump();
 }
 
 EntryTerms EntryTerms::parse(std::string_view json, std::int64_t entry_id) {
@@ -55,6 +62,8 @@ EntryTerms EntryTerms::parse(std::string_view json, std::int64_t entry_id) {
         out.publicity_days = terms.at("publicity_days").get<int>();
         out.appeal_days = terms.at("appeal_days").get<int>();
         out.repair_allowed = terms.at("repair_allowed").get<bool>();
+        out.expiry_fixed = terms.value("expiry_fixed", false);
+        out.term = terms.value("term", std::string());
         if (terms.contains("repair_after") && !terms.at("repair_after").is_null()) {
             out.repair_after = duration_field(terms, "repair_after", entry_id);
         }

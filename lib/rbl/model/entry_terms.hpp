@@ -25,7 +25,14 @@ struct EntryMeasure {
 
 /// An entry's kept terms.
 struct EntryTerms {
-    util::Duration validity;
+    util::Duration validity;  ///< the term from the effective date (a `validity:` list)
+    /// The entry's expires_on was fixed when it was created, from its evidence, or left empty
+    /// (open-ended): a later effective date (an objection held it) does not move it. False for
+    /// a `validity:` list and for every entry made before terms could count from the facts.
+    bool expiry_fixed = false;
+    /// A `term:` list's term as written (from, length, add, open_when), for the record; empty
+    /// for a `validity:` list.
+    std::string term;
     int notice_days = 0;
     int publicity_days = 0;
     int appeal_days = 0;

@@ -315,7 +315,7 @@ PublishedRow state_on(const store::EntryRow& row, util::Date as_of, util::Date l
     entry.notice_until = date_or_none(row.notice_until);
     entry.publicity_until = date_or_none(row.publicity_until);
     entry.effective_from = date_or_none(row.effective_from).value_or(util::Date());
-    entry.expires_on = date_or_none(row.expires_on).value_or(util::Date());
+    entry.expires_on = date_or_none(row.expires_on);  // none: an open-ended term
     entry.ended_on = date_or_none(row.ended_on);
     entry.end_reason = row.end_reason;
     const model::DayState state = model::state_as_published(entry, as_of, last_run);

@@ -220,7 +220,7 @@ void RowWriter::json_line(const store::EntryRow& row, const PublishedRow& state,
     text("status", state.status);
     text("decided_on", row.decided_on);
     text("effective_from", row.effective_from);
-    text("expires_on", row.expires_on);
+    text_or_null("expires_on", row.expires_on);  // null: an open-ended term
     text_or_null("ended_on", state.ended_on);
     text_or_null("end_reason", state.end_reason);
     text("authority", row.authority);

@@ -147,11 +147,39 @@ std::string describe_duration(const util::Duration& duration, Language language)
 
 std::vector<std::string> describe_exit(const ListRule& list, Language language) {
     std::vector<std::string> lines;
-    lines.push_back(language == Language::en
-                        ? fmt::format("The entry expires {} after it takes effect.",
-                                      describe_duration(list.validity, language))
-                        : fmt::format("自生效之日起{}届满自动移出。",
-                                      describe_duration(list.validity, language)));
+    const TermRule& term = list.term;
+    const bool en = language == Language::en;
+    if (!term.length) {
+        lines.push_back(pick(language,
+                             "The entry has no fixed term: it stays in force until it is lifted, "
+                             "repaired or revoked.",
+                             "不设固定期限，至移出条件满足、信用修复或撤销时止。"));
+    } else if (term.from == TermRule::From::evidence) {
+        lines.push_back(en ? fmt::format("The entry expires {} after the date of its evidence (the "
+                                         "decision document; the latest end among several).",
+                                         describe_duration(*term.length, language))
+                           : fmt::format("自认定文书作出之日起{}届满移出（多份文书的，以最晚届满者为准）。",
+                                         describe_duration(*term.length, language)));
+    } else {
+        lines.push_back(en ? fmt::format("The entry expires {} after it takes effect.",
+                                         describe_duration(*term.length, language))
+                           : fmt::format("自生效之日起{}届满自动移出。",
+                                         describe_duration(*term.length, language)));
+    }
+    if (!term.add_attribute.empty()) {
+        lines.push_back(en ? fmt::format("The term is extended by the evidence's {} (default {}).",
+                                         term.add_attribute,
+                                         describe_duration(term.add_default, language))
+                           : fmt::format("期限按认定文书的{}延长（未载明的，延长{}）。",
+                                         term.add_attribute,
+                                         describe_duration(term.add_default, language)));
+    }
+    if (term.open_when) {
+        lines.push_back(en ? fmt::format("No fixed term when an evidence record meets: {}",
+                                         term.open_when->text())
+                           : fmt::format("认定文书符合下列条件的，不设固定期限：{}",
+                                         term.open_when->text()));
+    }
     if (list.lift) {
         lines.push_back(pick(language, "It ends early when the following holds:",
                              "满足下列条件的，提前移出："));

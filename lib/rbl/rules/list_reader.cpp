@@ -42,6 +42,8 @@ private:
     std::optional<util::Decimal> decimal(const YAML::Node& node, std::string_view what);
     std::vector<std::string> names(const YAML::Node& node, std::string_view what);
     bool listed(const YAML::Node& node, Criterion& out);
+    void term(const YAML::Node& node, TermRule& out);
+    std::optional<util::Duration> term_length(const YAML::Node& node, std::string_view what);
     void procedure(const YAML::Node& node, Procedure& out);
     void repair(const YAML::Node& node, RepairTerms& out);
     void measures(const YAML::Node& node, std::vector<Measure>& out);
@@ -361,6 +363,71 @@ std::optional<Criterion> ListReader::criterion(const YAML::Node& node, int depth
     return out;
 }
 
+std::optional<util::Duration> ListReader::term_length(const YAML::Node& node,
+                                                      std::string_view what) {
+    auto parsed = duration(node, what);
+    if (parsed && longer_than_max_term(*parsed)) {
+        m_file.error(node, fmt::format("{} of {} is longer than {} years", what, parsed->text(),
+                                       k_max_term_years));
+    }
+    return parsed;
+}
+
+// `term:` (docs/RULES.md): from, length, add, open_when.
+void ListReader::term(const YAML::Node& node, TermRule& out) {
+    out.written = true;
+    if (!m_file.expect_map(node, "term")) {
+        return;
+    }
+    m_file.check_keys(node, {"from", "length", "add", "open_when"});
+    if (auto from = m_file.scalar(node, "from", false)) {
+        if (*from == "evidence") {
+            out.from = TermRule::From::evidence;
+        } else if (*from != "effective") {
+            m_file.error(node["from"],
+                         fmt::format("term from '{}' is not evidence or effective", *from));
+        }
+    }
+    const YAML::Node length = node["length"];
+    if (!length) {
+        m_file.error(node, "term needs length: a duration (e.g. 2y), or open");
+    } else if (length.IsScalar() && length.Scalar() == "open") {
+        out.length = std::nullopt;
+    } else {
+        out.length = term_length(length, "term length");
+    }
+    const bool open = length && length.IsScalar() && length.Scalar() == "open";
+    if (const YAML::Node add = node["add"]; add) {
+        if (open) {
+            m_file.error(add, "add is given but the term is open");
+        }
+        if (m_file.expect_map(add, "add")) {
+            m_file.check_keys(add, {"attribute", "default"});
+            out.add_attribute = m_file.scalar(add, "attribute", true).value_or("");
+            const Attribute* declared = m_domain.attribute(out.add_attribute);
+            if (!out.add_attribute.empty() &&
+                (declared == nullptr || declared->type != AttributeType::text)) {
+                m_file.error(add["attribute"],
+                             fmt::format("add attribute '{}' is not a text attribute of {} (it "
+                                         "holds a duration, e.g. '1y')",
+                                         out.add_attribute, m_domain.domain));
+            }
+            if (const YAML::Node fallback = add["default"]; fallback) {
+                out.add_default = term_length(fallback, "add default").value_or(util::Duration{});
+            } else {
+                m_file.error(add, "add needs default: the duration added when a record has none "
+                                  "(e.g. 0d)");
+            }
+        }
+    }
+    if (const YAML::Node open_when = node["open_when"]; open_when) {
+        if (open) {
+            m_file.error(open_when, "open_when is given but the term is open anyway");
+        }
+        out.open_when = expression(open_when, m_domain.record_schema);
+    }
+}
+
 void ListReader::procedure(const YAML::Node& node, Procedure& out) {
     if (!m_file.expect_map(node, "procedure")) {
         return;
@@ -437,7 +504,8 @@ std::optional<RuleTest> ListReader::test(const YAML::Node& node) {
     if (!m_file.expect_map(node, "a test")) {
         return std::nullopt;
     }
-    m_file.check_keys(node, {"name", "as_of", "subject_type", "records", "entries", "expect"});
+    m_file.check_keys(node, {"name", "as_of", "subject_type", "subject_id", "records", "entries",
+                             "expect", "expires_on"});
     RuleTest out;
     out.spot = spot_of(node);
     out.name = m_file.scalar(node, "name", true).value_or("");
@@ -459,11 +527,26 @@ std::optional<RuleTest> ListReader::test(const YAML::Node& node) {
                                      *type));
         }
     }
+    out.subject_id = m_file.scalar(node, "subject_id", false).value_or("");
     if (auto expect = m_file.scalar(node, "expect", true)) {
         if (*expect != "listed" && *expect != "not_listed") {
             m_file.error(node["expect"], "expect must be listed or not_listed");
         }
         out.expect_listed = *expect == "listed";
+    }
+    if (auto expires = m_file.scalar(node, "expires_on", false)) {
+        if (*expires == "open") {
+            out.expect_expires_on = std::optional<util::Date>();
+        } else if (auto date = util::parse_iso_date(*expires)) {
+            out.expect_expires_on = std::optional<util::Date>(*date);
+        } else {
+            m_file.error(node["expires_on"],
+                         fmt::format("expires_on: {} (or open, for an open-ended term)",
+                                     date.error()));
+        }
+        if (!out.expect_listed) {
+            m_file.error(node["expires_on"], "expires_on is checked only with expect: listed");
+        }
     }
     if (const YAML::Node records = node["records"]; records) {
         if (!records.IsSequence()) {
@@ -510,8 +593,8 @@ std::optional<ListRule> ListReader::list(const YAML::Node& node) {
         return std::nullopt;
     }
     m_file.check_keys(node, {"id", "kind", "title", "title_zh", "basis", "authority", "subjects",
-                             "criteria", "lift", "validity", "procedure", "repair", "measures",
-                             "tests"});
+                             "criteria", "lift", "validity", "term", "procedure", "repair",
+                             "measures", "tests"});
     ListRule out;
     out.spot = spot_of(node);
     out.domain = m_domain.domain;
@@ -552,16 +635,24 @@ std::optional<ListRule> ListReader::list(const YAML::Node& node) {
     if (const YAML::Node lift = node["lift"]; lift) {
         out.lift = criterion(lift, 0);
     }
-    if (const YAML::Node validity = node["validity"]; validity) {
-        if (auto parsed = duration(validity, "validity")) {
+    if (node["validity"] && node["term"]) {
+        m_file.error(node["term"], "give either validity or term, not both");
+    } else if (const YAML::Node validity = node["validity"]; validity) {
+        if (auto parsed = term_length(validity, "validity")) {
             out.validity = *parsed;
-            if (longer_than_max_term(*parsed)) {
-                m_file.error(validity, fmt::format("validity of {} is longer than {} years",
-                                                   parsed->text(), k_max_term_years));
-            }
+            out.term.length = *parsed;
+        }
+    } else if (const YAML::Node term_node = node["term"]; term_node) {
+        term(term_node, out.term);
+        if (out.term.fixed()) {
+            out.validity = *out.term.length;
+        }
+        if ((!out.term.length || out.term.open_when) && !out.lift) {
+            m_file.error(term_node, "an open-ended term needs lift criteria: the way off the "
+                                    "list besides repair and revocation");
         }
     } else {
-        m_file.error(node, "missing required key 'validity'");
+        m_file.error(node, "missing required key 'validity' (or 'term')");
     }
     if (const YAML::Node procedure_node = node["procedure"]; procedure_node) {
         procedure(procedure_node, out.procedure);

@@ -70,6 +70,33 @@ struct RepairTerms {
     std::optional<util::Duration> after;  ///< earliest repair, from the effective date
 };
 
+/// How long an entry stays in force (SPEC.md §4, docs/RULES.md `term:`): `validity: D` is a
+/// term of D from the entry's effective date; `term:` may count it from the evidence instead,
+/// make it open-ended, read an extension from the evidence, or be open-ended for some evidence.
+struct TermRule {
+    enum class From {
+        effective,  ///< the entry's effective date (`validity:`, or `term: { from: effective }`)
+        evidence,   ///< each evidence record's own date (the decision document)
+    };
+    From from = From::effective;
+    /// The term; nullopt: open-ended (`length: open`), in force until lift, repair or revocation.
+    std::optional<util::Duration> length;
+    /// `add:`: a declared text attribute of the evidence holding a duration (e.g. `1y`) added to
+    /// the length, and the duration used when a record has none.
+    std::string add_attribute;
+    util::Duration add_default;
+    /// `open_when:`: an expression over an evidence record; the entry is open-ended when it holds
+    /// for one of its evidence records.
+    std::optional<CompiledExpression> open_when;
+    /// True when written as `term:` (false: `validity:`).
+    bool written = false;
+
+    /// True when every entry's expiry is its effective date plus one fixed length (`validity:`).
+    [[nodiscard]] bool fixed() const {
+        return from == From::effective && length && add_attribute.empty() && !open_when;
+    }
+};
+
 /// One record of an embedded test: field name and value as written.
 struct TestRecord {
     std::vector<std::pair<std::string, std::string>> fields;
@@ -83,7 +110,10 @@ struct RuleTest {
     model::SubjectType subject_type = model::SubjectType::legal_person;
     std::vector<TestRecord> records;
     std::vector<std::string> entries;  ///< lists the subject is already on
+    std::string subject_id;            ///< `subject_id:`; empty: a valid one of subject_type
     bool expect_listed = true;
+    /// `expires_on:`, checked when listed: a date, or nullopt inside for `open` (open-ended).
+    std::optional<std::optional<util::Date>> expect_expires_on;
     SourceSpot spot;
 };
 
@@ -99,7 +129,8 @@ struct ListRule {
     std::vector<model::SubjectType> subjects;  ///< who may be listed
     Criterion criteria;
     std::optional<Criterion> lift;
-    util::Duration validity;
+    util::Duration validity;  ///< term.length when the term is a fixed one; else 0d
+    TermRule term;
     Procedure procedure;
     RepairTerms repair;
     std::vector<Measure> measures;

@@ -39,7 +39,8 @@ std::optional<AttributeType> parse_attribute_type(std::string_view text) {
 bool is_standard_column(std::string_view name) {
     static constexpr std::string_view k_columns[] = {
         "record_id", "subject_id", "subject_name", "subject_type", "domain", "kind",
-        "date",      "amount",     "authority",    "region",       "status", "source"};
+        "date",      "amount",     "authority",    "region",       "status", "source",
+        "as_of"};
     return std::find(std::begin(k_columns), std::end(k_columns), name) != std::end(k_columns);
 }
 
@@ -60,7 +61,11 @@ void read_attributes(const YamlFile& file, const YAML::Node& node, DomainRules& 
         }
         if (is_standard_column(name)) {
             file.error(item.first,
-                       fmt::format("attribute '{}' is a standard record column already", name));
+                       name == "as_of"
+                           ? std::string("attribute 'as_of' is the run's date in expressions "
+                                         "already")
+                           : fmt::format("attribute '{}' is a standard record column already",
+                                         name));
             continue;
         }
         const auto type = item.second.IsScalar() ? parse_attribute_type(item.second.Scalar())
@@ -82,7 +87,7 @@ Schema record_schema_of(const DomainRules& rules) {
     Schema schema{{"record_id", AttributeType::text}, {"kind", AttributeType::text},
                   {"date", AttributeType::date},      {"amount", AttributeType::number},
                   {"authority", AttributeType::text}, {"region", AttributeType::text},
-                  {"domain", AttributeType::text}};
+                  {"domain", AttributeType::text},    {"as_of", AttributeType::date}};
     for (const Attribute& attribute : rules.attributes) {
         (void)schema.add(attribute.name, attribute.type);  // names were checked when read
     }
@@ -207,7 +212,10 @@ const ListRule* RuleSet::list(std::string_view id) const {
 const Schema& subject_schema() {
     static const Schema schema{{"subject_type", AttributeType::text},
                                {"subject_id", AttributeType::text},
-                               {"region", AttributeType::text}};
+                               {"region", AttributeType::text},
+                               {"as_of", AttributeType::date},
+                               {"birth_date", AttributeType::date},
+                               {"age", AttributeType::number}};
     return schema;
 }
 

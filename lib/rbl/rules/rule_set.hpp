@@ -53,13 +53,23 @@ enum RecordField : int {
     k_field_authority,
     k_field_region,
     k_field_domain,
+    k_field_as_of,  ///< the run's as-of date (the decision date when an entry is re-checked)
     k_standard_record_fields,
 };
 
 /// The slots of the fields `subject:` expressions may name.
-enum SubjectField : int { k_field_subject_type, k_field_subject_id, k_field_subject_region };
+enum SubjectField : int {
+    k_field_subject_type,
+    k_field_subject_id,
+    k_field_subject_region,
+    k_field_subject_as_of,       ///< the day the criteria are evaluated for
+    k_field_subject_birth_date,  ///< a natural person's, from the resident ID; else null
+    k_field_subject_age,         ///< completed years (周岁) on as_of; null without a birth date
+    k_subject_fields,
+};
 
-/// The schema of `subject:` expressions: subject_type, subject_id, region.
+/// The schema of `subject:` expressions: subject_type, subject_id, region, as_of, birth_date,
+/// age.
 const Schema& subject_schema();
 
 /// Every domain of a rules folder, by domain name.

@@ -33,7 +33,7 @@ void read_entry(const Statement& row, CheckedEntry& out) {
     entry.notice_until = optional_date(row, 8);
     entry.publicity_until = optional_date(row, 9);
     entry.effective_from = date_of(row, 10);
-    entry.expires_on = date_of(row, 11);
+    entry.expires_on = optional_date(row, 11);
     entry.ended_on = optional_date(row, 12);
     entry.end_reason = end_reason_of(row, 13);
     out.list_title = row.column_text(14);

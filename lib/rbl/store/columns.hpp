@@ -32,6 +32,12 @@ inline std::optional<std::string> iso(const std::optional<util::Date>& date) {
     return date ? std::optional(date->iso()) : std::nullopt;
 }
 
+/// An entry's expires_on as stored: its ISO date, or '' for an open-ended term (the column is
+/// NOT NULL; '' lies outside every range of dates a query asks for).
+inline std::string expiry_text(const std::optional<util::Date>& expires_on) {
+    return expires_on ? expires_on->iso() : std::string();
+}
+
 /// The column's entry status (notice when unknown).
 inline model::EntryStatus status_of(const Statement& statement, int column) {
     return model::parse_entry_status(statement.column_text(column))
@@ -79,7 +85,7 @@ inline model::Entry entry_of(const Statement& statement, int first = 0) {
     entry.notice_until = optional_date(statement, first + 7);
     entry.publicity_until = optional_date(statement, first + 8);
     entry.effective_from = date_of(statement, first + 9);
-    entry.expires_on = date_of(statement, first + 10);
+    entry.expires_on = optional_date(statement, first + 10);
     entry.ended_on = optional_date(statement, first + 11);
     entry.end_reason = end_reason_of(statement, first + 12);
     entry.disputed = statement.column_int64(first + 13) != 0;

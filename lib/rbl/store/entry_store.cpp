@@ -188,7 +188,7 @@ struct DateText {
           notice(iso(e.notice_until)),
           publicity(iso(e.publicity_until)),
           effective(e.effective_from.iso()),
-          expires(e.expires_on.iso()),
+          expires(expiry_text(e.expires_on)),
           ended(iso(e.ended_on)) {}
     std::string decided;
     std::optional<std::string> notice;
@@ -221,7 +221,7 @@ void read_staged(const Statement& staged, StagedChange& change) {
     change.entry.notice_until = optional_date(staged, 9);
     change.entry.publicity_until = optional_date(staged, 10);
     change.entry.effective_from = date_of(staged, 11);
-    change.entry.expires_on = date_of(staged, 12);
+    change.entry.expires_on = optional_date(staged, 12);
     change.entry.ended_on = optional_date(staged, 13);
     change.entry.end_reason = end_reason_of(staged, 14);
     change.subject_name = staged.column_text(15);
@@ -373,7 +373,7 @@ void EntryStore::store_appeal_effect(const model::Entry& entry) {
     const std::optional<std::string> notice = iso(entry.notice_until);
     const std::optional<std::string> publicity = iso(entry.publicity_until);
     const std::string effective = entry.effective_from.iso();
-    const std::string expires = entry.expires_on.iso();
+    const std::string expires = expiry_text(entry.expires_on);
     const std::optional<std::string> ended = iso(entry.ended_on);
     m_appeal_effect.bind(1, entry.entry_id)
         .bind(2, model::to_string(entry.status))

@@ -105,7 +105,7 @@ OpenEntryCounts ReportStore::open_entries(util::Date as_of, util::Date last_run)
         entry.notice_until = optional_date(statement, 5);
         entry.publicity_until = optional_date(statement, 6);
         entry.effective_from = date_of(statement, 7);
-        entry.expires_on = date_of(statement, 8);
+        entry.expires_on = optional_date(statement, 8);
         entry.ended_on = optional_date(statement, 9);
         const model::EntryStatus status = model::state_as_published(entry, as_of, last_run).status;
         if (!model::is_open(status)) {

@@ -37,10 +37,11 @@ WHERE e.subject_id = ?1)sql";
 
 }  // namespace
 
-std::vector<Decision> SubjectEntries::used_on(std::string_view list_id) const {
+std::vector<Decision> SubjectEntries::used_on(std::string_view list_id,
+                                              bool with_expired) const {
     std::vector<Decision> decisions;
     for (const EntryDecision& item : evidence) {
-        if (item.used && item.list_id == list_id) {
+        if (item.used && item.list_id == list_id && (with_expired || !item.expired)) {
             decisions.push_back(item.decision);
         }
     }
@@ -84,6 +85,7 @@ EntryDecision SubjectEntriesReader::decision_of(const Statement& statement) {
     const auto reason = model::parse_end_reason(statement.column_text(4));
     item.used = (status && !model::is_open(*status) && *status != model::EntryStatus::withdrawn) ||
                 reason == model::EndReason::objection_upheld;
+    item.expired = status == model::EntryStatus::expired;
     item.decision = Decision{std::string(statement.column_text(5)),
                              std::string(statement.column_text(6)),
                              std::string(statement.column_text(7))};

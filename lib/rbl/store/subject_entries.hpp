@@ -22,6 +22,7 @@ struct EntryDecision {
     /// The entry ended other than by withdrawal (expired, lifted, repaired, revoked), or was
     /// withdrawn by an upheld objection: its facts were used, or ruled out by the office.
     bool used = false;
+    bool expired = false;  ///< the entry ended as expired (its term ran out)
     Decision decision;
 };
 
@@ -30,8 +31,10 @@ struct SubjectEntries {
     std::vector<model::Entry> open;        ///< pending or effective, by entry id
     std::vector<EntryDecision> evidence;   ///< of every entry of the subject
 
-    /// The decisions used by the subject's ended entries on `list_id` (EntryDecision::used).
-    [[nodiscard]] std::vector<Decision> used_on(std::string_view list_id) const;
+    /// The decisions used by the subject's ended entries on `list_id` (EntryDecision::used),
+    /// those of expired entries left out unless `with_expired`.
+    [[nodiscard]] std::vector<Decision> used_on(std::string_view list_id,
+                                                bool with_expired = true) const;
     /// The decisions one entry rests on.
     [[nodiscard]] std::vector<Decision> of_entry(std::int64_t entry_id) const;
 };

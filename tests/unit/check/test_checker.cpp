@@ -88,7 +88,7 @@ TEST_CASE_FIXTURE(Fixture, "check: a subject in force on a black list, with ever
     const check::Listing& listing = answer.entries.front();
     CHECK(listing.entry_id == 1);
     CHECK(listing.status == model::EntryStatus::effective);
-    CHECK(listing.expires_on.iso() == "2029-01-05");
+    CHECK(listing.expires_on == rbl::util::Date::from_ymd(2029, 1, 5));
     CHECK_FALSE(listing.disputed);
     REQUIRE(listing.measures.size() == 2);
     CHECK(listing.measures[0].id == "procurement");

@@ -134,7 +134,7 @@ SubjectRecord record(const RuleSet& rules, const std::string& id, const std::str
     return out;
 }
 
-SubjectFacts company() { return {"91320102MA1MX4RE6X", SubjectType::legal_person, "320102"}; }
+SubjectFacts company() { return {"91320102MA1MX4RE6X", SubjectType::legal_person, "320102", std::nullopt}; }
 
 // Evaluates the criteria of list `id`.
 Verdict judge(const RuleSet& rules, const std::string& id,
@@ -444,7 +444,8 @@ TEST_CASE("criteria: evidence is sorted by record_id") {
 TEST_CASE("criteria: subject expressions") {
     rbl::test::TempDir dir;
     const RuleSet rules = evaluator_rules(dir);
-    const SubjectFacts government{"113200000140000796", SubjectType::government, "320000"};
+    const SubjectFacts government{"113200000140000796", SubjectType::government, "320000",
+                                  std::nullopt};
     const Verdict yes = judge(rules, "food.black.government", {}, "2026-06-01", government);
     CHECK(yes.holds);
     CHECK(yes.evidence.empty());
@@ -513,7 +514,8 @@ TEST_CASE("criteria: explanation lines follow the tree in pre-order, with the fi
     CHECK(evidence_of(verdict, records) == Ids{"W1"});
 
     // Elsewhere and with the award in force, only the count could hold.
-    const SubjectFacts beijing{"91110000600037341L", SubjectType::legal_person, "110000"};
+    const SubjectFacts beijing{"91110000600037341L", SubjectType::legal_person, "110000",
+                               std::nullopt};
     const Verdict later = judge(rules, "food.black.tree", records, "2026-06-02", beijing);
     CHECK_FALSE(later.holds);
     CHECK(later.evidence.empty());

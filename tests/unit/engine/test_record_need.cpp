@@ -96,7 +96,7 @@ static std::pair<int, int> screen_random_subjects(const rules::RuleSet& rules, i
             records.back().record_id = fmt::format("R{}", i);
         }
         const engine::SubjectFacts facts{"91320000000000000X", model::SubjectType::legal_person,
-                                         "320100"};
+                                         "320100", std::nullopt};
         for (const rules::ListRule* list : rules.lists()) {
             const auto verdict =
                 evaluator.evaluate(*list, list->criteria, facts, records, {}, as_of);

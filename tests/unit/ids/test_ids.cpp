@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -322,4 +323,35 @@ TEST_CASE("ids: stray UTF-8 continuation bytes after 18 characters are not a val
     // A non-ASCII character among 18 is still named by its position.
     CHECK(classify("91320106MA109Y035é", k_today).error() ==
           "character 18 is not an ASCII letter or digit, as a unified social credit code needs");
+}
+
+TEST_CASE("ids: the birth date of a resident ID, and age counted as the courts count it") {
+    using rbl::ids::age_on;
+    using rbl::ids::birth_date;
+    using rbl::ids::next_age_change;
+    CHECK(birth_date("320102200806011235") == Date::from_ymd(2008, 6, 1));
+    CHECK(birth_date("32010220080229123X") == Date::from_ymd(2008, 2, 29));  // check not looked at
+    CHECK(birth_date("91320102MA1MX4RE6X") == std::nullopt);                 // a USCC
+    CHECK(birth_date("320102200802301233") == std::nullopt);                 // 30 February
+    CHECK(birth_date("320102189912311233") == std::nullopt);                 // before 1900
+    CHECK(birth_date("32010220080601123") == std::nullopt);                  // 17 characters
+
+    const Date born = Date::from_ymd(2008, 6, 1);
+    // 周岁 from the day after the birthday: a minor on the 18th birthday, 18 the day after.
+    CHECK(age_on(born, Date::from_ymd(2026, 6, 1)) == 17);
+    CHECK(age_on(born, Date::from_ymd(2026, 6, 2)) == 18);
+    CHECK(age_on(born, Date::from_ymd(2026, 5, 31)) == 17);
+    CHECK(age_on(born, born) == 0);
+    CHECK(age_on(born, Date::from_ymd(2008, 5, 31)) == std::nullopt);
+    CHECK(next_age_change(born, Date::from_ymd(2026, 1, 1)) == Date::from_ymd(2026, 6, 2));
+    CHECK(next_age_change(born, Date::from_ymd(2026, 6, 1)) == Date::from_ymd(2026, 6, 2));
+    CHECK(next_age_change(born, Date::from_ymd(2026, 6, 2)) == Date::from_ymd(2027, 6, 2));
+
+    // 29 February: the birthday falls on 28 February in other years.
+    const Date leap = Date::from_ymd(2008, 2, 29);
+    CHECK(age_on(leap, Date::from_ymd(2026, 2, 28)) == 17);
+    CHECK(age_on(leap, Date::from_ymd(2026, 3, 1)) == 18);
+    CHECK(age_on(leap, Date::from_ymd(2028, 2, 29)) == 19);
+    CHECK(age_on(leap, Date::from_ymd(2028, 3, 1)) == 20);
+    CHECK(next_age_change(leap, Date::from_ymd(2026, 2, 28)) == Date::from_ymd(2026, 3, 1));
 }

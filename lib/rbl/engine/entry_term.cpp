@@ -1,0 +1,124 @@
+#include "rbl/engine/entry_term.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace rbl::engine {
+
+namespace {
+
+// The longest extension read from a record (as a rule file's terms: at most 100 years).
+constexpr int k_max_extension_years = 100;
+
+bool reasonable(const util::Duration& duration) {
+    switch (duration.unit) {
+        case util::Duration::Unit::days:
+            return duration.count <= k_max_extension_years * 366;
+        case util::Duration::Unit::months:
+            return duration.count <= k_max_extension_years * 12;
+        case util::Duration::Unit::years:
+            return duration.count <= k_max_extension_years;
+    }
+    return false;
+}
+
+// The record's `add:` extension, or the default when it has none; a value that is not a
+// duration is reported and the default used.
+util::Duration extension_of(const rules::TermRule& term, const SubjectRecord& record,
+                            std::vector<std::string>& warnings) {
+    for (const AttributeValue& attribute : record.attributes) {
+        if (attribute.name != term.add_attribute || attribute.text.empty()) {
+            continue;
+        }
+        auto parsed = util::parse_duration(attribute.text);
+        if (parsed && reasonable(*parsed)) {
+            return *parsed;
+        }
+        warnings.push_back(fmt::format(
+            "record {}: {} '{}' is not a duration of at most {} years (e.g. 1y); {} is used",
+            record.record_id, term.add_attribute, attribute.text, k_max_extension_years,
+            term.add_default.text()));
+        return term.add_default;
+    }
+    return term.add_default;
+}
+
+}  // namespace
+
+EntryTerm entry_term(const rules::ListRule& list, std::span<const SubjectRecord> records,
+                     std::span<const std::size_t> evidence, util::Date effective_from,
+                     util::Date as_of, CriteriaEvaluator& evaluator) {
+    const rules::TermRule& term = list.term;
+    EntryTerm out;
+    if (!term.length) {
+        out.explanation = "term: none fixed (in force until lifted, repaired or revoked)";
+        return out;
+    }
+    if (term.fixed()) {
+        out.expires_on = term.length->after(effective_from);
+        return out;
+    }
+    std::optional<util::Date> latest;
+    std::string from;
+    const auto consider = [&](util::Date anchor, const util::Duration& extension,
+                              const std::string& what) {
+        const util::Date end = extension.after(term.length->after(anchor));
+        if (!latest || end > *latest) {
+            latest = end;
+            from = what;
+        }
+    };
+    if (evidence.empty()) {
+        consider(effective_from, term.add_default, "the effective date");
+    }
+    for (std::size_t index : evidence) {
+        const SubjectRecord& record = records[index];
+        if (term.open_when && evaluator.record_holds(list, *term.open_when, record, as_of)) {
+            out.explanation = fmt::format("term: none fixed, {} meets \"{}\" (in force until "
+                                          "lifted, repaired or revoked)",
+                                          record.record_id, term.open_when->text());
+            out.expires_on = std::nullopt;
+            return out;
+        }
+        const util::Duration extension = term.add_attribute.empty()
+                                             ? util::Duration{}
+                                             : extension_of(term, record, out.warnings);
+        const util::Date anchor =
+            term.from == rules::TermRule::From::evidence ? record.date : effective_from;
+        consider(anchor, extension,
+                 term.from == rules::TermRule::From::evidence
+                     ? fmt::format("{} dated {}{}", record.record_id, record.date.iso(),
+                                   extension.count != 0
+                                       ? fmt::format(", + {} {}", term.add_attribute,
+                                                     extension.text())
+                                       : std::string())
+                     : fmt::format("the effective date{}",
+                                   extension.count != 0
+                                       ? fmt::format(", + {} {} of {}", term.add_attribute,
+                                                     extension.text(), record.record_id)
+                                       : std::string()));
+    }
+    out.expires_on = latest;
+    out.explanation =
+        fmt::format("term: {} from {}: expires {}", term.length->text(), from, latest->iso());
+    return out;
+}
+
+std::string term_text(const rules::TermRule& term) {
+    if (!term.written) {
+        return {};
+    }
+    std::string text = fmt::format(
+        "from {}, {}", term.from == rules::TermRule::From::evidence ? "evidence" : "effective",
+        term.length ? term.length->text() : std::string("open"));
+    if (!term.add_attribute.empty()) {
+        text += fmt::format(", add {} (default {})", term.add_attribute, term.add_default.text());
+    }
+    if (term.open_when) {
+        text += fmt::format(", open when {}", term.open_when->text());
+    }
+    return text;
+}
+
+}  // namespace rbl::engine
