@@ -155,4 +155,9 @@ void print_table(const util::TextTable& table, std::FILE* stream) {
     fmt::print(stream, "{}", table.render(util::terminal_width(fileno(stream)).value_or(0)));
 }
 
+void print_streamed_line(std::string_view line) {
+    static const std::optional<std::size_t> width = util::terminal_width(fileno(stdout));
+    fmt::print("{}\n", width ? util::truncate_to_width(line, *width) : std::string(line));
+}
+
 }  // namespace rbl::app

@@ -73,6 +73,10 @@ void add_help_footer(CLI::App& app, std::initializer_list<std::string_view> exam
 /// never when it is a pipe or a file.
 void print_table(const util::TextTable& table, std::FILE* stream = stdout);
 
+/// Prints one line of a table streamed row by row (a log too long to hold) on stdout, cut to
+/// the terminal's width as print_table cuts, and never on a pipe or a file.
+void print_streamed_line(std::string_view line);
+
 /// Parses the command line and runs `body`, mapping what it throws to SPEC.md §1's exit codes
 /// and printing errors as "TOOL: error: MESSAGE". Returns the process's exit code.
 int run_tool(std::string_view tool, CLI::App& app, int argc, char** argv,

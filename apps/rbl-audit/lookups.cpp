@@ -30,7 +30,8 @@ nlohmann::json lookup_json(const store::Lookup& lookup) {
 }
 
 // Streamed with fixed widths that fit the usual values, padded by display width so that
-// Chinese names line up (the log may be long: no table is held in memory).
+// Chinese names line up (the log may be long: no table is held in memory); cut to a
+// terminal's width.
 void print_row(const std::array<std::string, 8>& cells) {
     constexpr std::array<std::size_t, 7> k_widths = {8, 25, 12, 16, 18, 7, 10};
     std::string line;
@@ -38,7 +39,7 @@ void print_row(const std::array<std::string, 8>& cells) {
         line += util::pad_to_width(cells[i], k_widths[i]);
         line += "  ";
     }
-    fmt::print("{}{}\n", line, cells.back());
+    print_streamed_line(line + cells.back());
 }
 
 }  // namespace

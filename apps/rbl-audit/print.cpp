@@ -18,18 +18,20 @@ void print_log_row(const CommonOptions& options, const audit::AuditRow& row, boo
         return;
     }
     if (first) {
-        fmt::print("{:>6}  {}  {}  {}  {}  {}  {}\n", "seq", util::pad_to_width("at", 25),
-                   util::pad_to_width("operator", 12), util::pad_to_width("tool", 14),
-                   util::pad_to_width("action", 18), util::pad_to_width("object", 24), "details");
+        print_streamed_line(fmt::format(
+            "{:>6}  {}  {}  {}  {}  {}  {}", "seq", util::pad_to_width("at", 25),
+            util::pad_to_width("operator", 12), util::pad_to_width("tool", 14),
+            util::pad_to_width("action", 18), util::pad_to_width("object", 24), "details"));
     }
     // Streamed: fixed widths that fit the usual values, padded by display width so that Chinese
     // operator names line up. The time as people read it, in China Standard Time; --json keeps
-    // the stored UTC.
-    fmt::print("{:>6}  {}  {}  {}  {}  {}  {}\n", row.seq,
-               util::pad_to_width(util::china_time(row.at), 25),
-               util::pad_to_width(row.operator_name, 12), util::pad_to_width(row.tool, 14),
-               util::pad_to_width(row.action, 18), util::pad_to_width(row.object, 24),
-               row.details);
+    // the stored UTC. Cut to a terminal's width, as other tables are.
+    print_streamed_line(fmt::format("{:>6}  {}  {}  {}  {}  {}  {}", row.seq,
+                                    util::pad_to_width(util::china_time(row.at), 25),
+                                    util::pad_to_width(row.operator_name, 12),
+                                    util::pad_to_width(row.tool, 14),
+                                    util::pad_to_width(row.action, 18),
+                                    util::pad_to_width(row.object, 24), row.details));
 }
 
 namespace {

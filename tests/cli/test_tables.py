@@ -126,6 +126,18 @@ class Tables(ToolTestCase):
         self.assertIn("…", shown)
         self.assertEqual(shown.splitlines()[0].split()[:2], ["list", "change"])
 
+    def test_the_audit_log_streamed_row_by_row_is_cut_on_a_terminal_only(self):
+        self.adjudicate("2026-01-06")
+        piped = self.run_tool("rbl-audit", "log", check=0).stdout
+        self.assertTrue(any(display_width(line) > 90 for line in piped.splitlines()), piped)
+        shown = self.on_terminal("rbl-audit", "log", columns=90)
+        lines = shown.splitlines()
+        self.assertEqual(len(lines), len(piped.splitlines()), shown)
+        for line in lines:
+            self.assertLessEqual(display_width(line), 90, shown)
+        self.assertIn("…", shown)
+        self.assertEqual(lines[0].split()[:3], ["seq", "at", "operator"])
+
 
 if __name__ == "__main__":
     rbltest.main()
