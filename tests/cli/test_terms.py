@@ -246,6 +246,93 @@ class Upgrade(ToolTestCase):
         ])  # the evasion's 2 years from 2025-01-10 ran out: not listed again
 
 
+LINKED_COURTS = COURTS.replace("""    lift:
+      all:
+        - exists: { kind: performed }
+        - count: { kind: court_default }
+          at_most: 1
+""", """    lift:
+      linked: { kind: performed, on: case_no }
+""").replace('version: "t1"', 'version: "t2"')
+
+TWO_CASES = uscc(7)   # refuse_perform in two cases, performed one after the other
+LATE_CASE = uscc(8)   # listed on one case; a second finding comes with the first one's performance
+
+
+class LinkedLift(ToolTestCase):
+    """`linked:` (docs/RULES.md): a lift holds when every finding of the entry is answered by a
+    `performed` record of the same `case_no`; incremental runs see each new performance."""
+
+    def setUp(self):
+        super().setUp()
+        self.use_rules({"courts": LINKED_COURTS})
+
+    def load(self, name, rows):
+        text = "record_id,subject_id,subject_name,domain,kind,date,circumstance,case_no\n"
+        text += "".join(f"{r[0]},{r[1]},{r[2]},courts,{r[3]},{r[4]},{r[5]},{r[6]}\n"
+                        for r in rows)
+        self.run_tool("rbl-import", "-q", self.write(name, text), check=0)
+
+    def adjudicate(self, as_of):
+        result = self.run_tool("rbl-adjudicate", "--json", "--as-of", as_of,
+                               env={"RBL_TODAY": as_of}, check=0)
+        return json.loads(result.stdout)
+
+    def entries(self, subject):
+        return self.sql("SELECT status, ended_on, end_reason FROM entries WHERE subject_id = ? "
+                        "ORDER BY entry_id", (subject,))
+
+    def test_paying_one_of_two_findings_keeps_the_debtor_listed_paying_both_lifts(self):
+        self.load("findings.csv", [
+            ("L1", TWO_CASES, "庚公司", "court_default", "2025-01-10", "refuse_perform", "(2025)苏01执11号"),
+            ("L2", TWO_CASES, "庚公司", "court_default", "2025-04-20", "refuse_perform", "(2025)苏01执37号"),
+            ("L3", LATE_CASE, "辛公司", "court_default", "2025-02-01", "refuse_perform", "(2025)苏01执50号"),
+        ])
+        self.adjudicate("2026-06-01")
+        self.assertEqual(self.entries(TWO_CASES), [("effective", None, None)])
+        self.assertEqual(self.entries(LATE_CASE), [("effective", None, None)])
+
+        # One case performed; a second finding against the other debtor, with its first case's
+        # performance: both stay listed, in an incremental run.
+        self.load("first.csv", [
+            ("P1", TWO_CASES, "庚公司", "performed", "2026-06-10", "", "(2025)苏01执11号"),
+            ("L4", LATE_CASE, "辛公司", "court_default", "2026-06-05", "refuse_perform", "(2026)苏01执7号"),
+            ("P3", LATE_CASE, "辛公司", "performed", "2026-06-10", "", "(2025)苏01执50号"),
+        ])
+        summary = self.adjudicate("2026-06-15")
+        self.assertEqual(summary.get("mode", "incremental"), "incremental")
+        self.assertEqual(summary["lifted"], 0)
+        self.assertEqual(summary["created"], 0)  # L4 is no new entry: the debtor is on the list
+        self.assertEqual(self.entries(TWO_CASES), [("effective", None, None)])
+        self.assertEqual(self.entries(LATE_CASE), [("effective", None, None)])
+
+        # The second case performed: lifted by the next incremental run.
+        self.load("second.csv", [
+            ("P2", TWO_CASES, "庚公司", "performed", "2026-07-01", "", "(2025)苏01执37号"),
+        ])
+        summary = self.adjudicate("2026-07-01")
+        self.assertEqual(summary.get("mode", "incremental"), "incremental")
+        self.assertEqual(summary["lifted"], 1)
+        self.assertEqual(self.entries(TWO_CASES),
+                         [("lifted", "2026-07-01", "lift_criteria_met")])
+        self.assertEqual(self.entries(LATE_CASE), [("effective", None, None)])
+        doc = self.run_tool("rbl-rules", "doc", check=0).stdout
+        self.assertIn("every finding is answered by", doc)
+
+    def test_a_link_in_the_criteria_or_to_an_undeclared_attribute_is_refused(self):
+        in_criteria = LINKED_COURTS.replace(
+            "        - subject: \"subject_type != 'natural_person' or age >= 18\"\n",
+            "        - linked: { kind: performed, on: case_no }\n")
+        (self.dir / "rules" / "courts.yaml").write_text(in_criteria, encoding="utf-8")
+        stderr = self.run_tool("rbl-rules", "check", check=2).stderr
+        self.assertIn("courts.yaml:21:19: linked belongs in lift", stderr)
+        (self.dir / "rules" / "courts.yaml").write_text(
+            LINKED_COURTS.replace("on: case_no", "on: case"), encoding="utf-8")
+        stderr = self.run_tool("rbl-rules", "check", check=2).stderr
+        self.assertIn("courts.yaml:23:38: on: 'case' is not an attribute declared in domain "
+                      "courts", stderr)
+
+
 class BadTerms(ToolTestCase):
     def check_rules(self, text):
         if "RBL_RULES" in self.env and Path(self.env["RBL_RULES"]) == self.dir / "rules":

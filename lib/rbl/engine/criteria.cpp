@@ -113,8 +113,10 @@ void SubjectRecord::set_attributes(std::string_view attrs_json,
 Verdict CriteriaEvaluator::evaluate(const rules::ListRule& list, const Criterion& criterion,
                                     const SubjectFacts& subject,
                                     std::span<const SubjectRecord> records,
-                                    std::span<const std::string> entries, util::Date as_of) {
+                                    std::span<const std::string> entries, util::Date as_of,
+                                    std::span<const std::size_t> findings) {
     m_list = &list;
+    m_findings = findings;
     m_schema = &m_rules.domain(list.domain)->record_schema;
     m_subject = &subject;
     m_records = records;
@@ -239,6 +241,42 @@ bool CriteriaEvaluator::listed(const Criterion& criterion) const {
         }
     }
     return false;
+}
+
+namespace {
+
+// A record's value of a declared attribute as text, or nullopt when it has none.
+std::optional<std::string_view> attribute_text(const SubjectRecord& record,
+                                               std::string_view name) {
+    for (const AttributeValue& attribute : record.attributes) {
+        if (attribute.name == name) {
+            return attribute.text.empty() ? std::nullopt
+                                          : std::optional<std::string_view>(attribute.text);
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+void CriteriaEvaluator::link(const Criterion& criterion, const std::vector<std::size_t>& answering,
+                             std::vector<std::size_t>& answers,
+                             std::vector<std::size_t>& unanswered) const {
+    for (std::size_t finding : m_findings) {
+        const auto value = attribute_text(m_records[finding], criterion.link_attribute);
+        bool answered = false;
+        // A finding without the attribute cannot be matched: it stays unanswered.
+        for (std::size_t index : answering) {
+            if (value && index != finding &&
+                attribute_text(m_records[index], criterion.link_attribute) == value) {
+                answers.push_back(index);
+                answered = true;
+            }
+        }
+        if (!answered) {
+            unanswered.push_back(finding);
+        }
+    }
 }
 
 std::string CriteriaEvaluator::describe(const rules::Selection& selection,
@@ -517,6 +555,49 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
             }
             return line(holds, text);
         }
+        case Criterion::Type::linked: {
+            const auto answering = select(criterion.selection);
+            std::vector<std::size_t> answers;
+            std::vector<std::size_t> unanswered;
+            link(criterion, answering, answers, unanswered);
+            // No finding, nothing to answer: a lift by performance needs something performed.
+            const bool holds = !m_findings.empty() && unanswered.empty();
+            if (holds) {
+                evidence.insert(evidence.end(), answers.begin(), answers.end());
+            }
+            const std::size_t findings = m_findings.size();
+            const std::size_t answered = findings - unanswered.size();
+            const std::string text =
+                fmt::format("{} of {} finding{} answered by {} with the same {}", answered,
+                            findings, findings == 1 ? "" : "s",
+                            describe(criterion.selection, answering.size()),
+                            criterion.link_attribute);
+            if (m_tracing) {
+                CriterionTrace& trace = verdict.trace[slot];
+                trace.figure = std::to_string(answered);
+                trace.threshold = fmt::format("needs {} (every finding)", findings);
+                trace.margin =
+                    holds ? std::string("margin 0")
+                          : fmt::format("short by {}",
+                                        findings == 0 ? std::size_t{1} : unanswered.size());
+                trace_records(criterion, trace);
+                traced(holds, text,
+                       findings == 0 ? 1.0
+                                     : static_cast<double>(unanswered.size()) /
+                                           static_cast<double>(findings));
+            }
+            std::string open;
+            if (!unanswered.empty()) {
+                std::vector<std::string> ids;
+                for (std::size_t index : unanswered) {
+                    ids.push_back(m_records[index].record_id);
+                }
+                std::sort(ids.begin(), ids.end());
+                open = fmt::format("; unanswered: {}", fmt::join(ids, ", "));
+            }
+            return line(holds, fmt::format("{} (needs every finding){}{}", text,
+                                           evidence_text(answers), open));
+        }
     }
     return false;
 }
@@ -772,6 +853,7 @@ std::optional<RecordNeed> RecordNeed::of(const Criterion& criterion) {
         case Criterion::Type::negation:
         case Criterion::Type::subject:
         case Criterion::Type::listed:
+        case Criterion::Type::linked:
             break;
     }
     return std::nullopt;

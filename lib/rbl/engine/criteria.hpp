@@ -132,9 +132,12 @@ public:
     /// Evaluates `criterion` (of `list`) as of `as_of`. `records` are the subject's active
     /// records, any date (later ones are ignored); `entries` the ids of lists the subject has a
     /// pending or effective entry on.
+    /// `findings`: for a lift, the entry's evidence (indexes into `records`), which `linked`
+    /// criteria match records to; empty elsewhere (a `linked` criterion then does not hold).
     Verdict evaluate(const rules::ListRule& list, const rules::Criterion& criterion,
                      const SubjectFacts& subject, std::span<const SubjectRecord> records,
-                     std::span<const std::string> entries, util::Date as_of);
+                     std::span<const std::string> entries, util::Date as_of,
+                     std::span<const std::size_t> findings = {});
 
     /// Whether a record expression of `list`'s domain (e.g. a term's `open_when`) holds for
     /// `record` as of `as_of`.
@@ -148,6 +151,9 @@ private:
     bool where_holds(const rules::CompiledExpression& where, const SubjectRecord& record);
     void load(const SubjectRecord& record);
     bool listed(const rules::Criterion& criterion) const;
+    /// linked: the records of `answering` that answer each finding, and the findings none does.
+    void link(const rules::Criterion& criterion, const std::vector<std::size_t>& answering,
+              std::vector<std::size_t>& answers, std::vector<std::size_t>& unanswered) const;
     std::string describe(const rules::Selection& selection, std::size_t count) const;
     std::string evidence_text(const std::vector<std::size_t>& selected) const;
     double nearest_record(const Verdict& verdict, std::size_t slot) const;
@@ -163,6 +169,7 @@ private:
     const SubjectFacts* m_subject = nullptr;
     std::span<const SubjectRecord> m_records;
     std::span<const std::string> m_entries;
+    std::span<const std::size_t> m_findings;
     util::Date m_as_of;
     std::vector<rules::Value> m_values;
     bool m_tracing = false;

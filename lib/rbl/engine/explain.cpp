@@ -37,6 +37,8 @@ std::string_view type_name(rules::Criterion::Type type) {
             return "subject";
         case rules::Criterion::Type::listed:
             return "listed";
+        case rules::Criterion::Type::linked:
+            return "linked";
     }
     return "";
 }

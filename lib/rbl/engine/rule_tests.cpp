@@ -213,7 +213,7 @@ RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& on
             std::optional<util::Date> expires_on;
             if (why_not.empty() && list->lift &&
                 evaluator.evaluate(*list, *list->lift, subject, *records, test.entries,
-                                   test.as_of)
+                                   test.as_of, verdict.evidence)
                     .holds) {
                 why_not = "its lift criteria hold";
             }

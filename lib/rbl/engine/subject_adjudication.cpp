@@ -206,18 +206,44 @@ void SubjectAdjudication::adjust() {
             }
             continue;
         }
-        if (entry.status == EntryStatus::effective && lift_holds(*list, other_lists(entry))) {
+        if (entry.status == EntryStatus::effective && list->lift &&
+            lift_holds(*list, other_lists(entry), findings_of(*list, entry, other_lists(entry)))) {
             end(entry, EntryStatus::lifted, m_options.as_of, EndReason::lift_criteria_met);
         }
     }
 }
 
-// `lists`: the lists the subject is on, apart from the entry whose lift is in question.
+// `lists`: the lists the subject is on, apart from the entry whose lift is in question;
+// `findings`: the evidence a `linked` criterion must see answered (indexes into m_records).
 bool SubjectAdjudication::lift_holds(const rules::ListRule& list,
-                                     const std::vector<std::string>& lists) {
-    return list.lift &&
-           m_evaluator.evaluate(list, *list.lift, m_subject, m_records, lists, m_options.as_of)
-               .holds;
+                                     const std::vector<std::string>& lists,
+                                     std::span<const std::size_t> findings) {
+    return list.lift && m_evaluator
+                            .evaluate(list, *list.lift, m_subject, m_records, lists,
+                                      m_options.as_of, findings)
+                            .holds;
+}
+
+// The findings an effective entry's lift must see answered (docs/RULES.md, `linked`): the
+// records it was made from that are still facts, and every record its criteria take today - a
+// finding made after the entry was created keeps the debtor listed as much as the first one.
+std::vector<std::size_t> SubjectAdjudication::findings_of(const rules::ListRule& list,
+                                                          const Entry& entry,
+                                                          const std::vector<std::string>& lists) {
+    std::vector<std::size_t> findings =
+        m_evaluator.evaluate(list, list.criteria, m_subject, m_records, lists, m_options.as_of)
+            .evidence;
+    for (const store::Decision& decision : m_case->entries.of_entry(entry.entry_id)) {
+        for (std::size_t i = 0; i < m_records.size(); ++i) {
+            const SubjectRecord& record = m_records[i];
+            if (record.domain == decision.domain && record.kind == decision.kind &&
+                record.record_id == decision.record_id &&
+                std::find(findings.begin(), findings.end(), i) == findings.end()) {
+                findings.push_back(i);
+            }
+        }
+    }
+    return findings;
 }
 
 // Entries that moved to a later pending or in-force state and did not end in this run are
@@ -270,7 +296,7 @@ void SubjectAdjudication::consider(const rules::ListRule& list) {
     }
     // Every open entry counts here, those created earlier in this run too (they have no id
     // yet, so other_lists() would leave them out).
-    if (lift_holds(list, open_list_ids())) {
+    if (lift_holds(list, open_list_ids(), verdict.evidence)) {
         return;  // the subject already meets the list's way out: an entry would end at once
     }
     if (!verdict.evidence.empty() && evidence_used(list, verdict)) {

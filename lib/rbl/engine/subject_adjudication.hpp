@@ -77,7 +77,10 @@ private:
              model::EndReason reason);
     void advance();
     void adjust();
-    bool lift_holds(const rules::ListRule& list, const std::vector<std::string>& lists);
+    bool lift_holds(const rules::ListRule& list, const std::vector<std::string>& lists,
+                    std::span<const std::size_t> findings);
+    std::vector<std::size_t> findings_of(const rules::ListRule& list, const model::Entry& entry,
+                                         const std::vector<std::string>& lists);
     void stage_advances();
     void exclude_red();
     void consider(const rules::ListRule& list);

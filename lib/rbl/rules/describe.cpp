@@ -115,6 +115,14 @@ void describe_into(const Criterion& criterion, Language language, int depth,
                     : fmt::format("主体已被列入或拟列入 {}", target));
             break;
         }
+        case Criterion::Type::linked:
+            add(language == Language::en
+                    ? fmt::format("every finding is answered by {} with the same {}",
+                                  selection_words(criterion.selection, language),
+                                  criterion.link_attribute)
+                    : fmt::format("每项认定均有{}相同的{}", criterion.link_attribute,
+                                  selection_words(criterion.selection, language)));
+            break;
     }
     for (const Criterion& child : criterion.children) {
         describe_into(child, language, depth + 1, lines);

@@ -21,6 +21,27 @@ SourceSpot spot_of(const YAML::Node& node) {
     return SourceSpot{mark.line < 0 ? 0 : mark.line + 1, mark.column < 0 ? 0 : mark.column + 1};
 }
 
+// True when `criterion` can give evidence: it selects records (exists, count, sum) other than
+// under `not`, whose records never are evidence.
+bool gives_evidence(const Criterion& criterion) {
+    switch (criterion.type) {
+        case Criterion::Type::exists:
+        case Criterion::Type::count:
+        case Criterion::Type::sum:
+            return true;
+        case Criterion::Type::all:
+        case Criterion::Type::any:
+            return std::any_of(criterion.children.begin(), criterion.children.end(),
+                               [](const Criterion& child) { return gives_evidence(child); });
+        case Criterion::Type::negation:
+        case Criterion::Type::subject:
+        case Criterion::Type::listed:
+        case Criterion::Type::linked:
+            break;
+    }
+    return false;
+}
+
 // Reads one list's or one domain's fields with the file's diagnostics at hand.
 class ListReader {
 public:
@@ -42,6 +63,7 @@ private:
     std::optional<util::Decimal> decimal(const YAML::Node& node, std::string_view what);
     std::vector<std::string> names(const YAML::Node& node, std::string_view what);
     bool listed(const YAML::Node& node, Criterion& out);
+    bool linked(const YAML::Node& node, Criterion& out);
     void term(const YAML::Node& node, TermRule& out);
     std::optional<util::Duration> term_length(const YAML::Node& node, std::string_view what);
     void procedure(const YAML::Node& node, Procedure& out);
@@ -52,6 +74,10 @@ private:
 
     const YamlFile& m_file;
     DomainRules& m_domain;
+    /// Where a `linked` criterion may stand: inside `lift:`, of a list whose criteria give
+    /// evidence (set by list() while it reads the lift).
+    bool m_in_lift = false;
+    bool m_has_evidence = false;
 };
 
 
@@ -184,6 +210,53 @@ bool ListReader::listed(const YAML::Node& node, Criterion& out) {
     return true;
 }
 
+// `linked: { kind: performed, on: case_no, within: …, where: … }` (docs/RULES.md): holds when
+// every finding (evidence record of the entry) is answered by a selected record with the same
+// value of `on`.
+bool ListReader::linked(const YAML::Node& node, Criterion& out) {
+    if (!m_file.expect_map(node, "linked")) {
+        return false;
+    }
+    m_file.check_keys(node, {"kind", "within", "where", "on"});
+    bool ok = true;
+    if (!m_in_lift) {
+        m_file.error(node, "linked belongs in lift: it matches records to the findings of an "
+                           "entry, and criteria have no entry yet");
+        ok = false;
+    } else if (!m_has_evidence) {
+        m_file.error(node, "linked has no findings to link to: the list's criteria select no "
+                           "records (only subject or listed tests)");
+        ok = false;
+    }
+    if (const YAML::Node kind = node["kind"]; kind) {
+        out.selection.kinds = names(kind, "kind");
+    }
+    if (const YAML::Node within = node["within"]; within) {
+        out.selection.within = duration(within, "within");
+    }
+    out.selection.domains = {m_domain.domain};
+    if (const YAML::Node where = node["where"]; where) {
+        out.selection.where = expression(where, m_domain.record_schema);
+    }
+    const YAML::Node on = node["on"];
+    if (!on) {
+        m_file.error(node, "linked needs on: the attribute a record shares with the finding it "
+                           "answers, e.g. case_no");
+        return false;
+    }
+    if (!on.IsScalar()) {
+        m_file.error(on, "on must be the name of a declared attribute");
+        return false;
+    }
+    out.link_attribute = on.Scalar();
+    if (m_domain.attribute(out.link_attribute) == nullptr) {
+        m_file.error(on, fmt::format("on: '{}' is not an attribute declared in domain {}",
+                                     out.link_attribute, m_domain.domain));
+        ok = false;
+    }
+    return ok;
+}
+
 // SPEC.md §3's table writes a sum's `field:` beside `at_least:`, its example inside the
 // selection (`sum: { kind: penalty, within: 3y, field: amount }`): either is accepted, not both.
 // Returns the field's node, or nullopt after reporting why there is none.
@@ -215,12 +288,13 @@ std::optional<YAML::Node> ListReader::sum_field(const YAML::Node& node, const YA
 std::optional<std::string_view> ListReader::criterion_kind(const YAML::Node& node,
                                                            Criterion& out) {
     m_file.check_keys(node, {"all", "any", "not", "exists", "count", "sum", "subject", "listed",
-                             "at_least", "at_most", "field"});
+                             "linked", "at_least", "at_most", "field"});
     static constexpr std::pair<std::string_view, Criterion::Type> k_types[] = {
         {"all", Criterion::Type::all},       {"any", Criterion::Type::any},
         {"not", Criterion::Type::negation},  {"exists", Criterion::Type::exists},
         {"count", Criterion::Type::count},   {"sum", Criterion::Type::sum},
         {"subject", Criterion::Type::subject}, {"listed", Criterion::Type::listed},
+        {"linked", Criterion::Type::linked},
     };
     std::vector<std::string_view> given;
     for (const auto& [name, type] : k_types) {
@@ -232,7 +306,7 @@ std::optional<std::string_view> ListReader::criterion_kind(const YAML::Node& nod
     if (given.size() != 1) {
         m_file.error(node, given.empty()
                                ? std::string("a criterion needs one of all, any, not, exists, "
-                                             "count, sum, subject, listed")
+                                             "count, sum, subject, listed, linked")
                                : fmt::format("a criterion has one kind, this one has {}: {}",
                                              given.size(), fmt::join(given, ", ")));
         return std::nullopt;
@@ -355,6 +429,9 @@ std::optional<Criterion> ListReader::criterion(const YAML::Node& node, int depth
             break;
         case Criterion::Type::listed:
             ok = listed(body, out);
+            break;
+        case Criterion::Type::linked:
+            ok = linked(body, out);
             break;
     }
     if (!ok) {
@@ -625,15 +702,21 @@ std::optional<ListRule> ListReader::list(const YAML::Node& node) {
             }
         }
     }
+    bool criteria_loaded = false;
     if (const YAML::Node criteria = node["criteria"]; criteria) {
         if (auto parsed = criterion(criteria, 0)) {
             out.criteria = std::move(*parsed);
+            criteria_loaded = true;
         }
     } else {
         m_file.error(node, "missing required key 'criteria'");
     }
     if (const YAML::Node lift = node["lift"]; lift) {
+        m_in_lift = true;
+        // Criteria that did not load are reported already; do not add a second error for them.
+        m_has_evidence = !criteria_loaded || gives_evidence(out.criteria);
         out.lift = criterion(lift, 0);
+        m_in_lift = false;
     }
     if (node["validity"] && node["term"]) {
         m_file.error(node["term"], "give either validity or term, not both");

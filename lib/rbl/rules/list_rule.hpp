@@ -32,11 +32,14 @@ struct Selection {
 
 /// One node of a criteria tree.
 struct Criterion {
-    enum class Type { all, any, negation, exists, count, sum, subject, listed };
+    enum class Type { all, any, negation, exists, count, sum, subject, listed, linked };
     Type type = Type::all;
     SourceSpot spot;
     std::vector<Criterion> children;  ///< all, any: the children; negation: exactly one
-    Selection selection;              ///< exists, count, sum
+    Selection selection;              ///< exists, count, sum; linked: the answering records
+    /// linked (only in `lift:`): the declared attribute a selected record shares with a
+    /// finding (an evidence record of the entry) to answer it, e.g. `case_no`.
+    std::string link_attribute;
     std::optional<std::int64_t> count_at_least;
     std::optional<std::int64_t> count_at_most;
     std::string sum_field;  ///< sum: `amount` or a number attribute

@@ -719,3 +719,91 @@ TEST_CASE("criteria: tracing checks each part of where, with the margin of a com
     CHECK(missed.trace[0].records[0].checks[0].figure == "severity = minor");
     CHECK(missed.trace[0].records[0].checks[0].margin == "needs = 'serious'");
 }
+
+namespace {
+
+// A courts domain whose lift answers each finding by a performance of the same case.
+RuleSet linked_rules(const rbl::test::TempDir& dir) {
+    dir.write("rules/courts.yaml",
+              "domain: courts\ntitle: T\ntitle_zh: 题\nversion: \"1\"\nattributes:\n"
+              "  case_no: text\nlists:\n"
+              "  - id: courts.black.debtor\n    kind: black\n    title: T\n    title_zh: 题\n"
+              "    basis: B\n    authority: A\n    validity: 2y\n"
+              "    criteria:\n      exists: { kind: court_default }\n"
+              "    lift:\n      linked: { kind: performed, on: case_no, within: 1y }\n");
+    return RuleSet::load(dir.path() / "rules");
+}
+
+// Evaluates the debtor list's lift over `records` with the criteria's evidence as findings.
+Verdict lift_of(const RuleSet& rules, const std::vector<SubjectRecord>& records,
+                const std::string& as_of) {
+    const auto* list = rules.list("courts.black.debtor");
+    REQUIRE(list != nullptr);
+    CriteriaEvaluator evaluator(rules);
+    const Verdict criteria =
+        evaluator.evaluate(*list, list->criteria, company(), records, {}, day(as_of));
+    return evaluator.evaluate(*list, *list->lift, company(), records, {}, day(as_of),
+                              criteria.evidence);
+}
+
+SubjectRecord court(const RuleSet& rules, const std::string& id, const std::string& kind,
+                    const std::string& date, const std::string& case_no) {
+    return record(rules, id, kind, date, std::nullopt,
+                  case_no.empty() ? "{}" : "{\"case_no\":\"" + case_no + "\"}", "courts");
+}
+
+}  // namespace
+
+TEST_CASE("criteria: linked holds when every finding is answered by a record of its case") {
+    rbl::test::TempDir dir;
+    const RuleSet rules = linked_rules(dir);
+    const auto f1 = court(rules, "F1", "court_default", "2025-01-10", "执11号");
+    const auto f2 = court(rules, "F2", "court_default", "2025-04-20", "执37号");
+    const auto p1 = court(rules, "P1", "performed", "2026-03-02", "执11号");
+    const auto p2 = court(rules, "P2", "performed", "2026-05-11", "执37号");
+
+    SUBCASE("two findings, one answered: no lift, the open finding named") {
+        const std::vector<SubjectRecord> records = {f1, f2, p1};
+        const Verdict verdict = lift_of(rules, records, "2026-06-01");
+        CHECK_FALSE(verdict.holds);
+        REQUIRE(verdict.explanation.size() == 1);
+        CHECK(verdict.explanation[0] ==
+              "[no]  1 of 2 findings answered by 1 performed record within 1y with the same "
+              "case_no (needs every finding): P1; unanswered: F2");
+    }
+    SUBCASE("both answered: the lift holds, its evidence the answering records") {
+        const std::vector<SubjectRecord> records = {f1, f2, p1, p2};
+        const Verdict verdict = lift_of(rules, records, "2026-06-01");
+        CHECK(verdict.holds);
+        CHECK(evidence_of(verdict, records) == Ids{"P1", "P2"});
+    }
+    SUBCASE("a performance of another case, or naming none, answers nothing") {
+        const std::vector<SubjectRecord> records = {
+            f1, court(rules, "P9", "performed", "2026-03-02", "执99号"),
+            court(rules, "P0", "performed", "2026-03-02", "")};
+        CHECK_FALSE(lift_of(rules, records, "2026-06-01").holds);
+    }
+    SUBCASE("a finding naming no case cannot be answered, even by a performance naming none") {
+        const std::vector<SubjectRecord> records = {
+            court(rules, "F0", "court_default", "2025-01-10", ""),
+            court(rules, "P0", "performed", "2026-03-02", "")};
+        CHECK_FALSE(lift_of(rules, records, "2026-06-01").holds);
+    }
+    SUBCASE("the answering record's window: its first day answers, the day before does not") {
+        const std::vector<SubjectRecord> inside = {
+            f1, court(rules, "P1", "performed", "2025-06-01", "执11号")};
+        CHECK(lift_of(rules, inside, "2026-06-01").holds);
+        const std::vector<SubjectRecord> outside = {
+            f1, court(rules, "P1", "performed", "2025-05-31", "执11号")};
+        CHECK_FALSE(lift_of(rules, outside, "2026-06-01").holds);
+    }
+    SUBCASE("a performance after as-of does not exist yet") {
+        const std::vector<SubjectRecord> records = {f1, p1};
+        CHECK_FALSE(lift_of(rules, records, "2026-03-01").holds);
+        CHECK(lift_of(rules, records, "2026-03-02").holds);
+    }
+    SUBCASE("no findings: nothing performed, no lift") {
+        const std::vector<SubjectRecord> records = {p1};
+        CHECK_FALSE(lift_of(rules, records, "2026-06-01").holds);
+    }
+}
