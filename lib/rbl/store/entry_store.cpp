@@ -436,7 +436,7 @@ void EntryStore::stage(const StagedChange& staged) {
 }
 
 void EntryStore::for_each_staged(const std::function<void(const StagedChange&)>& visit) {
-    Statement staged = m_db.prepare(k_staged);
+    Statement staged(m_db, k_staged, detail::Fetch::stream);
     Statement evidence = m_db.prepare(k_staged_evidence);
     StagedChange change;
     while (staged.step()) {
@@ -490,7 +490,7 @@ void EntryStore::stage_terms(
 
 // update() from the staged columns.
 std::vector<std::int64_t> EntryStore::write_staged_updates(std::int64_t run_id) {
-    Statement updates = m_db.prepare(k_staged_updates);
+    Statement updates(m_db, k_staged_updates, detail::Fetch::stream);
     std::vector<std::int64_t> skipped;
     while (updates.step()) {
         if (!run_update(updates.column_int64(1), updates.column_text(2),
@@ -508,8 +508,10 @@ void EntryStore::visit_written(std::int64_t last_id, const std::vector<std::int6
                                const std::function<void(const WrittenChange&)>& visit) {
     constexpr int k_entry_id_column = 20;
     constexpr int k_state_column = 21;
-    Statement written = m_db.prepare(k_written);
-    Statement evidence = m_db.prepare(k_written_evidence);
+    // Streamed: a first run writes an entry for most subjects, and on PostgreSQL a statement
+    // of Fetch::all holds its whole result in memory.
+    Statement written(m_db, k_written, detail::Fetch::stream);
+    Statement evidence(m_db, k_written_evidence, detail::Fetch::stream);
     written.bind(1, last_id);
     evidence.bind(1, last_id);
     bool more_evidence = evidence.step();
