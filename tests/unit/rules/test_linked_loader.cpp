@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../temp_dir.hpp"
+#include "../rule_problems.hpp"
 #include "rbl/rules/describe.hpp"
 #include "rbl/rules/diagnostics.hpp"
 #include "rbl/rules/rule_set.hpp"
@@ -14,6 +15,9 @@ using rbl::rules::Criterion;
 using rbl::rules::Diagnostic;
 using rbl::rules::InvalidConfig;
 using rbl::rules::RuleSet;
+
+using rbl::test::problems_of;
+using rbl::test::spot_of;
 
 namespace {
 
@@ -27,26 +31,6 @@ std::string courts_file(const std::string& lift,
                        "  - id: courts.black.debtor\n    kind: black\n    title: T\n"
                        "    title_zh: 题\n    basis: B\n    authority: A\n    criteria:\n") +
            criteria + "    lift:\n" + lift + "    validity: 2y\n" + rest;
-}
-
-std::vector<Diagnostic> problems_of(const rbl::test::TempDir& dir) {
-    try {
-        RuleSet::load(dir.path());
-    } catch (const InvalidConfig& e) {
-        return e.diagnostics();
-    }
-    FAIL("the rules loaded although they are invalid");
-    return {};
-}
-
-// "LINE:COLUMN" of the first problem whose message contains `text`, or "missing".
-std::string spot_of(const std::vector<Diagnostic>& problems, const std::string& text) {
-    for (const Diagnostic& problem : problems) {
-        if (problem.message.find(text) != std::string::npos) {
-            return std::to_string(problem.line) + ":" + std::to_string(problem.column);
-        }
-    }
-    return "missing";
 }
 
 }  // namespace
@@ -83,7 +67,7 @@ TEST_CASE("linked: an unknown key, a missing or undeclared on, each where it is 
                                          "        - linked: { kind: performed, by: case_no }\n"
                                          "        - linked: { kind: performed, on: case_number }\n"
                                          "        - linked: { kind: performed, on: [case_no] }\n"));
-    const auto problems = problems_of(dir);
+    const auto problems = problems_of(dir.path());
     CHECK(spot_of(problems, "unknown key 'by'") == "20:38");
     CHECK(spot_of(problems, "linked needs on:") == "20:19");
     CHECK(spot_of(problems, "on: 'case_number' is not an attribute declared in domain courts") ==
@@ -99,7 +83,7 @@ TEST_CASE("linked: outside a lift, or in a lift whose criteria give no evidence,
                   courts_file("      exists: { kind: performed }\n",
                               "      all:\n        - exists: { kind: court_default }\n"
                               "        - linked: { kind: performed, on: case_no }\n"));
-        const auto problems = problems_of(dir);
+        const auto problems = problems_of(dir.path());
         CHECK(spot_of(problems, "linked belongs in lift") == "19:19");
         CHECK(problems.size() == 1);
     }
@@ -108,7 +92,7 @@ TEST_CASE("linked: outside a lift, or in a lift whose criteria give no evidence,
         dir.write("courts.yaml",
                   courts_file("      linked: { kind: performed, on: case_no }\n",
                               "      subject: \"subject_type == 'government'\"\n"));
-        const auto problems = problems_of(dir);
+        const auto problems = problems_of(dir.path());
         CHECK(spot_of(problems, "linked has no findings to link to") == "19:15");
         CHECK(problems.size() == 1);
     }
@@ -117,7 +101,7 @@ TEST_CASE("linked: outside a lift, or in a lift whose criteria give no evidence,
         dir.write("courts.yaml",
                   courts_file("      linked: { kind: performed, on: case_no }\n",
                               "      not: { exists: { kind: court_default } }\n"));
-        const auto problems = problems_of(dir);
+        const auto problems = problems_of(dir.path());
         CHECK(spot_of(problems, "linked has no findings to link to") == "19:15");
     }
     SUBCASE("in a criterion that names linked beside another kind") {
@@ -125,7 +109,7 @@ TEST_CASE("linked: outside a lift, or in a lift whose criteria give no evidence,
         dir.write("courts.yaml",
                   courts_file("      linked: { kind: performed, on: case_no }\n"
                               "      exists: { kind: performed }\n"));
-        const auto problems = problems_of(dir);
+        const auto problems = problems_of(dir.path());
         CHECK(spot_of(problems, "a criterion has one kind, this one has 2: exists, linked") !=
               "missing");
     }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "../temp_dir.hpp"
+#include "../rule_problems.hpp"
 #include "rbl/rules/diagnostics.hpp"
 #include "rbl/rules/rule_set.hpp"
 
@@ -14,6 +15,9 @@ using rbl::rules::InvalidConfig;
 using rbl::model::ListKind;
 using rbl::rules::RuleSet;
 using rbl::util::Duration;
+
+using rbl::test::problems_of;
+using rbl::test::spot_of;
 
 namespace {
 
@@ -32,27 +36,6 @@ std::string list_yaml(const std::string& id, const std::string& kind, const std:
            "\n    title: T\n    title_zh: 题\n    basis: B\n    authority: A\n"
            "    validity: 3y\n    criteria:\n" +
            criteria + extra;
-}
-
-// Loads a rules folder expected to be invalid and returns its diagnostics.
-std::vector<Diagnostic> problems_of(const std::filesystem::path& dir) {
-    try {
-        RuleSet::load(dir);
-    } catch (const InvalidConfig& e) {
-        return e.diagnostics();
-    }
-    FAIL("the rules loaded although they are invalid");
-    return {};
-}
-
-// "LINE:COLUMN" of the first problem whose message contains `text`, or "missing".
-std::string spot_of(const std::vector<Diagnostic>& problems, const std::string& text) {
-    for (const Diagnostic& problem : problems) {
-        if (problem.message.find(text) != std::string::npos) {
-            return std::to_string(problem.line) + ":" + std::to_string(problem.column);
-        }
-    }
-    return "missing";
 }
 
 // How many problems mention `text`.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../temp_dir.hpp"
+#include "../rule_problems.hpp"
 #include "rbl/rules/diagnostics.hpp"
 #include "rbl/rules/publicity.hpp"
 #include "rbl/rules/rule_set.hpp"
@@ -16,6 +17,9 @@ using rbl::model::PublicityClass;
 using rbl::rules::Diagnostic;
 using rbl::rules::InvalidConfig;
 using rbl::rules::RuleSet;
+
+using rbl::test::problems_of;
+using rbl::test::spot_of;
 
 namespace {
 
@@ -41,26 +45,11 @@ std::string valid_block(const std::string& extra = "") {
            extra;
 }
 
-std::vector<Diagnostic> problems_of(const std::string& text) {
+// The diagnostics of a market rule file with this publicity text, which must be invalid.
+std::vector<Diagnostic> problems_in(const std::string& text) {
     rbl::test::TempDir dir;
     dir.write("market.yaml", rule_file(text));
-    try {
-        RuleSet::load(dir.path());
-    } catch (const InvalidConfig& e) {
-        return e.diagnostics();
-    }
-    FAIL("the rules loaded although they are invalid");
-    return {};
-}
-
-// "LINE:COLUMN" of the first problem whose message contains `text`, or "missing".
-std::string spot_of(const std::vector<Diagnostic>& problems, const std::string& text) {
-    for (const Diagnostic& problem : problems) {
-        if (problem.message.find(text) != std::string::npos) {
-            return std::to_string(problem.line) + ":" + std::to_string(problem.column);
-        }
-    }
-    return "missing";
+    return problems_of(dir.path());
 }
 
 }  // namespace
@@ -90,7 +79,7 @@ TEST_CASE("publicity: repair_days gives the working days to decide a record's re
     CHECK(RuleSet::load(dir.path()).domain("market")->publicity->repair_days == 7);
     for (const std::string bad : {"0", "366", "five", "-3", "[5]"}) {
         CAPTURE(bad);
-        CHECK(spot_of(problems_of(valid_block(fmt::format("  repair_days: {}\n", bad))),
+        CHECK(spot_of(problems_in(valid_block(fmt::format("  repair_days: {}\n", bad))),
                       "repair_days must be a whole number") == "18:16");
     }
 }
@@ -102,44 +91,44 @@ TEST_CASE("publicity: a domain without the block publishes nothing") {
 }
 
 TEST_CASE("publicity: bad blocks are errors at their line and column") {
-    CHECK(spot_of(problems_of(valid_block("  colour: red\n")), "unknown key 'colour'") ==
+    CHECK(spot_of(problems_in(valid_block("  colour: red\n")), "unknown key 'colour'") ==
           "18:3");
     std::string text = valid_block();
-    CHECK(spot_of(problems_of(text.replace(text.find("maximum: 1y"), 11, "maximum: 1w")),
+    CHECK(spot_of(problems_in(text.replace(text.find("maximum: 1y"), 11, "maximum: 1w")),
                   "maximum") == "16:38");
     text = valid_block();
-    CHECK(spot_of(problems_of(text.replace(text.find("attribute: severity"), 19,
+    CHECK(spot_of(problems_in(text.replace(text.find("attribute: severity"), 19,
                                            "attribute: gravity")),
                   "class attribute 'gravity' is not declared") == "11:16");
     text = valid_block();
-    CHECK(spot_of(problems_of(text.replace(text.find("attribute: severity"), 19,
+    CHECK(spot_of(problems_in(text.replace(text.find("attribute: severity"), 19,
                                            "attribute: fine")),
                   "must be a text attribute") == "11:16");
     text = valid_block();
-    CHECK(spot_of(problems_of(text.replace(text.find("serious: { minimum"), 7, "grave")),
+    CHECK(spot_of(problems_in(text.replace(text.find("serious: { minimum"), 7, "grave")),
                   "unknown class 'grave'") == "17:5");
     text = valid_block();
-    CHECK(spot_of(problems_of(text.replace(text.find("default: general"), 16, "default: mild")),
+    CHECK(spot_of(problems_in(text.replace(text.find("default: general"), 16, "default: mild")),
                   "unknown class 'mild'") == "13:14");
     text = valid_block();
-    CHECK(spot_of(problems_of(text.replace(text.find("[penalty]"), 9, "[Penalty]")),
+    CHECK(spot_of(problems_in(text.replace(text.find("[penalty]"), 9, "[Penalty]")),
                   "record kind 'Penalty'") == "9:11");
     text = valid_block();
-    CHECK(spot_of(problems_of(text.replace(text.find("minimum: 1y"), 11, "minimum: 4y")),
+    CHECK(spot_of(problems_in(text.replace(text.find("minimum: 1y"), 11, "minimum: 4y")),
                   "minimum 4y is longer than maximum 3y") == "17:25");
     text = valid_block();
-    CHECK(spot_of(problems_of(text.replace(text.find("published: false"), 16, "published: no")),
+    CHECK(spot_of(problems_in(text.replace(text.find("published: false"), 16, "published: no")),
                   "published must be true or false") == "15:25");
-    CHECK(spot_of(problems_of("publicity:\n  kinds: [penalty]\n"), "missing required key "
+    CHECK(spot_of(problems_in("publicity:\n  kinds: [penalty]\n"), "missing required key "
                                                                    "'class'") == "9:3");
 }
 
 TEST_CASE("publicity: a class given to records must have terms, a value only one class") {
     std::string text = valid_block();
-    auto problems = problems_of(text.replace(text.find("    serious: { minimum"), 62, ""));
+    auto problems = problems_in(text.replace(text.find("    serious: { minimum"), 62, ""));
     CHECK(spot_of(problems, "class 'serious' is given to records but has no terms") == "15:5");
     text = valid_block();
-    problems = problems_of(text.replace(text.find("serious: serious"), 16, "serious: general"));
+    problems = problems_in(text.replace(text.find("serious: serious"), 16, "serious: general"));
     CHECK(spot_of(problems, "value 'general' is given to two classes") == "12:59");
 }
 
@@ -170,7 +159,7 @@ TEST_CASE("publicity: embedded tests are read strictly and run") {
           std::string::npos);
     CHECK(results[1].problem.find("repair_from: got 2028-05-29") != std::string::npos);
 
-    auto problems = problems_of(valid_block(
+    auto problems = problems_in(valid_block(
         "  tests:\n    - name: x\n      record: { kind: penalty, date: 2026-01-01, fine: 3 }\n"
         "      as_of: 2026-13-01\n      expect: maybe\n"));
     CHECK(spot_of(problems, "unknown key 'fine' in a test record") == "20:50");

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../temp_dir.hpp"
+#include "../rule_problems.hpp"
 #include "rbl/rules/diagnostics.hpp"
 #include "rbl/rules/rule_set.hpp"
 
@@ -14,6 +15,9 @@ using rbl::rules::InvalidConfig;
 using rbl::rules::RuleSet;
 using rbl::rules::TermRule;
 using rbl::util::Duration;
+
+using rbl::test::problems_of;
+using rbl::test::spot_of;
 
 namespace {
 
@@ -29,31 +33,11 @@ std::string courts_file(const std::string& rest, const std::string& criteria =
            criteria + rest;
 }
 
-std::vector<Diagnostic> problems_of(const rbl::test::TempDir& dir) {
-    try {
-        RuleSet::load(dir.path());
-    } catch (const InvalidConfig& e) {
-        return e.diagnostics();
-    }
-    FAIL("the rules loaded although they are invalid");
-    return {};
-}
-
-// "LINE:COLUMN" of the first problem whose message contains `text`, or "missing".
-std::string spot_of(const std::vector<Diagnostic>& problems, const std::string& text) {
-    for (const Diagnostic& problem : problems) {
-        if (problem.message.find(text) != std::string::npos) {
-            return std::to_string(problem.line) + ":" + std::to_string(problem.column);
-        }
-    }
-    return "missing";
-}
-
 std::string spot_in(const std::string& rest, const std::string& text,
                     const std::string& criteria = "      exists: { kind: court_default }\n") {
     rbl::test::TempDir dir;
     dir.write("courts.yaml", courts_file(rest, criteria));
-    return spot_of(problems_of(dir), text);
+    return spot_of(problems_of(dir.path()), text);
 }
 
 }  // namespace
@@ -157,7 +141,7 @@ TEST_CASE("term: an open-ended term needs lift criteria") {
     REQUIRE(at != std::string::npos);
     text.erase(at, std::string("    lift:\n      exists: { kind: performed }\n").size());
     dir.write("courts.yaml", text);
-    CHECK(spot_of(problems_of(dir), "an open-ended term needs lift criteria") == "18:11");
+    CHECK(spot_of(problems_of(dir.path()), "an open-ended term needs lift criteria") == "18:11");
 }
 
 TEST_CASE("expressions: as_of in where and subject, birth_date and age in subject only") {
@@ -184,5 +168,5 @@ TEST_CASE("attributes: as_of is the run's date, not a name for an attribute") {
     text.replace(text.find("  fine: number\n"), std::string("  fine: number\n").size(),
                  "  as_of: date\n");
     dir.write("courts.yaml", text);
-    CHECK(spot_of(problems_of(dir), "attribute 'as_of' is the run's date") == "8:3");
+    CHECK(spot_of(problems_of(dir.path()), "attribute 'as_of' is the run's date") == "8:3");
 }
