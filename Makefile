@@ -14,11 +14,12 @@ DEMO_DIR ?= demo
 # stay text (an 18-digit number would lose digits) with dates as dates and amounts as numbers.
 # libpq-dev: the PostgreSQL store; postgresql: the server of the throwaway cluster `make test`
 # runs the suite on as the second store (tests/pg/cluster.sh); python3-psycopg2: the tests'
-# own queries on it.
+# own queries on it. gettext: msgfmt compiles the message catalogs (po/), xgettext and msgmerge
+# keep them up to date (`make po`).
 PACKAGES := g++ cmake ninja-build pkg-config python3 sqlite3 libsqlite3-dev libcli11-dev \
             libfmt-dev libyaml-cpp-dev doctest-dev libssl-dev nlohmann-json3-dev libutf8proc-dev \
             libpango1.0-dev libcairo2-dev fonts-noto-cjk poppler-utils libxlsxwriter-dev \
-            libpq-dev postgresql python3-psycopg2
+            libpq-dev postgresql python3-psycopg2 gettext
 
 # Fuzzing (make fuzz, make fuzz-smoke): clang 14 and its runtime libraries, which hold libFuzzer
 # (libclang_rt.fuzzer) and the sanitizers.
@@ -36,7 +37,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: all deps fuzz-deps configure build test test-fast test-long test-sanitize test-release \
         fuzz-build fuzz \
         fuzz-smoke demo bench \
-        bench-publish report-check clean
+        bench-publish report-check po clean
 
 all: build
 
@@ -66,6 +67,18 @@ configure: $(BUILD)/build.ninja
 
 build: deps configure
 	cmake --build $(BUILD) -j $(JOBS)
+
+# The messages marked in the sources (tr, trf, trn, trnf) extracted into po/rbl.pot and merged into
+# each language's catalog; tests/lint/test_messages.py then names what lacks a translation.
+po: deps
+	git ls-files --cached --others --exclude-standard 'apps/*.cpp' 'apps/*.hpp' 'lib/*.cpp' 'lib/*.hpp' | \
+	  xgettext --from-code=UTF-8 --language=C++ --keyword= --keyword=tr --keyword=trf \
+	    --keyword=trn:1,2 --keyword=trnf:1,2 --add-comments=TRANSLATORS: --sort-by-file \
+	    --package-name=rbl --msgid-bugs-address=rbl --no-wrap -o po/rbl.pot -f -
+	for po in po/*.po; do \
+	  msgmerge --quiet --update --backup=none --no-wrap --no-fuzzy-matching $$po po/rbl.pot && \
+	  msgattrib --no-obsolete --no-wrap -o $$po $$po; \
+	done
 
 # Every test, on both stores: SQLite first, then the end-to-end suite on PostgreSQL in a
 # throwaway cluster (tests/pg/run.sh starts it, and stops and removes it at the end).

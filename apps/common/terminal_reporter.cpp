@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "rbl/util/i18n.hpp"
+
 namespace rbl::app {
 
 TerminalReporter::TerminalReporter(std::string tool, bool quiet)
@@ -21,7 +23,7 @@ void TerminalReporter::info(std::string_view message) {
 void TerminalReporter::warning(std::string_view message) {
     if (!m_quiet) {
         progress_done();
-        fmt::print(stderr, "{}: warning: {}\n", m_tool, message);
+        fmt::print(stderr, "{}\n", trf("{}: warning: {}", m_tool, message));
     }
 }
 

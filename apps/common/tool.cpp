@@ -8,7 +8,9 @@
 #include <cstdlib>
 #include <exception>
 
+#include "common/cli_text.hpp"
 #include "rbl/audit/audit_log.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/text.hpp"
 
 namespace rbl::app {
@@ -37,7 +39,7 @@ bool wants_json(int argc, char** argv) {
 // Prints "TOOL: error: MESSAGE" on stderr and, with --json, SPEC.md §1's
 // {"error": MESSAGE, "exit": N} on stdout; returns N.
 int fail(std::string_view tool, bool json, std::string_view message, ExitCode code) {
-    fmt::print(stderr, "{}: error: {}\n", tool, message);
+    fmt::print(stderr, "{}\n", trf("{}: error: {}", tool, message));
     if (json) {
         std::fflush(stdout);
         fmt::print("{}\n", nlohmann::json{{"error", message}, {"exit", static_cast<int>(code)}}.dump());
@@ -48,37 +50,40 @@ int fail(std::string_view tool, bool json, std::string_view message, ExitCode co
 }  // namespace
 
 void add_common_options(CLI::App& app, CommonOptions& options) {
+    prepare_app(app);
     options.db = env_or("RBL_DB", "rbl.db");
     options.rules = env_or("RBL_RULES", "rules");
     options.operator_name = env_or("RBL_OPERATOR", audit::login_name());
     app.add_option("--db", options.db,
-                   "the database: an SQLite file, or a postgresql:// URI ($RBL_DB, else ./rbl.db)");
-    app.add_option("--rules", options.rules, "the rules folder ($RBL_RULES, else ./rules)");
-    app.add_flag("--json", options.json, "print a JSON summary of the run on stdout");
-    app.add_flag("-q,--quiet", options.quiet, "no progress or information on stderr");
+                   tr("the database: an SQLite file, or a postgresql:// URI ($RBL_DB, else "
+                      "./rbl.db)"));
+    app.add_option("--rules", options.rules, tr("the rules folder ($RBL_RULES, else ./rules)"));
+    app.add_flag("--json", options.json, tr("print a JSON summary of the run on stdout"));
+    app.add_flag("-q,--quiet", options.quiet, tr("no progress or information on stderr"));
     app.add_option("--operator", options.operator_name,
-                   "who acts, for the audit log ($RBL_OPERATOR, else the login name)");
+                   tr("who acts, for the audit log ($RBL_OPERATOR, else the login name)"));
     app.add_option("--wait", options.wait_seconds,
-                   "seconds to wait for another writer before giving up (exit 4)")
+                   tr("seconds to wait for another writer before giving up (exit 4)"))
         ->check(CLI::Range(0, 86400));
 }
 
 void add_help_footer(CLI::App& app, std::initializer_list<std::string_view> examples) {
-    std::string footer =
+    std::string footer = tr(
         "Environment: RBL_DB (--db), RBL_RULES (--rules), RBL_OPERATOR (--operator), RBL_TODAY\n"
-        "(today as YYYY-MM-DD, for tests and replays; else today in China Standard Time).\n"
-        "\nExamples:\n";
+        "(today as YYYY-MM-DD, for tests and replays; else today in China Standard Time), RBL_LANG\n"
+        "(zh: Chinese, en: English; else from LC_ALL, LC_MESSAGES, LANG).");
+    footer += fmt::format("\n\n{}\n", tr("Examples:"));
     for (const std::string_view example : examples) {
         footer += fmt::format("  {}\n", example);
     }
-    footer +=
+    footer += tr(
         "\nExit codes:\n"
         "  0  done\n"
         "  1  failed: I/O, database or internal error; nothing half-written\n"
         "  2  usage or configuration error: bad flags, invalid rule files, unknown ids, a date\n"
         "     after today, an output folder that does not exist\n"
         "  3  done, but some input rows were rejected (see the rejects file)\n"
-        "  4  the database is busy: another writer held it longer than --wait";
+        "  4  the database is busy: another writer held it longer than --wait");
     app.footer(footer);
 }
 
@@ -120,7 +125,7 @@ util::Date date_option(std::string_view option, std::string_view text) {
     }
     if (*parsed > today) {
         throw UsageError(
-            fmt::format("{} {} lies after today ({})", option, util::trim(text), today.iso()));
+            trf("{} {} lies after today ({})", option, util::trim(text), today.iso()));
     }
     return *parsed;
 }
@@ -137,7 +142,7 @@ int run_tool(std::string_view tool, CLI::App& app, int argc, char** argv,
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        return fail(tool, json, fmt::format("{} (see {} --help)", e.what(), tool),
+        return fail(tool, json, trf("{} (see {} --help)", parse_error_message(e), tool),
                     ExitCode::usage);
     }
     try {
@@ -145,9 +150,9 @@ int run_tool(std::string_view tool, CLI::App& app, int argc, char** argv,
     } catch (const Error& e) {
         return fail(tool, json, e.what(), e.code());
     } catch (const std::bad_alloc&) {
-        return fail(tool, json, "out of memory", ExitCode::failed);
+        return fail(tool, json, tr("out of memory"), ExitCode::failed);
     } catch (const std::exception& e) {
-        return fail(tool, json, fmt::format("internal error: {}", e.what()), ExitCode::failed);
+        return fail(tool, json, trf("internal error: {}", e.what()), ExitCode::failed);
     }
 }
 

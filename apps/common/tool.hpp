@@ -33,7 +33,8 @@ struct CommonOptions {
     int wait_seconds = 30;      ///< --wait
 };
 
-/// Adds the common options to `app`, with their defaults from the environment.
+/// Adds the common options to `app`, with their defaults from the environment, after making it
+/// speak the interface's language (prepare_app): call it first, before any other option.
 void add_common_options(CLI::App& app, CommonOptions& options);
 
 /// How a tool uses the database of --db.

@@ -112,6 +112,9 @@ class ToolTestCase(unittest.TestCase):
             "RBL_OPERATOR": "tester",
             "RBL_DB": str(self.db),
             "RBL_RULES": str(RULES),
+            # The suite reads English messages whatever the machine's locale; the Chinese
+            # interface has its own tests (test_chinese.py), which set RBL_LANG=zh.
+            "RBL_LANG": "en",
         })
 
     def tearDown(self):
