@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::app {
 
@@ -22,10 +23,10 @@ void check_department(const rules::RuleSet& rules, std::string_view department) 
     if (departments.contains(department)) {
         return;
     }
-    throw UsageError(fmt::format(
+    throw UsageError(trf(
         "--department '{}' is not named by any measure of the rules in {}; the departments are: "
         "{}",
-        department, rules.dir().string(), fmt::join(departments, ", ")));
+        department, rules.dir().string(), fmt::format("{}", fmt::join(departments, ", "))));
 }
 
 }  // namespace rbl::app

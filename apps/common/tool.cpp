@@ -121,7 +121,7 @@ util::Date date_option(std::string_view option, std::string_view text) {
     }
     auto parsed = util::parse_date(text);  // the forms of record dates (SPEC.md §1, §2)
     if (!parsed) {
-        throw UsageError(fmt::format("{}: {}", option, parsed.error()));
+        throw UsageError(trf("{}: {}", option, parsed.error()));
     }
     if (*parsed > today) {
         throw UsageError(

@@ -11,6 +11,10 @@
    footers and flags, printing in apps/ — must take a marked message. A line that deliberately
    shows untranslated text (data, a file format, an identifier) carries the comment
    `// untranslated: WHY` on it or on the line above.
+   The messages not yet marked when this check came in are listed in
+   tests/lint/unmarked_messages.txt (file, place, and the start of the statement): a message
+   not on that list fails the check, and so does a listed one that is now marked (take it off),
+   so the list only shrinks until it is empty.
 """
 
 import re
@@ -18,10 +22,12 @@ import shutil
 import subprocess
 import tempfile
 import unittest
+from collections import Counter
 from pathlib import Path
 
 SOURCE_DIR = Path(__file__).resolve().parents[2]
 CATALOG = SOURCE_DIR / "po" / "zh_CN.po"
+UNMARKED_LIST = Path(__file__).resolve().parent / "unmarked_messages.txt"
 KEYWORDS = ["tr", "trf", "trn:1,2", "trnf:1,2"]
 
 
@@ -154,7 +160,8 @@ UNMARKED = [
 
 
 def unmarked_messages():
-    """(file:line, what) of each unmarked user-visible string."""
+    """(file:line, what, key) of each unmarked user-visible string; the key (file, what, the
+    matched text with its spaces squeezed) does not move when lines above it change."""
     found = []
     for path in sources():
         relative = path.relative_to(SOURCE_DIR).as_posix()
@@ -170,7 +177,8 @@ def unmarked_messages():
                 window = " ".join(lines[max(0, line - 1):line + 2])
                 if "untranslated:" in window:
                     continue
-                found.append((f"{relative}:{line + 1}", what))
+                key = f"{relative} | {what} | {' '.join(match.group(0).split())}"
+                found.append((f"{relative}:{line + 1}", what, key))
     return found
 
 
@@ -206,10 +214,15 @@ class TranslationsKeepPlaceholders(unittest.TestCase):
 
 class EveryMessageMarked(unittest.TestCase):
     def test_no_user_visible_string_is_left_unmarked(self):
+        listed = Counter(line for line in UNMARKED_LIST.read_text(encoding="utf-8").splitlines()
+                         if line and not line.startswith("#"))
         found = unmarked_messages()
-        self.assertEqual(found, [], "user-visible text not marked for translation (wrap it in "
-                         "tr/trf, or mark the line `// untranslated: WHY`):\n"
-                         + "\n".join(f"{where}: {what}" for where, what in found))
+        keys = Counter(key for _, _, key in found)
+        new = [f"{where}: {what}" for where, what, key in found if keys[key] > listed[key]]
+        self.assertEqual(new, [], "user-visible text not marked for translation (wrap it in "
+                         "tr/trf, or mark the line `// untranslated: WHY`):\n" + "\n".join(new))
+        marked_now = sorted((listed - keys).elements())
+        self.assertEqual(marked_now, [], f"marked now: take these off {UNMARKED_LIST.name}")
 
     def test_the_check_itself_sees_an_unmarked_message(self):
         for line in ['throw UsageError("no file to import");',
@@ -226,4 +239,13 @@ class EveryMessageMarked(unittest.TestCase):
 
 
 if __name__ == "__main__":
+    import sys
+    if sys.argv[1:] == ["--write-list"]:
+        # Rewrites the list of messages not yet marked (only ever to shorten it).
+        with UNMARKED_LIST.open("w", encoding="utf-8") as out:
+            out.write("# Messages not yet marked for translation (tests/lint/test_messages.py).\n"
+                      "# file | place | start of the statement; take a line off when it is marked.\n")
+            for key in sorted(key for _, _, key in unmarked_messages()):
+                out.write(key + "\n")
+        sys.exit(0)
     unittest.main()
