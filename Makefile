@@ -72,7 +72,7 @@ build: deps configure
 # each language's catalog; tests/lint/test_messages.py then names what lacks a translation.
 po: deps
 	git ls-files --cached --others --exclude-standard 'apps/*.cpp' 'apps/*.hpp' 'lib/*.cpp' 'lib/*.hpp' | \
-	  xgettext --from-code=UTF-8 --language=C++ --keyword= --keyword=tr --keyword=trf \
+	  xgettext --from-code=UTF-8 --language=C++ --keyword= --keyword=tr --keyword=tr_later --keyword=trf \
 	    --keyword=trn:1,2 --keyword=trnf:1,2 --add-comments=TRANSLATORS: --sort-by-file \
 	    --package-name=rbl --msgid-bugs-address=rbl --no-wrap -o po/rbl.pot -f -
 	for po in po/*.po; do \

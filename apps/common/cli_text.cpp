@@ -62,7 +62,8 @@ const std::vector<KnownForm>& known_forms() {
         add(R"((\S+) is required)", tr("{0} is required"));
         add(R"(Exactly 1 option from \[(.*)\] is required(?: and \d+ were given)?)",
             tr("exactly one of {0} is required"));
-        add(R"(At least 1 option from \[(.*)\] is required)", tr("at least one of {0} is required"));
+        add(R"(At least 1 option from \[(.*)\] is required)",
+            tr("at least one of {0} is required"));
         add(R"((\S+) requires (\S+))", tr("{0} needs {1}"));
         add(R"((\S+) excludes (\S+))", tr("{0} cannot be given with {1}"));
         add(R"(The value (.*) is not an allowed value for (\S+))",

@@ -70,8 +70,8 @@ void add_common_options(CLI::App& app, CommonOptions& options) {
 void add_help_footer(CLI::App& app, std::initializer_list<std::string_view> examples) {
     std::string footer = tr(
         "Environment: RBL_DB (--db), RBL_RULES (--rules), RBL_OPERATOR (--operator), RBL_TODAY\n"
-        "(today as YYYY-MM-DD, for tests and replays; else today in China Standard Time), RBL_LANG\n"
-        "(zh: Chinese, en: English; else from LC_ALL, LC_MESSAGES, LANG).");
+        "(today as YYYY-MM-DD, for tests and replays; else today in China Standard Time),\n"
+        "RBL_LANG (zh: Chinese, en: English; else from LC_ALL, LC_MESSAGES, LANG).");
     footer += fmt::format("\n\n{}\n", tr("Examples:"));
     for (const std::string_view example : examples) {
         footer += fmt::format("  {}\n", example);

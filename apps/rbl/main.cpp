@@ -16,17 +16,26 @@
 #include <utility>
 #include <vector>
 
+#include "rbl/util/i18n.hpp"
+
 namespace {
 
 // Every tool and its job (SPEC.md §1), in the order of the day's work.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 7> k_tools = {{
-    {"import", "load credit-information records (CSV, JSON Lines), validating every row"},
-    {"rules", "check rule files, run their tests, show a rule, write the criteria document"},
-    {"adjudicate", "evaluate every list as of a date; create, advance and end list entries"},
-    {"appeal", "objections and credit-repair applications: file, decide, list, show"},
-    {"publish", "export lists (CSV, JSON Lines), deltas per channel, per department; reports"},
-    {"audit", "show and verify the tamper-evident audit log; the lookup log"},
-    {"check", "check subjects against the lists in real time, for business systems"},
+constexpr std::array<std::pair<std::string_view, const char*>, 7> k_tools = {{
+    {"import",
+     rbl::tr_later("load credit-information records (CSV, JSON Lines), validating every row")},
+    {"rules",
+     rbl::tr_later("check rule files, run their tests, show a rule, write the criteria document")},
+    {"adjudicate",
+     rbl::tr_later("evaluate every list as of a date; create, advance and end list entries")},
+    {"appeal",
+     rbl::tr_later("objections and credit-repair applications: file, decide, list, show")},
+    {"publish",
+     rbl::tr_later("export lists (CSV, JSON Lines), deltas per channel, per department; reports")},
+    {"audit",
+     rbl::tr_later("show and verify the tamper-evident audit log; the lookup log")},
+    {"check",
+     rbl::tr_later("check subjects against the lists in real time, for business systems")},
 }};
 
 bool is_tool(std::string_view name) {
@@ -34,11 +43,11 @@ bool is_tool(std::string_view name) {
 }
 
 void usage(std::FILE* out) {
-    fmt::print(out, "usage: rbl TOOL [ARGS...]   runs rbl-TOOL ARGS...\n"
-                    "       rbl help [TOOL]      this list, or the tool's --help\n"
-                    "       rbl --version\n\ntools:\n");
+    fmt::print(out, "{}", rbl::tr("usage: rbl TOOL [ARGS...]   runs rbl-TOOL ARGS...\n"
+                                  "       rbl help [TOOL]      this list, or the tool's --help\n"
+                                  "       rbl --version\n\ntools:\n"));
     for (const auto& [name, job] : k_tools) {
-        fmt::print(out, "  {:<11} {}\n", name, job);
+        fmt::print(out, "  {:<11} {}\n", name, rbl::tr(job));
     }
 }
 
@@ -54,9 +63,10 @@ int run(std::string_view name, std::vector<char*> args) {
         ::execv((self.parent_path() / tool).c_str(), args.data());
     }
     ::execvp(tool.c_str(), args.data());
-    fmt::print(stderr, "rbl: error: cannot run {}: {} (it belongs in the folder of rbl, or on "
-                       "PATH)\n",
-               tool, std::strerror(errno));
+    fmt::print(stderr, "{}\n",
+               rbl::trf("rbl: error: cannot run {}: {} (it belongs in the folder of rbl, or on "
+                        "PATH)",
+                        tool, std::strerror(errno)));
     return 1;
 }
 
@@ -79,7 +89,8 @@ int main(int argc, char** argv) {
     }
     const std::string_view name = help ? std::string_view(argv[2]) : first;
     if (!is_tool(name)) {
-        fmt::print(stderr, "rbl: error: there is no tool '{}' (see rbl help)\n", name);
+        fmt::print(stderr, "{}\n",
+                   rbl::trf("rbl: error: there is no tool '{}' (see rbl help)", name));
         return 2;
     }
     if (help) {

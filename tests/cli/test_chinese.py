@@ -61,6 +61,13 @@ class ChineseInterface(ToolTestCase):
                 self.assertIn("退出码：", result.stdout)
                 self.assertNotIn("Exit codes:", result.stdout)
 
+    def test_the_front_command_speaks_chinese(self):
+        listing = self.run_tool("rbl", "help", env=CHINESE, check=0)
+        self.assertIn("工具：", listing.stdout)
+        self.assertIn("导入信用信息记录", listing.stdout)
+        unknown = self.run_tool("rbl", "nope", env=CHINESE, check=2)
+        self.assertEqual(unknown.stderr, "rbl：错误：没有名为 'nope' 的工具（见 rbl help）\n")
+
     def test_english_help_is_unchanged_under_rbl_lang_en(self):
         result = self.run_tool("rbl-import", "--help", env={**CHINESE, "RBL_LANG": "en"}, check=0)
         self.assertIn("Usage:", result.stdout)

@@ -28,7 +28,7 @@ from pathlib import Path
 SOURCE_DIR = Path(__file__).resolve().parents[2]
 CATALOG = SOURCE_DIR / "po" / "zh_CN.po"
 UNMARKED_LIST = Path(__file__).resolve().parent / "unmarked_messages.txt"
-KEYWORDS = ["tr", "trf", "trn:1,2", "trnf:1,2"]
+KEYWORDS = ["tr", "tr_later", "trf", "trn:1,2", "trnf:1,2"]
 
 
 def sources():

@@ -35,6 +35,10 @@ void set_language(Language language);
 /// folder.
 std::string catalog_folder();
 
+/// Marks `msgid` for the catalog where it is defined (a constant table) and returns it as it is:
+/// it is translated by tr() where it is shown.
+constexpr const char* tr_later(const char* msgid) { return msgid; }
+
 /// `msgid` in the interface's language (the English itself when no translation is found).
 const char* tr(const char* msgid);
 
@@ -46,6 +50,7 @@ const char* trn(const char* singular, const char* plural, std::uint64_t n);
 namespace rbl {
 
 using i18n::tr;
+using i18n::tr_later;
 using i18n::trn;
 
 /// tr(format) with its placeholders filled: the English is checked as a format string at
