@@ -1,9 +1,7 @@
 #include "rbl/util/i18n.hpp"
 
 #include <libintl.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <clocale>
 #include <cstdlib>
 #include <filesystem>
@@ -25,6 +23,11 @@ const char* env(const char* name) {
     return value != nullptr && *value != '\0' ? value : nullptr;
 }
 
+// The language a setting names: "zh", "zh_CN", "zh_CN.UTF-8", "zh-Hans" → zh; others → en.
+Language language_named(std::string_view setting) {
+    return setting.substr(0, 2) == "zh" ? Language::zh : Language::en;
+}
+
 Language language_from_environment() {
     if (const char* setting = env("RBL_LANG")) {
         return language_named(setting);
@@ -35,11 +38,6 @@ Language language_from_environment() {
         }
     }
     return Language::en;
-}
-
-std::atomic<int>& chosen() {
-    static std::atomic<int> value{static_cast<int>(language_from_environment())};
-    return value;
 }
 
 // Binds the catalogs once. The messages' locale is C.UTF-8, which every glibc has, and the
@@ -63,14 +61,9 @@ std::string executable_folder() {
 
 }  // namespace
 
-Language language_named(std::string_view setting) {
-    return setting.substr(0, 2) == "zh" ? Language::zh : Language::en;
-}
-
-Language language() { return static_cast<Language>(chosen().load(std::memory_order_relaxed)); }
-
-void set_language(Language language) {
-    chosen().store(static_cast<int>(language), std::memory_order_relaxed);
+Language language() {
+    static const Language chosen = language_from_environment();
+    return chosen;
 }
 
 std::string catalog_folder() {

@@ -24,12 +24,6 @@ enum class Language { en, zh };
 /// else the first non-empty of $LC_ALL, $LC_MESSAGES, $LANG (a zh_* locale → Chinese). Read once.
 Language language();
 
-/// The language a setting names: "zh", "zh_CN", "zh_CN.UTF-8", "zh-Hans" → zh; others → en.
-Language language_named(std::string_view setting);
-
-/// Overrides the language for the rest of the process (tests, and `--lang`-like needs).
-void set_language(Language language);
-
 /// The folder holding <lang>/LC_MESSAGES/rbl.mo: $RBL_LOCALEDIR, else share/locale beside the
 /// executable's folder (the build tree and an installed prefix), else the configured install
 /// folder.
