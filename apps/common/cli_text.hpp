@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 
 namespace rbl::app {
@@ -16,5 +18,10 @@ void prepare_app(CLI::App& app);
 /// CLI11's English message for a parse error in the interface's language; a message of a form
 /// not known here is returned as CLI11 wrote it.
 std::string parse_error_message(const CLI::ParseError& error);
+
+/// `app` as data, from the same texts as its --help, for the man pages and the bash completion
+/// (packaging/cli_docs.py): {name, description, options: [{names, value, description,
+/// required}], positionals: [{name, value, description, required}], subcommands: [...]}.
+nlohmann::json describe_app(const CLI::App& app);
 
 }  // namespace rbl::app

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include "common/cli_text.hpp"
 #include "rbl/audit/audit_log.hpp"
@@ -20,6 +22,30 @@ namespace {
 std::string env_or(const char* name, std::string fallback) {
     const char* value = std::getenv(name);
     return value != nullptr && *value != '\0' ? std::string(value) : std::move(fallback);
+}
+
+// The parts of the help's footer (add_help_footer), kept for describe_tool.
+struct HelpFooter {
+    std::string environment;
+    std::vector<std::string> examples;
+    std::string exit_codes;
+};
+
+HelpFooter& help_footer() {
+    static HelpFooter footer;
+    return footer;
+}
+
+// The tool's command line as data (describe_app) with its footer's parts, printed instead of
+// running when $RBL_CLI_MANIFEST is set: packaging/cli_docs.py makes the man pages and the
+// bash completion from it, so that they say what --help says.
+nlohmann::json describe_tool(const CLI::App& app) {
+    nlohmann::json tool = describe_app(app);
+    tool["version"] = RBL_VERSION;
+    tool["environment"] = help_footer().environment;
+    tool["examples"] = help_footer().examples;
+    tool["exit_codes"] = help_footer().exit_codes;
+    return tool;
 }
 
 // Whether the command line asked for --json (read from argv, so that it is known even when
@@ -68,15 +94,13 @@ void add_common_options(CLI::App& app, CommonOptions& options) {
 }
 
 void add_help_footer(CLI::App& app, std::initializer_list<std::string_view> examples) {
-    std::string footer = tr(
+    HelpFooter& parts = help_footer();
+    parts.environment = tr(
         "Environment: RBL_DB (--db), RBL_RULES (--rules), RBL_OPERATOR (--operator), RBL_TODAY\n"
         "(today as YYYY-MM-DD, for tests and replays; else today in China Standard Time),\n"
         "RBL_LANG (zh: Chinese, en: English; else from LC_ALL, LC_MESSAGES, LANG).");
-    footer += fmt::format("\n\n{}\n", tr("Examples:"));
-    for (const std::string_view example : examples) {
-        footer += fmt::format("  {}\n", example);
-    }
-    footer += tr(
+    parts.examples.assign(examples.begin(), examples.end());
+    parts.exit_codes = tr(
         "\nExit codes:\n"
         "  0  done\n"
         "  1  failed: I/O, database or internal error; nothing half-written\n"
@@ -84,6 +108,12 @@ void add_help_footer(CLI::App& app, std::initializer_list<std::string_view> exam
         "     after today, an output folder that does not exist\n"
         "  3  done, but some input rows were rejected (see the rejects file)\n"
         "  4  the database is busy: another writer held it longer than --wait");
+    std::string footer = parts.environment;
+    footer += fmt::format("\n\n{}\n", tr("Examples:"));
+    for (const std::string& example : parts.examples) {
+        footer += fmt::format("  {}\n", example);
+    }
+    footer += parts.exit_codes;
     app.footer(footer);
 }
 
@@ -133,6 +163,10 @@ util::Date date_option(std::string_view option, std::string_view text) {
 int run_tool(std::string_view tool, CLI::App& app, int argc, char** argv,
              const std::function<ExitCode()>& body) {
     const bool json = wants_json(argc, argv);
+    if (const char* manifest = std::getenv("RBL_CLI_MANIFEST"); manifest && *manifest) {
+        fmt::print("{}\n", describe_tool(app).dump(2));
+        return 0;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
