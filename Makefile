@@ -15,11 +15,12 @@ DEMO_DIR ?= demo
 # libpq-dev: the PostgreSQL store; postgresql: the server of the throwaway cluster `make test`
 # runs the suite on as the second store (tests/pg/cluster.sh); python3-psycopg2: the tests'
 # own queries on it. gettext: msgfmt compiles the message catalogs (po/), xgettext and msgmerge
-# keep them up to date (`make po`).
+# keep them up to date (`make po`). dpkg-dev: dpkg-shlibdeps, by which CPack names the .deb's
+# dependencies (`make package`); man-db: the package test opens the installed man pages.
 PACKAGES := g++ cmake ninja-build pkg-config python3 sqlite3 libsqlite3-dev libcli11-dev \
             libfmt-dev libyaml-cpp-dev doctest-dev libssl-dev nlohmann-json3-dev libutf8proc-dev \
             libpango1.0-dev libcairo2-dev fonts-noto-cjk poppler-utils libxlsxwriter-dev \
-            libpq-dev postgresql python3-psycopg2 gettext
+            libpq-dev postgresql python3-psycopg2 gettext dpkg-dev man-db
 
 # Fuzzing (make fuzz, make fuzz-smoke): clang 14 and its runtime libraries, which hold libFuzzer
 # (libclang_rt.fuzzer) and the sanitizers.
@@ -34,7 +35,7 @@ WERROR ?= -DRBL_WERROR=ON
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps fuzz-deps configure build test test-fast test-long test-sanitize test-release \
+.PHONY: all deps fuzz-deps configure build package test test-fast test-long test-sanitize test-release \
         fuzz-build fuzz \
         fuzz-smoke demo bench \
         bench-publish report-check po clean
@@ -123,6 +124,14 @@ fuzz: fuzz-build
 
 fuzz-smoke: fuzz-build
 	python3 tests/fuzz/run_fuzzers.py --build $(FUZZ_BUILD) --seconds $(FUZZ_SMOKE_SECONDS)
+
+# The .deb of a Release build (CPack; packaging/CMakeLists.txt), with its dependencies on
+# Debian's packages declared: $(BUILD)-release/rbl_VERSION_ARCH.deb.
+package: deps
+	cmake -S . -B $(BUILD)-release -G Ninja -DCMAKE_BUILD_TYPE=Release $(WERROR)
+	cmake --build $(BUILD)-release -j $(JOBS)
+	cd $(BUILD)-release && cpack -G DEB
+	@ls -l $(BUILD)-release/rbl_*.deb
 
 demo: build
 	@bash samples/demo.sh $(BUILD)/bin $(DEMO_DIR)

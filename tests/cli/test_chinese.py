@@ -2,22 +2,45 @@
 RBL_LANG=zh, errors, CLI11's parse errors and the help's headings and common options are in
 Chinese, with the exit codes unchanged; RBL_LANG=en forces English under a Chinese locale; the
 machine needs no zh_CN locale generated. Expected output is kept in tests/cli/golden/
-(NAME.zh.txt, NAME.en.txt; `{today}` stands for the test's today)."""
+(NAME.zh.txt, NAME.en.txt; `{today}` stands for the test's today, `{dir}` for its folder, `{db}`
+for its database). RBL_UPDATE_GOLDEN=1 writes the golden files from what the tools print (then
+read the diff before committing it)."""
 
 import json
+import os
+import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rbltest import TODAY, ToolTestCase  # noqa: E402
+from rbltest import SAMPLES, TODAY, ToolTestCase  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CHINESE = {"RBL_LANG": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "zh_CN.UTF-8"}
+ENGLISH_UNDER_CHINESE = {**CHINESE, "RBL_LANG": "en"}
+UPDATE = os.environ.get("RBL_UPDATE_GOLDEN") == "1"
+TOOLS = ("rbl-import", "rbl-rules", "rbl-adjudicate", "rbl-appeal", "rbl-publish", "rbl-audit",
+         "rbl-check")
+LANGUAGES = {"zh": CHINESE, "en": ENGLISH_UNDER_CHINESE}
 
 
 class ChineseInterface(ToolTestCase):
     def golden(self, name):
         return (GOLDEN / name).read_text(encoding="utf-8").replace("{today}", TODAY)
+
+    def assert_golden(self, name, text):
+        """`text` (the folder, database and today written as placeholders) is golden/NAME."""
+        text = text.replace(str(self.dir), "{dir}").replace(str(self.db), "{db}")
+        text = text.replace(TODAY, "{today}")
+        path = GOLDEN / name
+        if UPDATE:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        self.assertEqual(text, path.read_text(encoding="utf-8"), f"differs from golden/{name}")
+
+    def import_samples(self, *names):
+        for name in names:
+            self.run_tool("rbl-import", SAMPLES / "records" / name, check=0)
 
     def test_a_usage_error_in_chinese_keeps_exit_2(self):
         result = self.run_tool("rbl-import", "--bogus", env=CHINESE, check=2)
@@ -73,6 +96,72 @@ class ChineseInterface(ToolTestCase):
         self.assertIn("Usage:", result.stdout)
         self.assertIn("Exit codes:", result.stdout)
         self.assertNotIn("用法", result.stdout)
+
+
+
+class GoldenOutput(ChineseInterface):
+    """What each tool prints for the day's work, in Chinese under a Chinese locale and in English
+    with RBL_LANG=en under it (issue 20, point 5)."""
+
+    def both(self, name, *args, check, stream="stderr", before=None):
+        for language, env in LANGUAGES.items():
+            with self.subTest(language=language):
+                if before:
+                    before()
+                result = self.run_tool(*args, env=env, check=check)
+                self.assert_golden(f"{name}.{language}.txt",
+                                   result.stdout if stream == "stdout" else result.stderr)
+
+    def test_each_tools_help(self):
+        for tool in TOOLS:
+            self.both(f"help/{tool}", tool, "--help", check=0, stream="stdout")
+        self.both("help/rbl", "rbl", "help", check=0, stream="stdout")
+
+    def test_an_import_with_rejects(self):
+        rejects = self.dir / "rejects.csv"
+        for language, env in LANGUAGES.items():
+            with self.subTest(language=language):
+                self.remove_database()
+                result = self.run_tool("rbl-import", "--rejects", rejects,
+                                       SAMPLES / "bad" / "bad_rows.csv", env=env, check=3)
+                self.assert_golden(f"import-rejects.{language}.txt", result.stderr)
+                self.assert_golden(f"import-rejects.csv.{language}.txt",
+                                   rejects.read_text(encoding="utf-8"))
+
+    def test_an_adjudication_summary_and_explain(self):
+        for language, env in LANGUAGES.items():
+            with self.subTest(language=language):
+                self.remove_database()
+                self.import_samples("courts.csv", "tax.csv", "labour.jsonl")
+                result = self.run_tool("rbl-adjudicate", "--as-of", "2026-11-28", env=env,
+                                       check=0)
+                self.assert_golden(f"adjudicate-summary.{language}.txt",
+                                   result.stdout + result.stderr)
+        self.both("adjudicate-explain", "rbl-adjudicate", "--as-of", "2026-11-28",
+                  "--explain", "91320105MAUP5XLG60", check=0, stream="stdout")
+
+    def test_an_appeal_decision(self):
+        for language, env in LANGUAGES.items():
+            with self.subTest(language=language):
+                self.remove_database()
+                self.import_samples("labour.jsonl")
+                self.run_tool("rbl-adjudicate", "--as-of", "2026-11-28", check=0)
+                entry = self.sql("SELECT min(entry_id) FROM entries WHERE status = 'notice'")[0][0]
+                self.assertIsNotNone(entry, "the sample has an entry in its notice period")
+                filed = self.run_tool("rbl-appeal", "file", entry, "--by", "subject",
+                                      "--reason", "欠薪已全部支付", env=env, check=0)
+                appeal = filed.stdout.strip()
+                decided = self.run_tool("rbl-appeal", "decide", appeal, "--outcome", "rejected",
+                                        "--note", "认定事实无误", env=env, check=0)
+                self.assert_golden(f"appeal-decide.{language}.txt",
+                                   re.sub(rf"\b{re.escape(appeal)}\b", "{appeal}",
+                                          decided.stdout + decided.stderr))
+
+    def test_an_audit_verify_failure(self):
+        self.import_samples("tax.csv")
+        self.run_tool("rbl-adjudicate", "--as-of", "2026-11-28", check=0)
+        self.shell("UPDATE audit_log SET operator = 'mallory' WHERE seq = 2")
+        self.both("audit-verify-failure", "rbl-audit", "verify", check=1)
 
 
 if __name__ == "__main__":
