@@ -1,6 +1,8 @@
 // rbl-adjudicate: evaluate every list against the records as of a date; create, advance and end
 // list entries (SPEC.md §4). Only wires options to rbl::engine.
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <thread>
 
@@ -8,6 +10,7 @@
 #include "print.hpp"
 #include "rbl/engine/adjudicator.hpp"
 #include "rbl/rules/rule_folder.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace {
 
@@ -78,37 +81,41 @@ rbl::ExitCode run(const Options& options) {
 
 int main(int argc, char** argv) {
     Options options;
-    CLI::App app{"Evaluate every list against the records as of a date; create, advance and end "
-                 "list entries.",
+    CLI::App app{rbl::tr("Evaluate every list against the records as of a date; create, advance "
+                         "and end list entries."),
                  std::string(k_tool)};
     rbl::app::add_common_options(app, options.common);
-    app.add_option("--as-of", options.as_of, "the date to judge as of (default: today, CST)");
-    app.add_option("--domain", options.domains, "only this domain's lists (repeatable)");
+    app.add_option("--as-of", options.as_of,
+                   rbl::tr("the date to judge as of (default: today, CST)"));
+    app.add_option("--domain", options.domains, rbl::tr("only this domain's lists (repeatable)"));
     app.add_flag("--dry-run", options.dry_run,
-                 "print what would change, write nothing (with another --rules: the impact of a "
-                 "rule revision)");
-    app.add_flag("--force", options.force, "allow an --as-of date before the last run's");
+                 rbl::tr("print what would change, write nothing (with another --rules: the impact "
+                         "of a rule revision)"));
+    app.add_flag("--force", options.force, rbl::tr("allow an --as-of date before the last run's"));
     app.add_flag("--full", options.full,
-                 "evaluate every subject, not only those that changed since the last run (the "
-                 "result is the same; for checks and after restoring a backup)");
+                 rbl::tr("evaluate every subject, not only those that changed since the last run "
+                         "(the result is the same; for checks and after restoring a backup)"));
     app.add_option("--jobs", options.jobs,
-                   "evaluate subjects on this many threads (default: the number of processor "
-                   "cores)")
+                   rbl::tr("evaluate subjects on this many threads (default: the number of "
+                           "processor cores)"))
         ->check(CLI::Range(1, 256));
     auto* explain = app.add_option(
         "--explain", options.explain,
-        "print why SUBJECT_ID is or is not on every list: each criterion's figure against its "
-        "threshold and the margin, the records each considered, the nearest miss first for a "
-        "subject on no list, and its entries' history");
-    app.add_option("--list", options.explain_list, "with --explain: only this list (its id)")
+        rbl::tr("print why SUBJECT_ID is or is not on every list: each criterion's figure against "
+                "its threshold and the margin, the records each considered, the nearest miss first "
+                "for a subject on no list, and its entries' history"));
+    app.add_option("--list", options.explain_list,
+                   rbl::tr("with --explain: only this list (its id)"))
         ->needs(explain);
     app.add_option("--notify-days", options.notify_days,
-                   "list effective entries that expire within this many days (default 30)")
+                   rbl::tr("list effective entries that expire within this many days (default 30)"))
         ->check(CLI::Range(0, 3660));
-    app.set_version_flag("--version", std::string(RBL_VERSION));
+    app.set_version_flag("--version", std::string(RBL_VERSION),
+                         rbl::tr("print the version and exit"));
     rbl::app::add_help_footer(
-        app, {"rbl-adjudicate                            (as of today)",
-              "rbl-adjudicate --dry-run --rules rules-next   (the impact of a rule revision)",
+        app, {fmt::format("rbl-adjudicate                            {}", rbl::tr("(as of today)")),
+              fmt::format("rbl-adjudicate --dry-run --rules rules-next   {}",
+                          rbl::tr("(the impact of a rule revision)")),
               "rbl-adjudicate --explain SUBJECT_ID",
               "rbl-adjudicate --explain SUBJECT_ID --list labour.black.wage_arrears",
               "rbl-adjudicate --as-of 2026/11/28 --force",

@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "rbl/util/i18n.hpp"
+
 namespace rbl::app {
 
 void ChangePreview::add(const engine::EntryChange& change) {
@@ -49,8 +51,8 @@ void print_run_summary(const CommonOptions& options, const engine::AdjudicateOpt
             fmt::print(stderr, "{}", text);
         }
     };
-    util::TextTable lists({"list", "entries created", "advanced", "expired", "withdrawn",
-                           "revoked", "lifted"});
+    util::TextTable lists({tr("list"), tr("entries created"), tr("advanced"), tr("expired"),
+                           tr("withdrawn"), tr("revoked"), tr("lifted")});
     for (std::size_t column = 1; column <= 6; ++column) {
         lists.align_right(column);
     }
@@ -64,9 +66,11 @@ void print_run_summary(const CommonOptions& options, const engine::AdjudicateOpt
     }
     constexpr std::size_t k_expiring_shown = 20;
     if (!summary.expiring.empty()) {
-        say(fmt::format("{} effective entries expire within {} days:\n",
-                        summary.expiring.size(), run.notify_days));
-        util::TextTable expiring({"entry", "list", "subject", "no longer in force from"});
+        say(trf("{} effective entries expire within {} days:", summary.expiring.size(),
+                run.notify_days) +
+            "\n");
+        util::TextTable expiring(
+            {tr("entry"), tr("list"), tr("subject"), tr("no longer in force from")});
         expiring.align_right(0);
         for (std::size_t i = 0; i < summary.expiring.size() && i < k_expiring_shown; ++i) {
             const auto& entry = summary.expiring[i];
@@ -78,22 +82,25 @@ void print_run_summary(const CommonOptions& options, const engine::AdjudicateOpt
             print_table(expiring, tables);
         }
         if (summary.expiring.size() > k_expiring_shown) {
-            say(fmt::format("... and {} more (--json lists them all)\n",
-                            summary.expiring.size() - k_expiring_shown));
+            say(trf("... and {} more (--json lists them all)",
+                    summary.expiring.size() - k_expiring_shown) +
+                "\n");
         }
     }
     const auto& t = summary.total;
+    // The summary line is a run of clauses (how many subjects, the entries' counts, the run):
+    // each clause is one message.
     const std::string evaluated =
-        summary.full ? fmt::format("all {} subjects evaluated ({})", summary.subjects,
-                                   summary.full_reason)
-                     : fmt::format("{} of {} subjects evaluated (incremental)", summary.subjects,
-                                   summary.subjects_total);
-    say(fmt::format("{}: as of {}, {}; entries: {} created, {} advanced, {} expired, {} "
-                    "withdrawn, {} revoked, {} lifted; {}\n",
-                    k_adjudicate_tool, summary.as_of, evaluated, t.created, t.advanced, t.expired,
-                    t.withdrawn, t.revoked, t.lifted,
-                    summary.run_id ? fmt::format("run {}", *summary.run_id)
-                                   : std::string("dry run: nothing written")));
+        summary.full ? trf("all {} subjects evaluated ({})", summary.subjects, summary.full_reason)
+                     : trf("{} of {} subjects evaluated (incremental)", summary.subjects,
+                           summary.subjects_total);
+    const std::string run_done = summary.run_id ? trf("run {}", *summary.run_id)
+                                                : std::string(tr("dry run: nothing written"));
+    say(trf("{}: as of {}, {}; entries: {} created, {} advanced, {} expired, {} withdrawn, {} "
+            "revoked, {} lifted; {}",
+            k_adjudicate_tool, summary.as_of, evaluated, t.created, t.advanced, t.expired,
+            t.withdrawn, t.revoked, t.lifted, run_done) +
+        "\n");
 }
 
 void print_explanation(const CommonOptions& options,

@@ -14,6 +14,7 @@
 #include "rbl/engine/adjudicator.hpp"
 #include "rbl/engine/explain.hpp"
 #include "rbl/util/date.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/text_table.hpp"
 
 namespace rbl::app {
@@ -30,7 +31,7 @@ public:
     [[nodiscard]] const nlohmann::json& changes() const { return m_changes; }
 
 private:
-    util::TextTable m_table{{"list", "change", "subject", "name", "status"}};
+    util::TextTable m_table{{tr("list"), tr("change"), tr("subject"), tr("name"), tr("status")}};
     nlohmann::json m_changes = nlohmann::json::array();
 };
 

@@ -20,6 +20,7 @@
 #include "rbl/check/identifier_file.hpp"
 #include "rbl/rules/rule_set.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/input.hpp"
 
 namespace {
@@ -38,14 +39,14 @@ struct Options {
 
 void check_usage(const Options& options) {
     if (options.file && !options.subject_ids.empty()) {
-        throw rbl::UsageError("give identifiers on the command line or --file, not both");
+        throw rbl::UsageError(rbl::tr("give identifiers on the command line or --file, not both"));
     }
     if (!options.file && options.subject_ids.empty()) {
-        throw rbl::UsageError("give one or more identifiers, or --file FILE");
+        throw rbl::UsageError(rbl::tr("give one or more identifiers, or --file FILE"));
     }
     if (options.common.json && (options.file || options.format) && options.out == "-") {
         throw rbl::UsageError(
-            "--json prints the summary on stdout: write the answers with --out FILE");
+            rbl::tr("--json prints the summary on stdout: write the answers with --out FILE"));
     }
 }
 
@@ -79,9 +80,9 @@ bool log_lookups(const Options& options, const rbl::check::CheckOptions& asked,
                                    asked, answers);
         return true;
     } catch (const rbl::Error& e) {
-        reporter.warning(fmt::format("the {} lookups were answered but not recorded in the lookup "
-                                     "log: {}",
-                                     answers.size(), e.what()));
+        reporter.warning(rbl::trf("the {} lookups were answered but not recorded in the lookup "
+                                  "log: {}",
+                                  answers.size(), e.what()));
         return false;
     }
 }
@@ -130,9 +131,9 @@ rbl::ExitCode run(const Options& options) {
         fmt::print("{}\n", summary.dump());
     }
     std::fflush(stdout);  // the answers before their summary line, also through a pipe
-    reporter.info(fmt::format("{} checked: {} found ({} with entries), {} unknown, {} invalid",
-                              answers.size(), counts.found, counts.listed, counts.unknown,
-                              counts.invalid));
+    reporter.info(rbl::trf("{} checked: {} found ({} with entries), {} unknown, {} invalid",
+                           answers.size(), counts.found, counts.listed, counts.unknown,
+                           counts.invalid));
     // Exit 2 only when no identifier could be checked at all.
     return counts.found + counts.unknown == 0 ? rbl::ExitCode::usage : rbl::ExitCode::ok;
 }
@@ -141,25 +142,30 @@ rbl::ExitCode run(const Options& options) {
 
 int main(int argc, char** argv) {
     Options options;
-    CLI::App app{"Check subjects against the lists in real time, for a department's business "
-                 "system (read-only; every check is recorded in the lookup log).",
+    CLI::App app{rbl::tr("Check subjects against the lists in real time, for a department's "
+                         "business system (read-only; every check is recorded in the lookup "
+                         "log)."),
                  std::string(k_tool)};
     rbl::app::add_common_options(app, options.common);
-    app.set_version_flag("--version", std::string(RBL_VERSION));
+    app.set_version_flag("--version", std::string(RBL_VERSION),
+                         rbl::tr("print the version and exit"));
     rbl::app::add_help_footer(
         app, {"rbl-check SUBJECT_ID [SUBJECT_ID ...]",
               "rbl-check --department 江苏省财政厅 --json SUBJECT_ID",
               "rbl-check --file ids.txt --format csv --out answers.csv"});
     app.add_option("subject_id", options.subject_ids,
-                   "unified social credit codes or resident ID numbers");
+                   rbl::tr("unified social credit codes or resident ID numbers"));
     app.add_option("--file", options.file,
-                   "a file of identifiers: one a line, or a CSV file with a subject_id column");
-    app.add_option("--format", options.format, "answers one a line to --out: jsonl (default) or csv")
+                   rbl::tr("a file of identifiers: one a line, or a CSV file with a subject_id "
+                           "column"));
+    app.add_option("--format", options.format,
+                   rbl::tr("answers one a line to --out: jsonl (default) or csv"))
         ->check(CLI::IsMember({"csv", "jsonl"}));
-    app.add_option("--out", options.out, "where the answers of --file or --format go (- : stdout)");
+    app.add_option("--out", options.out,
+                   rbl::tr("where the answers of --file or --format go (- : stdout)"));
     app.add_option("--department", options.department,
-                   "the department asking: only the measures it must apply (a department named "
-                   "by the rules' measures)");
-    app.add_option("--as-of", options.as_of, "the day to answer for (default: today)");
+                   rbl::tr("the department asking: only the measures it must apply (a department "
+                           "named by the rules' measures)"));
+    app.add_option("--as-of", options.as_of, rbl::tr("the day to answer for (default: today)"));
     return rbl::app::run_tool(k_tool, app, argc, argv, [&] { return run(options); });
 }

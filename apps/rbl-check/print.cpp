@@ -6,6 +6,7 @@
 #include "common/tool.hpp"
 #include "rbl/check/answer_format.hpp"
 #include "rbl/util/atomic_file.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/text_table.hpp"
 
 namespace rbl::app {
@@ -25,16 +26,22 @@ std::string measures_cell(const check::Listing& listing) {
 
 }  // namespace
 
-// The answers as a table for staff: one row per entry, one for a subject without any.
+// The answers as a table for staff: one row per entry, one for a subject without any. The
+// headings and yes/no are in the interface's language; the outcome and the status stay the
+// codes --json, the answer files and the lookup log give.
 void print_answer_table(const std::vector<check::Answer>& answers) {
-    util::TextTable table({"subject_id", "name", "result", "black", "red", "list", "status",
-                                "effective_from", "expires_on", "disputed", "measures"});
+    util::TextTable table({tr("subject_id"), tr("name"), tr("result"), tr("black"), tr("red"),
+                           tr("list"), tr("status"), tr("effective_from"), tr("expires_on"),
+                           tr("disputed"), tr("measures")});
+    const std::string yes = tr("yes");
+    const std::string no = tr("no");
     for (const auto& answer : answers) {
+        // untranslated: the outcome code, as in --json and the lookup log, before its reason
         const std::string result = answer.outcome == check::Outcome::invalid
                                        ? fmt::format("invalid: {}", answer.reason)
                                        : std::string(check::to_string(answer.outcome));
-        const std::string black = answer.listed_black ? "yes" : "no";
-        const std::string red = answer.listed_red ? "yes" : "no";
+        const std::string black = answer.listed_black ? yes : no;
+        const std::string red = answer.listed_red ? yes : no;
         if (answer.entries.empty()) {
             table.add_row({answer.asked, answer.subject_name, result, black, red, "-", "-", "-", "-",
                            "-", "-"});
@@ -44,7 +51,7 @@ void print_answer_table(const std::vector<check::Answer>& answers) {
                            listing.list_id, std::string(model::to_string(listing.status)),
                            listing.effective_from.iso(),
                            listing.expires_on ? listing.expires_on->iso() : std::string("-"),
-                           listing.disputed ? "yes" : "no", measures_cell(listing)});
+                           listing.disputed ? yes : no, measures_cell(listing)});
         }
     }
     print_table(table);

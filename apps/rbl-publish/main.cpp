@@ -16,6 +16,7 @@
 #include "rbl/publish/report.hpp"
 #include "rbl/rules/rule_set.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 #include "records.hpp"
 #include "subject_report.hpp"
 
@@ -70,8 +71,9 @@ rbl::publish::Format format_of(const Options& options) {
 void check_stdout(const Options& options) {
     if (options.common.json && options.out == "-" && !options.by_department) {
         throw rbl::UsageError(
-            "--json with --out - (the default): standard output would carry both the export and "
-            "the JSON summary; write the export to a file with --out FILE, or leave out --json");
+            rbl::tr("--json with --out - (the default): standard output would carry both the "
+                    "export and the JSON summary; write the export to a file with --out FILE, or "
+                    "leave out --json"));
     }
 }
 
@@ -123,18 +125,28 @@ rbl::ExitCode run_export(const Options& options) {
         fmt::print("{}\n", rbl::publish::to_json(summary).dump());
     }
     if (!options.common.quiet && !summary.written) {
-        fmt::print(stderr, "{}: empty delta on channel {}: nothing changed since its last "
-                           "publication; no file written (--write-empty writes it)\n",
-                   k_tool, *options.channel);
+        fmt::print(stderr, "{}\n",
+                   rbl::trf("{}: empty delta on channel {}: nothing changed since its last "
+                            "publication; no file written (--write-empty writes it)",
+                            k_tool, *options.channel));
     } else if (!options.common.quiet) {
-        fmt::print(stderr, "{}: {} rows as of {} to {}{}{}\n", k_tool, summary.rows,
-                   summary.as_of, summary.out == "-" ? "stdout" : summary.out,
-                   summary.files.empty() ? std::string()
-                                         : fmt::format(" ({} files)", summary.files.size()),
-                   summary.publication_id
-                       ? fmt::format("; publication {} on channel {}", *summary.publication_id,
-                                     *options.channel)
-                       : std::string());
+        const std::string out = summary.out == "-" ? std::string(rbl::tr("stdout")) : summary.out;
+        // Department files are never a channel's publication (rbl::publish refuses the two
+        // together): one whole sentence for each of the three.
+        if (!summary.files.empty()) {
+            fmt::print(stderr, "{}\n",
+                       rbl::trf("{0}: {1} rows as of {2} to {3} ({4} files)", k_tool,
+                                summary.rows, summary.as_of, out, summary.files.size()));
+        } else if (summary.publication_id) {
+            fmt::print(stderr, "{}\n",
+                       rbl::trf("{0}: {1} rows as of {2} to {3}; publication {4} on channel {5}",
+                                k_tool, summary.rows, summary.as_of, out,
+                                *summary.publication_id, *options.channel));
+        } else {
+            fmt::print(stderr, "{}\n",
+                       rbl::trf("{0}: {1} rows as of {2} to {3}", k_tool, summary.rows,
+                                summary.as_of, out));
+        }
     }
     return rbl::ExitCode::ok;
 }
@@ -158,10 +170,11 @@ rbl::ExitCode run_report(const Options& options) {
     }
     if (!options.common.quiet) {
         if (const auto warning = rbl::publish::after_last_run_warning(db, summary.as_of)) {
-            fmt::print(stderr, "{}: warning: {}\n", k_tool, *warning);
+            fmt::print(stderr, "{}\n", rbl::trf("{}: warning: {}", k_tool, *warning));
         }
-        fmt::print(stderr, "{}: report as of {} written to {}\n", k_tool, summary.as_of.iso(),
-                   summary.out);
+        fmt::print(stderr, "{}\n",
+                   rbl::trf("{}: report as of {} written to {}", k_tool, summary.as_of.iso(),
+                            summary.out));
     }
     return rbl::ExitCode::ok;
 }
@@ -170,60 +183,69 @@ rbl::ExitCode run_report(const Options& options) {
 
 int main(int argc, char** argv) {
     Options options;
-    CLI::App app{"Export list entries (CSV for analysts, JSON Lines for systems, xlsx for "
-                 "spreadsheets), per channel with deltas or per department; `records` publishes "
-                 "the records (双公示); `report` writes the summary report.",
+    CLI::App app{rbl::tr("Export list entries (CSV for analysts, JSON Lines for systems, xlsx "
+                         "for spreadsheets), per channel with deltas or per department; `records` "
+                         "publishes the records (双公示); `report` writes the summary report."),
                  std::string(k_tool)};
     rbl::app::add_common_options(app, options.common);
-    app.set_version_flag("--version", std::string(RBL_VERSION));
+    app.set_version_flag("--version", std::string(RBL_VERSION),
+                         rbl::tr("print the version and exit"));
     rbl::app::add_help_footer(
         app, {"rbl-publish --out lists.csv --bom --lang zh",
               "rbl-publish --format jsonl --channel website --delta --out delta.jsonl --manifest",
               "rbl-publish --department 江苏省财政厅 --out finance.csv",
-              "rbl-publish --by-department out/departments   # one .xlsx per department",
+              fmt::format("rbl-publish --by-department out/departments   # {}",
+                          rbl::tr("one .xlsx per department")),
               "rbl-publish --format xlsx --lang zh --out lists.xlsx",
               "rbl-publish -q --json --channel website --delta --out delta-$(date +%F).csv"
               "   # cron",
               "rbl-publish report --out report.html"});
     app.add_option("--format", options.format,
-                   "csv (the default), jsonl, or xlsx (the default of --by-department): a "
-                   "spreadsheet with identifiers as text, dates as dates, a frozen header row")
+                   rbl::tr("csv (the default), jsonl, or xlsx (the default of --by-department): a "
+                           "spreadsheet with identifiers as text, dates as dates, a frozen header "
+                           "row"))
         ->check(CLI::IsMember({"csv", "jsonl", "xlsx"}));
-    app.add_option("--kind", options.kind, "black or red");
-    app.add_option("--domain", options.domains, "only this domain (repeatable)");
+    app.add_option("--kind", options.kind, rbl::tr("black or red"));
+    app.add_option("--domain", options.domains, rbl::tr("only this domain (repeatable)"));
     app.add_option("--status", options.status,
-                   "notice, publicity, effective (default), expired, lifted, repaired, revoked, "
-                   "withdrawn, or all");
-    app.add_option("--subject", options.subject, "only this subject's entries");
+                   rbl::tr("notice, publicity, effective (default), expired, lifted, repaired, "
+                           "revoked, withdrawn, or all"));
+    app.add_option("--subject", options.subject, rbl::tr("only this subject's entries"));
     app.add_option("--as-of", options.as_of,
-                   "the entries as they stood on this day (default: the last run's as-of)");
+                   rbl::tr("the entries as they stood on this day (default: the last run's "
+                           "as-of)"));
     app.add_option("--out", options.out,
-                   "the file to write, or - for stdout (default; not with --json, whose object "
-                   "stdout carries)");
-    app.add_option("--lang", options.lang, "en (default) or zh: headers and list titles")
+                   rbl::tr("the file to write, or - for stdout (default; not with --json, whose "
+                           "object stdout carries)"));
+    app.add_option("--lang", options.lang, rbl::tr("en (default) or zh: headers and list titles"))
         ->check(CLI::IsMember({"en", "zh"}));
-    app.add_flag("--bom", options.bom, "begin the CSV with a UTF-8 byte-order mark");
+    app.add_flag("--bom", options.bom, rbl::tr("begin the CSV with a UTF-8 byte-order mark"));
     app.add_flag("--unmask", options.unmask,
-                 "show natural persons' ID numbers whole (written to the audit log)");
+                 rbl::tr("show natural persons' ID numbers whole (written to the audit log)"));
     app.add_option("--channel", options.channel,
-                   "record this publication on a channel (e.g. website, notices)");
+                   rbl::tr("record this publication on a channel (e.g. website, notices)"));
     app.add_flag("--delta", options.delta,
-                 "only entries added, removed or updated since the channel's last publication");
+                 rbl::tr("only entries added, removed or updated since the channel's last "
+                         "publication"));
     app.add_flag("--write-empty", options.write_empty,
-                 "write a delta's file even when nothing changed (by default an empty delta "
-                 "writes no file; --json says \"written\": false)");
-    app.add_flag("--manifest", options.manifest, "also write FILE.sha256 for sha256sum -c");
-    app.add_option("--mode", options.mode, "permission bits of the files written (default 0600)");
+                 rbl::tr("write a delta's file even when nothing changed (by default an empty "
+                         "delta writes no file; --json says \"written\": false)"));
+    app.add_flag("--manifest", options.manifest,
+                 rbl::tr("also write FILE.sha256 for sha256sum -c"));
+    app.add_option("--mode", options.mode,
+                   rbl::tr("permission bits of the files written (default 0600)"));
     app.add_option("--department", options.department,
-                   "only entries whose measures name this department (one the rules' measures "
-                   "name), with the measures");
+                   rbl::tr("only entries whose measures name this department (one the rules' "
+                           "measures name), with the measures"));
     app.add_option("--by-department", options.by_department,
-                   "one file per department in this folder (made, mode 0700, when missing); xlsx "
-                   "unless --format says otherwise");
+                   rbl::tr("one file per department in this folder (made, mode 0700, when "
+                           "missing); xlsx unless --format says otherwise"));
     app.fallthrough();  // before the subcommand, which inherits it: report --out F.html -q
-    auto* report = app.add_subcommand("report", "write the summary report (one HTML page)");
-    report->add_option("--out", options.report_out, "the HTML file to write")->required();
-    report->add_option("--as-of", options.as_of, "the day (default: the last run's as-of)");
+    auto* report =
+        app.add_subcommand("report", rbl::tr("write the summary report (one HTML page)"));
+    report->add_option("--out", options.report_out, rbl::tr("the HTML file to write"))->required();
+    report->add_option("--as-of", options.as_of,
+                       rbl::tr("the day (default: the last run's as-of)"));
     const rbl::app::SubjectReportCommands subject_reports(app, options.common);
     const rbl::app::RecordCommand records(app);
     app.require_subcommand(0, 1);

@@ -9,6 +9,7 @@
 #include "rbl/publish/record_export.hpp"
 #include "rbl/rules/rule_set.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::app {
 
@@ -20,9 +21,10 @@ constexpr std::string_view k_tool = "rbl-publish";
 
 RecordCommand::RecordCommand(CLI::App& app) : m_app(app) {
     m_command = app.add_subcommand(
-        "records", "publish the records public on a day (双公示: penalties and licences, each "
-                   "for its publicity period), in the 双公示 layout");
-    m_command->add_option("--kind", m_kinds, "only this record kind, e.g. penalty (repeatable)");
+        "records", tr("publish the records public on a day (双公示: penalties and licences, each "
+                      "for its publicity period), in the 双公示 layout"));
+    m_command->add_option("--kind", m_kinds,
+                          tr("only this record kind, e.g. penalty (repeatable)"));
 }
 
 bool RecordCommand::parsed() const { return m_command->parsed(); }
@@ -32,9 +34,9 @@ ExitCode RecordCommand::run(const CommonOptions& common, const publish::ExportOp
     for (const char* option : {"--kind", "--status", "--subject", "--department",
                                "--by-department"}) {
         if (m_app.count(option) > 0) {
-            throw UsageError(fmt::format("{} is an option of list exports; records take --kind "
-                                         "KIND after 'records'",
-                                         option));
+            throw UsageError(trf("{} is an option of list exports; records take --kind KIND "
+                                 "after 'records'",
+                                 option));
         }
     }
     publish::RecordExportOptions options;
@@ -56,16 +58,23 @@ ExitCode RecordCommand::run(const CommonOptions& common, const publish::ExportOp
         fmt::print("{}\n", publish::to_json(summary).dump());
     }
     if (!common.quiet && !summary.written) {
-        fmt::print(stderr, "{}: empty delta on channel {}: no record changed since its last "
-                           "publication; no file written (--write-empty writes it)\n",
-                   k_tool, *output.channel);
+        fmt::print(stderr, "{}\n",
+                   trf("{}: empty delta on channel {}: no record changed since its last "
+                       "publication; no file written (--write-empty writes it)",
+                       k_tool, *output.channel));
     } else if (!common.quiet) {
-        fmt::print(stderr, "{}: {} records public on {} to {}{}\n", k_tool, summary.rows,
-                   summary.as_of, summary.out == "-" ? "stdout" : summary.out,
-                   summary.publication_id
-                       ? fmt::format("; publication {} on channel {}", *summary.publication_id,
-                                     *output.channel)
-                       : std::string());
+        const std::string out = summary.out == "-" ? std::string(tr("stdout")) : summary.out;
+        if (summary.publication_id) {
+            fmt::print(stderr, "{}\n",
+                       trf("{0}: {1} records public on {2} to {3}; publication {4} on channel "
+                           "{5}",
+                           k_tool, summary.rows, summary.as_of, out, *summary.publication_id,
+                           *output.channel));
+        } else {
+            fmt::print(stderr, "{}\n",
+                       trf("{0}: {1} records public on {2} to {3}", k_tool, summary.rows,
+                           summary.as_of, out));
+        }
     }
     return ExitCode::ok;
 }

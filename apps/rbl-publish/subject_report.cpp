@@ -10,6 +10,7 @@
 #include "rbl/publish/export_options.hpp"
 #include "rbl/publish/exporter.hpp"
 #include "rbl/publish/report_register.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::app {
 
@@ -29,22 +30,26 @@ std::string default_office() {
 SubjectReportCommands::SubjectReportCommands(CLI::App& app, const CommonOptions& common)
     : m_common(common), m_office(default_office()) {
     m_issue = app.add_subcommand(
-        "subject-report", "write one subject's credit report (信用报告), HTML or PDF, registered "
-                          "and audited");
-    m_issue->add_option("SUBJECT_ID", m_subject_id, "the subject's USCC or resident ID")
+        "subject-report", tr("write one subject's credit report (信用报告), HTML or PDF, "
+                             "registered and audited"));
+    m_issue->add_option("SUBJECT_ID", m_subject_id, tr("the subject's USCC or resident ID"))
         ->required();
-    m_issue->add_option("--from", m_from, "first day of the period (default: --to 3 years back)");
-    m_issue->add_option("--to", m_to, "last day of the period (default: the as-of day)");
-    m_issue->add_option("--as-of", m_as_of, "the day the report shows (default: the last run's)");
-    m_issue->add_option("--domain", m_domains, "cover only this domain (repeatable)");
-    m_issue->add_option("--out", m_out, "FILE.html or FILE.pdf")->required();
+    m_issue->add_option("--from", m_from,
+                        tr("first day of the period (default: --to 3 years back)"));
+    m_issue->add_option("--to", m_to, tr("last day of the period (default: the as-of day)"));
+    m_issue->add_option("--as-of", m_as_of,
+                        tr("the day the report shows (default: the last run's)"));
+    m_issue->add_option("--domain", m_domains, tr("cover only this domain (repeatable)"));
+    m_issue->add_option("--out", m_out, tr("FILE.html or FILE.pdf"))->required();
     m_issue->add_option("--office", m_office,
-                        "the issuing office printed in the report (default: $RBL_OFFICE, else " +
-                            std::string(k_default_office) + ")");
-    m_issue->add_option("--mode", m_mode, "permission bits of the file (default 0600)");
+                        trf("the issuing office printed in the report (default: $RBL_OFFICE, "
+                            "else {})",
+                            k_default_office));
+    m_issue->add_option("--mode", m_mode, tr("permission bits of the file (default 0600)"));
     m_verify = app.add_subcommand(
-        "verify-report", "check that a report file was issued by this office and is unchanged");
-    m_verify->add_option("FILE", m_file, "the report (HTML or PDF)")->required();
+        "verify-report",
+        tr("check that a report file was issued by this office and is unchanged"));
+    m_verify->add_option("FILE", m_file, tr("the report (HTML or PDF)"))->required();
 }
 
 bool SubjectReportCommands::parsed() const { return m_issue->parsed() || m_verify->parsed(); }
@@ -87,11 +92,12 @@ ExitCode SubjectReportCommands::issue() const {
     if (!m_common.quiet) {
         if (const auto warning = publish::after_last_run_warning(
                 db, util::parse_iso_date(summary.as_of).value_or(util::Date()))) {
-            fmt::print(stderr, "{}: warning: {}\n", k_tool, *warning);
+            fmt::print(stderr, "{}\n", trf("{}: warning: {}", k_tool, *warning));
         }
-        fmt::print(stderr, "{}: report {} ({}, {} to {}, as of {}) written to {}\n", k_tool,
-                   summary.number, summary.format, summary.from, summary.to, summary.as_of,
-                   summary.out);
+        fmt::print(stderr, "{}\n",
+                   trf("{}: report {} ({}, {} to {}, as of {}) written to {}", k_tool,
+                       summary.number, summary.format, summary.from, summary.to, summary.as_of,
+                       summary.out));
     }
     return ExitCode::ok;
 }
@@ -110,11 +116,11 @@ ExitCode SubjectReportCommands::verify() const {
     }
     if (check.ok) {
         if (!m_common.quiet) {
-            fmt::print(stderr, "{}: {}: {}\n", k_tool, m_file, check.message);
+            fmt::print(stderr, "{}\n", trf("{}: {}: {}", k_tool, m_file, check.message));
         }
         return ExitCode::ok;
     }
-    fmt::print(stderr, "{}: {}: not verified: {}\n", k_tool, m_file, check.message);
+    fmt::print(stderr, "{}\n", trf("{}: {}: not verified: {}", k_tool, m_file, check.message));
     return ExitCode::failed;
 }
 

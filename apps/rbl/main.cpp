@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (first == "--version" || first == "-V") {
-        fmt::print("rbl {}\n", RBL_VERSION);
+        fmt::print("rbl {}\n", RBL_VERSION);  // untranslated: the program's name and version
         return 0;
     }
     const bool help = first == "help" || first == "--help" || first == "-h";
