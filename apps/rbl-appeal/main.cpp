@@ -5,6 +5,7 @@
 #include "print.hpp"
 #include "rbl/appeal/appeal_desk.hpp"
 #include "rbl/rules/rule_folder.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace {
 
@@ -61,12 +62,13 @@ rbl::ExitCode run_file(const Options& options, rbl::model::AppealType type) {
 // repair: of an entry (ENTRY_ID) or of a record (--record), one of the two.
 rbl::ExitCode run_repair(const Options& options, bool entry_given) {
     if (entry_given == !options.record.empty()) {
-        throw rbl::UsageError("repair takes an ENTRY_ID or --record SOURCE:RECORD_ID (one of "
-                              "the two)");
+        throw rbl::UsageError(
+            rbl::tr("repair takes an ENTRY_ID or --record SOURCE:RECORD_ID (one "
+                    "of the two)"));
     }
     if (entry_given) {
         if (!options.commitment.empty()) {
-            throw rbl::UsageError("--commitment goes with --record");
+            throw rbl::UsageError(rbl::tr("--commitment goes with --record"));
         }
         return run_file(options, rbl::model::AppealType::repair);
     }
@@ -112,13 +114,14 @@ rbl::ExitCode run_show(const Options& options) {
 
 int main(int argc, char** argv) {
     Options options;
-    CLI::App app{"Objections (异议) and credit-repair applications (信用修复): file, decide, "
-                 "list, show.",
+    CLI::App app{rbl::tr("Objections (异议) and credit-repair applications (信用修复): file, "
+                         "decide, list, show."),
                  std::string(k_tool)};
     rbl::app::add_common_options(app, options.common);
     app.require_subcommand(1);
     app.fallthrough();
-    app.set_version_flag("--version", std::string(RBL_VERSION));
+    app.set_version_flag("--version", std::string(RBL_VERSION),
+                         rbl::tr("print the version and exit"));
     rbl::app::add_help_footer(
         app, {"rbl-appeal file ENTRY_ID --reason \"paid in full\" --received 2026年11月28日",
               "rbl-appeal repair ENTRY_ID --reason \"fine paid, training done\"",
@@ -128,47 +131,54 @@ int main(int argc, char** argv) {
               "rbl-appeal list --overdue",
               "rbl-appeal show APPEAL_ID"});
 
-    auto* file = app.add_subcommand("file", "file an objection against a pending or effective "
-                                            "entry; prints the appeal id");
-    file->add_option("ENTRY_ID", options.id, "the entry objected to")->required();
-    file->add_option("--reason", options.reason, "why")->required();
-    file->add_option("--received", options.received, "the day it was received (default today)");
-    file->add_option("--by", options.by, "who objects: the subject, a member of the public, "
-                                         "the office");
+    auto* file = app.add_subcommand("file", rbl::tr("file an objection against a pending or "
+                                                    "effective entry; prints the appeal id"));
+    file->add_option("ENTRY_ID", options.id, rbl::tr("the entry objected to"))->required();
+    file->add_option("--reason", options.reason, rbl::tr("why"))->required();
+    file->add_option("--received", options.received,
+                     rbl::tr("the day it was received (default today)"));
+    file->add_option("--by", options.by,
+                     rbl::tr("who objects: the subject, a member of the "
+                             "public, the office"));
 
-    auto* repair = app.add_subcommand("repair", "file a credit-repair application against an "
-                                                "effective entry, or for a published record "
-                                                "(--record); prints the appeal id");
-    auto* repair_entry = repair->add_option("ENTRY_ID", options.id, "the entry to repair");
-    repair->add_option("--record", options.record,
-                       "SOURCE:RECORD_ID: the record whose publication is to end (SPEC §11)");
+    auto* repair = app.add_subcommand(
+        "repair", rbl::tr("file a credit-repair application against an effective entry, or for "
+                          "a published record (--record); prints the appeal id"));
+    auto* repair_entry = repair->add_option("ENTRY_ID", options.id, rbl::tr("the entry to repair"));
+    repair->add_option(
+        "--record", options.record,
+        rbl::tr("SOURCE:RECORD_ID: the record whose publication is to end (SPEC §11)"));
     repair->add_option("--commitment", options.commitment,
-                       "with --record: the subject's public credit commitment (信用承诺)");
-    repair->add_option("--reason", options.reason, "what the subject put right")->required();
-    repair->add_option("--received", options.received, "the day it was received (default today)");
-    repair->add_option("--by", options.by, "who applies");
+                       rbl::tr("with --record: the subject's public credit commitment (信用承诺)"));
+    repair->add_option("--reason", options.reason, rbl::tr("what the subject put right"))
+        ->required();
+    repair->add_option("--received", options.received,
+                       rbl::tr("the day it was received (default today)"));
+    repair->add_option("--by", options.by, rbl::tr("who applies"));
 
-    auto* decide = app.add_subcommand("decide", "decide an appeal: upheld grants it, rejected "
-                                                "leaves the entry as it was");
-    decide->add_option("APPEAL_ID", options.id, "the appeal")->required();
-    decide->add_option("--outcome", options.outcome, "upheld or rejected")
+    auto* decide = app.add_subcommand("decide", rbl::tr("decide an appeal: upheld grants it, "
+                                                        "rejected leaves the entry as it was"));
+    decide->add_option("APPEAL_ID", options.id, rbl::tr("the appeal"))->required();
+    decide->add_option("--outcome", options.outcome, rbl::tr("upheld or rejected"))
         ->required()
         ->check(CLI::IsMember({"upheld", "rejected"}));
     decide->add_flag("--withdraw-records", options.withdraw_records,
-                     "with an upheld objection: withdraw the entry's evidence records by office "
-                     "decision, so the same facts never list the subject again");
-    decide->add_option("--note", options.note, "the reasons of the decision")->required();
-    decide->add_option("--date", options.date, "the day of the decision (default today)");
+                     rbl::tr("with an upheld objection: withdraw the entry's evidence records by "
+                             "office decision, so the same facts never list the subject again"));
+    decide->add_option("--note", options.note, rbl::tr("the reasons of the decision"))->required();
+    decide->add_option("--date", options.date, rbl::tr("the day of the decision (default today)"));
 
-    auto* list = app.add_subcommand("list", "list appeals with their deadlines");
-    list->add_flag("--open", options.open_only, "only undecided appeals");
+    auto* list = app.add_subcommand("list", rbl::tr("list appeals with their deadlines"));
+    list->add_flag("--open", options.open_only, rbl::tr("only undecided appeals"));
     list->add_flag("--overdue", options.overdue_only,
-                   "only undecided appeals past their deadline");
-    list->add_option("--as-of", options.as_of, "the day deadlines are judged on (default today)");
+                   rbl::tr("only undecided appeals past their deadline"));
+    list->add_option("--as-of", options.as_of,
+                     rbl::tr("the day deadlines are judged on (default today)"));
 
-    auto* show = app.add_subcommand("show", "an appeal and the whole story of its entry");
-    show->add_option("APPEAL_ID", options.id, "the appeal")->required();
-    show->add_option("--as-of", options.as_of, "the day deadlines are judged on (default today)");
+    auto* show = app.add_subcommand("show", rbl::tr("an appeal and the whole story of its entry"));
+    show->add_option("APPEAL_ID", options.id, rbl::tr("the appeal"))->required();
+    show->add_option("--as-of", options.as_of,
+                     rbl::tr("the day deadlines are judged on (default today)"));
 
     return rbl::app::run_tool(k_tool, app, argc, argv, [&] {
         if (file->parsed()) {

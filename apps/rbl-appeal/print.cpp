@@ -7,9 +7,31 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/text_table.hpp"
 
 namespace rbl::app {
+
+namespace {
+
+// "appeal 3 upheld on DAY: EFFECT", with how many evidence records were withdrawn when some
+// were: one whole sentence for each outcome.
+std::string decision_note(std::int64_t appeal_id, model::AppealOutcome outcome, util::Date day,
+                          const std::string& effect, std::size_t withdrawn) {
+    const bool upheld = outcome == model::AppealOutcome::upheld;
+    if (withdrawn == 0) {
+        return upheld ? trf("{}: appeal {} upheld on {}: {}", k_appeal_tool, appeal_id, day.iso(),
+                            effect)
+                      : trf("{}: appeal {} rejected on {}: {}", k_appeal_tool, appeal_id, day.iso(),
+                            effect);
+    }
+    return upheld ? trf("{}: appeal {} upheld on {}: {}; {} evidence records withdrawn",
+                        k_appeal_tool, appeal_id, day.iso(), effect, withdrawn)
+                  : trf("{}: appeal {} rejected on {}: {}; {} evidence records withdrawn",
+                        k_appeal_tool, appeal_id, day.iso(), effect, withdrawn);
+}
+
+}  // namespace
 
 void print_filed(const CommonOptions& options, const model::Appeal& appeal) {
     if (options.json) {
@@ -18,9 +40,15 @@ void print_filed(const CommonOptions& options, const model::Appeal& appeal) {
         fmt::print("{}\n", appeal.appeal_id);
     }
     if (!options.quiet) {
-        fmt::print(stderr, "{}: {} {} filed against entry {}, received {}, to be decided by {}\n",
-                   k_appeal_tool, model::to_string(appeal.type), appeal.appeal_id,
-                   appeal.entry_id, appeal.received_on.iso(), appeal.due_on.iso());
+        const std::string note =
+            appeal.type == model::AppealType::objection
+                ? trf("{}: objection {} filed against entry {}, received {}, to be decided by {}",
+                      k_appeal_tool, appeal.appeal_id, appeal.entry_id, appeal.received_on.iso(),
+                      appeal.due_on.iso())
+                : trf("{}: repair {} filed against entry {}, received {}, to be decided by {}",
+                      k_appeal_tool, appeal.appeal_id, appeal.entry_id, appeal.received_on.iso(),
+                      appeal.due_on.iso());
+        fmt::print(stderr, "{}\n", note);
     }
 }
 
@@ -31,10 +59,10 @@ void print_filed(const CommonOptions& options, const model::RecordRepair& repair
         fmt::print("{}\n", repair.appeal_id);
     }
     if (!options.quiet) {
-        fmt::print(stderr, "{}: record repair {} filed for record {}, received {}, to be decided "
-                           "by {}\n",
-                   k_appeal_tool, repair.appeal_id, repair.record_key(),
-                   repair.received_on.iso(), repair.due_on.iso());
+        fmt::print(stderr, "{}\n",
+                   trf("{}: record repair {} filed for record {}, received {}, to be decided by {}",
+                       k_appeal_tool, repair.appeal_id, repair.record_key(),
+                       repair.received_on.iso(), repair.due_on.iso()));
     }
 }
 
@@ -43,9 +71,9 @@ void print_decision(const CommonOptions& options, const appeal::RecordRepairDeci
         fmt::print("{}\n", appeal::to_json(decision).dump());
     }
     if (!options.quiet) {
-        fmt::print(stderr, "{}: appeal {} {} on {}: {}\n", k_appeal_tool,
-                   decision.repair.appeal_id, model::to_string(*decision.repair.outcome),
-                   decision.repair.decided_on->iso(), decision.effect);
+        fmt::print(stderr, "{}\n",
+                   decision_note(decision.repair.appeal_id, *decision.repair.outcome,
+                                 *decision.repair.decided_on, decision.effect, 0));
     }
 }
 
@@ -55,13 +83,9 @@ void print_decision(const CommonOptions& options, const appeal::Decision& decisi
         fmt::print("{}\n", appeal::to_json(decision).dump());
     }
     if (!options.quiet) {
-        fmt::print(stderr, "{}: appeal {} {} on {}: {}{}\n", k_appeal_tool,
-                   decision.appeal.appeal_id, model::to_string(*decision.appeal.outcome),
-                   date.iso(), decision.effect,
-                   decision.withdrawn_records.empty()
-                       ? std::string()
-                       : fmt::format("; {} evidence records withdrawn",
-                                     decision.withdrawn_records.size()));
+        fmt::print(stderr, "{}\n",
+                   decision_note(decision.appeal.appeal_id, *decision.appeal.outcome, date,
+                                 decision.effect, decision.withdrawn_records.size()));
     }
 }
 
@@ -71,9 +95,11 @@ namespace {
 template <typename AppealLike>
 std::string state_of(const AppealLike& appeal, util::Date as_of) {
     if (appeal.outcome) {
-        return fmt::format("{} on {}", model::to_string(*appeal.outcome), appeal.decided_on->iso());
+        return *appeal.outcome == model::AppealOutcome::upheld
+                   ? trf("upheld on {}", appeal.decided_on->iso())
+                   : trf("rejected on {}", appeal.decided_on->iso());
     }
-    return appeal.is_overdue(as_of) ? "open, OVERDUE" : "open";
+    return appeal.is_overdue(as_of) ? tr("open, OVERDUE") : tr("open");
 }
 
 void print_appeal_table(const appeal::AppealListing& listing, util::Date as_of) {
@@ -82,14 +108,15 @@ void print_appeal_table(const appeal::AppealListing& listing, util::Date as_of) 
     }
     // Entry appeals and records' repairs in one numbering: rows in id order. A record repair
     // names its record (SOURCE:RECORD_ID) in the entry column and its domain in the list column.
-    util::TextTable table(
-        {"appeal", "type", "entry", "list", "subject", "name", "received", "due", "state"});
+    util::TextTable table({tr("appeal"), tr("type"), tr("entry"), tr("list"), tr("subject"),
+                           tr("name"), tr("received"), tr("due"), tr("state")});
     table.align_right(0).align_right(2);
     auto repair = listing.record_repairs.begin();
     const auto add_repairs_before = [&](std::int64_t appeal_id) {
         for (; repair != listing.record_repairs.end() && repair->repair.appeal_id < appeal_id;
              ++repair) {
             const auto& item = repair->repair;
+            // untranslated: the type column holds the type codes of --json and the database
             table.add_row({std::to_string(item.appeal_id), std::string(model::k_record_repair_type),
                            item.record_key(), item.domain, item.subject_id, repair->subject_name,
                            item.received_on.iso(), item.due_on.iso(), state_of(item, as_of)});
@@ -98,6 +125,7 @@ void print_appeal_table(const appeal::AppealListing& listing, util::Date as_of) 
     for (const auto& row : listing.appeals) {
         const auto& appeal = row.appeal;
         add_repairs_before(appeal.appeal_id);
+        // untranslated: the type column holds the type codes of --json and the database
         table.add_row({std::to_string(appeal.appeal_id), std::string(model::to_string(appeal.type)),
                        std::to_string(appeal.entry_id), row.list_id, row.subject_id,
                        row.subject_name, appeal.received_on.iso(), appeal.due_on.iso(),
@@ -118,9 +146,10 @@ void print_listing(const CommonOptions& options, const appeal::AppealListing& li
     }
     std::fflush(stdout);  // the listing before its summary line, also through a pipe
     if (!options.quiet) {
-        fmt::print(stderr, "{}: {} appeals shown; {} open appeals overdue as of {}\n",
-                   k_appeal_tool, listing.appeals.size() + listing.record_repairs.size(),
-                   listing.overdue, as_of.iso());
+        fmt::print(stderr, "{}\n",
+                   trf("{}: {} appeals shown; {} open appeals overdue as of {}", k_appeal_tool,
+                       listing.appeals.size() + listing.record_repairs.size(), listing.overdue,
+                       as_of.iso()));
     }
 }
 

@@ -10,6 +10,7 @@
 #include "rbl/store/database.hpp"
 #include "rbl/store/lookup_store.hpp"
 #include "rbl/util/date.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/text_table.hpp"
 
 namespace rbl::app {
@@ -46,9 +47,9 @@ void print_row(const std::array<std::string, 8>& cells) {
 
 CLI::App* add_lookups_command(CLI::App& app, LookupsOptions& options) {
     auto* lookups = app.add_subcommand(
-        "lookups", "show the lookup log of rbl-check: who looked at which subject, and when");
-    lookups->add_option("--since", options.since, "only lookups made on or after this day");
-    lookups->add_option("--department", options.department, "only lookups for this department");
+        "lookups", tr("show the lookup log of rbl-check: who looked at which subject, and when"));
+    lookups->add_option("--since", options.since, tr("only lookups made on or after this day"));
+    lookups->add_option("--department", options.department, tr("only lookups for this department"));
     return lookups;
 }
 
@@ -67,8 +68,8 @@ ExitCode run_lookups(const CommonOptions& common, const LookupsOptions& options)
             rows.push_back(lookup_json(lookup));
         } else {
             if (shown == 0) {
-                print_row({"lookup", "at", "operator", "department", "subject_id", "result",
-                           "as_of", "entries"});
+                print_row({tr("lookup"), tr("at"), tr("operator"), tr("department"),
+                           tr("subject_id"), tr("result"), tr("as_of"), tr("entries")});
             }
             print_row({std::to_string(lookup.lookup_id), util::china_time(lookup.at),
                        lookup.operator_name, lookup.department.value_or("-"), lookup.subject_id,
@@ -81,7 +82,7 @@ ExitCode run_lookups(const CommonOptions& common, const LookupsOptions& options)
     }
     std::fflush(stdout);  // the rows before their summary line, also through a pipe
     if (!common.quiet) {
-        fmt::print(stderr, "rbl-audit: {} lookups\n", shown);
+        fmt::print(stderr, "{}\n", trf("rbl-audit: {} lookups", shown));
     }
     return ExitCode::ok;
 }

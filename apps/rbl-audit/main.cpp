@@ -14,6 +14,7 @@
 #include "rbl/audit/audit_log.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace {
 
@@ -47,7 +48,7 @@ rbl::ExitCode run_log(const Options& options) {
         });
     std::fflush(stdout);  // the rows before their summary line, also through a pipe
     if (!options.common.quiet) {
-        fmt::print(stderr, "{}: {} rows\n", k_tool, shown);
+        fmt::print(stderr, "{}\n", rbl::trf("{}: {} rows", k_tool, shown));
     }
     return rbl::ExitCode::ok;
 }
@@ -61,7 +62,8 @@ rbl::ExitCode run_head(const Options& options) {
         fmt::print("{}\n", head->text());
     }
     if (!head) {
-        fmt::print(stderr, "{}: error: the audit log is empty: there is no head yet\n", k_tool);
+        fmt::print(stderr, "{}\n",
+                   rbl::trf("{}: error: the audit log is empty: there is no head yet", k_tool));
         return rbl::ExitCode::failed;
     }
     return rbl::ExitCode::ok;
@@ -72,7 +74,7 @@ rbl::ExitCode run_verify(const Options& options) {
     if (options.head) {
         verify_options.head = rbl::audit::parse_head(*options.head);
         if (!verify_options.head) {
-            throw rbl::UsageError(fmt::format(
+            throw rbl::UsageError(rbl::trf(
                 "--head '{}' is not SEQ:HASH (a row number, a colon and 64 hex characters, as "
                 "rbl-audit head prints it)",
                 *options.head));
@@ -88,31 +90,36 @@ rbl::ExitCode run_verify(const Options& options) {
 
 int main(int argc, char** argv) {
     Options options;
-    CLI::App app{"Show and verify the tamper-evident audit log.", std::string(k_tool)};
+    CLI::App app{rbl::tr("Show and verify the tamper-evident audit log."), std::string(k_tool)};
     rbl::app::add_common_options(app, options.common);
     app.require_subcommand(1);
     app.fallthrough();
-    app.set_version_flag("--version", std::string(RBL_VERSION));
+    app.set_version_flag("--version", std::string(RBL_VERSION),
+                         rbl::tr("print the version and exit"));
     rbl::app::add_help_footer(
         app, {"rbl-audit verify --head SEQ:HASH          (the head kept outside)",
               "rbl-audit head >> /srv/keep/heads.txt",
               "rbl-audit log --object entry:7",
               "rbl-audit lookups --since 2026-11-01 --department 江苏省财政厅"});
-    auto* log = app.add_subcommand("log", "show the log's rows (tab-separated; --json: JSON Lines)");
-    log->add_option("--since", options.since, "only rows after this sequence number");
-    log->add_option("--object", options.object, "only rows about this object, e.g. entry:7");
-    log->add_option("--action", options.action,
-                    "only this action, or a family: 'entry' for entry.created, entry.advanced ...");
-    log->add_option("--operator", options.operator_name, "only rows by this operator");
+    auto* log = app.add_subcommand(
+        "log", rbl::tr("show the log's rows (tab-separated; --json: JSON Lines)"));
+    log->add_option("--since", options.since, rbl::tr("only rows after this sequence number"));
+    log->add_option("--object", options.object,
+                    rbl::tr("only rows about this object, e.g. entry:7"));
+    log->add_option(
+        "--action", options.action,
+        rbl::tr("only this action, or a family: 'entry' for entry.created, entry.advanced ..."));
+    log->add_option("--operator", options.operator_name, rbl::tr("only rows by this operator"));
     auto* verify = app.add_subcommand(
         "verify",
-        "check the hash chain and that every entry and record is what the log says it became: "
-        "exit 0 when so, 1 naming the first row or object that is not");
+        rbl::tr("check the hash chain and that every entry and record is what the log says it "
+                "became: exit 0 when so, 1 naming the first row or object that is not"));
     verify->add_option("--head", options.head,
-                       "a head kept outside (SEQ:HASH, from rbl-audit head or a manifest): also "
-                       "prove that no row up to it was removed or changed");
+                       rbl::tr("a head kept outside (SEQ:HASH, from rbl-audit head or a "
+                               "manifest): also prove that no row up to it was removed or "
+                               "changed"));
     auto* head = app.add_subcommand(
-        "head", "print the chain's head, SEQ:HASH (keep it outside the database)");
+        "head", rbl::tr("print the chain's head, SEQ:HASH (keep it outside the database)"));
     rbl::app::LookupsOptions lookups_options;
     auto* lookups = rbl::app::add_lookups_command(app, lookups_options);
     return rbl::app::run_tool(k_tool, app, argc, argv, [&] {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rbl/util/date.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/text_table.hpp"
 
 namespace rbl::app {
@@ -18,10 +19,11 @@ void print_log_row(const CommonOptions& options, const audit::AuditRow& row, boo
         return;
     }
     if (first) {
-        print_streamed_line(fmt::format(
-            "{:>6}  {}  {}  {}  {}  {}  {}", "seq", util::pad_to_width("at", 25),
-            util::pad_to_width("operator", 12), util::pad_to_width("tool", 14),
-            util::pad_to_width("action", 18), util::pad_to_width("object", 24), "details"));
+        print_streamed_line(
+            fmt::format("{:>6}  {}  {}  {}  {}  {}  {}", tr("seq"),
+                        util::pad_to_width(tr("at"), 25), util::pad_to_width(tr("operator"), 12),
+                        util::pad_to_width(tr("tool"), 14), util::pad_to_width(tr("action"), 18),
+                        util::pad_to_width(tr("object"), 24), tr("details")));
     }
     // Streamed: fixed widths that fit the usual values, padded by display width so that Chinese
     // operator names line up. The time as people read it, in China Standard Time; --json keeps
@@ -40,14 +42,44 @@ namespace {
 void print_problems(const audit::VerifyResult& result) {
     constexpr std::size_t k_shown = 10;
     for (std::size_t i = 0; i < result.problems.size() && i < k_shown; ++i) {
-        fmt::print(stderr, "{}: error: {}\n", k_audit_tool, result.problems[i]);
+        fmt::print(stderr, "{}\n", trf("{}: error: {}", k_audit_tool, result.problems[i]));
     }
     if (result.problems.size() > k_shown) {
-        fmt::print(stderr, "{}: ... and {} more problems\n", k_audit_tool,
-                   result.problems.size() - k_shown);
+        fmt::print(
+            stderr, "{}\n",
+            trf("{}: ... and {} more problems", k_audit_tool, result.problems.size() - k_shown));
     }
-    fmt::print(stderr, "{}: the audit log does not vouch for this database ({} rows)\n",
-               k_audit_tool, result.rows);
+    fmt::print(stderr, "{}\n",
+               trf("{}: the audit log does not vouch for this database ({} rows)", k_audit_tool,
+                   result.rows));
+}
+
+// That the chain is whole: one whole sentence for each of with or without a head kept outside,
+// and with or without objects whose rows predate state hashes.
+std::string all_clear(const audit::VerifyResult& result,
+                      const audit::VerifyOptions& verify_options) {
+    if (verify_options.head) {
+        const std::string head = verify_options.head->text();
+        return result.unchecked > 0
+                   ? trf("{}: the audit chain is whole: {} rows, and holds the head {}; {} "
+                         "entries and {} records are what it says they became ({} could not be "
+                         "checked: their rows predate state hashes)",
+                         k_audit_tool, result.rows, head, result.entries_checked,
+                         result.records_checked, result.unchecked)
+                   : trf("{}: the audit chain is whole: {} rows, and holds the head {}; {} "
+                         "entries and {} records are what it says they became",
+                         k_audit_tool, result.rows, head, result.entries_checked,
+                         result.records_checked);
+    }
+    return result.unchecked > 0
+               ? trf("{}: the audit chain is whole: {} rows; {} entries and {} records are what "
+                     "it says they became ({} could not be checked: their rows predate state "
+                     "hashes)",
+                     k_audit_tool, result.rows, result.entries_checked, result.records_checked,
+                     result.unchecked)
+               : trf("{}: the audit chain is whole: {} rows; {} entries and {} records are what "
+                     "it says they became",
+                     k_audit_tool, result.rows, result.entries_checked, result.records_checked);
 }
 
 }  // namespace
@@ -64,18 +96,7 @@ void print_verify_result(const CommonOptions& options, const audit::VerifyResult
     if (options.quiet) {
         return;
     }
-    fmt::print(stderr,
-               "{}: the audit chain is whole: {} rows{}; {} entries and {} records are what it "
-               "says they became{}\n",
-               k_audit_tool, result.rows,
-               verify_options.head
-                   ? fmt::format(", and holds the head {}", verify_options.head->text())
-                   : std::string(),
-               result.entries_checked, result.records_checked,
-               result.unchecked > 0
-                   ? fmt::format(" ({} could not be checked: their rows predate state hashes)",
-                                 result.unchecked)
-                   : std::string());
+    fmt::print(stderr, "{}\n", all_clear(result, verify_options));
 }
 
 }  // namespace rbl::app

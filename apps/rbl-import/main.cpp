@@ -8,6 +8,7 @@
 #include "rbl/ingest/feedback.hpp"
 #include "rbl/ingest/importer.hpp"
 #include "rbl/rules/rule_set.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/input.hpp"
 
 namespace {
@@ -80,57 +81,62 @@ rbl::ExitCode run_import(const Options& options) {
 
 int main(int argc, char** argv) {
     Options options;
-    CLI::App app{"Load credit-information records (CSV or JSON Lines) into the rbl database, "
-                 "validating every row.",
+    CLI::App app{rbl::tr("Load credit-information records (CSV or JSON Lines) into the rbl "
+                         "database, validating every row."),
                  std::string(k_tool)};
     rbl::app::add_common_options(app, options.common);
-    app.add_option("FILE", options.file, "the records file (CSV with a header row, or JSON Lines)");
+    app.add_option("FILE", options.file,
+                   rbl::tr("the records file (CSV with a header row, or JSON Lines)"));
     app.add_option("--mapping", options.mapping,
-                   "YAML file renaming, scaling or fixing columns (e.g. Chinese headers)");
+                   rbl::tr("YAML file renaming, scaling or fixing columns (e.g. Chinese headers)"));
     app.add_option("--allow-column", options.allowed_columns,
-                   "import this column as a plain attribute although its name is close to, or "
-                   "looks like, a known column (repeatable)")
+                   rbl::tr("import this column as a plain attribute although its name is close "
+                           "to, or looks like, a known column (repeatable)"))
         ->type_name("NAME")
         ->expected(1)
         ->allow_extra_args(false)  // one NAME per --allow-column: FILE stays the positional
         ->take_all();
     app.add_option("--source", options.source,
-                   "name of the data source; a record is keyed by (source, record_id)");
+                   rbl::tr("name of the data source; a record is keyed by (source, record_id)"));
     app.add_option("--encoding", options.encoding,
-                   "the file's encoding: utf-8 (default) or gb18030, in any case; gbk and gb2312 "
-                   "are read as gb18030, which contains them")
+                   rbl::tr("the file's encoding: utf-8 (default) or gb18030, in any case; gbk "
+                           "and gb2312 are read as gb18030, which contains them"))
         ->check(CLI::Validator(
             [](const std::string& name) {
                 return rbl::util::encoding_named(name)
                            ? std::string()
-                           : fmt::format("'{}' is not utf-8 or gb18030 (nor gbk, gb2312, cp936)",
-                                         name);
+                           : rbl::trf("'{}' is not utf-8 or gb18030 (nor gbk, gb2312, cp936)",
+                                      name);
             },
             "ENCODING"));
-    app.add_option("--format", options.format, "csv or jsonl (default: from the file name)")
+    app.add_option("--format", options.format,
+                   rbl::tr("csv or jsonl (default: from the file name)"))
         ->check(CLI::IsMember({"csv", "jsonl"}));
     app.add_option("--rejects", options.rejects,
-                   "write rejected rows here (CSV: line, column, reason, original fields)");
-    app.add_flag("--strict", options.strict, "commit nothing when any row is rejected");
+                   rbl::tr("write rejected rows here (CSV: line, column, reason, original "
+                           "fields)"));
+    app.add_flag("--strict", options.strict, rbl::tr("commit nothing when any row is rejected"));
     app.add_option("--id-check", options.id_check,
-                   "reject (default) or warn: accept a bad check character with a warning")
+                   rbl::tr("reject (default) or warn: accept a bad check character with a "
+                           "warning"))
         ->check(CLI::IsMember({"reject", "warn"}));
-    app.add_flag("--dry-run", options.dry_run, "validate and report; write nothing");
+    app.add_flag("--dry-run", options.dry_run, rbl::tr("validate and report; write nothing"));
     app.add_option("--feedback", options.feedback,
-                   "record measures departments applied (CSV: entry_id, department, measure_id, "
-                   "applied_on, note)");
+                   rbl::tr("record measures departments applied (CSV: entry_id, department, "
+                           "measure_id, applied_on, note)"));
     app.add_option("--revert", options.revert,
-                   "withdraw the records that import batch BATCH_ID inserted")
+                   rbl::tr("withdraw the records that import batch BATCH_ID inserted"))
         ->check(CLI::Validator(
             [](const std::string& text) {
                 // CLI::PositiveNumber would name a range up to 1.8e308 in its message.
                 return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos &&
                                text.find_first_not_of('0') != std::string::npos
                            ? std::string()
-                           : std::string("a batch id is a positive whole number");
+                           : std::string(rbl::tr("a batch id is a positive whole number"));
             },
             "BATCH_ID"));
-    app.set_version_flag("--version", std::string(RBL_VERSION));
+    app.set_version_flag("--version", std::string(RBL_VERSION),
+                         rbl::tr("print the version and exit"));
     rbl::app::add_help_footer(
         app, {"rbl-import records/tax.csv --source tax --rejects rejects.csv",
               "rbl-import --encoding gbk --mapping mapping.yaml 税务局.csv",
@@ -141,18 +147,18 @@ int main(int argc, char** argv) {
     return rbl::app::run_tool(k_tool, app, argc, argv, [&] {
         if (options.revert > 0) {
             if (!options.file.empty()) {
-                throw rbl::UsageError("give either FILE or --revert BATCH_ID, not both");
+                throw rbl::UsageError(rbl::tr("give either FILE or --revert BATCH_ID, not both"));
             }
             return run_revert(options);
         }
         if (!options.feedback.empty()) {
             if (!options.file.empty()) {
-                throw rbl::UsageError("give either FILE or --feedback FILE, not both");
+                throw rbl::UsageError(rbl::tr("give either FILE or --feedback FILE, not both"));
             }
             return run_feedback(options);
         }
         if (options.file.empty()) {
-            throw rbl::UsageError("no file to import (see rbl-import --help)");
+            throw rbl::UsageError(rbl::tr("no file to import (see rbl-import --help)"));
         }
         return run_import(options);
     });

@@ -7,23 +7,28 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rbl/util/i18n.hpp"
+
 namespace rbl::app {
 
 namespace {
 
 // What the import did with its rows: the counts and batch, or why nothing was written.
 std::string import_outcome(const ingest::ImportSummary& summary, bool dry_run) {
-    const std::string counts = fmt::format("{} inserted, {} updated, {} unchanged",
-                                           summary.inserted, summary.updated, summary.unchanged);
     if (dry_run) {
-        return fmt::format("{} rejected; dry run: nothing written (would be {})",
-                           summary.rejected, counts);
+        return trf(
+            "{} rejected; dry run: nothing written (would be {} inserted, {} updated, {} "
+            "unchanged)",
+            summary.rejected, summary.inserted, summary.updated, summary.unchanged);
     }
     if (!summary.committed) {
-        return fmt::format("{} rejected; --strict: nothing committed (would have been {})",
-                           summary.rejected, counts);
+        return trf(
+            "{} rejected; --strict: nothing committed (would have been {} inserted, {} "
+            "updated, {} unchanged)",
+            summary.rejected, summary.inserted, summary.updated, summary.unchanged);
     }
-    return fmt::format("{}, {} rejected; batch {}", counts, summary.rejected, *summary.batch_id);
+    return trf("{} inserted, {} updated, {} unchanged, {} rejected; batch {}", summary.inserted,
+               summary.updated, summary.unchanged, summary.rejected, *summary.batch_id);
 }
 
 }  // namespace
@@ -34,10 +39,12 @@ void print_import_summary(const CommonOptions& options, std::string_view file,
         fmt::print("{}\n", ingest::to_json(summary, dry_run).dump());
     }
     if (!options.quiet) {
-        fmt::print(stderr, "{}: {}: {} rows{}: {}\n", k_import_tool, file, summary.rows,
-                   summary.blank > 0 ? fmt::format(" ({} blank rows skipped)", summary.blank)
-                                     : std::string(),
-                   import_outcome(summary, dry_run));
+        const std::string outcome = import_outcome(summary, dry_run);
+        fmt::print(stderr, "{}\n",
+                   summary.blank > 0
+                       ? trf("{}: {}: {} rows ({} blank rows skipped): {}", k_import_tool, file,
+                             summary.rows, summary.blank, outcome)
+                       : trf("{}: {}: {} rows: {}", k_import_tool, file, summary.rows, outcome));
     }
 }
 
@@ -47,12 +54,16 @@ void print_feedback_summary(const CommonOptions& options, std::string_view file,
         fmt::print("{}\n", ingest::to_json(summary).dump());
     }
     if (!options.quiet) {
-        fmt::print(stderr,
-                   "{}: feedback {}: {} rows: {} recorded, {} already recorded, {} rejected; {}\n",
-                   k_import_tool, file, summary.rows, summary.inserted, summary.unchanged,
-                   summary.rejected,
-                   summary.committed ? fmt::format("batch {}", *summary.batch_id)
-                                     : std::string("nothing committed"));
+        fmt::print(stderr, "{}\n",
+                   summary.committed
+                       ? trf("{}: feedback {}: {} rows: {} recorded, {} already recorded, {} "
+                             "rejected; batch {}",
+                             k_import_tool, file, summary.rows, summary.inserted, summary.unchanged,
+                             summary.rejected, *summary.batch_id)
+                       : trf("{}: feedback {}: {} rows: {} recorded, {} already recorded, {} "
+                             "rejected; nothing committed",
+                             k_import_tool, file, summary.rows, summary.inserted, summary.unchanged,
+                             summary.rejected));
     }
 }
 
@@ -61,8 +72,9 @@ void print_revert_summary(const CommonOptions& options, const ingest::RevertSumm
         fmt::print("{}\n", ingest::to_json(summary).dump());
     }
     if (!options.quiet) {
-        fmt::print(stderr, "{}: batch {} reverted: {} records withdrawn\n", k_import_tool,
-                   summary.batch_id, summary.withdrawn);
+        fmt::print(stderr, "{}\n",
+                   trf("{}: batch {} reverted: {} records withdrawn", k_import_tool,
+                       summary.batch_id, summary.withdrawn));
     }
 }
 

@@ -14,6 +14,7 @@
 #include "rbl/rules/publicity.hpp"
 #include "rbl/rules/rule_folder.hpp"
 #include "rbl/rules/rule_set.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace {
 
@@ -39,10 +40,11 @@ rbl::ExitCode run_check(const Options& options) {
         fmt::print("{}\n", rbl::rules::to_json(summary).dump());
     }
     if (!options.common.quiet) {
-        fmt::print(stderr, "{}: {} is valid: {} domains, {} lists, {} embedded tests of lists and "
-                           "{} of publicity periods; calendar {}–{}\n",
-                   k_tool, options.common.rules, summary.domains, summary.lists, summary.tests,
-                   publicity_tests, summary.first_year, summary.last_year);
+        fmt::print(stderr, "{}\n",
+                   rbl::trf("{}: {} is valid: {} domains, {} lists, {} embedded tests of lists "
+                            "and {} of publicity periods; calendar {}–{}",
+                            k_tool, options.common.rules, summary.domains, summary.lists,
+                            summary.tests, publicity_tests, summary.first_year, summary.last_year));
     }
     return rbl::ExitCode::ok;
 }
@@ -78,9 +80,10 @@ rbl::ExitCode run_test(const Options& options) {
         fmt::print("{}\n", rbl::app::report_json(report).dump());
     }
     if (!options.common.quiet) {
-        fmt::print(stderr, "{}: {} tests: {} passed, {} failed; {} criteria untested\n", k_tool,
-                   report.results.size(), report.results.size() - failed, failed,
-                   report.unreached.size());
+        fmt::print(stderr, "{}\n",
+                   rbl::trf("{}: {} tests: {} passed, {} failed; {} criteria untested", k_tool,
+                            report.results.size(), report.results.size() - failed, failed,
+                            report.unreached.size()));
     }
     return failed == 0 ? rbl::ExitCode::ok : rbl::ExitCode::failed;
 }
@@ -122,8 +125,9 @@ rbl::ExitCode run_doc(const Options& options) {
                    nlohmann::json{{"lists", rules.lists().size()}, {"out", options.out}}.dump());
     }
     if (!options.common.quiet) {
-        fmt::print(stderr, "{}: wrote the criteria of {} lists to {}\n", k_tool,
-                   rules.lists().size(), options.out);
+        fmt::print(stderr, "{}\n",
+                   rbl::trf("{}: wrote the criteria of {} lists to {}", k_tool,
+                            rules.lists().size(), options.out));
     }
     return rbl::ExitCode::ok;
 }
@@ -132,28 +136,29 @@ rbl::ExitCode run_doc(const Options& options) {
 
 int main(int argc, char** argv) {
     Options options;
-    CLI::App app{"Check rule files, run their embedded tests, show a rule, write the criteria "
-                 "document.",
+    CLI::App app{rbl::tr("Check rule files, run their embedded tests, show a rule, write the "
+                         "criteria document."),
                  std::string(k_tool)};
     rbl::app::add_common_options(app, options.common);
     app.require_subcommand(1);
     app.fallthrough();  // common options may follow the subcommand: rbl-rules check --json
-    app.set_version_flag("--version", std::string(RBL_VERSION));
+    app.set_version_flag("--version", std::string(RBL_VERSION),
+                         rbl::tr("print the version and exit"));
     rbl::app::add_help_footer(
         app, {"rbl-rules check",
               "rbl-rules test --json                     (every result in the JSON object)",
               "rbl-rules show courts.black.dishonest_debtor --lang en",
               "rbl-rules doc --out criteria.md"});
-    auto* check = app.add_subcommand("check", "validate every rule file and the calendar");
-    auto* test = app.add_subcommand("test", "run the tests embedded in the rule files");
-    test->add_option("LIST_ID", options.list_id, "only this list's tests");
-    auto* show = app.add_subcommand("show", "a list's rule in plain words");
-    show->add_option("LIST_ID", options.list_id, "the list")->required();
-    show->add_option("--lang", options.lang, "zh (default) or en")
+    auto* check = app.add_subcommand("check", rbl::tr("validate every rule file and the calendar"));
+    auto* test = app.add_subcommand("test", rbl::tr("run the tests embedded in the rule files"));
+    test->add_option("LIST_ID", options.list_id, rbl::tr("only this list's tests"));
+    auto* show = app.add_subcommand("show", rbl::tr("a list's rule in plain words"));
+    show->add_option("LIST_ID", options.list_id, rbl::tr("the list"))->required();
+    show->add_option("--lang", options.lang, rbl::tr("zh (default) or en"))
         ->check(CLI::IsMember({"zh", "en"}));
-    auto* doc = app.add_subcommand("doc", "every list's criteria as one Markdown document "
-                                          "(Chinese and English), for public comment");
-    doc->add_option("--out", options.out, "the file to write (default: stdout)");
+    auto* doc = app.add_subcommand("doc", rbl::tr("every list's criteria as one Markdown document "
+                                                  "(Chinese and English), for public comment"));
+    doc->add_option("--out", options.out, rbl::tr("the file to write (default: stdout)"));
 
     return rbl::app::run_tool(k_tool, app, argc, argv, [&] {
         if (check->parsed()) {

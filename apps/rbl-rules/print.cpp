@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "rbl/util/i18n.hpp"
+
 namespace rbl::app {
 
 void print_problems(const engine::RuleTestReport& report, std::FILE* lines) {
@@ -9,15 +11,17 @@ void print_problems(const engine::RuleTestReport& report, std::FILE* lines) {
         if (result.passed) {
             continue;
         }
-        fmt::print(lines, "FAILED {}:{}: {} — {}: {}\n", result.file, result.line, result.list_id,
-                   result.test_name, result.problem);
+        fmt::print(lines, "{}\n",
+                   trf("FAILED {}:{}: {} — {}: {}", result.file, result.line, result.list_id,
+                       result.test_name, result.problem));
         for (const std::string& line : result.explanation) {
             fmt::print(lines, "    {}\n", line);
         }
     }
     for (const auto& unreached : report.unreached) {
-        fmt::print(lines, "untested {}:{}: {} — no test makes this criterion hold\n",
-                   unreached.file, unreached.line, unreached.list_id);
+        fmt::print(lines, "{}\n",
+                   trf("untested {}:{}: {} — no test makes this criterion hold", unreached.file,
+                       unreached.line, unreached.list_id));
     }
 }
 
