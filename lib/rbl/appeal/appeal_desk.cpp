@@ -8,6 +8,7 @@
 #include "rbl/appeal/decision_support.hpp"
 #include "rbl/model/entry_history.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::appeal {
 
@@ -44,14 +45,16 @@ void release_hold(Entry& entry, util::Date decided, const EntryTerms& terms,
 std::string ended_message(const Entry& entry, EntryStatus state) {
     if (state == EntryStatus::expired && entry.status != EntryStatus::expired &&
         entry.expires_on) {
-        return fmt::format("entry {} ran out on {} (its validity ended)", entry.entry_id,
-                           entry.expires_on->plus_days(-1).iso());
+        return trf("entry {} ran out on {} (its validity ended)", entry.entry_id,
+                   entry.expires_on->plus_days(-1).iso());
     }
     const std::optional<util::Date> ended = entry.ended_on ? entry.ended_on : entry.expires_on;
-    return fmt::format("entry {} has ended: {} on {}{}", entry.entry_id, model::to_string(state),
-                       ended ? ended->iso() : std::string("(no date)"),
-                       entry.end_reason ? fmt::format(" ({})", model::words_en(*entry.end_reason))
-                                        : std::string());
+    const std::string day = ended ? ended->iso() : std::string(tr("(no date)"));
+    if (entry.end_reason) {
+        return trf("entry {} has ended: {} on {} ({})", entry.entry_id, model::to_string(state),
+                   day, reason_words(*entry.end_reason));
+    }
+    return trf("entry {} has ended: {} on {}", entry.entry_id, model::to_string(state), day);
 }
 
 nlohmann::json entry_json(const Entry& entry) {
@@ -82,8 +85,7 @@ AppealDesk::AppealDesk(store::Database& db, audit::AuditLog& audit,
 std::string AppealDesk::entry_state_hex(std::int64_t entry_id) {
     const auto state = m_states.entry_state(entry_id);
     if (!state) {
-        throw FailedError(fmt::format("internal error: entry {} vanished while it was written",
-                                      entry_id));
+        throw FailedError(trf("internal error: entry {} vanished while it was written", entry_id));
     }
     return store::to_hex(*state);
 }
@@ -91,7 +93,7 @@ std::string AppealDesk::entry_state_hex(std::int64_t entry_id) {
 store::EntryDetail AppealDesk::entry_or_throw(std::int64_t entry_id) {
     auto detail = m_store.entry(entry_id);
     if (!detail) {
-        throw UsageError(fmt::format("there is no entry {}", entry_id));
+        throw UsageError(trf("there is no entry {}", entry_id));
     }
     return std::move(*detail);
 }
@@ -100,31 +102,36 @@ void AppealDesk::check_repair(const store::EntryDetail& detail, const EntryTerms
                               const FileRequest& request) {
     const Entry& entry = detail.entry;
     if (!terms.repair_allowed) {
-        throw UsageError(fmt::format("entry {}: list {} allows no credit repair", entry.entry_id,
-                                     entry.list_id));
+        throw UsageError(
+            trf("entry {}: list {} allows no credit repair", entry.entry_id, entry.list_id));
     }
     const util::Date earliest =
         terms.repair_after ? terms.repair_after->after(entry.effective_from)
                            : entry.effective_from;
     const EntryStatus state = model::status_on(entry, request.received);
+    if (state != EntryStatus::effective && entry.disputed) {
+        throw UsageError(trf(
+            "entry {} is not in force yet ({}, in force from {} unless an open objection holds "
+            "it longer): credit repair applies to entries in force; it will be allowed from {} "
+            "at the earliest",
+            entry.entry_id, model::to_string(state), entry.effective_from.iso(), earliest.iso()));
+    }
     if (state != EntryStatus::effective) {
-        throw UsageError(fmt::format(
-            "entry {} is not in force yet ({}, in force from {}{}): credit repair applies to "
-            "entries in force; it will be allowed from {}{}",
-            entry.entry_id, model::to_string(state), entry.effective_from.iso(),
-            entry.disputed ? " unless an open objection holds it longer" : "", earliest.iso(),
-            entry.disputed ? " at the earliest" : ""));
+        throw UsageError(trf(
+            "entry {} is not in force yet ({}, in force from {}): credit repair applies to "
+            "entries in force; it will be allowed from {}",
+            entry.entry_id, model::to_string(state), entry.effective_from.iso(), earliest.iso()));
     }
     if (request.received < earliest) {
-        throw UsageError(fmt::format(
+        throw UsageError(trf(
             "credit repair of entry {} is not allowed yet: it will be allowed from {} ({} after "
             "it took effect on {})",
-            entry.entry_id, earliest.iso(), terms.repair_after ? terms.repair_after->text() : "0d",
+            entry.entry_id, earliest.iso(),
+            terms.repair_after ? terms.repair_after->text() : std::string("0d"),
             entry.effective_from.iso()));
     }
     if (m_store.open_count(entry.entry_id, AppealType::repair) > 0) {
-        throw UsageError(fmt::format("entry {} already has an open repair application",
-                                     entry.entry_id));
+        throw UsageError(trf("entry {} already has an open repair application", entry.entry_id));
     }
 }
 
@@ -134,14 +141,13 @@ model::Appeal AppealDesk::file(const FileRequest& request) {
     store::EntryDetail detail = entry_or_throw(request.entry_id);
     Entry& entry = detail.entry;
     if (request.received < entry.decided_on) {
-        throw UsageError(fmt::format("the receipt date {} precedes entry {}'s decision date {}",
-                                     request.received.iso(), entry.entry_id,
-                                     entry.decided_on.iso()));
+        throw UsageError(trf("the receipt date {} precedes entry {}'s decision date {}",
+                             request.received.iso(), entry.entry_id, entry.decided_on.iso()));
     }
     const EntryStatus state = model::status_on(entry, request.received);
     if (!model::is_open(state)) {
-        throw UsageError(fmt::format("{}: an appeal needs a pending or effective entry",
-                                     ended_message(entry, state)));
+        throw UsageError(trf("{}: an appeal needs a pending or effective entry",
+                             ended_message(entry, state)));
     }
     const EntryTerms terms = EntryTerms::parse(detail.terms_json, entry.entry_id);
     if (request.type == AppealType::repair) {
@@ -201,22 +207,21 @@ namespace {
 // Refuses a decision the appeal does not allow (exit 2; nothing is written).
 void check_decision(const model::Appeal& appeal, const DecideRequest& request) {
     if (!appeal.is_open()) {
-        throw UsageError(fmt::format("appeal {} was already decided: {} on {}", appeal.appeal_id,
-                                     model::to_string(*appeal.outcome),
-                                     appeal.decided_on ? appeal.decided_on->iso() : "?"));
+        throw UsageError(trf("appeal {} was already decided: {} on {}", appeal.appeal_id,
+                             model::to_string(*appeal.outcome),
+                             appeal.decided_on ? appeal.decided_on->iso() : std::string("?")));
     }
     if (request.date < appeal.received_on) {
-        throw UsageError(fmt::format("the decision date {} precedes appeal {}'s receipt on {}",
-                                     request.date.iso(), appeal.appeal_id,
-                                     appeal.received_on.iso()));
+        throw UsageError(trf("the decision date {} precedes appeal {}'s receipt on {}",
+                             request.date.iso(), appeal.appeal_id, appeal.received_on.iso()));
     }
     if (request.withdraw_records && request.outcome != AppealOutcome::upheld) {
-        throw UsageError("--withdraw-records goes with --outcome upheld");
+        throw UsageError(tr("--withdraw-records goes with --outcome upheld"));
     }
     if (request.withdraw_records && appeal.type != AppealType::objection) {
-        throw UsageError(fmt::format(
-            "--withdraw-records applies to objections; appeal {} is a repair application",
-            appeal.appeal_id));
+        throw UsageError(
+            trf("--withdraw-records applies to objections; appeal {} is a repair application",
+                appeal.appeal_id));
     }
 }
 
@@ -238,7 +243,8 @@ EntryEffect decide_objection(Entry& entry, EntryStatus state, bool upheld, bool 
         end_by_decision(entry, pending ? EntryStatus::withdrawn : EntryStatus::revoked, date,
                         model::EndReason::objection_upheld);
         return {pending ? "entry.withdrawn" : "entry.revoked",
-                fmt::format("entry {} {}", entry.entry_id, model::to_string(entry.status))};
+                pending ? trf("entry {} withdrawn", entry.entry_id)
+                        : trf("entry {} revoked", entry.entry_id)};
     }
     if (model::is_pending(entry.status) && entry.disputed) {
         release_hold(entry, date, terms, calendar);
@@ -246,16 +252,19 @@ EntryEffect decide_objection(Entry& entry, EntryStatus state, bool upheld, bool 
         const auto held_until =
             entry.status == EntryStatus::notice ? entry.notice_until : entry.publicity_until;
         return {others_open ? "entry.held" : "entry.released",
-                fmt::format("entry {} stays {}{}; in force from {}", entry.entry_id,
-                            model::to_string(entry.status),
-                            others_open ? " and held by another open objection"
-                                        : fmt::format(" until {}", held_until->iso()),
-                            entry.effective_from.iso())};
+                others_open ? trf("entry {} stays {} and held by another open objection; in "
+                                  "force from {}",
+                                  entry.entry_id, model::to_string(entry.status),
+                                  entry.effective_from.iso())
+                            : trf("entry {} stays {} until {}; in force from {}", entry.entry_id,
+                                  model::to_string(entry.status), held_until->iso(),
+                                  entry.effective_from.iso())};
     }
     entry.disputed = others_open;
     return {others_open ? "entry.disputed" : "entry.undisputed",
-            fmt::format("entry {} stays {}{}", entry.entry_id, model::to_string(state),
-                        others_open ? ", disputed by another objection" : "")};
+            others_open ? trf("entry {} stays {}, disputed by another objection", entry.entry_id,
+                              model::to_string(state))
+                        : trf("entry {} stays {}", entry.entry_id, model::to_string(state))};
 }
 
 // A repair application decided against an entry open on the day: upheld, it ends an effective
@@ -263,16 +272,16 @@ EntryEffect decide_objection(Entry& entry, EntryStatus state, bool upheld, bool 
 EntryEffect decide_repair(Entry& entry, EntryStatus state, bool upheld, util::Date date) {
     if (upheld && state == EntryStatus::effective) {
         end_by_decision(entry, EntryStatus::repaired, date, model::EndReason::credit_repair);
-        return {"entry.repaired", fmt::format("entry {} repaired", entry.entry_id)};
+        return {"entry.repaired", trf("entry {} repaired", entry.entry_id)};
     }
-    return {"", fmt::format("entry {} stays {}", entry.entry_id, model::to_string(state))};
+    return {"", trf("entry {} stays {}", entry.entry_id, model::to_string(state))};
 }
 
 // A decision on an entry that had ended by its day changes nothing on it, except that no
 // objection can hold an ended entry.
 EntryEffect decide_on_ended(Entry& entry, EntryStatus state) {
-    EntryEffect effect{"", fmt::format("{}: the decision changes nothing on it",
-                                       ended_message(entry, state))};
+    EntryEffect effect{"", trf("{}: the decision changes nothing on it",
+                               ended_message(entry, state))};
     if (entry.disputed && !model::is_open(entry.status)) {
         entry.disputed = false;
         effect.action = "entry.undisputed";
@@ -288,10 +297,9 @@ Decision AppealDesk::decide(const DecideRequest& request) {
     auto found = m_store.find(request.appeal_id);
     if (!found) {
         if (m_repairs.find(request.appeal_id)) {
-            throw UsageError(fmt::format("appeal {} is a record's repair application",
-                                         request.appeal_id));
+            throw UsageError(trf("appeal {} is a record's repair application", request.appeal_id));
         }
-        throw UsageError(fmt::format("there is no appeal {}", request.appeal_id));
+        throw UsageError(trf("there is no appeal {}", request.appeal_id));
     }
     Decision decision{std::move(*found), {}, {}, {}};
     model::Appeal& appeal = decision.appeal;
@@ -402,24 +410,27 @@ std::vector<std::string> AppealDesk::show(std::int64_t appeal_id, util::Date as_
     }
     const auto appeal = m_store.find(appeal_id);
     if (!appeal) {
-        throw UsageError(fmt::format("there is no appeal {}", appeal_id));
+        throw UsageError(trf("there is no appeal {}", appeal_id));
     }
     const store::EntryDetail detail = entry_or_throw(appeal->entry_id);
     std::vector<std::string> lines;
-    lines.push_back(fmt::format("appeal {}: {} against entry {}{}, recorded by {} at {}{}",
-                                appeal->appeal_id, model::to_string(appeal->type),
-                                appeal->entry_id,
-                                appeal->filed_by.empty() ? std::string()
-                                                         : fmt::format(" by {}", appeal->filed_by),
-                                appeal->operator_name, util::china_time(appeal->filed_at),
-                                appeal->decided_by.empty()
-                                    ? std::string()
-                                    : fmt::format("; decided by {} at {}", appeal->decided_by,
-                                                  util::china_time(appeal->decided_at))));
-    lines.push_back(fmt::format("subject {} {} ({}) on {} {}", detail.entry.subject_id,
-                                detail.subject_name, detail.subject_type, detail.entry.list_id,
-                                detail.list_title));
-    lines.push_back("decision's explanation:");
+    std::string first =
+        appeal->filed_by.empty()
+            ? trf("appeal {}: {} against entry {}, recorded by {} at {}", appeal->appeal_id,
+                  model::to_string(appeal->type), appeal->entry_id, appeal->operator_name,
+                  util::china_time(appeal->filed_at))
+            : trf("appeal {}: {} against entry {} by {}, recorded by {} at {}", appeal->appeal_id,
+                  model::to_string(appeal->type), appeal->entry_id, appeal->filed_by,
+                  appeal->operator_name, util::china_time(appeal->filed_at));
+    if (!appeal->decided_by.empty()) {
+        first += trf("; decided by {} at {}", appeal->decided_by,
+                     util::china_time(appeal->decided_at));
+    }
+    lines.push_back(std::move(first));
+    lines.push_back(trf("subject {} {} ({}) on {} {}", detail.entry.subject_id,
+                        detail.subject_name, detail.subject_type, detail.entry.list_id,
+                        detail.list_title));
+    lines.push_back(tr("decision's explanation:"));
     std::string_view explanation = detail.explanation;
     while (!explanation.empty()) {
         const auto end = explanation.find('\n');
@@ -427,7 +438,7 @@ std::vector<std::string> AppealDesk::show(std::int64_t appeal_id, util::Date as_
         explanation = end == std::string_view::npos ? std::string_view()
                                                     : explanation.substr(end + 1);
     }
-    lines.push_back("history:");
+    lines.push_back(tr("history:"));
     for (const std::string& line :
          model::describe_history(detail.entry, m_store.of_entry(detail.entry.entry_id), as_of)) {
         lines.push_back("  " + line);

@@ -12,6 +12,7 @@
 #include "rbl/appeal/decision_support.hpp"
 #include "rbl/model/entry_state.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::appeal {
 
@@ -26,9 +27,9 @@ using model::RecordRepair;
 std::pair<std::string, std::string> record_key_parts(const std::string& key) {
     const auto colon = key.find(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == key.size()) {
-        throw UsageError(fmt::format("--record '{}' must be SOURCE:RECORD_ID, e.g. "
-                                     "market:宁市监罚〔2026〕1号",
-                                     key));
+        throw UsageError(trf("--record '{}' must be SOURCE:RECORD_ID, e.g. "
+                             "market:宁市监罚〔2026〕1号",
+                             key));
     }
     return {key.substr(0, colon), key.substr(colon + 1)};
 }
@@ -55,56 +56,59 @@ store::PublishedRecord AppealDesk::repairable_record(const RecordRepairRequest& 
     const auto [source, record_id] = record_key_parts(request.record);
     auto found = m_repairs.record(source, record_id);
     if (!found) {
-        throw UsageError(fmt::format("there is no record {}", request.record));
+        throw UsageError(trf("there is no record {}", request.record));
     }
     const store::StoredRecord& record = found->record;
     const std::string& key = request.record;
+    if (!record.active && record.withdrawn_by_office) {
+        throw UsageError(trf("record {} was withdrawn by the office: it is not published, there "
+                             "is nothing to repair",
+                             key));
+    }
     if (!record.active) {
-        throw UsageError(fmt::format("record {} was withdrawn{}: it is not published, there is "
-                                     "nothing to repair",
-                                     key, record.withdrawn_by_office ? " by the office" : ""));
+        throw UsageError(
+            trf("record {} was withdrawn: it is not published, there is nothing to repair", key));
     }
     const auto domain = m_publicity.find(record.domain);
     if (domain == m_publicity.end()) {
-        throw UsageError(fmt::format("record {}: domain '{}' publishes no records (its rule file "
-                                     "has no publicity:), there is nothing to repair",
-                                     key, record.domain));
+        throw UsageError(trf("record {}: domain '{}' publishes no records (its rule file "
+                             "has no publicity:), there is nothing to repair",
+                             key, record.domain));
     }
     terms = &domain->second;
     const auto publicity = store::publicity_of(*terms, record);
     if (!publicity) {
-        throw UsageError(fmt::format("record {}: domain '{}' does not publish records of kind "
-                                     "'{}', there is nothing to repair",
-                                     key, record.domain, record.kind));
+        throw UsageError(trf("record {}: domain '{}' does not publish records of kind "
+                             "'{}', there is nothing to repair",
+                             key, record.domain, record.kind));
     }
     if (!publicity->published) {
-        throw UsageError(fmt::format("record {} is of class {}, which domain '{}' does not "
-                                     "publish: there is nothing to repair",
-                                     key, class_words(publicity->publicity_class),
-                                     record.domain));
+        throw UsageError(trf("record {} is of class {}, which domain '{}' does not "
+                             "publish: there is nothing to repair",
+                             key, class_words(publicity->publicity_class), record.domain));
     }
     if (request.received < publicity->from) {
-        throw UsageError(fmt::format("the receipt date {} precedes record {}'s decision date {}",
-                                     request.received.iso(), key, publicity->from.iso()));
+        throw UsageError(trf("the receipt date {} precedes record {}'s decision date {}",
+                             request.received.iso(), key, publicity->from.iso()));
     }
     if (const auto granted = m_repairs.granted(record.rec)) {
-        throw UsageError(fmt::format("record {}'s publication already ended by credit repair "
-                                     "(appeal {}, on {})",
-                                     key, granted->appeal_id, granted->decided_on->iso()));
+        throw UsageError(trf("record {}'s publication already ended by credit repair "
+                             "(appeal {}, on {})",
+                             key, granted->appeal_id, granted->decided_on->iso()));
     }
     if (request.received > publicity->until) {
-        throw UsageError(fmt::format("record {}'s publication ended by itself after its 公示截止期 "
-                                     "{}: there is nothing to repair",
-                                     key, publicity->until.iso()));
+        throw UsageError(trf("record {}'s publication ended by itself after its 公示截止期 "
+                             "{}: there is nothing to repair",
+                             key, publicity->until.iso()));
     }
     if (!publicity->repairable) {
-        throw UsageError(fmt::format("record {} is of class {}, which domain '{}' declares not "
-                                     "repairable: its publication runs until {}",
-                                     key, class_words(publicity->publicity_class), record.domain,
-                                     publicity->until.iso()));
+        throw UsageError(trf("record {} is of class {}, which domain '{}' declares not "
+                             "repairable: its publication runs until {}",
+                             key, class_words(publicity->publicity_class), record.domain,
+                             publicity->until.iso()));
     }
     if (request.received < publicity->repair_from) {
-        throw UsageError(fmt::format(
+        throw UsageError(trf(
             "credit repair of record {} is not allowed yet: it will be allowed from {} (the "
             "minimum of {} of class {} after its decision on {})",
             key, publicity->repair_from.iso(),
@@ -112,7 +116,7 @@ store::PublishedRecord AppealDesk::repairable_record(const RecordRepairRequest& 
             class_words(publicity->publicity_class), publicity->from.iso()));
     }
     if (m_repairs.open_count(record.rec) > 0) {
-        throw UsageError(fmt::format("record {} already has an open repair application", key));
+        throw UsageError(trf("record {} already has an open repair application", key));
     }
     return std::move(*found);
 }
@@ -202,15 +206,18 @@ namespace {
 std::string decision_effect(const RecordRepairDecision& decision) {
     const RecordRepair& repair = decision.repair;
     if (!decision.publication_ended) {
-        return fmt::format("record {} stays published", repair.record_key());
+        return trf("record {} stays published", repair.record_key());
     }
-    std::string words = fmt::format("record {}'s publication ended on {}", repair.record_key(),
-                                    decision.publication_ended->iso());
+    std::string words = trf("record {}'s publication ended on {}", repair.record_key(),
+                            decision.publication_ended->iso());
     for (const Entry& entry : decision.ended_entries) {
-        words += fmt::format("; entry {} {}", entry.entry_id, model::to_string(entry.status));
+        // An entry ends withdrawn (pending) or repaired (in force): end_resting_entries.
+        words += entry.status == EntryStatus::withdrawn
+                     ? trf("; entry {} withdrawn", entry.entry_id)
+                     : trf("; entry {} repaired", entry.entry_id);
     }
     for (const std::int64_t entry_id : decision.kept_entries) {
-        words += fmt::format("; entry {} stays (other evidence)", entry_id);
+        words += trf("; entry {} stays (other evidence)", entry_id);
     }
     return words;
 }
@@ -222,23 +229,21 @@ RecordRepairDecision AppealDesk::decide_record_repair(const DecideRequest& reque
     store::Transaction transaction(m_db, store::Transaction::Mode::immediate);
     auto found = m_repairs.find(request.appeal_id);
     if (!found) {
-        throw UsageError(fmt::format("there is no record repair application {}",
-                                     request.appeal_id));
+        throw UsageError(trf("there is no record repair application {}", request.appeal_id));
     }
     RecordRepairDecision decision{std::move(*found), std::nullopt, {}, {}, {}};
     RecordRepair& repair = decision.repair;
     if (!repair.is_open()) {
-        throw UsageError(fmt::format("appeal {} was already decided: {} on {}", repair.appeal_id,
-                                     model::to_string(*repair.outcome),
-                                     repair.decided_on ? repair.decided_on->iso() : "?"));
+        throw UsageError(trf("appeal {} was already decided: {} on {}", repair.appeal_id,
+                             model::to_string(*repair.outcome),
+                             repair.decided_on ? repair.decided_on->iso() : std::string("?")));
     }
     if (request.date < repair.received_on) {
-        throw UsageError(fmt::format("the decision date {} precedes appeal {}'s receipt on {}",
-                                     request.date.iso(), repair.appeal_id,
-                                     repair.received_on.iso()));
+        throw UsageError(trf("the decision date {} precedes appeal {}'s receipt on {}",
+                             request.date.iso(), repair.appeal_id, repair.received_on.iso()));
     }
     if (request.withdraw_records) {
-        throw UsageError(fmt::format(
+        throw UsageError(trf(
             "--withdraw-records applies to objections; appeal {} is a record's repair application",
             repair.appeal_id));
     }
@@ -272,51 +277,61 @@ RecordRepairDecision AppealDesk::decide_record_repair(const DecideRequest& reque
 
 std::vector<std::string> AppealDesk::show_record_repair(const RecordRepair& repair) {
     std::vector<std::string> lines;
-    lines.push_back(fmt::format(
-        "appeal {}: record_repair of record {}{}, recorded by {} at {}{}", repair.appeal_id,
-        repair.record_key(),
-        repair.filed_by.empty() ? std::string() : fmt::format(" by {}", repair.filed_by),
-        repair.operator_name, util::china_time(repair.filed_at),
-        repair.decided_by.empty() ? std::string()
-                                  : fmt::format("; decided by {} at {}", repair.decided_by,
-                                                util::china_time(repair.decided_at))));
+    std::string first =
+        repair.filed_by.empty()
+            ? trf("appeal {}: record_repair of record {}, recorded by {} at {}", repair.appeal_id,
+                  repair.record_key(), repair.operator_name, util::china_time(repair.filed_at))
+            : trf("appeal {}: record_repair of record {} by {}, recorded by {} at {}",
+                  repair.appeal_id, repair.record_key(), repair.filed_by, repair.operator_name,
+                  util::china_time(repair.filed_at));
+    if (!repair.decided_by.empty()) {
+        first += trf("; decided by {} at {}", repair.decided_by,
+                     util::china_time(repair.decided_at));
+    }
+    lines.push_back(std::move(first));
     const auto found = m_repairs.record(repair.source, repair.record_id);
-    lines.push_back(fmt::format("subject {}{}; record of {} ({}) dated {}", repair.subject_id,
-                                found ? " " + found->subject_name : std::string(), repair.domain,
-                                repair.kind, found ? found->record.date : "?"));
+    lines.push_back(found ? trf("subject {} {}; record of {} ({}) dated {}", repair.subject_id,
+                                found->subject_name, repair.domain, repair.kind,
+                                found->record.date)
+                          : trf("subject {}; record of {} ({}) dated {}", repair.subject_id,
+                                repair.domain, repair.kind, std::string("?")));
     if (const auto terms = m_publicity.find(repair.domain);
         found && terms != m_publicity.end()) {
         if (const auto publicity = store::publicity_of(terms->second, found->record)) {
-            lines.push_back(fmt::format("class {}: public {} to {}, repair allowed from {}",
-                                        class_words(publicity->publicity_class),
-                                        publicity->from.iso(), publicity->until.iso(),
-                                        publicity->repair_from.iso()));
+            lines.push_back(trf("class {}: public {} to {}, repair allowed from {}",
+                                class_words(publicity->publicity_class), publicity->from.iso(),
+                                publicity->until.iso(), publicity->repair_from.iso()));
         }
     }
-    lines.push_back(fmt::format("reason: {}", repair.reason));
+    lines.push_back(trf("reason: {}", repair.reason));
     if (!repair.commitment.empty()) {
-        lines.push_back(fmt::format("credit commitment: {}", repair.commitment));
+        lines.push_back(trf("credit commitment: {}", repair.commitment));
     }
-    lines.push_back(fmt::format("received {}, to be decided by {}", repair.received_on.iso(),
-                                repair.due_on.iso()));
+    lines.push_back(trf("received {}, to be decided by {}", repair.received_on.iso(),
+                        repair.due_on.iso()));
     if (repair.outcome) {
-        lines.push_back(fmt::format("{} on {}: {}", model::to_string(*repair.outcome),
-                                    repair.decided_on->iso(), repair.note));
+        lines.push_back(trf("{} on {}: {}", model::to_string(*repair.outcome),
+                            repair.decided_on->iso(), repair.note));
     }
-    lines.push_back("entries resting on the record:");
+    lines.push_back(tr("entries resting on the record:"));
     const auto resting = m_repairs.entries_resting_on(repair.rec);
     for (const store::RestingEntry& item : resting) {
         const store::EntryDetail detail = entry_or_throw(item.entry_id);
         const Entry& entry = detail.entry;
-        lines.push_back(fmt::format(
-            "  entry {} on {}: {}{}{}", entry.entry_id, entry.list_id,
-            model::to_string(entry.status),
-            entry.ended_on ? fmt::format(" on {}", entry.ended_on->iso()) : std::string(),
-            entry.end_reason ? fmt::format(" ({})", model::words_en(*entry.end_reason))
-                             : std::string(item.other_evidence ? " (has other evidence)" : "")));
+        std::string line =
+            entry.ended_on ? trf("  entry {} on {}: {} on {}", entry.entry_id, entry.list_id,
+                                 model::to_string(entry.status), entry.ended_on->iso())
+                           : trf("  entry {} on {}: {}", entry.entry_id, entry.list_id,
+                                 model::to_string(entry.status));
+        if (entry.end_reason) {
+            line += fmt::format(" ({})", reason_words(*entry.end_reason));
+        } else if (item.other_evidence) {
+            line += tr(" (has other evidence)");
+        }
+        lines.push_back(std::move(line));
     }
     if (resting.empty()) {
-        lines.push_back("  none");
+        lines.push_back(fmt::format("  {}", tr("none")));
     }
     return lines;
 }

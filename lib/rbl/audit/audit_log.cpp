@@ -12,6 +12,7 @@
 #include "rbl/audit/state_check.hpp"
 #include "rbl/util/date.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/sha256.hpp"
 
 namespace rbl::audit {
@@ -29,9 +30,9 @@ void add_field(util::Sha256& hash, std::string_view field) {
 
 std::string missing_rows(std::int64_t first, std::int64_t last) {
     if (first == last) {
-        return fmt::format("row {} is missing", first);
+        return trf("row {} is missing", first);
     }
-    return fmt::format("rows {} to {} are missing", first, last);
+    return trf("rows {} to {} are missing", first, last);
 }
 
 bool is_hex_hash(std::string_view text) {
@@ -93,7 +94,7 @@ std::int64_t AuditLog::append(std::string_view action, std::string_view object,
     // Reading the last row and inserting the next must be one atomic step, or two processes
     // could both append "seq 8": the caller's write transaction provides it.
     if (!m_db.in_transaction()) {
-        throw FailedError("internal error: audit rows must be appended inside a transaction");
+        throw FailedError(tr("internal error: audit rows must be appended inside a transaction"));
     }
     AuditRow row;
     row.prev_hash = k_genesis_hash;
@@ -123,7 +124,7 @@ std::int64_t AuditLog::append(std::string_view action, std::string_view object,
 AuditLog::HeldHead::HeldHead(AuditLog& log) : m_log(log) {
     if (!m_log.m_db.in_transaction()) {
         throw FailedError(
-            "internal error: the audit chain's head is held only inside a transaction");
+            tr("internal error: the audit chain's head is held only inside a transaction"));
     }
     m_log.m_held.emplace(m_log.m_rows.last());
 }
@@ -168,7 +169,7 @@ VerifyResult AuditLog::verify(const VerifyOptions& options) {
             head_found = true;
             if (row.hash != options.head->hash) {
                 result.first_bad = row.seq;
-                result.problem = fmt::format(
+                result.problem = trf(
                     "row {} is not the row of the head {}: the log was rewritten up to there",
                     row.seq, options.head->text());
                 return;
@@ -179,19 +180,18 @@ VerifyResult AuditLog::verify(const VerifyOptions& options) {
             result.first_bad = row.seq;
             result.problem =
                 previous_seq == 0
-                    ? fmt::format("row {} is the first: {}", row.seq, missing_rows(1, row.seq - 1))
-                    : fmt::format("row {} follows row {}: {}", row.seq, previous_seq,
-                                  missing_rows(previous_seq + 1, row.seq - 1));
+                    ? trf("row {} is the first: {}", row.seq, missing_rows(1, row.seq - 1))
+                    : trf("row {} follows row {}: {}", row.seq, previous_seq,
+                          missing_rows(previous_seq + 1, row.seq - 1));
         } else if (row.prev_hash != previous_hash) {
             result.first_bad = row.seq;
             result.problem =
                 previous_seq == 0
-                    ? fmt::format("row {}: previous hash is not the start of a chain", row.seq)
-                    : fmt::format("row {}: previous hash does not match row {}", row.seq,
-                                  previous_seq);
+                    ? trf("row {}: previous hash is not the start of a chain", row.seq)
+                    : trf("row {}: previous hash does not match row {}", row.seq, previous_seq);
         } else if (row.hash != row_hash(row)) {
             result.first_bad = row.seq;
-            result.problem = fmt::format("row {}: hash does not match its contents", row.seq);
+            result.problem = trf("row {}: hash does not match its contents", row.seq);
         }
         previous_seq = row.seq;
         previous_hash = row.hash;
@@ -204,11 +204,11 @@ VerifyResult AuditLog::verify(const VerifyOptions& options) {
         result.first_bad = result.head ? result.head->seq + 1 : 1;  // the first row missing
         result.problem =
             result.head
-                ? fmt::format("the head {} is gone: the log ends at row {}, so rows {} to {} "
-                              "(at least) were removed",
-                              options.head->text(), result.head->seq, result.head->seq + 1,
-                              options.head->seq)
-                : fmt::format("the head {} is gone: the log is empty", options.head->text());
+                ? trf("the head {} is gone: the log ends at row {}, so rows {} to {} "
+                      "(at least) were removed",
+                      options.head->text(), result.head->seq, result.head->seq + 1,
+                      options.head->seq)
+                : trf("the head {} is gone: the log is empty", options.head->text());
         result.problems.push_back(result.problem);
     }
     if (options.check_state) {

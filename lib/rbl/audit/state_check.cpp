@@ -5,6 +5,8 @@
 
 #include <charconv>
 
+#include "rbl/util/i18n.hpp"
+
 namespace rbl::audit {
 
 namespace {
@@ -42,7 +44,7 @@ std::optional<util::MultisetHash> digest_field(const nlohmann::json& details, co
 }
 
 std::string records_word(std::int64_t n) {
-    return fmt::format("{} record{}", n, n == 1 ? "" : "s");
+    return trnf("{} record", "{} records", static_cast<std::uint64_t>(n), n);
 }
 
 }  // namespace
@@ -138,8 +140,7 @@ void StateCheck::check_entries(store::StateReader& reader, VerifyResult& result)
         if (found == m_entries.end()) {
             ++result.entries_checked;
             add_problem(result,
-                        fmt::format("entry {} has no audit row: it was put in outside rbl",
-                                    entry_id),
+                        trf("entry {} has no audit row: it was put in outside rbl", entry_id),
                         fmt::format("entry:{}", entry_id), std::nullopt);
             return;
         }
@@ -152,14 +153,14 @@ void StateCheck::check_entries(store::StateReader& reader, VerifyResult& result)
         ++result.entries_checked;
         if (*claim.state != state) {
             // The rows name the status the entry moved to: when that is what differs, say so.
-            const std::string differs =
-                !claim.status.empty() && claim.status != status
-                    ? fmt::format(" (its status is '{}', the row says '{}')", status, claim.status)
-                    : std::string(" (changed outside rbl)");
             add_problem(result,
-                        fmt::format("entry {}: its content is not what audit row {} ({}) says it "
-                                    "became{}",
-                                    entry_id, claim.seq, claim.action, differs),
+                        !claim.status.empty() && claim.status != status
+                            ? trf("entry {}: its content is not what audit row {} ({}) says it "
+                                  "became (its status is '{}', the row says '{}')",
+                                  entry_id, claim.seq, claim.action, status, claim.status)
+                            : trf("entry {}: its content is not what audit row {} ({}) says it "
+                                  "became (changed outside rbl)",
+                                  entry_id, claim.seq, claim.action),
                         fmt::format("entry:{}", entry_id), claim.seq);
         }
     });
@@ -168,9 +169,9 @@ void StateCheck::check_entries(store::StateReader& reader, VerifyResult& result)
             ++result.unchecked;  // a row from before state hashes: it vouches for nothing
         } else if (!claim.seen) {
             add_problem(result,
-                        fmt::format("entry {} no longer exists, but audit row {} ({}) says what "
-                                    "it became: it was deleted outside rbl",
-                                    entry_id, claim.seq, claim.action),
+                        trf("entry {} no longer exists, but audit row {} ({}) says what "
+                            "it became: it was deleted outside rbl",
+                            entry_id, claim.seq, claim.action),
                         fmt::format("entry:{}", entry_id), claim.seq);
         }
     }
@@ -216,9 +217,9 @@ void StateCheck::check_records(store::StateReader& reader, VerifyResult& result)
             }
         }
         add_problem(result,
-                    fmt::format("record {}: its content is not what audit row {} ({}) says it "
-                                "became (changed outside rbl)",
-                                key, claim.seq, claim.action),
+                    trf("record {}: its content is not what audit row {} ({}) says it "
+                        "became (changed outside rbl)",
+                        key, claim.seq, claim.action),
                     "record:" + key, claim.seq);
     });
     for (const auto& [record_key, claim] : m_records) {
@@ -226,9 +227,9 @@ void StateCheck::check_records(store::StateReader& reader, VerifyResult& result)
             ++result.unchecked;
         } else if (!claim.seen) {
             add_problem(result,
-                        fmt::format("record {} no longer exists, but audit row {} ({}) says what "
-                                    "it became: it was deleted outside rbl",
-                                    record_key, claim.seq, claim.action),
+                        trf("record {} no longer exists, but audit row {} ({}) says what "
+                            "it became: it was deleted outside rbl",
+                            record_key, claim.seq, claim.action),
                         "record:" + record_key, claim.seq);
         }
     }
@@ -241,11 +242,12 @@ void StateCheck::check_records(store::StateReader& reader, VerifyResult& result)
         if (claim_it == m_batches.end() || claim_it->second.seq == 0) {
             if (found.records > 0) {
                 add_problem(result,
-                            fmt::format("{} {} batch {} inserted {}, but the audit log has "
-                                        "no import.batch row for it: put in outside rbl",
-                                        records_word(found.records),
-                                        found.records == 1 ? "says" : "say", batch_id,
-                                        found.records == 1 ? "it" : "them"),
+                            trnf("{} record says batch {} inserted it, but the audit log has "
+                                 "no import.batch row for it: put in outside rbl",
+                                 "{} records say batch {} inserted them, but the audit log has "
+                                 "no import.batch row for it: put in outside rbl",
+                                 static_cast<std::uint64_t>(found.records), found.records,
+                                 batch_id),
                             fmt::format("batch:{}", batch_id), std::nullopt);
             }
             continue;
@@ -261,23 +263,21 @@ void StateCheck::check_records(store::StateReader& reader, VerifyResult& result)
         expected.add(claim.revert_delta);
         std::string what;
         if (found.records < claim.inserted) {
-            what = fmt::format("{} where it says {}: {} removed outside rbl",
-                               records_word(found.records), claim.inserted,
-                               records_word(claim.inserted - found.records));
+            what = trf("{} where it says {}: {} removed outside rbl", records_word(found.records),
+                       claim.inserted, records_word(claim.inserted - found.records));
         } else if (found.records > claim.inserted) {
-            what = fmt::format("{} where it says {}: {} added outside rbl",
-                               records_word(found.records), claim.inserted,
-                               records_word(found.records - claim.inserted));
+            what = trf("{} where it says {}: {} added outside rbl", records_word(found.records),
+                       claim.inserted, records_word(found.records - claim.inserted));
         } else if (expected != found.digest) {
-            what = fmt::format("{} as it says, but their content differs: changed outside rbl",
-                               records_word(found.records));
+            what = trf("{} as it says, but their content differs: changed outside rbl",
+                       records_word(found.records));
         } else {
             continue;
         }
         add_problem(result,
-                    fmt::format("records inserted by batch {} are not what audit row {} "
-                                "(import.batch) and the rows after it say: {}",
-                                batch_id, claim.seq, what),
+                    trf("records inserted by batch {} are not what audit row {} "
+                        "(import.batch) and the rows after it say: {}",
+                        batch_id, claim.seq, what),
                     fmt::format("batch:{}", batch_id), claim.seq);
     }
 }

@@ -6,6 +6,7 @@
 
 #include "rbl/util/csv.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/text.hpp"
 
 namespace rbl::check {
@@ -41,7 +42,7 @@ void for_each_identifier(util::TextInput& input,
     bool first = true;
     while (reader.next(row)) {
         if (!row.error.empty()) {
-            throw UsageError(fmt::format("line {}: {}", row.line, row.error));
+            throw UsageError(trf("line {}: {}", row.line, row.error));
         }
         if (first) {
             first = false;
@@ -55,7 +56,7 @@ void for_each_identifier(util::TextInput& input,
         }
         const std::size_t index = column.value_or(0);
         if (index >= row.fields.size()) {
-            throw UsageError(fmt::format("line {}: no subject_id (column {})", row.line, index + 1));
+            throw UsageError(trf("line {}: no subject_id (column {})", row.line, index + 1));
         }
         visit(row.fields[index], row.line);
     }

@@ -5,6 +5,7 @@
 #include "rbl/publish/exporter.hpp"
 #include "rbl/util/csv.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::publish {
 
@@ -67,7 +68,7 @@ AtomicFile open_export_file(const std::string& out, unsigned mode) {
     }
     std::error_code ec;
     if (std::filesystem::is_directory(std::filesystem::symlink_status(out, ec))) {
-        throw UsageError(fmt::format("--out {} is a folder", out));
+        throw UsageError(trf("--out {} is a folder", out));
     }
     return AtomicFile(out, AtomicFile::Options{.mode = mode,
                                                .placement = AtomicFile::Placement::replace,

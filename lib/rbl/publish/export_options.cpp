@@ -12,6 +12,7 @@
 #include "rbl/model/entry.hpp"
 #include "rbl/store/entry_store.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::publish {
 
@@ -73,7 +74,7 @@ void check_output_folder(const std::filesystem::path& path, std::string_view opt
     std::error_code ec;
     const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     if (!std::filesystem::is_directory(folder, ec)) {
-        throw UsageError(fmt::format("{}: folder {} does not exist", option, folder.string()));
+        throw UsageError(trf("{}: folder {} does not exist", option, folder.string()));
     }
 }
 
@@ -86,50 +87,49 @@ unsigned parse_mode(const std::string& text) {
         used = 0;
     }
     if (used != text.size() || text.empty() || mode > 0777) {
-        throw UsageError(fmt::format("--mode '{}': expected octal permission bits such as 0600 "
-                                     "or 0640",
-                                     text));
+        throw UsageError(
+            trf("--mode '{}': expected octal permission bits such as 0600 or 0640", text));
     }
     return static_cast<unsigned>(mode);
 }
 
 void check_options(store::Database& db, const ExportOptions& options) {
     if (!is_known_status(options.status)) {
-        throw UsageError(fmt::format("unknown status '{}' (one of: notice, publicity, effective, "
-                                     "expired, lifted, repaired, revoked, withdrawn, all)",
-                                     options.status));
+        throw UsageError(trf("unknown status '{}' (one of: notice, publicity, effective, "
+                             "expired, lifted, repaired, revoked, withdrawn, all)",
+                             options.status));
     }
     if (options.kind && !model::parse_list_kind(*options.kind)) {
-        throw UsageError(fmt::format("unknown kind '{}' (black or red)", *options.kind));
+        throw UsageError(trf("unknown kind '{}' (black or red)", *options.kind));
     }
     if (!options.domains.empty()) {
         const auto domains = known_domains(db, options.rules_dir);
         for (const std::string& domain : options.domains) {
             if (!domains.contains(domain)) {
-                throw UsageError(fmt::format("unknown domain '{}'", domain));
+                throw UsageError(trf("unknown domain '{}'", domain));
             }
         }
     }
     if (options.delta && !options.channel) {
-        throw UsageError("--delta needs --channel NAME: a delta is against that channel's last "
-                         "publication");
+        throw UsageError(tr("--delta needs --channel NAME: a delta is against that channel's last "
+                            "publication"));
     }
     if (options.channel && !is_plain_name(*options.channel)) {
-        throw UsageError(fmt::format("channel name '{}': use letters, digits, '.', '_' and '-' "
-                                     "only (no path separators), at most 64",
-                                     *options.channel));
+        throw UsageError(trf("channel name '{}': use letters, digits, '.', '_' and '-' "
+                             "only (no path separators), at most 64",
+                             *options.channel));
     }
     if (options.manifest && options.out == "-" && !options.by_department_dir) {
-        throw UsageError("--manifest needs --out FILE (a manifest names a file)");
+        throw UsageError(tr("--manifest needs --out FILE (a manifest names a file)"));
     }
     if (options.by_department_dir) {
         std::error_code ec;
         if (!std::filesystem::is_directory(*options.by_department_dir, ec)) {
             throw UsageError(
-                fmt::format("--by-department: folder {} does not exist", *options.by_department_dir));
+                trf("--by-department: folder {} does not exist", *options.by_department_dir));
         }
         if (options.channel || options.department) {
-            throw UsageError("--by-department goes without --channel and --department");
+            throw UsageError(tr("--by-department goes without --channel and --department"));
         }
     } else if (options.out != "-") {
         check_output_folder(options.out, "--out");

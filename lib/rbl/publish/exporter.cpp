@@ -16,6 +16,7 @@
 #include "rbl/store/publication_store.hpp"
 #include "rbl/util/atomic_file.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/sha256.hpp"
 
 namespace rbl::publish {
@@ -116,7 +117,7 @@ struct ExportRun {
         }
         previous = store.last_publication(*options.channel);
         if (previous && previous->filter_json != filter_json(options)) {
-            throw UsageError(fmt::format(
+            throw UsageError(trf(
                 "channel '{}' publishes with the filter {}; this publication's is {} (use "
                 "another channel for another filter)",
                 *options.channel, previous->filter_json, filter_json(options)));
@@ -146,7 +147,7 @@ struct ExportRun {
         std::uint64_t read = 0;
         store.for_each_entry(filter(), [&](const store::EntryRow& row) {
             if (++read % k_progress_every == 0) {
-                reporter.progress("entries read", read, 0);
+                reporter.progress(tr("entries read"), read, 0);
             }
             const PublishedRow state = state_on(row, as_of, last_run);
             if (!passes_status(state)) {
@@ -337,8 +338,8 @@ nlohmann::json to_json(const ExportSummary& summary) {
         {"audit_head",
          summary.audit_head ? nlohmann::json(*summary.audit_head) : nlohmann::json(nullptr)}};
     if (!summary.written) {
-        json["why"] = "empty delta: nothing changed since the channel's last publication "
-                      "(--write-empty writes the file all the same)";
+        json["why"] = tr("empty delta: nothing changed since the channel's last publication "
+                         "(--write-empty writes the file all the same)");
     }
     return json;
 }
@@ -347,7 +348,7 @@ util::Date publication_as_of(store::PublicationStore& store,
                              const std::optional<std::string>& as_of, util::Date& last_run) {
     const auto last = store.last_run_as_of();
     if (!last) {
-        throw UsageError("no adjudication has run yet: there is nothing to publish");
+        throw UsageError(tr("no adjudication has run yet: there is nothing to publish"));
     }
     last_run = util::parse_iso_date(*last).value_or(util::Date());
     if (!as_of) {
@@ -355,7 +356,7 @@ util::Date publication_as_of(store::PublicationStore& store,
     }
     auto parsed = util::parse_iso_date(*as_of);
     if (!parsed) {
-        throw UsageError(fmt::format("--as-of: {}", parsed.error()));
+        throw UsageError(trf("--as-of: {}", parsed.error()));
     }
     return *parsed;
 }
@@ -365,21 +366,23 @@ std::optional<std::string> after_last_run_warning(store::Database& db, util::Dat
     if (!last || as_of.iso() <= *last) {
         return std::nullopt;
     }
-    std::string changed;
     store::IncrementalStore incremental(db);
-    if (incremental.available()) {
-        const std::int64_t subjects =
-            incremental.count_to_evaluate(incremental.highest_mark(), as_of.iso());
-        changed = subjects == 0
-                      ? "; no subject changed or came due since"
-                      : fmt::format("; {} subjects changed or came due since (imports, "
-                                    "withdrawals, appeals, windows, periods): run rbl-adjudicate "
-                                    "for them to count",
-                                    subjects);
+    if (!incremental.available()) {
+        return trf("{} lies after the last run's as-of {}: the entries are as that run and the "
+                   "appeals decided since left them",
+                   as_of.iso(), *last);
     }
-    return fmt::format("{} lies after the last run's as-of {}: the entries are as that run and the "
-                       "appeals decided since left them{}",
-                       as_of.iso(), *last, changed);
+    const std::int64_t subjects =
+        incremental.count_to_evaluate(incremental.highest_mark(), as_of.iso());
+    if (subjects == 0) {
+        return trf("{} lies after the last run's as-of {}: the entries are as that run and the "
+                   "appeals decided since left them; no subject changed or came due since",
+                   as_of.iso(), *last);
+    }
+    return trf("{} lies after the last run's as-of {}: the entries are as that run and the "
+               "appeals decided since left them; {} subjects changed or came due since (imports, "
+               "withdrawals, appeals, windows, periods): run rbl-adjudicate for them to count",
+               as_of.iso(), *last, subjects);
 }
 
 ExportSummary export_entries(store::Database& db, audit::AuditLog& audit,

@@ -13,6 +13,7 @@
 #include "rbl/store/record_publicity_store.hpp"
 #include "rbl/store/subject_reader.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/sha256.hpp"
 
 namespace rbl::publish {
@@ -30,9 +31,8 @@ void check_record_options(store::Database& db, const RecordExportOptions& option
     check_options(db, options.output);
     for (const std::string& domain : options.output.domains) {
         if (!options.publicity.contains(domain)) {
-            throw UsageError(fmt::format("domain '{}' publishes no records (its rule file has "
-                                         "no publicity:)",
-                                         domain));
+            throw UsageError(
+                trf("domain '{}' publishes no records (its rule file has no publicity:)", domain));
         }
     }
     for (const std::string& kind : options.kinds) {
@@ -43,7 +43,7 @@ void check_record_options(store::Database& db, const RecordExportOptions& option
                        domain.second.publishes(kind);
             });
         if (!published) {
-            throw UsageError(fmt::format("no domain publishes records of kind '{}'", kind));
+            throw UsageError(trf("no domain publishes records of kind '{}'", kind));
         }
     }
 }
@@ -108,7 +108,7 @@ std::optional<store::LastPublication> RecordExport::start_channel() {
     const std::string filter = record_filter_json(m_options);
     previous = m_publications.last_publication(*m_out.channel);
     if (previous && previous->filter_json != filter) {
-        throw UsageError(fmt::format(
+        throw UsageError(trf(
             "channel '{}' publishes with the filter {}; this publication's is {} (use another "
             "channel for another filter)",
             *m_out.channel, previous->filter_json, filter));
@@ -128,7 +128,7 @@ void RecordExport::write_public(RecordRowWriter& writer, ExportFile& file,
     std::uint64_t read = 0;
     while (reader.next(subject)) {
         if (++read % k_progress_every == 0) {
-            m_reporter.progress("subjects read", read, 0);
+            m_reporter.progress(tr("subjects read"), read, 0);
         }
         row.subject_id = subject.subject_id;
         row.subject_name = subject.name;

@@ -14,6 +14,7 @@
 #include "rbl/publish/subject_report_pdf.hpp"
 #include "rbl/util/atomic_file.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/sha256.hpp"
 
 namespace rbl::publish {
@@ -33,7 +34,7 @@ std::string format_of(const std::string& out) {
     if (extension == ".pdf") {
         return "pdf";
     }
-    throw UsageError(fmt::format("--out {}: the report is written as FILE.html or FILE.pdf", out));
+    throw UsageError(trf("--out {}: the report is written as FILE.html or FILE.pdf", out));
 }
 
 // The report number: the issue day and the register's id, e.g. XYBG-20261128-000001.
@@ -57,15 +58,15 @@ std::string options_json(const SubjectReport& report, const std::string& format)
 std::string read_file(const std::filesystem::path& file) {
     std::error_code ec;
     if (!std::filesystem::exists(file, ec)) {
-        throw UsageError(fmt::format("{} does not exist", file.string()));
+        throw UsageError(trf("{} does not exist", file.string()));
     }
     if (std::filesystem::is_directory(file, ec)) {
-        throw UsageError(fmt::format("{} is a folder, not a report", file.string()));
+        throw UsageError(trf("{} is a folder, not a report", file.string()));
     }
     std::ifstream in(file, std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (!in.good() && !in.eof()) {
-        throw FailedError(fmt::format("cannot read {}", file.string()));
+        throw FailedError(trf("cannot read {}", file.string()));
     }
     return bytes;
 }
@@ -104,7 +105,7 @@ IssueSummary issue_subject_report(store::Database& db, audit::AuditLog& audit,
     summary.out = options.out;
     // The file is opened (its folder checked) before the write lock is taken.
     util::AtomicFile file(options.out, {options.mode, util::AtomicFile::Placement::replace, true,
-                                        "the report"});
+                                        tr("the report")});
     store::Transaction transaction(db, store::Transaction::Mode::immediate);
     store::SubjectReportStore store(db);
     const util::Date issued_on = util::today();
@@ -152,28 +153,27 @@ ReportCheck verify_report(store::Database& db, const std::filesystem::path& file
     if (auto issued = store.find_by_file(sha256)) {
         check.ok = true;
         check.number = issued->number;
-        check.message = fmt::format("report {} issued at {} by {}, unchanged (SHA-256 {})",
-                                    issued->number, issued->issued_at, issued->operator_name,
-                                    sha256);
+        check.message = trf("report {} issued at {} by {}, unchanged (SHA-256 {})",
+                            issued->number, issued->issued_at, issued->operator_name, sha256);
         check.issued = std::move(issued);
         return check;
     }
     if (check.number.empty()) {
-        check.message = fmt::format("{} is not a credit report issued by rbl: it carries no "
-                                    "report number",
-                                    file.string());
+        check.message = trf("{} is not a credit report issued by rbl: it carries no "
+                            "report number",
+                            file.string());
         return check;
     }
     check.issued = store.find_by_number(check.number);
     if (!check.issued) {
-        check.message = fmt::format("report number {} is not in this office's register: the "
-                                    "report was not issued here",
-                                    check.number);
+        check.message = trf("report number {} is not in this office's register: the "
+                            "report was not issued here",
+                            check.number);
         return check;
     }
-    check.message = fmt::format("report {} was changed after it was issued: its file was "
-                                "registered with SHA-256 {}, this file's is {}",
-                                check.number, check.issued->file_sha256, sha256);
+    check.message = trf("report {} was changed after it was issued: its file was "
+                        "registered with SHA-256 {}, this file's is {}",
+                        check.number, check.issued->file_sha256, sha256);
     return check;
 }
 

@@ -19,6 +19,7 @@
 #include "rbl/store/subject_reader.hpp"
 #include "rbl/store/subject_report_store.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/money.hpp"
 #include "rbl/util/sha256.hpp"
 
@@ -75,12 +76,11 @@ Period period_of(store::Database& db, const ReportScope& scope) {
     period.to = scope.to.value_or(period.as_of);
     period.from = scope.from.value_or(period.to.plus_years(-3));
     if (period.to > period.as_of) {
-        throw UsageError(fmt::format("--to {} lies after the report's as-of day {}",
-                                     period.to.iso(), period.as_of.iso()));
+        throw UsageError(trf("--to {} lies after the report's as-of day {}", period.to.iso(),
+                             period.as_of.iso()));
     }
     if (period.from > period.to) {
-        throw UsageError(fmt::format("--from {} lies after --to {}", period.from.iso(),
-                                     period.to.iso()));
+        throw UsageError(trf("--from {} lies after --to {}", period.from.iso(), period.to.iso()));
     }
     return period;
 }
@@ -92,7 +92,7 @@ std::vector<std::string> covered_domains(store::Database& db, const ReportScope&
     }
     for (const std::string& domain : scope.domains) {
         if (!known.contains(domain)) {
-            throw UsageError(fmt::format("unknown domain '{}'", domain));
+            throw UsageError(trf("unknown domain '{}'", domain));
         }
     }
     std::set<std::string> chosen(scope.domains.begin(), scope.domains.end());
@@ -219,8 +219,7 @@ SubjectReport gather_subject_report(store::Database& db, const ReportScope& scop
     const Period period = period_of(db, scope);
     const std::vector<std::string> domains = covered_domains(db, scope);
     if (!store::SubjectReportStore(db).subject(subject_id)) {
-        throw UsageError(fmt::format("unknown subject '{}': no record of it was imported",
-                                     subject_id));
+        throw UsageError(trf("unknown subject '{}': no record of it was imported", subject_id));
     }
     store::SubjectRows subject;
     store::SubjectReader reader(db, period.as_of.iso(), subject_id);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::publish {
 
@@ -58,9 +59,9 @@ void require_cjk_font(PangoContext* context) {
         g_object_unref(font);
     }
     if (family.find("CJK") == std::string::npos) {
-        throw FailedError(fmt::format("the PDF report needs the font {} (Debian package "
-                                      "fonts-noto-cjk); fontconfig found '{}'",
-                                      k_font, family));
+        throw FailedError(trf("the PDF report needs the font {} (Debian package "
+                              "fonts-noto-cjk); fontconfig found '{}'",
+                              k_font, family));
     }
 }
 
@@ -137,9 +138,9 @@ public:
         page_footer();
         cairo_surface_finish(m_surface.get());
         if (cairo_surface_status(m_surface.get()) != CAIRO_STATUS_SUCCESS) {
-            throw FailedError(fmt::format(
-                "cannot write the PDF report: {}",
-                cairo_status_to_string(cairo_surface_status(m_surface.get()))));
+            throw FailedError(
+                trf("cannot write the PDF report: {}",
+                    cairo_status_to_string(cairo_surface_status(m_surface.get()))));
         }
     }
 
@@ -156,8 +157,8 @@ private:
         pango_layout_set_wrap(layout.get(), PANGO_WRAP_WORD_CHAR);
         pango_layout_set_text(layout.get(), text.data(), static_cast<int>(text.size()));
         if (pango_layout_get_unknown_glyphs_count(layout.get()) > 0) {
-            throw FailedError(fmt::format("the font {} has no glyph for a character of '{}'",
-                                          k_font, text));
+            throw FailedError(
+                trf("the font {} has no glyph for a character of '{}'", k_font, text));
         }
         return layout;
     }

@@ -15,6 +15,7 @@
 
 #include "rbl/util/date.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/text_table.hpp"
 
 namespace rbl::publish {
@@ -26,10 +27,6 @@ constexpr double k_max_width = 60;  // a long explanation wraps no column off th
 constexpr double k_date_width = 12;
 constexpr lxw_row_t k_max_rows = 1048576;
 
-[[noreturn]] void fail(std::string_view doing, lxw_error error) {
-    throw FailedError(fmt::format("xlsx: cannot {}: {}", doing, lxw_strerror(error)));
-}
-
 // A private folder for the workbook and libxlsxwriter's own temporary files.
 std::filesystem::path make_private_folder() {
     std::error_code ec;
@@ -38,8 +35,8 @@ std::filesystem::path make_private_folder() {
         pattern = "/tmp/rbl-xlsx-XXXXXX";
     }
     if (::mkdtemp(pattern.data()) == nullptr) {
-        throw FailedError(fmt::format("xlsx: cannot make a temporary folder {}: {}", pattern,
-                                      std::strerror(errno)));
+        throw FailedError(trf("xlsx: cannot make a temporary folder {}: {}", pattern,
+                              std::strerror(errno)));
     }
     return pattern;
 }
@@ -68,7 +65,7 @@ struct XlsxSheet::Workbook {
         book = workbook_new_opt((folder / "export.xlsx").c_str(), &options);
         if (book == nullptr) {
             remove_folder();
-            throw FailedError("xlsx: cannot start the workbook (out of memory?)");
+            throw FailedError(tr("xlsx: cannot start the workbook (out of memory?)"));
         }
         const std::string name(sheet_name);
         sheet = workbook_add_worksheet(book, name.c_str());
@@ -111,13 +108,12 @@ struct XlsxSheet::Workbook {
         const lxw_error error =
             worksheet_write_string(sheet, row, static_cast<lxw_col_t>(col), value.c_str(), format);
         if (error == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED) {
-            throw FailedError(
-                fmt::format("xlsx: row {}, column {}: a cell holds at most 32,767 "
-                            "characters; export this as csv or jsonl",
-                            row + 1, col + 1));
+            throw FailedError(trf("xlsx: row {}, column {}: a cell holds at most 32,767 "
+                                  "characters; export this as csv or jsonl",
+                                  row + 1, col + 1));
         }
         if (error != LXW_NO_ERROR) {
-            fail("write a cell", error);
+            throw FailedError(trf("xlsx: cannot write a cell: {}", lxw_strerror(error)));
         }
         widen(col, text);
     }
@@ -132,7 +128,7 @@ struct XlsxSheet::Workbook {
         const lxw_error error =
             worksheet_write_datetime(sheet, row, static_cast<lxw_col_t>(col), &when, date_format);
         if (error != LXW_NO_ERROR) {
-            fail("write a date", error);
+            throw FailedError(trf("xlsx: cannot write a date: {}", lxw_strerror(error)));
         }
         date_columns[col] = true;
     }
@@ -161,8 +157,8 @@ struct XlsxSheet::Workbook {
     void add_row(std::span<const Cell> cells) {
         if (row >= k_max_rows) {
             throw FailedError(
-                "xlsx: a sheet holds at most 1,048,575 rows below its header; "
-                "export this as csv or jsonl, or filter it (--domain, --kind)");
+                tr("xlsx: a sheet holds at most 1,048,575 rows below its header; "
+                   "export this as csv or jsonl, or filter it (--domain, --kind)"));
         }
         for (std::size_t col = 0; col < cells.size() && col < widths.size(); ++col) {
             const Cell& cell = cells[col];
@@ -201,7 +197,7 @@ struct XlsxSheet::Workbook {
         const lxw_error error = workbook_close(book);
         book = nullptr;
         if (error != LXW_NO_ERROR) {
-            fail("write the workbook", error);
+            throw FailedError(trf("xlsx: cannot write the workbook: {}", lxw_strerror(error)));
         }
         copy_into_file();
         remove_folder();
@@ -212,8 +208,7 @@ struct XlsxSheet::Workbook {
     void copy_into_file() {
         std::ifstream in(folder / "export.xlsx", std::ios::binary);
         if (!in) {
-            throw FailedError(
-                fmt::format("xlsx: cannot read back the workbook in {}", folder.string()));
+            throw FailedError(trf("xlsx: cannot read back the workbook in {}", folder.string()));
         }
         std::array<char, 65536> buffer{};
         while (in) {
@@ -221,8 +216,7 @@ struct XlsxSheet::Workbook {
             file.write(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())));
         }
         if (in.bad()) {
-            throw FailedError(
-                fmt::format("xlsx: cannot read back the workbook in {}", folder.string()));
+            throw FailedError(trf("xlsx: cannot read back the workbook in {}", folder.string()));
         }
     }
 };
