@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/text.hpp"
 
 namespace rbl::ids {
@@ -90,15 +91,15 @@ std::optional<std::string> authority_problem(std::string_view id) {
             continue;
         }
         if (authority.types.find(id[1]) == std::string_view::npos) {
-            return fmt::format("character 2 '{}' is not an organisation type of registration "
-                               "authority '{}' (GB 32100 allows {})",
-                               id[1], id[0], fmt::join(authority.types, ", "));
+            return trf(
+                "character 2 '{}' is not an organisation type of registration authority "
+                "'{}' (GB 32100 allows {})",
+                id[1], id[0], fmt::join(authority.types, ", "));
         }
         return std::nullopt;
     }
-    return fmt::format("character 1 '{}' is not a registration authority code (GB 32100: 1-9, A, "
-                       "N, Y)",
-                       id[0]);
+    return trf("character 1 '{}' is not a registration authority code (GB 32100: 1-9, A, N, Y)",
+               id[0]);
 }
 
 // Why the USCC structure (alphabet, registration authority and organisation type, region code)
@@ -112,14 +113,14 @@ std::optional<std::string> uscc_structure_problem(std::string_view id) {
         }
         ++position;
         if (byte >= 0x80 || byte < 0x20 || byte == 0x7F) {
-            return fmt::format(
+            return trf(
                 "character {} is not an ASCII letter or digit, as a unified social credit code "
                 "needs",
                 position);
         }
         if (k_uscc_alphabet.find(id[i]) == std::string_view::npos) {
-            return fmt::format("character {} '{}' is not allowed in a unified social credit code",
-                               position, id[i]);
+            return trf("character {} '{}' is not allowed in a unified social credit code", position,
+                       id[i]);
         }
     }
     if (auto problem = authority_problem(id)) {
@@ -127,7 +128,7 @@ std::optional<std::string> uscc_structure_problem(std::string_view id) {
     }
     const std::string_view region = id.substr(2, 6);
     if (!all_digits(region)) {
-        return fmt::format("characters 3-8 must be a 6-digit region code, got '{}'", region);
+        return trf("characters 3-8 must be a 6-digit region code, got '{}'", region);
     }
     const int province = digits_value(region.substr(0, 2));
     bool known = false;
@@ -135,7 +136,7 @@ std::optional<std::string> uscc_structure_problem(std::string_view id) {
         known = known || code == province;
     }
     if (!known || (province == 10 && region != "100000")) {
-        return fmt::format("characters 3-8 '{}' are not an administrative division code", region);
+        return trf("characters 3-8 '{}' are not an administrative division code", region);
     }
     return std::nullopt;
 }
@@ -148,21 +149,17 @@ std::optional<std::string> resident_structure_problem(std::string_view id, util:
     const int month = digits_value(birth.substr(4, 2));
     const int day = digits_value(birth.substr(6, 2));
     if (!util::is_valid_ymd(year, month, day)) {
-        return fmt::format("characters 7-14 '{}' are not a real birth date", birth);
+        return trf("characters 7-14 '{}' are not a real birth date", birth);
     }
     if (year < 1900) {
-        return fmt::format("birth date {:04}-{:02}-{:02} in the identifier is before 1900", year,
-                           month, day);
+        return trf("birth date {:04}-{:02}-{:02} in the identifier is before 1900", year, month,
+                   day);
     }
     const util::Date date = util::Date::from_ymd(year, month, day);
     if (date > today) {
-        return fmt::format("birth date {} in the identifier lies in the future", date.iso());
+        return trf("birth date {} in the identifier lies in the future", date.iso());
     }
     return std::nullopt;
-}
-
-const char* kind_name(IdKind kind) {
-    return kind == IdKind::uscc ? "a unified social credit code" : "a resident ID number";
 }
 
 }  // namespace
@@ -224,11 +221,10 @@ Result<IdShape> classify(std::string_view id, util::Date today, std::optional<Id
             if (auto problem = uscc_structure_problem(id)) {
                 return fail(std::move(*problem));
             }
-            return fail(fmt::format("must be 18 characters, got {} bytes that are not valid UTF-8 "
-                                    "text",
-                                    id.size()));
+            return fail(trf("must be 18 characters, got {} bytes that are not valid UTF-8 text",
+                            id.size()));
         }
-        return fail(fmt::format("must be 18 characters, got {}", characters));
+        return fail(trf("must be 18 characters, got {}", characters));
     }
     const std::string_view first17 = id.substr(0, 17);
     const auto uscc_problem = uscc_structure_problem(id);
@@ -250,8 +246,8 @@ Result<IdShape> classify(std::string_view id, util::Date today, std::optional<Id
         return IdShape{IdKind::resident, true};
     }
     if (uscc_problem && resident_problem) {
-        return fail(fmt::format("{}; nor is it a unified social credit code: {}",
-                                *resident_problem, *uscc_problem));
+        return fail(trf("{}; nor is it a unified social credit code: {}", *resident_problem,
+                        *uscc_problem));
     }
     if (resident_problem) {
         return IdShape{IdKind::uscc, uscc_check_ok};
@@ -268,11 +264,22 @@ Result<IdKind> validate(std::string_view id, util::Date today, std::optional<IdK
         const auto first17 = id.substr(0, 17);
         const auto expected =
             shape->kind == IdKind::uscc ? uscc_check_char(first17) : resident_check_char(first17);
-        return fail(fmt::format("taken as {}: check character should be '{}', not '{}'{}",
-                                kind_name(shape->kind), expected.value_or('?'), id[17],
-                                shape->ambiguous ? " (as a unified social credit code it is "
-                                                   "valid: a subject_type column settles it)"
-                                                 : ""));
+        const char right = expected.value_or('?');
+        if (shape->kind == IdKind::uscc) {
+            return fail(
+                trf("taken as a unified social credit code: check character should be "
+                    "'{}', not '{}'",
+                    right, id[17]));
+        }
+        if (shape->ambiguous) {
+            return fail(
+                trf("taken as a resident ID number: check character should be '{}', not "
+                    "'{}' (as a unified social credit code it is valid: a subject_type "
+                    "column settles it)",
+                    right, id[17]));
+        }
+        return fail(trf("taken as a resident ID number: check character should be '{}', not '{}'",
+                        right, id[17]));
     }
     return shape->kind;
 }

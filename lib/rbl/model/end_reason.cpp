@@ -1,6 +1,7 @@
 #include "rbl/model/end_reason.hpp"
 
 #include "rbl/model/enum_names.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::model {
 
@@ -23,15 +24,16 @@ constexpr std::array<std::pair<EndReason, std::string_view>, 2> k_legacy = {{
     {EndReason::lift_criteria_met, "lift criteria hold"},
 }};
 
+// Shown to people: translated by tr() where they are shown.
 constexpr std::array<std::pair<EndReason, std::string_view>, 8> k_words_en = {{
-    {EndReason::validity_ended, "validity ran out"},
-    {EndReason::lift_criteria_met, "the lift criteria hold"},
-    {EndReason::rule_removed, "the rule was removed"},
-    {EndReason::criteria_no_longer_hold, "the criteria no longer hold"},
-    {EndReason::evidence_withdrawn, "the evidence was withdrawn"},
-    {EndReason::black_listed, "the subject was put on a black list"},
-    {EndReason::objection_upheld, "an objection was upheld"},
-    {EndReason::credit_repair, "credit repaired"},
+    {EndReason::validity_ended, tr_later("validity ran out")},
+    {EndReason::lift_criteria_met, tr_later("the lift criteria hold")},
+    {EndReason::rule_removed, tr_later("the rule was removed")},
+    {EndReason::criteria_no_longer_hold, tr_later("the criteria no longer hold")},
+    {EndReason::evidence_withdrawn, tr_later("the evidence was withdrawn")},
+    {EndReason::black_listed, tr_later("the subject was put on a black list")},
+    {EndReason::objection_upheld, tr_later("an objection was upheld")},
+    {EndReason::credit_repair, tr_later("credit repaired")},
 }};
 
 constexpr std::array<std::pair<EndReason, std::string_view>, 8> k_words_zh = {{

@@ -29,7 +29,8 @@ inline constexpr std::array<EndReason, 8> k_end_reasons = {
 
 /// The reason's code (snake_case), as stored and published.
 std::string_view to_string(EndReason reason);
-/// The reason in English words ("validity ran out"), for entry histories and messages.
+/// The reason in English words ("validity ran out"), for entry histories and messages; marked
+/// for the catalog, so that tr(words_en(reason).data()) shows it in the interface's language.
 std::string_view words_en(EndReason reason);
 /// The reason in Chinese words ("有效期届满").
 std::string_view words_zh(EndReason reason);

@@ -2,50 +2,53 @@
 
 #include <fmt/format.h>
 
+#include "rbl/util/i18n.hpp"
+
 namespace rbl::model {
 
 namespace {
 
 std::string entry_line(const Entry& entry) {
-    std::string line = fmt::format("entry {}: {}{} — decided {}", entry.entry_id,
-                                   to_string(entry.status),
-                                   entry.disputed ? " (disputed)" : "", entry.decided_on.iso());
+    // Clause by clause, each a message of its own: the dates an entry has depend on its list.
+    std::string line = entry.disputed ? trf("entry {}: {} (disputed) — decided {}", entry.entry_id,
+                                            to_string(entry.status), entry.decided_on.iso())
+                                      : trf("entry {}: {} — decided {}", entry.entry_id,
+                                            to_string(entry.status), entry.decided_on.iso());
     if (entry.notice_until) {
-        line += fmt::format(", notice to {}", entry.notice_until->iso());
+        line += trf(", notice to {}", entry.notice_until->iso());
     }
     if (entry.publicity_until) {
-        line += fmt::format(", publicity to {}", entry.publicity_until->iso());
+        line += trf(", publicity to {}", entry.publicity_until->iso());
     }
-    line += fmt::format(", in force from {}, {}", entry.effective_from.iso(),
-                        entry.expires_on ? fmt::format("expires {}", entry.expires_on->iso())
-                                         : std::string("no fixed term"));
+    line += entry.expires_on ? trf(", in force from {}, expires {}", entry.effective_from.iso(),
+                                   entry.expires_on->iso())
+                             : trf(", in force from {}, no fixed term", entry.effective_from.iso());
     if (entry.ended_on) {
-        line += fmt::format(", ended {}", entry.ended_on->iso());
-        if (entry.end_reason) {
-            line += fmt::format(" ({})", words_en(*entry.end_reason));
-        }
+        line += entry.end_reason ? trf(", ended {} ({})", entry.ended_on->iso(),
+                                       tr(words_en(*entry.end_reason).data()))
+                                 : trf(", ended {}", entry.ended_on->iso());
     }
     return line;
 }
 
 std::string appeal_line(const Appeal& appeal, util::Date as_of) {
-    std::string line = fmt::format("appeal {} ({}) received {}, due {}", appeal.appeal_id,
-                                   to_string(appeal.type), appeal.received_on.iso(),
-                                   appeal.due_on.iso());
+    std::string line = trf("appeal {} ({}) received {}, due {}", appeal.appeal_id,
+                           to_string(appeal.type), appeal.received_on.iso(), appeal.due_on.iso());
     if (!appeal.filed_by.empty()) {
-        line += fmt::format(", by {}", appeal.filed_by);
+        line += trf(", by {}", appeal.filed_by);
     }
-    line += fmt::format(": \"{}\" — ", appeal.reason);
     if (appeal.outcome && appeal.decided_on) {
-        line += fmt::format("{} on {}", to_string(*appeal.outcome), appeal.decided_on->iso());
-        if (appeal.withdraw_records) {
-            line += ", evidence records withdrawn";
-        }
+        line += appeal.withdraw_records
+                    ? trf(": \"{}\" — {} on {}, evidence records withdrawn", appeal.reason,
+                          to_string(*appeal.outcome), appeal.decided_on->iso())
+                    : trf(": \"{}\" — {} on {}", appeal.reason, to_string(*appeal.outcome),
+                          appeal.decided_on->iso());
         if (!appeal.note.empty()) {
-            line += fmt::format(": \"{}\"", appeal.note);
+            line += trf(": \"{}\"", appeal.note);
         }
     } else {
-        line += appeal.is_overdue(as_of) ? "open, OVERDUE" : "open";
+        line += appeal.is_overdue(as_of) ? trf(": \"{}\" — open, OVERDUE", appeal.reason)
+                                         : trf(": \"{}\" — open", appeal.reason);
     }
     return line;
 }

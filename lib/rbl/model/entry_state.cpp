@@ -7,6 +7,7 @@
 
 #include "rbl/model/entry.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::model {
 
@@ -60,8 +61,8 @@ namespace {
 
 void check_move(const Entry& entry, EntryStatus to) {
     if (!is_lawful_move(entry.status, to)) {
-        throw FailedError(fmt::format("internal error: entry {} cannot go from {} to {}",
-                                      entry.entry_id, to_string(entry.status), to_string(to)));
+        throw FailedError(trf("internal error: entry {} cannot go from {} to {}", entry.entry_id,
+                              to_string(entry.status), to_string(to)));
     }
 }
 
@@ -78,8 +79,8 @@ void advance_entry(Entry& entry, EntryStatus status) {
     if (is_open(status)) {
         check_move(entry, status);
     } else {
-        throw FailedError(fmt::format("internal error: entry {} advanced to {}", entry.entry_id,
-                                      to_string(status)));
+        throw FailedError(
+            trf("internal error: entry {} advanced to {}", entry.entry_id, to_string(status)));
     }
     entry.status = status;
 }

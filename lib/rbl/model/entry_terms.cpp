@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::model {
 
@@ -15,8 +16,8 @@ util::Duration duration_field(const nlohmann::json& terms, const char* key,
                               std::int64_t entry_id) {
     auto parsed = util::parse_duration(terms.at(key).get<std::string>());
     if (!parsed) {
-        throw FailedError(fmt::format("entry {}: its stored {} cannot be read: {}", entry_id, key,
-                                      parsed.error()));
+        throw FailedError(
+            trf("entry {}: its stored {} cannot be read: {}", entry_id, key, parsed.error()));
     }
     return *parsed;
 }
@@ -78,7 +79,7 @@ EntryTerms EntryTerms::parse(std::string_view json, std::int64_t entry_id) {
         return out;
     } catch (const nlohmann::json::exception& error) {
         throw FailedError(
-            fmt::format("entry {}: its stored terms cannot be read ({})", entry_id, error.what()));
+            trf("entry {}: its stored terms cannot be read ({})", entry_id, error.what()));
     }
 }
 

@@ -10,6 +10,7 @@
 #include "rbl/store/database.hpp"
 #include "rbl/util/date.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::store {
 
@@ -59,9 +60,9 @@ inline std::optional<model::EndReason> end_reason_of(const Statement& statement,
     if (const auto reason = model::parse_end_reason(text)) {
         return reason;
     }
-    throw FailedError(fmt::format(
-        "an entry's end reason '{}' is none rbl writes (was the database changed outside rbl?)",
-        text));
+    throw FailedError(
+        trf("an entry's end reason '{}' is none rbl writes (was the database changed outside rbl?)",
+            text));
 }
 
 /// An end reason as the code to bind, or nullopt to bind NULL.

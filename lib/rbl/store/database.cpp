@@ -6,11 +6,12 @@
 
 #include "rbl/store/schema.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::store {
 
 std::unique_ptr<detail::CopySink> detail::Connection::copy_in(std::string_view /*sql*/) {
-    throw FailedError("internal error: a bulk load (COPY) is PostgreSQL's only");
+    throw FailedError(tr("internal error: a bulk load (COPY) is PostgreSQL's only"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -133,7 +134,8 @@ Statement& Statement::operator=(Statement&& other) noexcept = default;
 
 detail::Cursor& Statement::cursor() const {
     if (!m_cursor) {
-        throw FailedError("internal error: use of a database statement that was never prepared");
+        throw FailedError(
+            tr("internal error: use of a database statement that was never prepared"));
     }
     return *m_cursor;
 }
@@ -186,7 +188,7 @@ void Statement::run() {
 std::int64_t Statement::single_integer() {
     if (!step()) {
         reset();
-        throw FailedError("internal error: a statement of one integer gave no row");
+        throw FailedError(tr("internal error: a statement of one integer gave no row"));
     }
     const std::int64_t id = column_int64(0);
     reset();
@@ -237,9 +239,9 @@ void Database::migrate(const OpenOptions& options) {
     const int found = schema_version();
     const int known = current_schema_version();
     const auto newer = [&](int version) {
-        return FailedError(fmt::format(
-            "{} has schema version {}, newer than this rbl understands ({}): upgrade rbl", name,
-            version, known));
+        return FailedError(
+            trf("{} has schema version {}, newer than this rbl understands ({}): upgrade rbl", name,
+                version, known));
     };
     if (found > known) {
         throw newer(found);
@@ -248,11 +250,11 @@ void Database::migrate(const OpenOptions& options) {
         return;
     }
     if (found == 0 && m_dialect == Dialect::postgresql && !options.create) {
-        throw UsageError(fmt::format(
-            "the rbl schema does not exist in database {} (rbl-import creates it)", name));
+        throw UsageError(
+            trf("the rbl schema does not exist in database {} (rbl-import creates it)", name));
     }
     if (options.read_only) {
-        throw FailedError(fmt::format(
+        throw FailedError(trf(
             "{} has schema version {}, older than this rbl ({}): run rbl-import once to upgrade it",
             name, found, known));
     }

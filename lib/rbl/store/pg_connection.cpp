@@ -26,6 +26,7 @@
 #include "rbl/store/database.hpp"
 #include "rbl/util/error.hpp"
 #include "rbl/util/hex.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::store::detail {
 
@@ -147,41 +148,45 @@ void Session::raise(const PGresult* result, std::string_view what) const {
         detail.erase(0, 8);
     }
     const auto with_context = [&](const std::string& text) {
-        return what.empty() ? text : fmt::format("{}: {}", what, text);
+        return what.empty() ? text : trf("{}: {}", what, text);
     };
     if (code == "55P03" || code == "40001" || code == "40P01") {
-        throw BusyError(with_context(fmt::format(
-            "database {} is busy: another rbl tool has been writing for more than {} s (raise "
-            "--wait or try later)",
-            name, wait_seconds)));
+        throw BusyError(with_context(
+            trf("database {} is busy: another rbl tool has been writing for more than {} s (raise "
+                "--wait or try later)",
+                name, wait_seconds)));
     }
     if (code == "42501") {
         // rbl's group roles (pg_schema.cpp): reading needs at least rbl_analyst, changing
         // anything rbl_office (a department's own lookups and feedback aside).
         const char* user = PQuser(conn);
         const std::string login = user != nullptr ? user : "LOGIN";
-        const std::string_view role = reading ? "rbl_analyst" : "rbl_office";
-        throw UsageError(with_context(fmt::format(
-            "the login {} may not {} database {} ({}): it needs the role {} (an "
-            "administrator grants it: GRANT {} TO {})",
-            login, reading ? "read" : "change", name, detail, role, role, login)));
+        if (reading) {
+            throw UsageError(with_context(
+                trf("the login {0} may not read database {1} ({2}): it needs the role "
+                    "rbl_analyst (an administrator grants it: GRANT rbl_analyst TO {0})",
+                    login, name, detail)));
+        }
+        throw UsageError(with_context(
+            trf("the login {0} may not change database {1} ({2}): it needs the role rbl_office "
+                "(an administrator grants it: GRANT rbl_office TO {0})",
+                login, name, detail)));
     }
     if (code == "53100") {
-        throw FailedError(with_context(fmt::format("cannot write database {}: disk full", name)));
+        throw FailedError(with_context(trf("cannot write database {}: disk full", name)));
     }
     if (code == "25006") {
-        throw FailedError(with_context(fmt::format("database {} is read-only", name)));
+        throw FailedError(with_context(trf("database {} is read-only", name)));
     }
     if (code.starts_with("23")) {
-        throw FailedError(what.empty()
-                              ? fmt::format("database {} refused the change: {}", name, detail)
-                              : fmt::format("{}: {}", what, detail));
+        throw FailedError(what.empty() ? trf("database {} refused the change: {}", name, detail)
+                                       : trf("{}: {}", what, detail));
     }
     if (PQstatus(conn) != CONNECTION_OK) {
         throw FailedError(
-            with_context(fmt::format("lost the connection to database {}: {}", name, detail)));
+            with_context(trf("lost the connection to database {}: {}", name, detail)));
     }
-    throw FailedError(with_context(fmt::format("database {}: {}", name, detail)));
+    throw FailedError(with_context(trf("database {}: {}", name, detail)));
 }
 
 void Session::check(PGresult* result, std::string_view what) {
@@ -276,7 +281,7 @@ PgCursor::~PgCursor() {
 
 std::optional<std::string>& PgCursor::slot(int index) {
     if (index < 1 || index > m_parameter_count) {
-        throw FailedError(fmt::format("internal error: cannot bind parameter {}", index));
+        throw FailedError(trf("internal error: cannot bind parameter {}", index));
     }
     return m_values[static_cast<std::size_t>(index - 1)];
 }
@@ -297,7 +302,7 @@ void PgCursor::prepare() {
     std::string name = fmt::format("rbl_s{}", ++m_session->statements);
     m_session->check(PQprepare(m_session->conn, name.c_str(), m_statement.sql.c_str(),
                                m_parameter_count, m_statement.types.data()),
-                     "internal error: cannot prepare a database statement");
+                     tr("internal error: cannot prepare a database statement"));
     m_statement_name = std::move(name);
 }
 
@@ -310,7 +315,7 @@ void PgCursor::infer_types() {
     prepare();
     ResultPtr described(PQdescribePrepared(m_session->conn, m_statement_name.c_str()), &PQclear);
     if (PQresultStatus(described.get()) != PGRES_COMMAND_OK) {
-        m_session->raise(described.get(), "internal error: cannot describe a statement");
+        m_session->raise(described.get(), tr("internal error: cannot describe a statement"));
     }
     for (int i = 0; i < m_parameter_count; ++i) {
         m_cursor_types.push_back(PQparamtype(described.get(), i));
@@ -359,7 +364,7 @@ void PgCursor::fetch_batch() {
 
 bool PgCursor::step() {
     if (m_session->conn == nullptr) {
-        throw FailedError("internal error: a statement used after its database was closed");
+        throw FailedError(tr("internal error: a statement used after its database was closed"));
     }
     if (!m_executed) {
         m_executed = true;
@@ -437,7 +442,7 @@ public:
         PGresult* result = PQexec(m_session->conn, std::string(sql).c_str());
         if (PQresultStatus(result) != PGRES_COPY_IN) {
             m_session->check(result, "");  // throws (a COPY that did not start is an error)
-            throw FailedError("internal error: a bulk load did not start");
+            throw FailedError(tr("internal error: a bulk load did not start"));
         }
         PQclear(result);
         m_open = true;
@@ -552,8 +557,7 @@ PgConnection::PgConnection(const OpenOptions& options)
         }
         PQfinish(m_session->conn);
         m_session->conn = nullptr;
-        throw FailedError(
-            fmt::format("cannot connect to database {}: {}", m_session->name, message));
+        throw FailedError(trf("cannot connect to database {}: {}", m_session->name, message));
     }
     // Notices (e.g. "relation already exists, skipping") are not for the user.
     PQsetNoticeProcessor(m_session->conn, [](void*, const char*) {}, nullptr);
@@ -587,10 +591,10 @@ void PgConnection::begin(bool writer) {
     try {
         while (!try_writer_lock()) {
             if (std::chrono::steady_clock::now() >= deadline) {
-                throw BusyError(fmt::format(
-                    "database {} is busy: another rbl tool has been writing for more than {} s "
-                    "(raise --wait or try later)",
-                    m_session->name, m_session->wait_seconds));
+                throw BusyError(
+                    trf("database {} is busy: another rbl tool has been writing for more than {} s "
+                        "(raise --wait or try later)",
+                        m_session->name, m_session->wait_seconds));
             }
             std::this_thread::sleep_for(k_lock_retry);
         }
@@ -602,8 +606,8 @@ void PgConnection::begin(bool writer) {
 
 void PgConnection::commit() {
     if (PQtransactionStatus(m_session->conn) == PQTRANS_INERROR) {
-        throw FailedError(fmt::format(
-            "database {}: the transaction failed and was rolled back", m_session->name));
+        throw FailedError(
+            trf("database {}: the transaction failed and was rolled back", m_session->name));
     }
     exec("COMMIT");
 }

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/money.hpp"
 
 namespace rbl::store {
@@ -306,7 +307,7 @@ RecordChange RecordStore::put_record(const model::Record& record, const ContentH
     m_find_record.bind(1, record.source).bind(2, record.record_id);
     if (!m_find_record.step()) {
         m_find_record.reset();
-        throw FailedError("internal error: record vanished during import");
+        throw FailedError(tr("internal error: record vanished during import"));
     }
     const std::int64_t rec = m_find_record.column_int64(0);
     const std::string_view stored_hash = m_find_record.column_blob(1);

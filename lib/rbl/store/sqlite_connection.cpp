@@ -15,6 +15,7 @@
 #include "rbl/store/connection.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::store::detail {
 
@@ -34,8 +35,8 @@ void create_private_file(const std::filesystem::path& path) {
     }
     std::error_code ec;
     if (!std::filesystem::is_directory(folder, ec)) {
-        throw UsageError(fmt::format("cannot create database {}: folder {} does not exist",
-                                     path.string(), folder.string()));
+        throw UsageError(trf("cannot create database {}: folder {} does not exist", path.string(),
+                             folder.string()));
     }
     const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
     if (fd < 0) {
@@ -43,7 +44,7 @@ void create_private_file(const std::filesystem::path& path) {
             return;  // another process created it in the meantime: open that one
         }
         throw FailedError(
-            fmt::format("cannot create database {}: {}", path.string(), std::strerror(errno)));
+            trf("cannot create database {}: {}", path.string(), std::strerror(errno)));
     }
     // The umask may have removed bits from 0600 (e.g. 0277 -> 0400): set the mode exactly.
     const int chmod_result = ::fchmod(fd, 0600);
@@ -51,7 +52,7 @@ void create_private_file(const std::filesystem::path& path) {
     ::close(fd);
     if (chmod_result != 0) {
         throw FailedError(
-            fmt::format("cannot create database {}: {}", path.string(), std::strerror(chmod_errno)));
+            trf("cannot create database {}: {}", path.string(), std::strerror(chmod_errno)));
     }
 }
 
@@ -62,45 +63,42 @@ void create_private_file(const std::filesystem::path& path) {
                         std::string_view what) {
     const std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
     const auto with_context = [&](const std::string& text) {
-        return what.empty() ? text : fmt::format("{}: {}", what, text);
+        return what.empty() ? text : trf("{}: {}", what, text);
     };
     switch (code & 0xff) {
         case SQLITE_BUSY:
         case SQLITE_LOCKED:
-            throw BusyError(with_context(fmt::format(
-                "database {} is busy: another rbl tool has been writing for more than {} s "
-                "(raise --wait or try later)",
-                name, wait_seconds)));
+            throw BusyError(with_context(
+                trf("database {} is busy: another rbl tool has been writing for more than {} s "
+                    "(raise --wait or try later)",
+                    name, wait_seconds)));
         case SQLITE_FULL:
-            throw FailedError(
-                with_context(fmt::format("cannot write database {}: disk full", name)));
+            throw FailedError(with_context(trf("cannot write database {}: disk full", name)));
         case SQLITE_NOTADB:
             throw FailedError(
-                with_context(fmt::format("{} is not an rbl database (not an SQLite file)", name)));
+                with_context(trf("{} is not an rbl database (not an SQLite file)", name)));
         case SQLITE_CORRUPT:
-            throw FailedError(with_context(fmt::format(
-                "database {} is damaged (SQLite says: {}); restore it from a backup", name,
-                detail)));
+            throw FailedError(with_context(
+                trf("database {} is damaged (SQLite says: {}); restore it from a backup", name,
+                    detail)));
         case SQLITE_READONLY:
-            throw FailedError(with_context(fmt::format("database {} is read-only", name)));
+            throw FailedError(with_context(trf("database {} is read-only", name)));
         case SQLITE_CONSTRAINT:
-            throw FailedError(what.empty() ? fmt::format("database {} refused the change: {}",
-                                                         name, detail)
-                                           : fmt::format("{}: {}", what, detail));
+            throw FailedError(what.empty() ? trf("database {} refused the change: {}", name, detail)
+                                           : trf("{}: {}", what, detail));
         case SQLITE_IOERR:
             throw FailedError(
-                with_context(fmt::format("input/output error on database {}: {}", name, detail)));
+                with_context(trf("input/output error on database {}: {}", name, detail)));
         case SQLITE_CANTOPEN:
-            throw FailedError(
-                with_context(fmt::format("cannot open database {}: {}", name, detail)));
+            throw FailedError(with_context(trf("cannot open database {}: {}", name, detail)));
         case SQLITE_NOMEM:
-            throw FailedError(with_context("out of memory"));
+            throw FailedError(with_context(tr("out of memory")));
         case SQLITE_PERM:
         case SQLITE_AUTH:
             throw FailedError(
-                with_context(fmt::format("no permission to use database {}: {}", name, detail)));
+                with_context(trf("no permission to use database {}: {}", name, detail)));
         default:
-            throw FailedError(with_context(fmt::format("database {}: {}", name, detail)));
+            throw FailedError(with_context(trf("database {}: {}", name, detail)));
     }
 }
 
@@ -226,24 +224,24 @@ SqliteCursor::SqliteCursor(SqliteConnection& connection, std::string_view sql)
     const int rc = sqlite3_prepare_v3(connection.handle(), sql.data(), static_cast<int>(sql.size()),
                                       SQLITE_PREPARE_PERSISTENT, &m_stmt, &tail);
     if (rc != SQLITE_OK) {
-        connection.raise(rc, "internal error: cannot prepare a database statement");
+        connection.raise(rc, tr("internal error: cannot prepare a database statement"));
     }
     if (m_stmt == nullptr) {
-        throw FailedError("internal error: empty SQL statement");
+        throw FailedError(tr("internal error: empty SQL statement"));
     }
     const char* end = sql.data() + sql.size();
     for (const char* p = tail; p != nullptr && p < end; ++p) {
         if (std::isspace(static_cast<unsigned char>(*p)) == 0 && *p != ';') {
             sqlite3_finalize(m_stmt);
             m_stmt = nullptr;
-            throw FailedError("internal error: more than one SQL statement given to prepare()");
+            throw FailedError(tr("internal error: more than one SQL statement given to prepare()"));
         }
     }
 }
 
 void SqliteCursor::check_bind(int rc, int index) const {
     if (rc != SQLITE_OK) {
-        m_connection.raise(rc, fmt::format("internal error: cannot bind parameter {}", index));
+        m_connection.raise(rc, trf("internal error: cannot bind parameter {}", index));
     }
 }
 
@@ -270,12 +268,11 @@ SqliteConnection::SqliteConnection(const OpenOptions& options)
     std::error_code ec;
     const auto status = std::filesystem::status(options.path, ec);
     if (std::filesystem::is_directory(status)) {
-        throw UsageError(fmt::format("database {} is a folder, not a database file", m_name));
+        throw UsageError(trf("database {} is a folder, not a database file", m_name));
     }
     if (!std::filesystem::exists(status)) {
         if (!options.create || options.read_only) {
-            throw UsageError(
-                fmt::format("database {} does not exist (rbl-import creates it)", m_name));
+            throw UsageError(trf("database {} does not exist (rbl-import creates it)", m_name));
         }
         create_private_file(options.path);
     }
@@ -287,15 +284,15 @@ SqliteConnection::SqliteConnection(const OpenOptions& options)
         const std::string message =
             m_db != nullptr ? sqlite3_errmsg(m_db) : std::string(sqlite3_errstr(rc));
         sqlite3_close_v2(m_db);
-        throw FailedError(fmt::format("cannot open database {}: {}", m_name, message));
+        throw FailedError(trf("cannot open database {}: {}", m_name, message));
     }
 
     // The destructor does not run when the constructor throws: close the connection here.
     try {
         sqlite3_extended_result_codes(m_db, 1);
         if (!options.read_only && sqlite3_db_readonly(m_db, "main") == 1) {
-            throw FailedError(fmt::format(
-                "database {} is read-only (no write permission on the file)", m_name));
+            throw FailedError(
+                trf("database {} is read-only (no write permission on the file)", m_name));
         }
         // Before anything touches the file, so that even the first read waits for a writer.
         sqlite3_busy_timeout(m_db, options.wait_milliseconds ? *options.wait_milliseconds

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::util {
 
@@ -23,10 +24,10 @@ constexpr std::size_t k_flush_bytes = 1 << 16;
 
 std::string reason(int error) {
     if (error == 0) {
-        return "write error";
+        return tr("write error");
     }
     if (error == ENOSPC) {
-        return fmt::format("the disk is full ({})", std::strerror(error));
+        return trf("the disk is full ({})", std::strerror(error));
     }
     return std::strerror(error);
 }
@@ -80,8 +81,16 @@ std::string AtomicFile::label() const {
     return m_what.empty() ? m_path.string() : fmt::format("{} {}", m_what, m_path.string());
 }
 
-void AtomicFile::fail(std::string_view doing, int error) const {
-    throw FailedError(fmt::format("{} {}: {}", doing, label(), reason(error)));
+void AtomicFile::fail(Doing doing, int error) const {
+    switch (doing) {
+        case Doing::open:
+            throw FailedError(trf("cannot open {}: {}", label(), reason(error)));
+        case Doing::put_in_place:
+            throw FailedError(trf("cannot put in place {}: {}", label(), reason(error)));
+        case Doing::write:
+            break;
+    }
+    throw FailedError(trf("cannot write {}: {}", label(), reason(error)));
 }
 
 void AtomicFile::check_folder() const {
@@ -92,13 +101,13 @@ void AtomicFile::check_folder() const {
     std::error_code ec;
     if (!std::filesystem::is_directory(folder, ec)) {
         throw UsageError(
-            fmt::format("cannot write {}: folder {} does not exist", label(), folder.string()));
+            trf("cannot write {}: folder {} does not exist", label(), folder.string()));
     }
 }
 
 void AtomicFile::open_in_place(unsigned mode) {
-    const std::string symlink_refused = fmt::format(
-        "{} is a symbolic link: refusing to write through it (give the real path)", label());
+    const std::string symlink_refused =
+        trf("{} is a symbolic link: refusing to write through it (give the real path)", label());
     std::error_code ec;
     if (std::filesystem::is_symlink(std::filesystem::symlink_status(m_path, ec))) {
         throw UsageError(symlink_refused);
@@ -118,13 +127,13 @@ void AtomicFile::open_in_place(unsigned mode) {
             throw UsageError(symlink_refused);
         }
         if (error == EISDIR) {
-            throw UsageError(fmt::format("{} is a folder", label()));
+            throw UsageError(trf("{} is a folder", label()));
         }
-        fail("cannot write", error);
+        fail(Doing::write, error);
     }
     // The umask may have taken bits off the mode; an existing file keeps the mode its owner gave.
     if (created && ::fchmod(m_fd, mode) != 0) {
-        fail("cannot write", errno);
+        fail(Doing::write, errno);
     }
 }
 
@@ -132,13 +141,13 @@ void AtomicFile::open_replacing(unsigned mode) {
     struct stat existing {};
     if (::lstat(m_path.c_str(), &existing) == 0) {
         if (S_ISDIR(existing.st_mode)) {
-            throw UsageError(fmt::format("{} is a folder", label()));
+            throw UsageError(trf("{} is a folder", label()));
         }
         if (S_ISCHR(existing.st_mode) || S_ISFIFO(existing.st_mode) || S_ISSOCK(existing.st_mode)) {
             // Renaming a file over a device or a pipe would replace it: write it in place.
             m_fd = ::open(m_path.c_str(), O_WRONLY | O_CLOEXEC);
             if (m_fd < 0) {
-                fail("cannot open", errno);
+                fail(Doing::open, errno);
             }
             return;
         }
@@ -149,17 +158,17 @@ void AtomicFile::open_replacing(unsigned mode) {
     const std::filesystem::path temp = fmt::format("{}.tmp-{}", m_path.string(), ::getpid());
     m_fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (m_fd < 0) {
-        throw FailedError(fmt::format("cannot create {}: {}", temp.string(), std::strerror(errno)));
+        throw FailedError(trf("cannot create {}: {}", temp.string(), std::strerror(errno)));
     }
     m_temp = temp;
     if (::fchmod(m_fd, mode) != 0) {  // whatever the umask
-        fail("cannot write", errno);
+        fail(Doing::write, errno);
     }
 }
 
 void AtomicFile::write(std::string_view bytes) {
     if (m_finished) {
-        throw FailedError(fmt::format("internal error: {} written after finishing", label()));
+        throw FailedError(trf("internal error: {} written after finishing", label()));
     }
     m_buffer += bytes;
     if (m_buffer.size() >= k_flush_bytes) {
@@ -181,7 +190,7 @@ void AtomicFile::flush() {
             if (!m_stdout && errno == EINTR) {
                 continue;
             }
-            fail("cannot write", errno);
+            fail(Doing::write, errno);
         }
         rest.remove_prefix(static_cast<std::size_t>(written));
     }
@@ -196,10 +205,10 @@ std::string AtomicFile::finish() {
     if (m_stdout) {
         errno = 0;
         if (std::fflush(stdout) != 0) {
-            fail("cannot write", errno);
+            fail(Doing::write, errno);
         }
     } else if (!m_temp.empty() && ::fsync(m_fd) != 0) {  // a regular file, not a pipe
-        fail("cannot write", errno);
+        fail(Doing::write, errno);
     }
     m_finished = true;
     if (m_hash) {
@@ -218,11 +227,11 @@ void AtomicFile::commit() {
             const int closed = ::close(m_fd);
             m_fd = -1;
             if (closed != 0) {
-                fail("cannot write", errno);
+                fail(Doing::write, errno);
             }
         }
         if (!m_temp.empty() && ::rename(m_temp.c_str(), m_path.c_str()) != 0) {
-            fail("cannot put in place", errno);
+            fail(Doing::put_in_place, errno);
         }
     } catch (...) {
         // A failed commit leaves no temporary file behind, even while the caller still holds

@@ -71,7 +71,9 @@ class AtomicFile {
     void check_folder() const;
     void flush();
     [[nodiscard]] std::string label() const;
-    [[noreturn]] void fail(std::string_view doing, int error) const;
+    /// What failed, for the message.
+    enum class Doing { open, write, put_in_place };
+    [[noreturn]] void fail(Doing doing, int error) const;
 
     std::filesystem::path m_path;
     std::filesystem::path m_temp;  ///< set while a replacing write is under way

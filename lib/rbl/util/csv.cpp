@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "rbl/util/i18n.hpp"
+
 namespace rbl::util {
 
 namespace {
@@ -91,7 +93,7 @@ bool CsvReader::next(CsvRow& row) {
             }
             const auto length = static_cast<std::size_t>(end - begin);
             if (field->size() + length > k_max_field) {
-                set_error("field longer than 64 MiB");
+                set_error(tr("field longer than 64 MiB"));
                 field->clear();
                 field->shrink_to_fit();
                 discarding = true;
@@ -183,7 +185,7 @@ bool CsvReader::next(CsvRow& row) {
                         ++p;
                         state = State::after_close_cr;
                     } else {
-                        set_error("text after closing quote");
+                        set_error(tr("text after closing quote"));
                         state = State::skip_line;
                     }
                     break;
@@ -193,7 +195,7 @@ bool CsvReader::next(CsvRow& row) {
                         ++m_line;
                         row_ended = true;
                     } else {
-                        set_error("text after closing quote");
+                        set_error(tr("text after closing quote"));
                         state = State::skip_line;
                     }
                     break;
@@ -215,7 +217,7 @@ bool CsvReader::next(CsvRow& row) {
 
         if (!row_ended) {  // the input ended inside this row
             if (state == State::quoted) {
-                set_error(fmt::format("unterminated quoted field (opened on line {})", quote_line));
+                set_error(trf("unterminated quoted field (opened on line {})", quote_line));
             } else if (state == State::unquoted && !field->empty() && field->back() == '\r') {
                 field->pop_back();  // a CRLF cut short at the end of the file
             }

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <optional>
 
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/text.hpp"
 
 namespace rbl::util {
@@ -17,7 +18,6 @@ namespace {
 constexpr int k_seconds_per_day = 86400;
 constexpr int k_china_utc_offset_seconds = 8 * 3600;
 constexpr int k_max_duration_count = 9999;
-constexpr std::string_view k_date_forms = "YYYY-MM-DD, YYYY/M/D, YYYYMMDD or YYYY年M月D日";
 
 struct CivilDate {
     int year;
@@ -140,7 +140,7 @@ std::optional<CivilDate> match_any_form(std::string_view text) {
 
 Result<Date> to_real_date(std::string_view text, const CivilDate& civil) {
     if (!is_valid_ymd(civil.year, civil.month, civil.day)) {
-        return fail(fmt::format("'{}' is not a real date", text));
+        return fail(trf("'{}' is not a real date", text));
     }
     return Date::from_ymd(civil.year, civil.month, civil.day);
 }
@@ -184,11 +184,13 @@ bool is_valid_ymd(int year, int month, int day) {
 Result<Date> parse_date(std::string_view text) {
     text = trim(text);
     if (text.empty()) {
-        return fail(fmt::format("the date is empty (expected {})", k_date_forms));
+        return fail(
+            tr("the date is empty (expected YYYY-MM-DD, YYYY/M/D, YYYYMMDD or YYYY年M月D日)"));
     }
     const auto civil = match_any_form(text);
     if (!civil) {
-        return fail(fmt::format("'{}' is not a date (expected {})", text, k_date_forms));
+        return fail(trf(
+            "'{}' is not a date (expected YYYY-MM-DD, YYYY/M/D, YYYYMMDD or YYYY年M月D日)", text));
     }
     return to_real_date(text, *civil);
 }
@@ -196,7 +198,7 @@ Result<Date> parse_date(std::string_view text) {
 Result<Date> parse_iso_date(std::string_view text) {
     const auto civil = match_separated(text, "-", "-", "", 2);
     if (!civil) {
-        return fail(fmt::format("'{}' is not a date (expected YYYY-MM-DD)", text));
+        return fail(trf("'{}' is not a date (expected YYYY-MM-DD)", text));
     }
     return to_real_date(text, *civil);
 }
@@ -233,8 +235,7 @@ std::string Duration::text() const {
 Result<Duration> parse_duration(std::string_view text) {
     text = trim(text);
     const auto not_a_duration = [&] {
-        return fail(
-            fmt::format("'{}' is not a duration (expected Nd, Nm or Ny, e.g. 30d, 6m, 3y)", text));
+        return fail(trf("'{}' is not a duration (expected Nd, Nm or Ny, e.g. 30d, 6m, 3y)", text));
     };
     if (text.size() < 2) {
         return not_a_duration();
@@ -260,8 +261,7 @@ Result<Duration> parse_duration(std::string_view text) {
         }
         duration.count = duration.count * 10 + (c - '0');
         if (duration.count > k_max_duration_count) {
-            return fail(
-                fmt::format("duration '{}' is too long (at most {})", text, k_max_duration_count));
+            return fail(trf("duration '{}' is too long (at most {})", text, k_max_duration_count));
         }
     }
     return duration;
@@ -273,7 +273,7 @@ Date today() {
     if (fixed != nullptr && *fixed != '\0') {
         const auto date = parse_iso_date(fixed);
         if (!date) {
-            throw UsageError(fmt::format("RBL_TODAY='{}' is not a date (YYYY-MM-DD)", fixed));
+            throw UsageError(trf("RBL_TODAY='{}' is not a date (YYYY-MM-DD)", fixed));
         }
         return *date;
     }

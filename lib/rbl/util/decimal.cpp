@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/text.hpp"
 
 namespace rbl::util {
@@ -97,17 +98,17 @@ Result<Decimal> parse_decimal(std::string_view text) {
     const bool has_point = point != std::string_view::npos;
     if (whole.empty() || !all_digits(whole) || (has_point && fraction.empty()) ||
         !all_digits(fraction)) {
-        return fail(fmt::format(
-            "'{}' is not a plain decimal number (digits, an optional leading '-' and '.', "
-            "e.g. 1234.5)",
-            text));
+        return fail(
+            trf("'{}' is not a plain decimal number (digits, an optional leading '-' and '.', "
+                "e.g. 1234.5)",
+                text));
     }
     // Trailing zeros after the point carry no value: drop them if that is what it takes to fit.
     while (!fits_in_mantissa(whole, fraction) && fraction.ends_with('0')) {
         fraction.remove_suffix(1);
     }
     if (!fits_in_mantissa(whole, fraction)) {
-        return fail(fmt::format("'{}' has more than {} significant digits", text, k_max_digits));
+        return fail(trf("'{}' has more than {} significant digits", text, k_max_digits));
     }
     Decimal decimal;
     for (const char c : whole) {

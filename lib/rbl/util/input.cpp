@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/text.hpp"
 
 namespace rbl::util {
@@ -50,7 +51,7 @@ public:
         : m_name(path.string()), m_fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
         if (m_fd.get() < 0) {
             const int code = errno;
-            const std::string message = fmt::format("cannot open {}: {}", m_name, errno_text(code));
+            const std::string message = trf("cannot open {}: {}", m_name, errno_text(code));
             if (code == ENOENT || code == ENOTDIR || code == ENAMETOOLONG || code == ELOOP) {
                 throw UsageError(message);
             }
@@ -58,10 +59,10 @@ public:
         }
         struct stat info {};
         if (::fstat(m_fd.get(), &info) != 0) {
-            throw FailedError(fmt::format("cannot open {}: {}", m_name, errno_text(errno)));
+            throw FailedError(trf("cannot open {}: {}", m_name, errno_text(errno)));
         }
         if (S_ISDIR(info.st_mode)) {
-            throw UsageError(fmt::format("cannot open {}: {}", m_name, errno_text(EISDIR)));
+            throw UsageError(trf("cannot open {}: {}", m_name, errno_text(EISDIR)));
         }
         m_total = S_ISREG(info.st_mode) ? static_cast<std::uint64_t>(info.st_size) : 0;
     }
@@ -74,7 +75,7 @@ public:
                 return static_cast<std::size_t>(count);
             }
             if (errno != EINTR) {
-                throw FailedError(fmt::format("cannot read {}: {}", m_name, errno_text(errno)));
+                throw FailedError(trf("cannot read {}: {}", m_name, errno_text(errno)));
             }
         }
     }
@@ -114,8 +115,8 @@ public:
         : m_file(path), m_raw(k_block_size) {
         m_converter = ::iconv_open("UTF-8", "GB18030");
         if (m_converter == reinterpret_cast<iconv_t>(-1)) {
-            throw FailedError(fmt::format("cannot read {}: the C library has no GB18030 converter",
-                                          m_file.name()));
+            throw FailedError(
+                trf("cannot read {}: the C library has no GB18030 converter", m_file.name()));
         }
     }
     ~Gb18030FileInput() override { ::iconv_close(m_converter); }
@@ -189,8 +190,8 @@ private:
             } else if (code == E2BIG) {
                 output_full = true;
             } else {
-                throw FailedError(fmt::format("cannot convert {} from GB18030: {}", m_file.name(),
-                                              errno_text(code)));
+                throw FailedError(
+                    trf("cannot convert {} from GB18030: {}", m_file.name(), errno_text(code)));
             }
         }
         return capacity - out_left;
@@ -204,8 +205,7 @@ private:
     }
 
     [[nodiscard]] UsageError invalid_at(std::uint64_t offset) const {
-        return UsageError(
-            fmt::format("{}: byte offset {} is not valid GB18030", m_file.name(), offset));
+        return UsageError(trf("{}: byte offset {} is not valid GB18030", m_file.name(), offset));
     }
 
     RawFile m_file;

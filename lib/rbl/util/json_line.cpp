@@ -8,6 +8,8 @@
 #include <string>
 #include <unordered_set>
 
+#include "rbl/util/i18n.hpp"
+
 namespace rbl::util {
 
 namespace {
@@ -76,7 +78,7 @@ public:
         return scalar(JsonScalar::Type::string, std::move(value));
     }
     bool binary(binary_t& /*value*/) override {
-        return refuse("binary values are not allowed");  // not produced by the JSON parser
+        return refuse(tr("binary values are not allowed"));  // not produced by the JSON parser
     }
 
     bool start_object(std::size_t /*elements*/) override {
@@ -86,14 +88,14 @@ public:
         }
         if (m_depth == 1 && m_key == m_nested_name) {
             if (m_nested_seen) {
-                return refuse(fmt::format("duplicate field '{}' at column {}", m_key, m_key_column));
+                return refuse(trf("duplicate field '{}' at column {}", m_key, m_key_column));
             }
             m_nested_seen = true;
             m_depth = 2;
             return true;
         }
-        return refuse(fmt::format("field '{}' at column {} is an object; only scalars are allowed",
-                                  qualified_key(), column()));
+        return refuse(trf("field '{}' at column {} is an object; only scalars are allowed",
+                          qualified_key(), column()));
     }
     bool end_object() override {
         --m_depth;
@@ -101,10 +103,10 @@ public:
     }
     bool start_array(std::size_t /*elements*/) override {
         if (m_depth == 0) {
-            return refuse("the line is a JSON array, not an object");
+            return refuse(tr("the line is a JSON array, not an object"));
         }
-        return refuse(fmt::format("field '{}' at column {} is an array; only scalars are allowed",
-                                  qualified_key(), column()));
+        return refuse(trf("field '{}' at column {} is an array; only scalars are allowed",
+                          qualified_key(), column()));
     }
     bool end_array() override { return true; }
 
@@ -135,26 +137,26 @@ public:
                 reason.erase(token);
             }
         }
-        m_error = fmt::format("invalid JSON at column {}: {}", position, reason);
+        m_error = trf("invalid JSON at column {}: {}", position, reason);
         return false;
     }
 
 private:
     bool scalar(JsonScalar::Type type, std::string text) {
         if (m_depth == 0) {
-            return refuse("the line is not a JSON object");
+            return refuse(tr("the line is not a JSON object"));
         }
         if (m_depth == 1 && m_key == m_nested_name) {
             if (type == JsonScalar::Type::null && !m_nested_seen) {
                 m_nested_seen = true;  // "attrs": null is no attributes
                 return true;
             }
-            return refuse(fmt::format("field '{}' at column {} must be an object of scalars",
-                                      m_key, m_key_column));
+            return refuse(
+                trf("field '{}' at column {} must be an object of scalars", m_key, m_key_column));
         }
         // A set, not a scan of the fields so far: a line of 100,000 names took 30 s.
         if (!m_names.insert(m_key).second) {
-            return refuse(fmt::format("duplicate field '{}' at column {}", m_key, m_key_column));
+            return refuse(trf("duplicate field '{}' at column {}", m_key, m_key_column));
         }
         m_fields.push_back(JsonField{m_key, JsonScalar{type, std::move(text)}, m_depth == 2});
         return true;

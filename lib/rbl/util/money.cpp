@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/text.hpp"
 
 namespace rbl::util {
@@ -16,13 +17,6 @@ constexpr int k_fen_decimals = 2;
 // Magnitude of a signed value as unsigned, safe for the most negative value.
 std::uint64_t magnitude(std::int64_t value) {
     return value < 0 ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
-}
-
-std::string describe_amount(std::string_view text, const Decimal& scale) {
-    if (scale == Decimal{1, 0}) {
-        return fmt::format("amount {}", text);
-    }
-    return fmt::format("amount {} × {}", text, scale.text());
 }
 
 bool all_digits(std::string_view text) {
@@ -61,9 +55,10 @@ Result<std::string> without_grouping(std::string_view text) {
     const bool decimals_clean = point == std::string_view::npos ||
                                 number.substr(point).find(',') == std::string_view::npos;
     if (!decimals_clean || !grouped_by_thousands(whole)) {
-        return fail(fmt::format("amount {} has misplaced thousands separators (commas group the "
-                                "whole yuan by three digits: 1,000.00 or 12,345)",
-                                text));
+        return fail(
+            trf("amount {} has misplaced thousands separators (commas group the whole "
+                "yuan by three digits: 1,000.00 or 12,345)",
+                text));
     }
     std::string plain(text);
     std::erase(plain, ',');
@@ -88,19 +83,23 @@ Result<Fen> parse_yuan(std::string_view text, const Decimal& scale) {
     }
     // Exact: a scaled amount with a third decimal is refused, never rounded.
     const WideDecimal value = without_trailing_zeros(exact_product(*amount, scale));
+    // Each message names the amount, and the scale it was multiplied by when there is one.
+    const bool unscaled = scale == Decimal{1, 0};
     if (value.mantissa < 0) {
-        return fail(fmt::format("{} is negative", describe_amount(text, scale)));
+        return fail(unscaled ? trf("amount {} is negative", text)
+                             : trf("amount {} × {} is negative", text, scale.text()));
     }
     if (value.scale > k_fen_decimals) {
-        if (scale == Decimal{1, 0}) {
-            return fail(fmt::format("amount {} has more than 2 decimals", text));
+        if (unscaled) {
+            return fail(trf("amount {} has more than 2 decimals", text));
         }
-        return fail(fmt::format("{} is not a whole number of fen", describe_amount(text, scale)));
+        return fail(trf("amount {} × {} is not a whole number of fen", text, scale.text()));
     }
     // At most 10^36 × 10^2 < 2^127: no overflow before the check.
     const WideInteger fen = value.mantissa * wide_pow10(k_fen_decimals - value.scale);
     if (fen > std::numeric_limits<Fen>::max()) {
-        return fail(fmt::format("{} is too large", describe_amount(text, scale)));
+        return fail(unscaled ? trf("amount {} is too large", text)
+                             : trf("amount {} × {} is too large", text, scale.text()));
     }
     return static_cast<Fen>(fen);
 }

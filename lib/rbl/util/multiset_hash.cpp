@@ -6,6 +6,7 @@
 
 #include "rbl/util/error.hpp"
 #include "rbl/util/hex.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::util {
 
@@ -28,7 +29,7 @@ Limbs expand(std::span<const std::uint8_t, 32> element) {
         EVP_DigestUpdate(ctx.get(), k_label.data(), k_label.size()) != 1 ||
         EVP_DigestUpdate(ctx.get(), element.data(), element.size()) != 1 ||
         EVP_DigestFinalXOF(ctx.get(), bytes.data(), bytes.size()) != 1) {
-        throw FailedError("cannot compute SHAKE256 (OpenSSL)");
+        throw FailedError(tr("cannot compute SHAKE256 (OpenSSL)"));
     }
     Limbs limbs{};
     for (std::size_t i = 0; i < limbs.size(); ++i) {

@@ -9,6 +9,7 @@
 
 #include "rbl/util/error.hpp"
 #include "rbl/util/hex.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::util {
 
@@ -20,7 +21,7 @@ struct Sha256::Impl {
 Sha256::Sha256() : m_impl(std::make_unique<Impl>()) {
     m_impl->ctx = EVP_MD_CTX_new();
     if (m_impl->ctx == nullptr || EVP_DigestInit_ex(m_impl->ctx, EVP_sha256(), nullptr) != 1) {
-        throw FailedError("cannot initialise SHA-256 (OpenSSL)");
+        throw FailedError(tr("cannot initialise SHA-256 (OpenSSL)"));
     }
 }
 
@@ -53,7 +54,7 @@ std::string sha256_hex(std::string_view bytes) {
 std::string sha256_file_hex(const std::filesystem::path& path) {
     std::FILE* file = std::fopen(path.c_str(), "rb");
     if (file == nullptr) {
-        throw FailedError(fmt::format("cannot read {}: {}", path.string(), std::strerror(errno)));
+        throw FailedError(trf("cannot read {}: {}", path.string(), std::strerror(errno)));
     }
     Sha256 hash;
     char buffer[1 << 16];
@@ -64,7 +65,7 @@ std::string sha256_file_hex(const std::filesystem::path& path) {
     const bool failed = std::ferror(file) != 0;
     std::fclose(file);
     if (failed) {
-        throw FailedError(fmt::format("cannot read {}", path.string()));
+        throw FailedError(trf("cannot read {}", path.string()));
     }
     return hash.hex();
 }

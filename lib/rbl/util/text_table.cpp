@@ -141,6 +141,7 @@ TextTable& TextTable::align_right(std::size_t column) {
 
 void TextTable::add_row(std::vector<std::string> cells) {
     if (cells.size() != m_header.size()) {
+        // untranslated: a programming error (reported as an internal error), for developers
         throw std::logic_error("TextTable: a row with another number of cells than the header");
     }
     m_rows.push_back(std::move(cells));
