@@ -17,6 +17,7 @@
 #include "rbl/store/subject_entries.hpp"
 #include "rbl/store/subject_reader.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::engine {
 
@@ -75,15 +76,15 @@ void check_options(const rules::RuleSet& rules, const AdjudicateOptions& options
                    store::EntryStore& entries) {
     for (const std::string& domain : options.domains) {
         if (rules.domain(domain) == nullptr) {
-            throw UsageError(fmt::format("unknown domain '{}' (no rule file {}.yaml)", domain,
-                                         domain));
+            throw UsageError(trf("unknown domain '{}' (no rule file {}.yaml)", domain, domain));
         }
     }
     if (const auto last = entries.last_as_of(); last && options.as_of.iso() < *last &&
                                                  !options.force) {
-        throw UsageError(fmt::format("the last run was as of {}; a run as of {} would go back "
-                                     "in time (use --force to allow it)",
-                                     *last, options.as_of.iso()));
+        throw UsageError(
+            trf("the last run was as of {}; a run as of {} would go back "
+                "in time (use --force to allow it)",
+                *last, options.as_of.iso()));
     }
 }
 
@@ -125,7 +126,7 @@ public:
                                                             : std::nullopt},
                       !outcome.changes.empty());
         if (++m_summary.subjects % k_progress_every == 0) {
-            m_reporter.progress("adjudicating", static_cast<std::uint64_t>(m_summary.subjects),
+            m_reporter.progress(tr("adjudicating"), static_cast<std::uint64_t>(m_summary.subjects),
                                 static_cast<std::uint64_t>(m_to_evaluate));
         }
     }
@@ -253,11 +254,12 @@ AdjudicationSummary adjudicate(store::Database& db, audit::AuditLog& audit,
             break;
         }
         if (attempt == k_max_attempts) {
-            throw BusyError(fmt::format("other runs were recorded while this one evaluated, {} "
-                                        "times; try again when they are done",
-                                        attempt));
+            throw BusyError(
+                trf("other runs were recorded while this one evaluated, {} "
+                    "times; try again when they are done",
+                    attempt));
         }
-        reporter.info("another run was recorded while this one evaluated: evaluating again");
+        reporter.info(tr("another run was recorded while this one evaluated: evaluating again"));
     }
     for (const Entry& entry : entries.expiring(options.as_of.plus_days(1),
                                                options.as_of.plus_days(options.notify_days))) {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "rbl/util/i18n.hpp"
+
 namespace rbl::engine {
 
 namespace {
@@ -35,10 +37,10 @@ util::Duration extension_of(const rules::TermRule& term, const SubjectRecord& re
         if (parsed && reasonable(*parsed)) {
             return *parsed;
         }
-        warnings.push_back(fmt::format(
-            "record {}: {} '{}' is not a duration of at most {} years (e.g. 1y); {} is used",
-            record.record_id, term.add_attribute, attribute.text, k_max_extension_years,
-            term.add_default.text()));
+        warnings.push_back(
+            trf("record {}: {} '{}' is not a duration of at most {} years (e.g. 1y); {} is used",
+                record.record_id, term.add_attribute, attribute.text, k_max_extension_years,
+                term.add_default.text()));
         return term.add_default;
     }
     return term.add_default;

@@ -11,6 +11,7 @@
 #include "rbl/store/entry_store.hpp"
 #include "rbl/store/subject_reader.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::engine {
 
@@ -49,7 +50,7 @@ std::string percent(double closeness) {
     return fmt::format("{}%", closeness < 1.0 ? std::min(rounded, 99L) : rounded);
 }
 
-std::string mark(bool holds) { return holds ? "[yes]" : "[no] "; }
+std::string mark(bool holds) { return holds ? tr("[yes]") : tr("[no] "); }
 
 std::string attribute_text(const std::vector<std::pair<std::string, std::string>>& attributes) {
     std::vector<std::string> parts;
@@ -61,12 +62,12 @@ std::string attribute_text(const std::vector<std::pair<std::string, std::string>
 
 std::string state_of(const ListExplanation& list, std::string_view subject_type) {
     if (!list.admitted) {
-        return fmt::format("not admitted ({} may not be listed)", subject_type);
+        return trf("not admitted ({} may not be listed)", subject_type);
     }
     if (list.verdict.holds) {
-        return "meets the criteria";
+        return tr("meets the criteria");
     }
-    return fmt::format("does not meet the criteria (closeness {})", percent(list.closeness()));
+    return trf("does not meet the criteria (closeness {})", percent(list.closeness()));
 }
 
 }  // namespace
@@ -84,8 +85,8 @@ SubjectExplanation explain_subject(store::Database& db, const rules::RuleSet& ru
         for (const rules::ListRule* list : rules.lists()) {
             known.push_back(list->id);
         }
-        throw UsageError(fmt::format("unknown list '{}'; the lists are: {}", *list_id,
-                                     fmt::join(known, ", ")));
+        throw UsageError(
+            trf("unknown list '{}'; the lists are: {}", *list_id, fmt::join(known, ", ")));
     }
     store::Transaction snapshot(db, store::Transaction::Mode::deferred);
     store::EntryStore entries(db);
@@ -93,7 +94,7 @@ SubjectExplanation explain_subject(store::Database& db, const rules::RuleSet& ru
     store::SubjectReader reader(db, as_of.iso(), std::string(subject_id));
     store::SubjectRows rows;
     if (!reader.next(rows)) {
-        throw UsageError(fmt::format("there is no subject {}", subject_id));
+        throw UsageError(trf("there is no subject {}", subject_id));
     }
     SubjectExplanation out;
     out.subject_id = rows.subject_id;
@@ -161,26 +162,25 @@ SubjectExplanation explain_subject(store::Database& db, const rules::RuleSet& ru
 
 std::vector<std::string> SubjectExplanation::lines() const {
     std::vector<std::string> lines;
-    lines.push_back(fmt::format("{} {} ({}), as of {}: {} active records", subject_id, name,
-                                subject_type, as_of.iso(), records.size()));
+    lines.push_back(trf("{} {} ({}), as of {}: {} active records", subject_id, name, subject_type,
+                        as_of.iso(), records.size()));
     std::vector<std::string> listed_on;
     for (const ListExplanation& list : lists) {
         for (const model::Entry& entry : list.entries) {
             if (model::is_open(entry.status)) {
-                listed_on.push_back(fmt::format("{} (entry {}, {})", list.list->id,
-                                                entry.entry_id, model::to_string(entry.status)));
+                listed_on.push_back(trf("{} (entry {}, {})", list.list->id, entry.entry_id,
+                                        model::to_string(entry.status)));
             }
         }
     }
     if (!listed_on.empty()) {
-        lines.push_back(fmt::format("on: {}", fmt::join(listed_on, "; ")));
+        lines.push_back(trf("on: {}", fmt::join(listed_on, "; ")));
     } else if (nearest_miss) {
         const ListExplanation& nearest = lists.front();
-        lines.push_back(fmt::format("on no list; nearest miss: {} {} (closeness {})",
-                                    nearest.list->id, nearest.list->title_zh,
-                                    percent(nearest.closeness())));
+        lines.push_back(trf("on no list; nearest miss: {} {} (closeness {})", nearest.list->id,
+                            nearest.list->title_zh, percent(nearest.closeness())));
     } else {
-        lines.push_back("on no list");
+        lines.push_back(tr("on no list"));
     }
     for (const ListExplanation& list : lists) {
         lines.push_back("");
@@ -198,8 +198,8 @@ std::vector<std::string> SubjectExplanation::lines() const {
             std::size_t shown = 0;
             for (const ConsideredRecord& considered : node.records) {
                 if (shown == k_records_shown) {
-                    lines.push_back(fmt::format("{}… and {} more records (--json lists them all)",
-                                                under, node.records.size() - shown));
+                    lines.push_back(trf("{}… and {} more records (--json lists them all)", under,
+                                        node.records.size() - shown));
                     break;
                 }
                 ++shown;
@@ -209,7 +209,8 @@ std::vector<std::string> SubjectExplanation::lines() const {
                 if (considered.checks.empty() && !considered.attributes.empty()) {
                     about += "  " + attribute_text(considered.attributes);
                 }
-                about += considered.taken ? "  — taken" : "  — not taken: " + considered.why_not;
+                about += considered.taken ? std::string("  — ") + tr("taken")
+                                          : "  — " + trf("not taken: {}", considered.why_not);
                 lines.push_back(about);
                 for (const RecordCheck& check : considered.checks) {
                     std::string detail = check.figure;

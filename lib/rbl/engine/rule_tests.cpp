@@ -8,6 +8,7 @@
 #include "rbl/engine/criteria.hpp"
 #include "rbl/engine/entry_term.hpp"
 #include "rbl/rules/describe.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/json_text.hpp"
 
 namespace rbl::engine {
@@ -52,16 +53,16 @@ Result<std::vector<SubjectRecord>> test_records(const rules::RuleSet& rules,
             } else if (name == "date") {
                 auto date = util::parse_date(value);
                 if (!date) {
-                    return fail(fmt::format("record {} (line {}): {}", number, given.spot.line,
-                                            date.error()));
+                    return fail(
+                        trf("record {} (line {}): {}", number, given.spot.line, date.error()));
                 }
                 record.date = *date;
                 has_date = true;
             } else if (name == "amount") {
                 auto fen = util::parse_yuan(value);
                 if (!fen) {
-                    return fail(fmt::format("record {} (line {}): {}", number, given.spot.line,
-                                            fen.error()));
+                    return fail(
+                        trf("record {} (line {}): {}", number, given.spot.line, fen.error()));
                 }
                 record.amount = *fen;
             } else if (name == "authority") {
@@ -91,12 +92,11 @@ Result<std::vector<SubjectRecord>> test_records(const rules::RuleSet& rules,
         }
         attrs += '}';
         if (!has_date || record.kind.empty()) {
-            return fail(fmt::format("record {} (line {}) needs kind and date", number,
-                                    given.spot.line));
+            return fail(trf("record {} (line {}) needs kind and date", number, given.spot.line));
         }
         if (rules.domain(record.domain) == nullptr) {
-            return fail(fmt::format("record {} (line {}): unknown domain '{}'", number,
-                                    given.spot.line, record.domain));
+            return fail(trf("record {} (line {}): unknown domain '{}'", number, given.spot.line,
+                            record.domain));
         }
         record.set_attributes(attrs, rules.domain(record.domain));
         if (!withdrawn) {
@@ -184,9 +184,10 @@ RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& on
                                     test_subject(test.subject_type).region);
             if (!test.subject_id.empty() &&
                 test.subject_type == model::SubjectType::natural_person && !subject.birth_date) {
-                result.problem = fmt::format("subject_id '{}' is no resident ID number with a "
-                                             "birth date",
-                                             test.subject_id);
+                result.problem =
+                    trf("subject_id '{}' is no resident ID number with a "
+                        "birth date",
+                        test.subject_id);
                 report.results.push_back(std::move(result));
                 continue;
             }
@@ -202,12 +203,11 @@ RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& on
                 });
             std::string why_not;
             if (!list->admits(test.subject_type)) {
-                why_not = fmt::format("the list does not admit {}",
-                                      model::to_string(test.subject_type));
+                why_not = trf("the list does not admit {}", model::to_string(test.subject_type));
             } else if (list->kind == model::ListKind::red && on_black) {
-                why_not = "the subject is on a black list";
+                why_not = tr("the subject is on a black list");
             } else if (!verdict.holds) {
-                why_not = "the criteria do not hold";
+                why_not = tr("the criteria do not hold");
             }
             std::vector<std::string> explanation = verdict.explanation;
             std::optional<util::Date> expires_on;
@@ -215,7 +215,7 @@ RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& on
                 evaluator.evaluate(*list, *list->lift, subject, *records, test.entries,
                                    test.as_of, verdict.evidence)
                     .holds) {
-                why_not = "its lift criteria hold";
+                why_not = tr("its lift criteria hold");
             }
             if (why_not.empty()) {
                 const util::Date effective = effective_day(*list, test.as_of, calendar);
@@ -226,21 +226,21 @@ RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& on
                     explanation.push_back(term.explanation);
                 }
                 if (expires_on && *expires_on <= std::max(test.as_of, effective)) {
-                    why_not = fmt::format("its term ran out on {}", expires_on->iso());
+                    why_not = trf("its term ran out on {}", expires_on->iso());
                 }
             }
             const bool listed = why_not.empty();
             result.passed = listed == test.expect_listed;
             if (!result.passed) {
                 result.problem = test.expect_listed
-                                     ? fmt::format("expected listed, but {}", why_not)
-                                     : "expected not_listed, but the subject is listed";
+                                     ? trf("expected listed, but {}", why_not)
+                                     : tr("expected not_listed, but the subject is listed");
                 result.explanation = explanation;
             } else if (listed && test.expect_expires_on && *test.expect_expires_on != expires_on) {
                 result.passed = false;
-                result.problem = fmt::format("expected expires_on {}, but it is {}",
-                                             expiry_words(*test.expect_expires_on),
-                                             expiry_words(expires_on));
+                result.problem =
+                    trf("expected expires_on {}, but it is {}",
+                        expiry_words(*test.expect_expires_on), expiry_words(expires_on));
                 result.explanation = explanation;
             }
             report.results.push_back(std::move(result));

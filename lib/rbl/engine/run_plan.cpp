@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "rbl/util/i18n.hpp"
+
 namespace rbl::engine {
 
 namespace {
@@ -14,27 +16,26 @@ std::string reason_for_full(const std::optional<store::IncrementalBasis>& basis,
         return "--full";
     }
     if (!options.domains.empty()) {
-        return "--domain: a run over some domains evaluates every subject for their lists";
+        return tr("--domain: a run over some domains evaluates every subject for their lists");
     }
     if (!basis) {
-        return earlier_runs ? "no earlier run over every domain recorded what an incremental "
-                              "run needs (the runs before rbl kept it, or over some domains)"
-                            : "the first run on this database";
+        return earlier_runs ? tr("no earlier run over every domain recorded what an incremental "
+                                 "run needs (the runs before rbl kept it, or over some domains)")
+                            : tr("the first run on this database");
     }
     if (basis->rules_sha256 != rules.sha256()) {
-        return fmt::format("the rules differ from those of run {}", basis->run_id);
+        return trf("the rules differ from those of run {}", basis->run_id);
     }
     if (basis->calendar_sha256 != calendar.fingerprint()) {
-        return fmt::format("the working-day calendar differs from that of run {}",
-                           basis->run_id);
+        return trf("the working-day calendar differs from that of run {}", basis->run_id);
     }
     if (basis->tool_version != RBL_VERSION) {
-        return fmt::format("run {} was made by rbl {}, this is rbl {}", basis->run_id,
-                           basis->tool_version, RBL_VERSION);
+        return trf("run {} was made by rbl {}, this is rbl {}", basis->run_id, basis->tool_version,
+                   RBL_VERSION);
     }
     if (options.as_of.iso() < basis->as_of) {
-        return fmt::format("as of {}, before run {} (as of {})", options.as_of.iso(),
-                           basis->run_id, basis->as_of);
+        return trf("as of {}, before run {} (as of {})", options.as_of.iso(), basis->run_id,
+                   basis->as_of);
     }
     return {};
 }

@@ -8,6 +8,7 @@
 #include "rbl/engine/entry_term.hpp"
 #include "rbl/model/entry_terms.hpp"
 #include "rbl/store/state_hash.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::engine {
 
@@ -96,10 +97,10 @@ bool RunWriter::audit_change(const store::WrittenChange& written, std::int64_t r
         return true;
     }
     if (!written.written) {
-        m_reporter.warning(fmt::format(
-            "entry {} was changed by another tool (an appeal) while this run evaluated; it "
-            "keeps that change, and the next run takes it up ({} not written)",
-            staged.entry.entry_id, model::to_string(staged.change)));
+        m_reporter.warning(
+            trf("entry {} was changed by another tool (an appeal) while this run evaluated; it "
+                "keeps that change, and the next run takes it up ({} not written)",
+                staged.entry.entry_id, model::to_string(staged.change)));
         --summary.lists[staged.entry.list_id].of(staged.change);
         --summary.total.of(staged.change);
         return false;

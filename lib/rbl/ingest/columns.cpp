@@ -9,6 +9,7 @@
 
 #include "rbl/ingest/record_builder.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/text.hpp"
 #include "rbl/util/unicode.hpp"
 
@@ -71,23 +72,21 @@ std::string first_difference(std::string_view name, std::string_view known) {
         const std::size_t a = character_length(name.substr(i));
         const std::size_t b = character_length(known.substr(j));
         if (name.substr(i, a) != known.substr(j, b)) {
-            return fmt::format("{} where '{}' has {}", describe_character(name.substr(i, a)), known,
-                               describe_character(known.substr(j, b)));
+            return trf("{} where '{}' has {}", describe_character(name.substr(i, a)), known,
+                       describe_character(known.substr(j, b)));
         }
         i += a;
         j += b;
     }
     if (i < name.size()) {
-        return fmt::format("{} that '{}' does not have",
-                           describe_character(name.substr(i, character_length(name.substr(i)))),
-                           known);
+        return trf("{} that '{}' does not have",
+                   describe_character(name.substr(i, character_length(name.substr(i)))), known);
     }
     if (j < known.size()) {
-        return fmt::format("no {} where '{}' has one",
-                           describe_character(known.substr(j, character_length(known.substr(j)))),
-                           known);
+        return trf("no {} where '{}' has one",
+                   describe_character(known.substr(j, character_length(known.substr(j)))), known);
     }
-    return "the same characters";
+    return tr("the same characters");
 }
 
 }  // namespace
@@ -96,9 +95,9 @@ ColumnCheck::ColumnCheck(const rules::RuleSet& rules, const Mapping& mapping,
                          std::vector<std::string> allowed)
     : m_rules(rules), m_mapping(mapping), m_allowed(std::move(allowed)) {
     for (std::string_view name : k_standard) {
-        add_known(std::string(name), "a standard column");
+        add_known(std::string(name), tr("a standard column"));
     }
-    const std::string mapped_what = fmt::format("a source column of the mapping {}", mapping.file);
+    const std::string mapped_what = trf("a source column of the mapping {}", mapping.file);
     for (const auto& [source, target] : mapping.columns) {
         add_known(source, mapped_what);
     }
@@ -109,7 +108,7 @@ ColumnCheck::ColumnCheck(const rules::RuleSet& rules, const Mapping& mapping,
         }
     }
     for (const auto& [name, domains] : declared) {
-        add_known(name, fmt::format("an attribute of {}", fmt::join(domains, ", ")));
+        add_known(name, trf("an attribute of {}", fmt::join(domains, ", ")));
     }
 }
 
@@ -167,21 +166,26 @@ void ColumnCheck::check(std::string_view name, std::span<const std::string_view>
                         std::string_view where) {
     const ColumnMatch match = classify(name, present);
     if (match.verdict == ColumnVerdict::misspelt) {
-        const std::string why =
-            match.distance == 0
-                ? fmt::format("looks like '{}' ({}) but is other text: it has {}.", match.meant,
-                              match.meant_what, first_difference(name, match.meant))
-                : fmt::format("is not a known column, but close to '{}' ({}): a misspelling?",
-                              match.meant, match.meant_what);
         // Allowing a look-alike of a mapped column would only leave the mapping without it.
-        const std::string remedy =
-            m_mapping.columns.contains(match.meant)
-                ? fmt::format("Rename it, or change the mapping {} to match", m_mapping.file)
-                : fmt::format(
-                      "Rename it, or give --allow-column '{}' to import it as a plain "
-                      "attribute",
-                      name);
-        throw UsageError(fmt::format("{} '{}' {} {}", where, name, why, remedy));
+        const bool mapped = m_mapping.columns.contains(match.meant);
+        if (match.distance == 0) {
+            const std::string difference = first_difference(name, match.meant);
+            throw UsageError(
+                mapped ? trf("{} '{}' looks like '{}' ({}) but is other text: it has {}. Rename "
+                             "it, or change the mapping {} to match",
+                             where, name, match.meant, match.meant_what, difference, m_mapping.file)
+                       : trf("{} '{}' looks like '{}' ({}) but is other text: it has {}. Rename "
+                             "it, or give --allow-column '{}' to import it as a plain attribute",
+                             where, name, match.meant, match.meant_what, difference, name));
+        }
+        throw UsageError(
+            mapped ? trf("{} '{}' is not a known column, but close to '{}' ({}): a misspelling? "
+                         "Rename it, or change the mapping {} to match",
+                         where, name, match.meant, match.meant_what, m_mapping.file)
+                   : trf("{} '{}' is not a known column, but close to '{}' ({}): a misspelling? "
+                         "Rename it, or give --allow-column '{}' to import it as a plain "
+                         "attribute",
+                         where, name, match.meant, match.meant_what, name));
     }
     m_used_names.emplace(name);
     m_used.push_back(UsedName{std::string(name), match.verdict});
@@ -209,13 +213,14 @@ void ColumnCheck::check_mapping_sources(std::string_view file_name) const {
     }
     std::vector<std::string> named;
     for (std::string_view source : missing) {
-        named.push_back(fmt::format("'{}' (to '{}')", source, m_mapping.target(source)));
+        named.push_back(trf("'{}' (to '{}')", source, m_mapping.target(source)));
     }
     throw UsageError(
-        fmt::format("the mapping {} maps {} {}, which {} does not have: fix the "
-                    "mapping or the file",
-                    m_mapping.file, missing.size() == 1 ? "the column" : "columns",
-                    fmt::join(named, ", "), file_name));
+        trnf("the mapping {} maps the column {}, which {} does not have: fix the "
+             "mapping or the file",
+             "the mapping {} maps columns {}, which {} does not have: fix the "
+             "mapping or the file",
+             missing.size(), m_mapping.file, fmt::join(named, ", "), file_name));
 }
 
 bool ColumnCheck::domain_seen_for(std::string_view attribute) const {
@@ -250,14 +255,24 @@ std::string ColumnCheck::unknown_column_warning(std::string_view file_name,
         }
     }
     std::sort(domains.begin(), domains.end());
-    return fmt::format(
-        "{}: column '{}' is not a standard column, not an attribute {}{}, so it is kept as an "
-        "attribute that no rule reads",
-        file_name, name,
-        domains.empty() ? std::string("of a domain in the file")
-                        : fmt::format("of {}", fmt::join(domains, ", ")),
-        m_mapping.file.empty() ? std::string()
-                               : fmt::format(" and not mapped by {}", m_mapping.file));
+    const std::string listed = fmt::format("{}", fmt::join(domains, ", "));
+    if (m_mapping.file.empty()) {
+        return domains.empty()
+                   ? trf("{}: column '{}' is not a standard column, not an attribute of a domain "
+                         "in the file, so it is kept as an attribute that no rule reads",
+                         file_name, name)
+                   : trf("{}: column '{}' is not a standard column, not an attribute of {}, so "
+                         "it is kept as an attribute that no rule reads",
+                         file_name, name, listed);
+    }
+    return domains.empty()
+               ? trf("{}: column '{}' is not a standard column, not an attribute of a domain in "
+                     "the file and not mapped by {}, so it is kept as an attribute that no rule "
+                     "reads",
+                     file_name, name, m_mapping.file)
+               : trf("{}: column '{}' is not a standard column, not an attribute of {} and not "
+                     "mapped by {}, so it is kept as an attribute that no rule reads",
+                     file_name, name, listed, m_mapping.file);
 }
 
 std::vector<std::string> ColumnCheck::unused_allowed() const {

@@ -12,6 +12,7 @@
 #include "rbl/store/record_store.hpp"
 #include "rbl/util/csv.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/input.hpp"
 #include "rbl/util/sha256.hpp"
 #include "rbl/util/text.hpp"
@@ -56,10 +57,11 @@ Columns read_header(const util::CsvRow& header, const std::filesystem::path& fil
     for (const std::string_view name : k_required) {
         const auto index = find(name);
         if (!index) {
-            throw UsageError(fmt::format("{}:1: the header has no column '{}' (a feedback file has "
-                                         "entry_id, department, measure_id, applied_on, note, "
-                                         "lookup_id)",
-                                         file.string(), name));
+            throw UsageError(
+                trf("{}:1: the header has no column '{}' (a feedback file has "
+                    "entry_id, department, measure_id, applied_on, note, "
+                    "lookup_id)",
+                    file.string(), name));
         }
         found.push_back(*index);
     }
@@ -91,21 +93,20 @@ std::string check_lookup(const std::vector<std::string>& fields, const Columns& 
     }
     const auto lookup_id = row_number(text);
     if (!lookup_id) {
-        return fmt::format("lookup_id '{}' is not a lookup number", text);
+        return trf("lookup_id '{}' is not a lookup number", text);
     }
     const auto named = store.named_lookup(*lookup_id, checked.entry_id);
     if (!named) {
-        return fmt::format("there is no lookup {}", *lookup_id);
+        return trf("there is no lookup {}", *lookup_id);
     }
     if (named->subject_id != named->entry_subject_id) {
-        return fmt::format("lookup {} was about {}, not about {}, the subject of entry {}",
-                           *lookup_id, named->subject_id, named->entry_subject_id,
-                           checked.entry_id);
+        return trf("lookup {} was about {}, not about {}, the subject of entry {}", *lookup_id,
+                   named->subject_id, named->entry_subject_id, checked.entry_id);
     }
     if (named->department != department) {
-        return fmt::format("lookup {} was made for {}, not for {}", *lookup_id,
-                           named->department ? *named->department : "no department",
-                           department);
+        return trf("lookup {} was made for {}, not for {}", *lookup_id,
+                   named->department ? *named->department : std::string(tr("no department")),
+                   department);
     }
     checked.lookup_id = lookup_id;
     return {};
@@ -117,43 +118,42 @@ std::string check_row(const std::vector<std::string>& fields, const Columns& col
     const std::size_t needed = std::max({columns.entry_id, columns.department,
                                          columns.measure_id, columns.applied_on}) + 1;
     if (fields.size() < needed) {
-        return fmt::format("{} fields, the header has at least {}", fields.size(), needed);
+        return trf("{} fields, the header has at least {}", fields.size(), needed);
     }
     const std::string_view id_text = util::trim(fields[columns.entry_id]);
     const auto entry_number = row_number(id_text);
     if (!entry_number) {
-        return fmt::format("entry_id '{}' is not an entry number", id_text);
+        return trf("entry_id '{}' is not an entry number", id_text);
     }
     const std::int64_t entry_id = *entry_number;
     checked.entry_id = entry_id;
     std::string decided_on;
     std::string terms_json;
     if (!store.entry_terms(entry_id, decided_on, terms_json)) {
-        return fmt::format("there is no entry {}", entry_id);
+        return trf("there is no entry {}", entry_id);
     }
     const std::string_view department = util::trim(fields[columns.department]);
     const std::string_view measure_id = util::trim(fields[columns.measure_id]);
     const model::EntryTerms terms = model::EntryTerms::parse(terms_json, entry_id);
     const model::EntryMeasure* measure = terms.measure(measure_id);
     if (measure == nullptr) {
-        return fmt::format("entry {} has no measure '{}'", entry_id, measure_id);
+        return trf("entry {} has no measure '{}'", entry_id, measure_id);
     }
     if (!measure->applies_to(department)) {
-        return fmt::format("measure '{}' of entry {} is not one for {} (it is for: {})",
-                           measure_id, entry_id, department,
-                           nlohmann::json(measure->departments).dump());
+        return trf("measure '{}' of entry {} is not one for {} (it is for: {})", measure_id,
+                   entry_id, department, nlohmann::json(measure->departments).dump());
     }
     const auto date = util::parse_date(fields[columns.applied_on]);
     if (!date) {
-        return fmt::format("applied_on: {}", date.error());
+        return trf("applied_on: {}", date.error());
     }
     checked.applied_on = date->iso();
     if (checked.applied_on < decided_on) {
-        return fmt::format("applied_on {} precedes entry {}'s decision on {}", checked.applied_on,
-                           entry_id, decided_on);
+        return trf("applied_on {} precedes entry {}'s decision on {}", checked.applied_on, entry_id,
+                   decided_on);
     }
     if (*date > util::today()) {
-        return fmt::format("applied_on {} lies after today", checked.applied_on);
+        return trf("applied_on {} lies after today", checked.applied_on);
     }
     return check_lookup(fields, columns, department, store, checked);
 }
@@ -165,15 +165,14 @@ FeedbackSummary import_feedback(store::Database& db, audit::AuditLog& audit,
                                 Reporter& reporter, const std::string& operator_name) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec)) {
-        throw UsageError(fmt::format("{}: no such file", file.string()));
+        throw UsageError(trf("{}: no such file", file.string()));
     }
     const std::string file_sha256 = util::sha256_file_hex(file);
     auto input = util::open_text_input(file, util::Encoding::utf8);
     util::CsvReader reader(*input);
     util::CsvRow row;
     if (!reader.next(row) || !row.error.empty()) {
-        throw UsageError(fmt::format("{}: the file is empty or its header is malformed",
-                                     file.string()));
+        throw UsageError(trf("{}: the file is empty or its header is malformed", file.string()));
     }
     const Columns columns = read_header(row, file);
 
@@ -192,7 +191,8 @@ FeedbackSummary import_feedback(store::Database& db, audit::AuditLog& audit,
             row.error.empty() ? check_row(row.fields, columns, store, checked) : row.error;
         if (!reason.empty()) {
             ++summary.rejected;
-            summary.rejections.push_back(fmt::format("line {}: {}", row.line, reason));
+            summary.rejections.push_back(trf("line {}: {}", row.line, reason));
+            // untranslated: FILE:LINE: only; the reason is translated
             reporter.warning(fmt::format("{}:{}: {}", file.string(), row.line, reason));
             continue;
         }

@@ -15,6 +15,7 @@
 #include "rbl/store/record_store.hpp"
 #include "rbl/util/csv.hpp"
 #include "rbl/util/encoding_guess.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/money.hpp"
 #include "rbl/util/private_file.hpp"
 #include "rbl/util/sha256.hpp"
@@ -32,36 +33,34 @@ constexpr int k_progress_every = 1 << 13;   // rows between progress updates
 void check_input_file(const std::filesystem::path& file, util::Encoding encoding) {
     std::error_code ec;
     if (!std::filesystem::exists(file, ec)) {
-        throw UsageError(fmt::format("{} does not exist", file.string()));
+        throw UsageError(trf("{} does not exist", file.string()));
     }
     if (std::filesystem::is_directory(file, ec)) {
-        throw UsageError(fmt::format("{} is a folder, not a file", file.string()));
+        throw UsageError(trf("{} is a folder, not a file", file.string()));
     }
     std::ifstream in(file, std::ios::binary);
     if (!in) {
-        throw FailedError(fmt::format("cannot read {}: {}", file.string(), std::strerror(errno)));
+        throw FailedError(trf("cannot read {}: {}", file.string(), std::strerror(errno)));
     }
     std::string head(1 << 16, '\0');
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<std::size_t>(in.gcount()));
     if (head.empty()) {
-        throw UsageError(fmt::format("{} is empty: expected a header row", file.string()));
+        throw UsageError(trf("{} is empty: expected a header row", file.string()));
     }
     if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF")) {
-        throw UsageError(fmt::format("{} is UTF-16 text; save it as UTF-8 (or GB18030)",
-                                     file.string()));
+        throw UsageError(trf("{} is UTF-16 text; save it as UTF-8 (or GB18030)", file.string()));
     }
     if (util::looks_binary(head)) {
-        throw UsageError(fmt::format("{} is a binary file, not CSV or JSON Lines text",
-                                     file.string()));
+        throw UsageError(trf("{} is a binary file, not CSV or JSON Lines text", file.string()));
     }
     if (encoding == util::Encoding::utf8 && util::looks_like_gb18030(head)) {
-        throw UsageError(fmt::format("{} is not UTF-8 but reads as GB18030: use --encoding gb18030",
-                                     file.string()));
+        throw UsageError(
+            trf("{} is not UTF-8 but reads as GB18030: use --encoding gb18030", file.string()));
     }
     if (encoding == util::Encoding::gb18030 && util::looks_like_utf8_text(head)) {
-        throw UsageError(fmt::format("{} is UTF-8 text, not GB18030: leave out --encoding gb18030",
-                                     file.string()));
+        throw UsageError(
+            trf("{} is UTF-8 text, not GB18030: leave out --encoding gb18030", file.string()));
     }
 }
 
@@ -79,16 +78,16 @@ void check_rejects_path(const ImportOptions& options, const std::filesystem::pat
         std::error_code error;
         if (std::filesystem::exists(other, error) &&
             std::filesystem::equivalent(*options.rejects, other, error)) {
-            throw UsageError(fmt::format("the rejects file {} is {} {}: give another path",
-                                         options.rejects->string(), what, other.string()));
+            throw UsageError(trf("the rejects file {} is {} {}: give another path",
+                                 options.rejects->string(), what, other.string()));
         }
     };
-    clash(options.file, "the input file");
+    clash(options.file, tr("the input file"));
     if (options.mapping) {
-        clash(*options.mapping, "the mapping file");
+        clash(*options.mapping, tr("the mapping file"));
     }
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-        clash(database.string() + suffix, "the database's file");
+        clash(database.string() + suffix, tr("the database's file"));
     }
 }
 
@@ -101,7 +100,7 @@ public:
         if (!path) {
             return;
         }
-        m_out.emplace(*path, "the rejects file");
+        m_out.emplace(*path, tr("the rejects file"));
         std::vector<std::string> columns = {"line", "column", "reason"};
         columns.insert(columns.end(), header.begin(), header.end());
         write(columns);
@@ -205,10 +204,9 @@ public:
 
 private:
     static Rejection conflict(const model::Record& record) {
-        return Rejection{"record_id",
-                         fmt::format("duplicate record_id '{}': it appears earlier in this "
-                                     "file with other content",
-                                     record.record_id)};
+        return Rejection{"record_id", trf("duplicate record_id '{}': it appears earlier in this "
+                                          "file with other content",
+                                          record.record_id)};
     }
 
     void note_cross_source(const std::optional<std::string>& other) {
@@ -287,13 +285,13 @@ void report_columns(const ColumnCheck& columns, const std::string& file_name,
         }
     }
     if (shown > k_messages_shown) {
-        reporter.warning(fmt::format("... and {} more unknown columns (all of them in --json's "
-                                     "unknown_columns)",
-                                     shown - k_messages_shown));
+        reporter.warning(
+            trf("... and {} more unknown columns (all of them in --json's "
+                "unknown_columns)",
+                shown - k_messages_shown));
     }
     for (const std::string& name : columns.unused_allowed()) {
-        reporter.warning(fmt::format("--allow-column '{}': {} has no such column", name,
-                                     file_name));
+        reporter.warning(trf("--allow-column '{}': {} has no such column", name, file_name));
     }
 }
 
@@ -373,11 +371,10 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
         ++summary.rejected;
         rejects.add(line, rejection, fields);
         if (summary.rejected <= k_messages_shown) {
-            reporter.warning(fmt::format("{}:{}: rejected{}: {}", file_name, line,
-                                         rejection.column.empty()
-                                             ? std::string()
-                                             : fmt::format(" (column {})", rejection.column),
-                                         rejection.reason));
+            reporter.warning(rejection.column.empty()
+                                 ? trf("{}:{}: rejected: {}", file_name, line, rejection.reason)
+                                 : trf("{}:{}: rejected (column {}): {}", file_name, line,
+                                       rejection.column, rejection.reason));
         }
     };
 
@@ -385,6 +382,7 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
         if (!text.empty()) {
             ++summary.warned;
             if (summary.warned <= k_messages_shown) {
+                // untranslated: FILE:LINE: only; the warning is translated
                 reporter.warning(fmt::format("{}:{}: {}", file_name, line, text));
             }
         }
@@ -393,11 +391,11 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
     const auto report_cross_source = [&](std::uint64_t line, const model::Record& written) {
         if (!batch.cross_source().empty() &&
             summary.cross_source_duplicates <= k_messages_shown) {
-            reporter.warning(fmt::format(
-                "{}:{}: {} {} '{}' of {} is also held from source '{}': one decision, counted "
-                "once (the version imported last)",
-                file_name, line, written.domain, written.kind, written.record_id,
-                written.subject_id, batch.cross_source()));
+            reporter.warning(
+                trf("{}:{}: {} {} '{}' of {} is also held from source '{}': one decision, counted "
+                    "once (the version imported last)",
+                    file_name, line, written.domain, written.kind, written.record_id,
+                    written.subject_id, batch.cross_source()));
         }
     };
 
@@ -452,7 +450,7 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
     while (rows->next(row)) {
         ++summary.rows;
         if (summary.rows % k_progress_every == 0) {
-            reporter.progress("importing", rows->bytes_consumed(), total_bytes);
+            reporter.progress(tr("importing"), rows->bytes_consumed(), total_bytes);
         }
         std::optional<Rejection> rejection = row.problem;
         if (!rejection) {
@@ -490,16 +488,19 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
     report_columns(columns, file_name, summary, reporter);
     rejects.close();
     if (summary.rejected > k_messages_shown) {
-        reporter.warning(fmt::format("... and {} more rejected rows{}",
-                                     summary.rejected - k_messages_shown,
-                                     options.rejects ? "" : " (keep them all with --rejects FILE)"));
+        const std::int64_t more = summary.rejected - k_messages_shown;
+        reporter.warning(options.rejects
+                             ? trf("... and {} more rejected rows", more)
+                             : trf("... and {} more rejected rows (keep them all with --rejects "
+                                   "FILE)",
+                                   more));
     }
     if (summary.warned > k_messages_shown) {
-        reporter.warning(fmt::format("... and {} more warnings", summary.warned - k_messages_shown));
+        reporter.warning(trf("... and {} more warnings", summary.warned - k_messages_shown));
     }
     if (summary.cross_source_duplicates > k_messages_shown) {
-        reporter.warning(fmt::format("... and {} more rows also held from another source",
-                                     summary.cross_source_duplicates - k_messages_shown));
+        reporter.warning(trf("... and {} more rows also held from another source",
+                             summary.cross_source_duplicates - k_messages_shown));
     }
 
     const std::string finished_at = util::utc_now_iso();
@@ -593,11 +594,10 @@ RevertSummary revert_batch(store::Database& db, audit::AuditLog& audit, std::int
     store::RecordStore store(db);
     const auto batch = store.find_batch(batch_id);
     if (!batch) {
-        throw UsageError(fmt::format("there is no import batch {}", batch_id));
+        throw UsageError(trf("there is no import batch {}", batch_id));
     }
     if (batch->reverted_at) {
-        throw UsageError(fmt::format("batch {} was already reverted on {}", batch_id,
-                                     *batch->reverted_at));
+        throw UsageError(trf("batch {} was already reverted on {}", batch_id, *batch->reverted_at));
     }
     const store::RevertChange change = store.revert_batch(batch_id, util::utc_now_iso());
     RevertSummary summary{batch_id, change.withdrawn};

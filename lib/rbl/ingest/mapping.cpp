@@ -5,6 +5,7 @@
 #include <set>
 
 #include "rbl/rules/yaml_support.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::ingest {
 
@@ -31,8 +32,8 @@ std::vector<std::pair<YAML::Node, YAML::Node>> scalar_pairs(const rules::YamlFil
     file.check_duplicate_keys(node);
     for (const auto& item : node) {
         if (!item.second.IsScalar()) {
-            file.error(item.second, fmt::format("in '{}', the value of '{}' must be a single value",
-                                                what, item.first.Scalar()));
+            file.error(item.second, trf("in '{}', the value of '{}' must be a single value", what,
+                                        item.first.Scalar()));
             continue;
         }
         pairs.emplace_back(item.first, item.second);
@@ -47,35 +48,34 @@ Mapping load_mapping(const std::filesystem::path& path) {
     rules::YamlFile file(path, diagnostics);
     Mapping mapping;
     mapping.file = path.string();
-    if (file.ok() && file.expect_map(file.root(), "a mapping file")) {
+    if (file.ok() && file.expect_map(file.root(), tr("a mapping file"))) {
         const YAML::Node& root = file.root();
         file.check_keys(root, {"columns", "scale", "constants"});
         std::set<std::string> targets;
         for (const auto& [from, to] : scalar_pairs(file, root["columns"], "columns")) {
             if (!targets.insert(to.Scalar()).second) {
-                file.error(to, fmt::format("two source columns map to '{}'", to.Scalar()));
+                file.error(to, trf("two source columns map to '{}'", to.Scalar()));
             }
             mapping.columns.emplace(from.Scalar(), to.Scalar());
         }
         for (const auto& [name, factor] : scalar_pairs(file, root["scale"], "scale")) {
             auto parsed = util::parse_decimal(factor.Scalar());
             if (!parsed || parsed->mantissa <= 0) {
-                file.error(factor, fmt::format("scale of '{}' must be a positive number, got '{}'",
-                                               name.Scalar(), factor.Scalar()));
+                file.error(factor, trf("scale of '{}' must be a positive number, got '{}'",
+                                       name.Scalar(), factor.Scalar()));
                 continue;
             }
             mapping.scale.emplace(name.Scalar(), *parsed);
         }
         for (const auto& [name, value] : scalar_pairs(file, root["constants"], "constants")) {
             if (targets.contains(name.Scalar())) {
-                file.error(name, fmt::format("'{}' is both a mapped column and a constant",
-                                             name.Scalar()));
+                file.error(name, trf("'{}' is both a mapped column and a constant", name.Scalar()));
                 continue;
             }
             mapping.constants.emplace_back(name.Scalar(), value.Scalar());
         }
     }
-    diagnostics.throw_if_any(fmt::format("invalid mapping {}", path.string()));
+    diagnostics.throw_if_any(trf("invalid mapping {}", path.string()));
     return mapping;
 }
 

@@ -7,6 +7,7 @@
 #include <array>
 
 #include "rbl/ids/ids.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/json_text.hpp"
 #include "rbl/util/money.hpp"
 #include "rbl/util/sha256.hpp"
@@ -120,9 +121,9 @@ std::optional<Rejection> RecordBuilder::build(std::span<const Field> fields,
     bool has_type = false;
     for (const Field& field : fields) {
         if (field.value.size() > k_max_value_bytes) {
-            return reject(field, fmt::format("value of {} bytes is longer than the {} KiB a value "
-                                             "may hold",
-                                             field.value.size(), k_max_value_bytes / 1024));
+            return reject(field, trf("value of {} bytes is longer than the {} KiB a value "
+                                     "may hold",
+                                     field.value.size(), k_max_value_bytes / 1024));
         }
         // A NUL cut the stored name short wherever it was read as C text (SQLite's length(),
         // exports); escape codes would reach terminals. Tabs and line breaks are text.
@@ -131,9 +132,9 @@ std::optional<Rejection> RecordBuilder::build(std::span<const Field> fields,
             return (byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7F;
         });
         if (control != field.value.end()) {
-            return reject(field, fmt::format("byte {} is a control character (0x{:02X}), not text",
-                                             control - field.value.begin() + 1,
-                                             static_cast<unsigned char>(*control)));
+            return reject(field, trf("byte {} is a control character (0x{:02X}), not text",
+                                     control - field.value.begin() + 1,
+                                     static_cast<unsigned char>(*control)));
         }
     }
     // A given subject_type settles identifiers that could be either kind (see ids::classify).
@@ -164,7 +165,7 @@ std::optional<Rejection> RecordBuilder::build(std::span<const Field> fields,
             return field.column == column && !util::trim(field.value).empty();
         });
         if (!present) {
-            return Rejection{std::string(name), fmt::format("{} is required but empty", name)};
+            return Rejection{std::string(name), trf("{} is required but empty", name)};
         }
     }
     // The identifier decides the subject's type when none is given, and must agree when one is.
@@ -174,19 +175,19 @@ std::optional<Rejection> RecordBuilder::build(std::span<const Field> fields,
         record.subject_type = derived;
     } else if ((record.subject_type == model::SubjectType::natural_person) !=
                (derived == model::SubjectType::natural_person)) {
-        return Rejection{"subject_type",
-                         fmt::format("subject_type {} does not agree with the identifier, which is {}",
-                                     model::to_string(record.subject_type),
-                                     kind == ids::IdKind::resident
-                                         ? "a resident ID number (natural_person)"
-                                         : "a unified social credit code")};
+        return Rejection{
+            "subject_type",
+            trf("subject_type {} does not agree with the identifier, which is {}",
+                model::to_string(record.subject_type),
+                kind == ids::IdKind::resident ? tr("a resident ID number (natural_person)")
+                                              : tr("a unified social credit code"))};
     }
     m_subject_region = ids::region_of(record.subject_id, kind);
 
     const rules::DomainRules* domain = m_rules.domain(record.domain);
     if (domain == nullptr) {
-        return Rejection{"domain", fmt::format("unknown domain '{}' (no rule file {}.yaml)",
-                                               record.domain, record.domain)};
+        return Rejection{"domain", trf("unknown domain '{}' (no rule file {}.yaml)", record.domain,
+                                       record.domain)};
     }
     if (auto rejection = read_attributes(fields, *domain, record)) {
         return rejection;
@@ -199,9 +200,9 @@ std::optional<Rejection> RecordBuilder::read_standard(const Field& field, model:
                                                       std::string& warning) {
     const std::string_view value = util::trim(field.value);
     if (auto bad = util::find_invalid_utf8(field.value)) {
-        return reject(field, fmt::format("byte {} is not valid UTF-8 (if the file is GB18030, "
-                                         "use --encoding gb18030)",
-                                         *bad + 1));
+        return reject(field, trf("byte {} is not valid UTF-8 (if the file is GB18030, "
+                                 "use --encoding gb18030)",
+                                 *bad + 1));
     }
     if (value.empty()) {
         return std::nullopt;  // optional columns default; required ones are checked after
@@ -214,23 +215,25 @@ std::optional<Rejection> RecordBuilder::read_standard(const Field& field, model:
             record.subject_id = ids::normalise(value);
             auto shape = ids::classify(record.subject_id, m_options.today, m_expected_kind);
             if (!shape) {
-                return reject(field, fmt::format("'{}': {}", value, shape.error()));
+                return reject(field, trf("'{}': {}", value, shape.error()));
             }
             m_id_kind = shape->kind;
             if (!shape->check_ok) {
                 auto full = ids::validate(record.subject_id, m_options.today, m_expected_kind);
                 const std::string reason =
-                    fmt::format("'{}': {}", value, full ? "bad check character" : full.error());
+                    trf("'{}': {}", value,
+                        full ? std::string(tr("bad check character")) : full.error());
                 if (!m_options.id_check_warn) {
                     return reject(field, reason);
                 }
-                warning = reason + " (accepted: --id-check warn)";
+                warning = trf("{} (accepted: --id-check warn)", reason);
                 record.id_check_ok = false;
             } else if (shape->ambiguous && !m_expected_kind) {
-                warning = fmt::format("'{}': valid both as a resident ID number and as a unified "
-                                      "social credit code; taken as a resident ID number (a "
-                                      "subject_type column settles it)",
-                                      value);
+                warning =
+                    trf("'{}': valid both as a resident ID number and as a unified "
+                        "social credit code; taken as a resident ID number (a "
+                        "subject_type column settles it)",
+                        value);
             }
             break;
         }
@@ -240,9 +243,9 @@ std::optional<Rejection> RecordBuilder::read_standard(const Field& field, model:
         case Column::subject_type: {
             auto type = model::parse_subject_type(value);
             if (!type) {
-                return reject(field, fmt::format("subject_type '{}' is not legal_person, "
-                                                 "natural_person or government",
-                                                 value));
+                return reject(field, trf("subject_type '{}' is not legal_person, "
+                                         "natural_person or government",
+                                         value));
             }
             record.subject_type = *type;
             break;
@@ -252,8 +255,7 @@ std::optional<Rejection> RecordBuilder::read_standard(const Field& field, model:
             break;
         case Column::kind:
             if (!is_kind_name(value)) {
-                return reject(field,
-                              fmt::format("kind '{}' must match [a-z][a-z0-9_]*", value));
+                return reject(field, trf("kind '{}' must match [a-z][a-z0-9_]*", value));
             }
             record.kind = value;
             break;
@@ -278,9 +280,9 @@ std::optional<Rejection> RecordBuilder::read_standard(const Field& field, model:
             break;
         case Column::region:
             if (!is_region_code(value)) {
-                return reject(field, fmt::format("region '{}' must be a 6-digit administrative "
-                                                 "division code",
-                                                 value));
+                return reject(field, trf("region '{}' must be a 6-digit administrative "
+                                         "division code",
+                                         value));
             }
             record.region = std::string(value);
             break;
@@ -290,8 +292,7 @@ std::optional<Rejection> RecordBuilder::read_standard(const Field& field, model:
             } else if (value == "withdrawn") {
                 record.status = model::RecordStatus::withdrawn;
             } else {
-                return reject(field,
-                              fmt::format("status '{}' is not active or withdrawn", value));
+                return reject(field, trf("status '{}' is not active or withdrawn", value));
             }
             break;
         case Column::attribute:
@@ -309,9 +310,9 @@ std::optional<Rejection> RecordBuilder::read_attributes(std::span<const Field> f
             continue;
         }
         if (auto bad = util::find_invalid_utf8(field.value)) {
-            return reject(field, fmt::format("byte {} is not valid UTF-8 (if the file is "
-                                             "GB18030, use --encoding gb18030)",
-                                             *bad + 1));
+            return reject(field, trf("byte {} is not valid UTF-8 (if the file is "
+                                     "GB18030, use --encoding gb18030)",
+                                     *bad + 1));
         }
         const std::string_view value = util::trim(field.value);
         if (value.empty()) {
@@ -327,12 +328,12 @@ std::optional<Rejection> RecordBuilder::read_attributes(std::span<const Field> f
             case rules::AttributeType::number: {
                 auto number = util::parse_decimal(value);
                 if (!number) {
-                    return reject(field, fmt::format("{} is declared number: {}", field.name,
-                                                     number.error()));
+                    return reject(field,
+                                  trf("{} is declared number: {}", field.name, number.error()));
                 }
                 auto result = scaled(*number, m_mapping.factor(field.name));
                 if (!result) {
-                    return reject(field, fmt::format("{} '{}' is too large", field.name, value));
+                    return reject(field, trf("{} '{}' is too large", field.name, value));
                 }
                 json = result->text();
                 break;
@@ -340,7 +341,7 @@ std::optional<Rejection> RecordBuilder::read_attributes(std::span<const Field> f
             case rules::AttributeType::date: {
                 auto date = util::parse_date(value);
                 if (!date) {
-                    return reject(field, fmt::format("{} is declared date: {}", field.name, date.error()));
+                    return reject(field, trf("{} is declared date: {}", field.name, date.error()));
                 }
                 util::append_json_string(json, date->iso());
                 break;
@@ -348,9 +349,9 @@ std::optional<Rejection> RecordBuilder::read_attributes(std::span<const Field> f
             case rules::AttributeType::boolean: {
                 auto flag = parse_bool(value);
                 if (!flag) {
-                    return reject(field, fmt::format("{} is declared bool: '{}' is not a yes/no "
-                                                     "value (true, false, 1, 0, yes, no, 是, 否)",
-                                                     field.name, value));
+                    return reject(field, trf("{} is declared bool: '{}' is not a yes/no "
+                                             "value (true, false, 1, 0, yes, no, 是, 否)",
+                                             field.name, value));
                 }
                 json = *flag ? "true" : "false";
                 break;

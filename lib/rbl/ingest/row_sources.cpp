@@ -8,6 +8,7 @@
 
 #include "rbl/util/csv.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/json_line.hpp"
 #include "rbl/util/lines.hpp"
 #include "rbl/util/text.hpp"
@@ -31,11 +32,11 @@ public:
             ColumnCheck& columns)
         : m_reader(input), m_constants(constant_fields(mapping)), m_columns(columns) {
         if (!m_reader.next(m_header) || m_header.fields.empty()) {
-            throw UsageError(fmt::format("{} is empty: expected a header row", file_name));
+            throw UsageError(trf("{} is empty: expected a header row", file_name));
         }
         if (!m_header.error.empty()) {
-            throw UsageError(fmt::format("{}:{}: the header row is malformed: {}", file_name,
-                                         m_header.line, m_header.error));
+            throw UsageError(trf("{}:{}: the header row is malformed: {}", file_name, m_header.line,
+                                 m_header.error));
         }
         std::set<std::string, std::less<>> targets;
         for (const auto& [name, value] : mapping.constants) {
@@ -44,16 +45,16 @@ public:
         for (std::size_t i = 0; i < m_header.fields.size(); ++i) {
             std::string& name = m_header.fields[i];
             if (auto bad = util::find_invalid_utf8(name)) {
-                throw UsageError(fmt::format(
-                    "{}:{}: the header is not valid UTF-8 (byte {} of column {}); if the file "
-                    "is GB18030, use --encoding gb18030",
-                    file_name, m_header.line, *bad + 1, i + 1));
+                throw UsageError(
+                    trf("{}:{}: the header is not valid UTF-8 (byte {} of column {}); if the file "
+                        "is GB18030, use --encoding gb18030",
+                        file_name, m_header.line, *bad + 1, i + 1));
             }
             name = std::string(util::trim(name));
             const std::string_view target = mapping.target(name);
             if (!targets.insert(std::string(target)).second) {
-                throw UsageError(fmt::format("{}:{}: column {} '{}' gives '{}' a second time",
-                                             file_name, m_header.line, i + 1, name, target));
+                throw UsageError(trf("{}:{}: column {} '{}' gives '{}' a second time", file_name,
+                                     m_header.line, i + 1, name, target));
             }
             m_targets.emplace_back(target);
         }
@@ -61,10 +62,11 @@ public:
         m_columns.check_mapping_sources(file_name);
         for (std::string_view required : required_columns()) {
             if (!targets.contains(required)) {
-                throw UsageError(fmt::format(
-                    "{}:{}: missing required column '{}'{}", file_name, m_header.line, required,
-                    mapping.file.empty() ? std::string()
-                                         : fmt::format(" (after mapping {})", mapping.file)));
+                throw UsageError(mapping.file.empty()
+                                     ? trf("{}:{}: missing required column '{}'", file_name,
+                                           m_header.line, required)
+                                     : trf("{}:{}: missing required column '{}' (after mapping {})",
+                                           file_name, m_header.line, required, mapping.file));
             }
         }
     }
@@ -91,9 +93,8 @@ public:
             return true;
         }
         if (m_row.fields.size() != m_header.fields.size()) {
-            row.problem = Rejection{
-                "", fmt::format("the row has {} fields, the header has {}", m_row.fields.size(),
-                                m_header.fields.size())};
+            row.problem = Rejection{"", trf("the row has {} fields, the header has {}",
+                                            m_row.fields.size(), m_header.fields.size())};
             return true;
         }
         for (std::size_t i = 0; i < m_row.fields.size(); ++i) {
@@ -132,7 +133,7 @@ private:
         present.insert(present.end(), m_targets.begin(), m_targets.end());
         for (std::size_t i = 0; i < m_header.fields.size(); ++i) {
             m_columns.check(m_header.fields[i], present,
-                            fmt::format("{}:{}: column {}", file_name, m_header.line, i + 1));
+                            trf("{}:{}: column {}", file_name, m_header.line, i + 1));
             if (m_targets[i] == "domain") {
                 m_domain_column = i;
             }
@@ -180,12 +181,12 @@ public:
         row.fields.clear();
         row.problem.reset();
         if (m_reader.too_long()) {
-            row.problem = Rejection{"", fmt::format("line longer than {} MiB",
-                                                    util::LineReader::k_max_line >> 20)};
+            row.problem =
+                Rejection{"", trf("line longer than {} MiB", util::LineReader::k_max_line >> 20)};
             return true;
         }
         if (auto bad = util::find_invalid_utf8(m_line)) {
-            row.problem = Rejection{"", fmt::format("byte {} is not valid UTF-8", *bad + 1)};
+            row.problem = Rejection{"", trf("byte {} is not valid UTF-8", *bad + 1)};
             return true;
         }
         auto parsed = util::parse_json_line(m_line);
@@ -200,16 +201,16 @@ public:
             const std::string_view target = m_mapping.target(field.name);
             const Column column = column_of(target);
             if (field.nested && column != Column::attribute) {
-                row.problem = Rejection{field.name, fmt::format("'{}' is a standard column and "
-                                                                "may not be inside attrs",
-                                                                target)};
+                row.problem = Rejection{field.name, trf("'{}' is a standard column and "
+                                                        "may not be inside attrs",
+                                                        target)};
                 return true;
             }
             // A set, not a scan of the row so far: a line of 100,000 names took 30 s.
             if (!m_targets_seen.insert(target).second) {
-                row.problem = Rejection{field.name, fmt::format("'{}' is given twice in the row "
-                                                                "(after mapping)",
-                                                                target)};
+                row.problem = Rejection{field.name, trf("'{}' is given twice in the row "
+                                                        "(after mapping)",
+                                                        target)};
                 return true;
             }
             row.fields.push_back(Field{field.name, target, column, field.value.text});
@@ -222,9 +223,9 @@ public:
                                            [&](const Field& f) { return f.name == constant.name; });
             if (given) {
                 row.problem = Rejection{std::string(constant.name),
-                                        fmt::format("'{}' is set by the mapping's constants and "
-                                                    "may not be given in the row",
-                                                    constant.name)};
+                                        trf("'{}' is set by the mapping's constants and "
+                                            "may not be given in the row",
+                                            constant.name)};
                 return true;
             }
             row.fields.push_back(constant);
@@ -270,7 +271,7 @@ private:
             }
             m_columns.check(field.name, present,
                             fmt::format("{}:{}: {}", m_file_name, line,
-                                        field.nested ? "the attrs member" : "the name"));
+                                        field.nested ? tr("the attrs member") : tr("the name")));
         }
     }
 

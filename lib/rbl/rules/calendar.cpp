@@ -10,6 +10,7 @@
 
 #include "rbl/rules/yaml_support.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/sha256.hpp"
 #include "rbl/util/text.hpp"
 
@@ -51,10 +52,10 @@ Result<DaySpan> parse_span(std::string_view text) {
     auto first = parse_day(text.substr(0, dots));
     auto last = parse_day(text.substr(dots + 2));
     if (!first || !last) {
-        return fail(fmt::format("range '{}': {}", text, !first ? first.error() : last.error()));
+        return fail(trf("range '{}': {}", text, !first ? first.error() : last.error()));
     }
     if (*last < *first) {
-        return fail(fmt::format("range end {} precedes its start {}", last->iso(), first->iso()));
+        return fail(trf("range end {} precedes its start {}", last->iso(), first->iso()));
     }
     return DaySpan{*first, *last};
 }
@@ -70,7 +71,8 @@ std::optional<std::array<bool, 7>> read_weekend(const YamlFile& file, const YAML
         return weekend;
     }
     if (!node.IsSequence()) {
-        file.error(node, "'weekend' must be a list of day names, e.g. [sat, sun] ([] for none)");
+        file.error(node,
+                   tr("'weekend' must be a list of day names, e.g. [sat, sun] ([] for none)"));
         return std::nullopt;
     }
     bool ok = true;
@@ -78,20 +80,20 @@ std::optional<std::array<bool, 7>> read_weekend(const YamlFile& file, const YAML
         const std::string name = item.IsScalar() ? item.Scalar() : std::string();
         const auto it = std::find(k_day_names.begin(), k_day_names.end(), name);
         if (it == k_day_names.end()) {
-            file.error(item, fmt::format("unknown day '{}' in weekend (expected mon, tue, wed, "
-                                         "thu, fri, sat or sun)",
-                                         item.IsScalar() ? name : std::string("(not a word)")));
+            file.error(item, trf("unknown day '{}' in weekend (expected mon, tue, wed, "
+                                 "thu, fri, sat or sun)",
+                                 item.IsScalar() ? name : std::string(tr("(not a word)"))));
             ok = false;
             continue;
         }
         bool& listed = weekend[static_cast<std::size_t>(it - k_day_names.begin())];
         if (listed) {
-            file.error(item, fmt::format("day '{}' is listed twice in weekend", name));
+            file.error(item, trf("day '{}' is listed twice in weekend", name));
         }
         listed = true;
     }
     if (ok && std::all_of(weekend.begin(), weekend.end(), [](bool day_off) { return day_off; })) {
-        file.error(node, "every day of the week is a weekend day: no period could ever end");
+        file.error(node, tr("every day of the week is a weekend day: no period could ever end"));
         ok = false;
     }
     return ok ? std::optional(weekend) : std::nullopt;
@@ -106,16 +108,16 @@ std::vector<ListedSpan> read_spans(const YamlFile& file, const YAML::Node& root,
         return spans;
     }
     if (!node.IsSequence()) {
-        file.error(node, fmt::format("'{}' must be a list of dates (YYYY-MM-DD) and ranges "
-                                     "(YYYY-MM-DD..YYYY-MM-DD)",
-                                     key));
+        file.error(node, trf("'{}' must be a list of dates (YYYY-MM-DD) and ranges "
+                             "(YYYY-MM-DD..YYYY-MM-DD)",
+                             key));
         return spans;
     }
     for (const auto& item : node) {
         if (!item.IsScalar()) {
-            file.error(item, fmt::format("each item of '{}' must be a date (YYYY-MM-DD) or a "
-                                         "range (YYYY-MM-DD..YYYY-MM-DD)",
-                                         key));
+            file.error(item, trf("each item of '{}' must be a date (YYYY-MM-DD) or a "
+                                 "range (YYYY-MM-DD..YYYY-MM-DD)",
+                                 key));
             continue;
         }
         auto span = parse_span(item.Scalar());
@@ -124,10 +126,10 @@ std::vector<ListedSpan> read_spans(const YamlFile& file, const YAML::Node& root,
             continue;
         }
         if (span->length() > k_max_range_days) {
-            file.error(item, fmt::format("range {}..{} is {} days long; a range may cover at most "
-                                         "{} days (list each year's days apart)",
-                                         span->first.iso(), span->last.iso(), span->length(),
-                                         k_max_range_days));
+            file.error(item,
+                       trf("range {}..{} is {} days long; a range may cover at most "
+                           "{} days (list each year's days apart)",
+                           span->first.iso(), span->last.iso(), span->length(), k_max_range_days));
             continue;
         }
         spans.push_back(ListedSpan{*span, item});
@@ -141,9 +143,9 @@ int line_of(const YAML::Node& node) { return node.Mark().line < 0 ? 0 : node.Mar
 
 Calendar Calendar::load(const std::filesystem::path& path) {
     Diagnostics diagnostics;
-    const std::string what = fmt::format("invalid calendar {}", path.string());
+    const std::string what = trf("invalid calendar {}", path.string());
     YamlFile file(path, diagnostics);
-    if (!file.ok() || !file.expect_map(file.root(), "a calendar file")) {
+    if (!file.ok() || !file.expect_map(file.root(), tr("a calendar file"))) {
         diagnostics.throw_if_any(what);
     }
     const YAML::Node& root = file.root();
@@ -174,16 +176,16 @@ Calendar Calendar::load(const std::filesystem::path& path) {
             calendar.m_workdays.insert(serial);
             if (auto it = holiday_lines.find(serial);
                 it != holiday_lines.end() && !clash_reported) {
-                file.error(listed.node, fmt::format("{} is both a holiday (line {}) and a workday",
-                                                    day.iso(), it->second));
+                file.error(listed.node, trf("{} is both a holiday (line {}) and a workday",
+                                            day.iso(), it->second));
                 clash_reported = true;
             }
             if (weekend && !(*weekend)[static_cast<std::size_t>(day.weekday())] &&
                 !weekday_reported) {
                 file.error(listed.node,
-                           fmt::format("{} is a workday but not a weekend day: list only weekend "
-                                       "days that are worked (调休)",
-                                       day.iso()));
+                           trf("{} is a workday but not a weekend day: list only weekend "
+                               "days that are worked (调休)",
+                               day.iso()));
                 weekday_reported = true;
             }
         }
@@ -203,7 +205,7 @@ Calendar Calendar::from_lists(const std::vector<Weekday>& weekend,
     if (std::all_of(calendar.m_weekend.begin(), calendar.m_weekend.end(),
                     [](bool day_off) { return day_off; })) {
         // period_end would never finish.
-        throw FailedError("a calendar needs at least one day of the week that is not weekend");
+        throw FailedError(tr("a calendar needs at least one day of the week that is not weekend"));
     }
     for (util::Date day : holidays) {
         calendar.m_holidays.insert(day.serial());
@@ -250,7 +252,7 @@ bool Calendar::covers(util::Date day) const {
 
 PeriodEnd Calendar::period_end(util::Date anchor, int working_days) const {
     if (working_days < 0) {
-        throw FailedError(fmt::format("a period of {} working days is negative", working_days));
+        throw FailedError(trf("a period of {} working days is negative", working_days));
     }
     PeriodEnd period{anchor, false};
     // Day by day: periods are a few weeks at most, and the weekend guarantees progress.
@@ -266,18 +268,17 @@ PeriodEnd Calendar::period_end(util::Date anchor, int working_days) const {
 
 std::string Calendar::coverage_warning(const PeriodEnd& period) const {
     if (m_first_year == 0) {
-        return "the calendar lists no holidays or workdays; working days count weekends only";
+        return tr("the calendar lists no holidays or workdays; working days count weekends only");
     }
     const std::string years = m_first_year == m_last_year
                                   ? fmt::format("{}", m_first_year)
                                   : fmt::format("{}–{}", m_first_year, m_last_year);
     if (period.end.serial() > m_covered_to) {
-        return fmt::format(
-            "the calendar covers {}; working days after {}-12-31 count weekends only", years,
-            m_last_year);
+        return trf("the calendar covers {}; working days after {}-12-31 count weekends only", years,
+                   m_last_year);
     }
-    return fmt::format("the calendar covers {}; working days before {}-01-01 count weekends only",
-                       years, m_first_year);
+    return trf("the calendar covers {}; working days before {}-01-01 count weekends only", years,
+               m_first_year);
 }
 
 std::string Calendar::fingerprint() const {

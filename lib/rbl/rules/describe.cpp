@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::rules {
 
@@ -280,12 +281,12 @@ std::string rules_markdown(const RuleSet& rules) {
 void write_rules_markdown(const RuleSet& rules, const std::filesystem::path& out) {
     std::error_code ec;
     if (out.has_parent_path() && !std::filesystem::is_directory(out.parent_path(), ec)) {
-        throw UsageError(fmt::format("folder {} does not exist", out.parent_path().string()));
+        throw UsageError(trf("folder {} does not exist", out.parent_path().string()));
     }
     std::ofstream file(out, std::ios::binary | std::ios::trunc);
     file << rules_markdown(rules);
     if (!file.flush()) {
-        throw FailedError(fmt::format("cannot write {}", out.string()));
+        throw FailedError(trf("cannot write {}", out.string()));
     }
 }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "rbl/util/i18n.hpp"
+
 namespace rbl::rules {
 
 std::string Diagnostic::text() const {
@@ -17,9 +19,8 @@ std::string Diagnostic::text() const {
 namespace {
 
 std::string describe(const std::string& what, const std::vector<Diagnostic>& diagnostics) {
-    std::string text = diagnostics.size() == 1
-                           ? fmt::format("{}:", what)
-                           : fmt::format("{} ({} problems):", what, diagnostics.size());
+    std::string text = diagnostics.size() == 1 ? trf("{}:", what)
+                                               : trf("{} ({} problems):", what, diagnostics.size());
     for (const Diagnostic& diagnostic : diagnostics) {
         text += "\n  ";
         text += diagnostic.text();

@@ -11,6 +11,7 @@
 
 #include "rbl/rules/expression_internal.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::rules {
 
@@ -32,13 +33,13 @@ constexpr std::string_view k_reserved_words[] = {"and",  "or",   "not",   "in", 
 std::string describe(ValueType type) {
     switch (type) {
         case ValueType::text:
-            return "text";
+            return tr("text");
         case ValueType::number:
-            return "a number";
+            return tr("a number");
         case ValueType::date:
-            return "a date";
+            return tr("a date");
         case ValueType::boolean:
-            return "true/false";
+            return tr("true/false");
         case ValueType::null:
             break;
     }
@@ -48,13 +49,13 @@ std::string describe(ValueType type) {
 std::string describe_plural(ValueType type) {
     switch (type) {
         case ValueType::text:
-            return "text";
+            return tr("text");
         case ValueType::number:
-            return "numbers";
+            return tr("numbers");
         case ValueType::date:
-            return "dates";
+            return tr("dates");
         case ValueType::boolean:
-            return "true/false values";
+            return tr("true/false values");
         case ValueType::null:
             break;
     }
@@ -63,7 +64,7 @@ std::string describe_plural(ValueType type) {
 
 std::string describe(const Token& token) {
     if (token.kind == Tok::end) {
-        return "the end";
+        return tr("the end");
     }
     return fmt::format("'{}'", token.raw);
 }
@@ -86,21 +87,20 @@ public:
 
     void run() {
         if (peek().kind == Tok::end) {
-            throw CompileFailure{0, "empty expression"};
+            throw CompileFailure{0, tr("empty expression")};
         }
         const ValueType type = parse_or();
         if (peek().kind == Tok::right_paren) {
-            throw CompileFailure{peek().offset, "unbalanced ')': there is no '(' to close"};
+            throw CompileFailure{peek().offset, tr("unbalanced ')': there is no '(' to close")};
         }
         if (peek().kind != Tok::end) {
             throw CompileFailure{
-                peek().offset,
-                fmt::format("unexpected {} after a complete expression", describe(peek()))};
+                peek().offset, trf("unexpected {} after a complete expression", describe(peek()))};
         }
         if (type != ValueType::boolean) {
             throw CompileFailure{
                 m_tokens.front().offset,
-                fmt::format("the expression must be true or false, but it is {}", describe(type))};
+                trf("the expression must be true or false, but it is {}", describe(type))};
         }
         emit(Op::end);
     }
@@ -150,14 +150,14 @@ private:
     }
     void push(const Token& at) {
         if (++m_depth > k_max_stack) {
-            fail(at, "expression nests too deeply");
+            fail(at, tr("expression nests too deeply"));
         }
     }
     void pop() { --m_depth; }
     void enter(const Token& at) {
         if (++m_nesting > k_max_expression_nesting) {
-            fail(at, fmt::format("expression nests too deeply (more than {} levels)",
-                                 k_max_expression_nesting));
+            fail(at, trf("expression nests too deeply (more than {} levels)",
+                         k_max_expression_nesting));
         }
     }
     void leave() { --m_nesting; }
@@ -184,20 +184,20 @@ private:
 
     static void need_bool(ValueType type, const Token& op, std::string_view side) {
         if (type != ValueType::boolean) {
-            fail(op, fmt::format("'{}' needs true/false on both sides, but its {} side is {}",
-                                 op.raw, side, describe(type)));
+            fail(op, trf("'{}' needs true/false on both sides, but its {} side is {}", op.raw, side,
+                         describe(type)));
         }
     }
     static void need_number(ValueType type, const Token& op, std::string_view side) {
         if (type != ValueType::number) {
-            fail(op, fmt::format("'{}' needs numbers on both sides, but its {} side is {}", op.raw,
-                                 side, describe(type)));
+            fail(op, trf("'{}' needs numbers on both sides, but its {} side is {}", op.raw, side,
+                         describe(type)));
         }
     }
     static void need_text(ValueType type, const Token& op, std::string_view side) {
         if (type != ValueType::text) {
-            fail(op, fmt::format("'{}' needs text on both sides, but its {} side is {}", op.raw,
-                                 side, describe(type)));
+            fail(op, trf("'{}' needs text on both sides, but its {} side is {}", op.raw, side,
+                         describe(type)));
         }
     }
 
@@ -207,10 +207,10 @@ private:
         ValueType left = parse_and();
         while (at_word("or")) {
             const Token& op = next();
-            need_bool(left, op, "left");
+            need_bool(left, op, tr("left"));
             const std::size_t jump = emit(Op::jump_if_true);
             pop();
-            need_bool(parse_and(), op, "right");
+            need_bool(parse_and(), op, tr("right"));
             plain_bool();
             m_program.code[jump].arg = static_cast<std::int32_t>(m_program.code.size());
         }
@@ -221,10 +221,10 @@ private:
         ValueType left = parse_not();
         while (at_word("and")) {
             const Token& op = next();
-            need_bool(left, op, "left");
+            need_bool(left, op, tr("left"));
             const std::size_t jump = emit(Op::jump_if_false);
             pop();
-            need_bool(parse_not(), op, "right");
+            need_bool(parse_not(), op, tr("right"));
             plain_bool();
             m_program.code[jump].arg = static_cast<std::int32_t>(m_program.code.size());
         }
@@ -240,8 +240,7 @@ private:
         const ValueType operand = parse_not();
         leave();
         if (operand != ValueType::boolean) {
-            fail(op,
-                 fmt::format("'not' needs true/false, but its operand is {}", describe(operand)));
+            fail(op, trf("'not' needs true/false, but its operand is {}", describe(operand)));
         }
         emit(Op::logical_not);
         return ValueType::boolean;
@@ -265,14 +264,14 @@ private:
                     next();
                 }
                 if (!at_word("null")) {
-                    fail(peek(), fmt::format("expected 'null' after '{}' but found {}",
-                                             negated ? "is not" : "is", describe(peek())));
+                    fail(peek(), trf("expected 'null' after '{}' but found {}",
+                                     negated ? "is not" : "is", describe(peek())));
                 }
                 next();
                 emit(negated ? Op::is_not_null : Op::is_null);
             } else {
-                need_text(left, op, "left");
-                need_text(parse_sum(), op, "right");
+                need_text(left, op, tr("left"));
+                need_text(parse_sum(), op, tr("right"));
                 emit(op.raw == "startswith" ? Op::starts_with : Op::contains);
                 pop();
             }
@@ -280,8 +279,8 @@ private:
             parse_ordering(left, op);
         }
         if (at_comparison()) {
-            fail(peek(), fmt::format("comparisons do not chain: join them with 'and' (at {})",
-                                     describe(peek())));
+            fail(peek(),
+                 trf("comparisons do not chain: join them with 'and' (at {})", describe(peek())));
         }
         return ValueType::boolean;
     }
@@ -289,19 +288,21 @@ private:
     void parse_ordering(ValueType left, const Token& op) {
         if (at_word("null")) {
             if (op.kind == Tok::eq) {
-                fail(op, "write 'is null' to test for null ('== null' is never true)");
+                fail(op, tr("write 'is null' to test for null ('== null' is never true)"));
             }
             if (op.kind == Tok::ne) {
-                fail(op, "write 'is not null' to test for a value ('!= null' is never true)");
+                fail(op, tr("write 'is not null' to test for a value ('!= null' is never true)"));
             }
-            fail(op, fmt::format("'{}' cannot compare with null", op.raw));
+            fail(op, trf("'{}' cannot compare with null", op.raw));
         }
         const ValueType right = parse_sum();
         if (left != right) {
             const bool date_and_text = (left == ValueType::date && right == ValueType::text) ||
                                        (left == ValueType::text && right == ValueType::date);
-            fail(op, fmt::format("cannot compare {} with {}{}", describe(left), describe(right),
-                                 date_and_text ? " (write a date as date('YYYY-MM-DD'))" : ""));
+            fail(op, date_and_text
+                         ? trf("cannot compare {} with {} (write a date as date('YYYY-MM-DD'))",
+                               describe(left), describe(right))
+                         : trf("cannot compare {} with {}", describe(left), describe(right)));
         }
         Predicate predicate = Predicate::eq;
         switch (op.kind) {
@@ -326,7 +327,7 @@ private:
         }
         if (left == ValueType::boolean && predicate != Predicate::eq &&
             predicate != Predicate::ne) {
-            fail(op, fmt::format("'{}' cannot order true/false values", op.raw));
+            fail(op, trf("'{}' cannot order true/false values", op.raw));
         }
         pop();
         // `field OP constant`: a sum whose code ends in `field` is that bare field, and one that
@@ -348,38 +349,37 @@ private:
     void parse_list(ValueType left, const Token& op, Op instruction) {
         const std::string_view written = op.raw == "in" ? "in" : "not in";
         if (peek().kind != Tok::left_bracket) {
-            fail(peek(), fmt::format("'{}' needs a list in brackets, e.g. ['a', 'b'], but found {}",
-                                     written, describe(peek())));
+            fail(peek(), trf("'{}' needs a list in brackets, e.g. ['a', 'b'], but found {}",
+                             written, describe(peek())));
         }
         const Token& open = next();
         std::vector<Value> items;
         ValueType item_type = ValueType::null;
         while (peek().kind != Tok::right_bracket) {
             if (peek().kind == Tok::end) {
-                fail(open, "'[' is never closed");
+                fail(open, tr("'[' is never closed"));
             }
             const Token& start = peek();
             const Value item = parse_literal();
             if (item_type == ValueType::null) {
                 item_type = item.type();
             } else if (item.type() != item_type) {
-                fail(start, fmt::format("a list holds one type: this item is {}, the first is {}",
-                                        describe(item.type()), describe(item_type)));
+                fail(start, trf("a list holds one type: this item is {}, the first is {}",
+                                describe(item.type()), describe(item_type)));
             }
             items.push_back(item);
             if (peek().kind == Tok::comma) {
                 next();
             } else if (peek().kind == Tok::end) {
-                fail(open, "'[' is never closed");
+                fail(open, tr("'[' is never closed"));
             } else if (peek().kind != Tok::right_bracket) {
-                fail(peek(),
-                     fmt::format("expected ',' or ']' in the list but found {}", describe(peek())));
+                fail(peek(), trf("expected ',' or ']' in the list but found {}", describe(peek())));
             }
         }
         next();
         if (item_type != ValueType::null && item_type != left) {
-            fail(open, fmt::format("'{}' compares {} with a list of {}", written, describe(left),
-                                   describe_plural(item_type)));
+            fail(open, trf("'{}' compares {} with a list of {}", written, describe(left),
+                           describe_plural(item_type)));
         }
         if (items.size() > k_linear_list) {
             std::sort(items.begin(), items.end(),
@@ -415,9 +415,9 @@ private:
         if (at_word("date") && peek(1).kind == Tok::left_paren) {
             return date_literal();
         }
-        fail(token, fmt::format("a list holds only literals ('text', numbers, date('YYYY-MM-DD'), "
-                                "true, false), not {}",
-                                describe(token)));
+        fail(token, trf("a list holds only literals ('text', numbers, date('YYYY-MM-DD'), "
+                        "true, false), not {}",
+                        describe(token)));
     }
 
     Value number_literal(const Token& token, bool negative) {
@@ -437,8 +437,7 @@ private:
         next();  // date
         const Token& open = next();
         if (peek().kind != Tok::text) {
-            fail(peek(),
-                 fmt::format("date(...) needs a text 'YYYY-MM-DD' but found {}", describe(peek())));
+            fail(peek(), trf("date(...) needs a text 'YYYY-MM-DD' but found {}", describe(peek())));
         }
         const Token& text = next();
         const auto date = util::parse_iso_date(text.value);
@@ -447,9 +446,8 @@ private:
         }
         if (peek().kind != Tok::right_paren) {
             fail(peek().kind == Tok::end ? open : peek(),
-                 peek().kind == Tok::end
-                     ? "'(' is never closed"
-                     : fmt::format("expected ')' but found {}", describe(peek())));
+                 peek().kind == Tok::end ? tr("'(' is never closed")
+                                         : trf("expected ')' but found {}", describe(peek())));
         }
         next();
         return Value::date(*date);
@@ -459,8 +457,8 @@ private:
         ValueType left = parse_product();
         while (peek().kind == Tok::plus || peek().kind == Tok::minus) {
             const Token& op = next();
-            need_number(left, op, "left");
-            need_number(parse_product(), op, "right");
+            need_number(left, op, tr("left"));
+            need_number(parse_product(), op, tr("right"));
             emit(op.kind == Tok::plus ? Op::add : Op::subtract);
             pop();
         }
@@ -471,8 +469,8 @@ private:
         ValueType left = parse_unary();
         while (peek().kind == Tok::star || peek().kind == Tok::slash) {
             const Token& op = next();
-            need_number(left, op, "left");
-            need_number(parse_unary(), op, "right");
+            need_number(left, op, tr("left"));
+            need_number(parse_unary(), op, tr("right"));
             emit(op.kind == Tok::star ? Op::multiply : Op::divide);
             pop();
         }
@@ -493,7 +491,7 @@ private:
         const ValueType operand = parse_unary();
         leave();
         if (operand != ValueType::number) {
-            fail(op, fmt::format("'-' needs a number, but its operand is {}", describe(operand)));
+            fail(op, trf("'-' needs a number, but its operand is {}", describe(operand)));
         }
         emit(Op::negate);
         return ValueType::number;
@@ -508,16 +506,16 @@ private:
                 const ValueType type = parse_or();
                 leave();
                 if (peek().kind == Tok::end) {
-                    fail(token, "'(' is never closed");
+                    fail(token, tr("'(' is never closed"));
                 }
                 if (peek().kind != Tok::right_paren) {
-                    fail(peek(), fmt::format("expected ')' but found {}", describe(peek())));
+                    fail(peek(), trf("expected ')' but found {}", describe(peek())));
                 }
                 next();
                 return type;
             }
             case Tok::left_bracket:
-                fail(token, "a list can only follow 'in' or 'not in'");
+                fail(token, tr("a list can only follow 'in' or 'not in'"));
             case Tok::text:
             case Tok::number: {
                 const Value value = parse_literal();
@@ -527,11 +525,11 @@ private:
             case Tok::name:
                 return parse_name();
             case Tok::end:
-                fail(token, "the expression ends where a value is expected");
+                fail(token, tr("the expression ends where a value is expected"));
             case Tok::right_paren:
-                fail(token, "expected a value before ')'");
+                fail(token, tr("expected a value before ')'"));
             default:
-                fail(token, fmt::format("expected a value but found {}", describe(token)));
+                fail(token, trf("expected a value but found {}", describe(token)));
         }
     }
 
@@ -544,10 +542,10 @@ private:
             return value.type();
         }
         if (token.raw == "null") {
-            fail(token, "null is only tested with 'is null' or 'is not null'");
+            fail(token, tr("null is only tested with 'is null' or 'is not null'"));
         }
         if (is_reserved_word(token.raw)) {
-            fail(token, fmt::format("expected a value but found '{}'", token.raw));
+            fail(token, trf("expected a value but found '{}'", token.raw));
         }
         const int slot = m_schema.find(token.raw);
         if (slot < 0) {
@@ -556,8 +554,8 @@ private:
                 known += known.empty() ? "" : ", ";
                 known += field.name;
             }
-            fail(token, fmt::format("unknown field '{}' (known: {})", token.raw,
-                                    known.empty() ? "none" : known));
+            fail(token, trf("unknown field '{}' (known: {})", token.raw,
+                            known.empty() ? std::string(tr("none")) : known));
         }
         next();
         const ValueType type = value_type(m_schema.fields()[static_cast<std::size_t>(slot)].type);
@@ -587,7 +585,7 @@ Schema::Schema(std::initializer_list<FieldSpec> fields) {
 
 Result<int> Schema::add(std::string name, AttributeType type) {
     if (find(name) >= 0) {
-        return fail(fmt::format("'{}' is already a field", name));
+        return fail(trf("'{}' is already a field", name));
     }
     m_fields.push_back(FieldSpec{std::move(name), type});
     return static_cast<int>(m_fields.size() - 1);
@@ -602,7 +600,7 @@ int Schema::find(std::string_view name) const {
     return -1;
 }
 
-std::string ExpressionError::text() const { return fmt::format("column {}: {}", column, message); }
+std::string ExpressionError::text() const { return trf("column {}: {}", column, message); }
 
 bool is_reserved_word(std::string_view word) {
     return std::find(std::begin(k_reserved_words), std::end(k_reserved_words), word) !=

@@ -8,6 +8,7 @@
 
 #include "rbl/rules/expression_internal.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::rules {
 
@@ -110,7 +111,8 @@ bool text_test(Op op, const Value& left, const Value& right) {
 }
 
 [[noreturn]] void wrong_fields(const std::string& message) {
-    throw FailedError("internal error: expression evaluated over the wrong fields: " + message);
+    throw FailedError(
+        trf("internal error: expression evaluated over the wrong fields: {}", message));
 }
 
 }  // namespace
@@ -157,8 +159,8 @@ std::optional<FieldComparison> CompiledExpression::comparison() const {
 bool CompiledExpression::evaluate(std::span<const Value> fields) const {
     const detail::Program& program = *m_program;
     if (fields.size() < program.fields_needed) {
-        wrong_fields(fmt::format("'{}' needs {} field values, got {}", program.source,
-                                 program.fields_needed, fields.size()));
+        wrong_fields(trf("'{}' needs {} field values, got {}", program.source,
+                         program.fields_needed, fields.size()));
     }
     // Uninitialised on purpose: slots are written before they are read, and zeroing them
     // would cost more than most programs take to run.
@@ -171,9 +173,9 @@ bool CompiledExpression::evaluate(std::span<const Value> fields) const {
     const auto load = [&](const Instruction& instruction) -> const Value& {
         const Value& value = fields[static_cast<std::size_t>(instruction.arg)];
         if (value.type() != instruction.type && !value.is_null()) [[unlikely]] {
-            wrong_fields(fmt::format("field '{}' holds {}, declared {}",
-                                     program.field_names[static_cast<std::size_t>(instruction.arg)],
-                                     to_string(value.type()), to_string(instruction.type)));
+            wrong_fields(trf("field '{}' holds {}, declared {}",
+                             program.field_names[static_cast<std::size_t>(instruction.arg)],
+                             to_string(value.type()), to_string(instruction.type)));
         }
         return value;
     };

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "rbl/rules/expression_internal.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::rules::detail {
 
@@ -110,8 +111,8 @@ private:
         if (m_position < m_source.size() && m_source[m_position] == '.') {
             ++m_position;
             if (m_position >= m_source.size() || !is_digit(m_source[m_position])) {
-                fail_at(start, fmt::format("'{}' is not a number (digits must follow '.')",
-                                           m_source.substr(start, m_position - start)));
+                fail_at(start, trf("'{}' is not a number (digits must follow '.')",
+                                   m_source.substr(start, m_position - start)));
             }
             skip_digits();
         }
@@ -122,8 +123,7 @@ private:
                    (is_name_char(m_source[stop]) || m_source[stop] == '.')) {
                 ++stop;
             }
-            fail_at(start,
-                    fmt::format("'{}' is not a number", m_source.substr(start, stop - start)));
+            fail_at(start, trf("'{}' is not a number", m_source.substr(start, stop - start)));
         }
     }
 
@@ -133,7 +133,7 @@ private:
         ++m_position;
         while (true) {
             if (m_position >= m_source.size()) {
-                fail_at(start, "unterminated text: the quote opened here is never closed");
+                fail_at(start, tr("unterminated text: the quote opened here is never closed"));
             }
             if (m_source[m_position] == '\'') {
                 if (m_position + 1 < m_source.size() && m_source[m_position + 1] == '\'') {
@@ -160,19 +160,19 @@ private:
         switch (c) {
             case '=':
                 if (next != '=') {
-                    fail_at(start, "write '==' to compare ('=' alone means nothing)");
+                    fail_at(start, tr("write '==' to compare ('=' alone means nothing)"));
                 }
                 ++m_position;
                 return Tok::eq;
             case '!':
                 if (next != '=') {
-                    fail_at(start, "write 'not' instead of '!'");
+                    fail_at(start, tr("write 'not' instead of '!'"));
                 }
                 ++m_position;
                 return Tok::ne;
             case '<':
                 if (next == '>') {
-                    fail_at(start, "write '!=' instead of '<>'");
+                    fail_at(start, tr("write '!=' instead of '<>'"));
                 }
                 m_position += next == '=' ? 1 : 0;
                 return next == '=' ? Tok::le : Tok::lt;
@@ -180,14 +180,13 @@ private:
                 m_position += next == '=' ? 1 : 0;
                 return next == '=' ? Tok::ge : Tok::gt;
             case '&':
-                fail_at(start, "write 'and' instead of '&'");
+                fail_at(start, tr("write 'and' instead of '&'"));
             case '|':
-                fail_at(start, "write 'or' instead of '|'");
+                fail_at(start, tr("write 'or' instead of '|'"));
             case '"':
-                fail_at(start, "text is written in single quotes: 'like this'");
+                fail_at(start, tr("text is written in single quotes: 'like this'"));
             default:
-                fail_at(start,
-                        fmt::format("unexpected character '{}'", character_at(m_source, start)));
+                fail_at(start, trf("unexpected character '{}'", character_at(m_source, start)));
         }
     }
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "rbl/util/i18n.hpp"
+
 // The checks across rule files and the evaluation order of the lists (SPEC.md §3 "Order").
 
 namespace rbl::rules {
@@ -50,31 +52,30 @@ void check_references(const Domains& domains, const ListsById& by_id, Diagnostic
                     if (!criterion.listed_list.empty()) {
                         auto it = by_id.find(criterion.listed_list);
                         if (it == by_id.end()) {
-                            diagnostics.add(file, criterion.spot.line, criterion.spot.column,
-                                            fmt::format("listed names unknown list '{}'",
-                                                        criterion.listed_list));
+                            diagnostics.add(
+                                file, criterion.spot.line, criterion.spot.column,
+                                trf("listed names unknown list '{}'", criterion.listed_list));
                             return;
                         }
                         target = it->second;
                     } else if (criterion.listed_domain != "any" &&
                                !domains.contains(criterion.listed_domain)) {
-                        diagnostics.add(file, criterion.spot.line, criterion.spot.column,
-                                        fmt::format("listed names unknown domain '{}'",
-                                                    criterion.listed_domain));
+                        diagnostics.add(
+                            file, criterion.spot.line, criterion.spot.column,
+                            trf("listed names unknown domain '{}'", criterion.listed_domain));
                     }
                     const bool looks_at_red = target != nullptr
                                                   ? target->kind == model::ListKind::red
                                                   : criterion.listed_kind == model::ListKind::red;
                     if (list.kind == model::ListKind::black && looks_at_red) {
                         diagnostics.add(file, criterion.spot.line, criterion.spot.column,
-                                        "a black list's listed may not look at red lists");
+                                        tr("a black list's listed may not look at red lists"));
                     }
                 }
                 for (const std::string& selected : criterion.selection.domains) {
                     if (!domains.contains(selected)) {
                         diagnostics.add(file, criterion.spot.line, criterion.spot.column,
-                                        fmt::format("selection names unknown domain '{}'",
-                                                    selected));
+                                        trf("selection names unknown domain '{}'", selected));
                     }
                 }
             };
@@ -85,9 +86,9 @@ void check_references(const Domains& domains, const ListsById& by_id, Diagnostic
             for (const RuleTest& test : list.tests) {
                 for (const std::string& entry : test.entries) {
                     if (!by_id.contains(entry)) {
-                        diagnostics.add(file, test.spot.line, test.spot.column,
-                                        fmt::format("test '{}' names unknown list '{}' in entries",
-                                                    test.name, entry));
+                        diagnostics.add(
+                            file, test.spot.line, test.spot.column,
+                            trf("test '{}' names unknown list '{}' in entries", test.name, entry));
                     }
                 }
             }
@@ -110,12 +111,12 @@ std::vector<const ListRule*> evaluation_order(std::vector<const ListRule*> all,
             }
             if (state[other] == 1) {
                 const auto domain = domains.find(list->domain);
-                diagnostics.add(domain != domains.end() ? domain->second.file.string()
-                                                        : std::string("rules"),
-                                list->spot.line, list->spot.column,
-                                fmt::format("lists '{}' and '{}' see each other through listed: "
-                                            "a cycle",
-                                            list->id, other->id));
+                diagnostics.add(
+                    domain != domains.end() ? domain->second.file.string() : std::string("rules"),
+                    list->spot.line, list->spot.column,
+                    trf("lists '{}' and '{}' see each other through listed: "
+                        "a cycle",
+                        list->id, other->id));
                 continue;
             }
             if (state[other] == 0) {
@@ -151,7 +152,7 @@ std::vector<const ListRule*> order_lists(const Domains& domains, Diagnostics& di
             const std::string file = domain.file.string();
             if (!list.id.empty() && !by_id.emplace(list.id, &list).second) {
                 diagnostics.add(file, list.spot.line, list.spot.column,
-                                fmt::format("list id '{}' is defined twice", list.id));
+                                trf("list id '{}' is defined twice", list.id));
             }
         }
     }

@@ -6,6 +6,7 @@
 #include <functional>
 #include <set>
 
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/text.hpp"
 
 namespace rbl::rules {
@@ -88,9 +89,9 @@ std::optional<util::Duration> ListReader::duration(const YAML::Node& node, std::
 std::optional<std::int64_t> ListReader::whole_number(const YAML::Node& node,
                                                      std::string_view what) {
     auto parsed = node.IsScalar() ? util::parse_decimal(node.Scalar())
-                                  : Result<util::Decimal>(fail("not a number"));
+                                  : Result<util::Decimal>(fail(tr("not a number")));
     if (!parsed || parsed->scale != 0 || parsed->mantissa < 0) {
-        m_file.error(node, fmt::format("{} must be a whole number of 0 or more", what));
+        m_file.error(node, trf("{} must be a whole number of 0 or more", what));
         return std::nullopt;
     }
     return parsed->mantissa;
@@ -98,9 +99,9 @@ std::optional<std::int64_t> ListReader::whole_number(const YAML::Node& node,
 
 std::optional<util::Decimal> ListReader::decimal(const YAML::Node& node, std::string_view what) {
     auto parsed = node.IsScalar() ? util::parse_decimal(node.Scalar())
-                                  : Result<util::Decimal>(fail("not a number"));
+                                  : Result<util::Decimal>(fail(tr("not a number")));
     if (!parsed) {
-        m_file.error(node, fmt::format("{} must be a number, e.g. 1000000 or 12.5", what));
+        m_file.error(node, trf("{} must be a number, e.g. 1000000 or 12.5", what));
         return std::nullopt;
     }
     return *parsed;
@@ -113,16 +114,16 @@ std::vector<std::string> ListReader::names(const YAML::Node& node, std::string_v
     } else if (node.IsSequence()) {
         for (const auto& item : node) {
             if (!item.IsScalar()) {
-                m_file.error(item, fmt::format("{} must be a name or a list of names", what));
+                m_file.error(item, trf("{} must be a name or a list of names", what));
                 continue;
             }
             out.push_back(item.Scalar());
         }
         if (out.empty()) {
-            m_file.error(node, fmt::format("{} is an empty list", what));
+            m_file.error(node, trf("{} is an empty list", what));
         }
     } else {
-        m_file.error(node, fmt::format("{} must be a name or a list of names", what));
+        m_file.error(node, trf("{} must be a name or a list of names", what));
     }
     return out;
 }
@@ -130,7 +131,7 @@ std::vector<std::string> ListReader::names(const YAML::Node& node, std::string_v
 std::optional<CompiledExpression> ListReader::expression(const YAML::Node& node,
                                                          const Schema& schema) {
     if (!node.IsScalar()) {
-        m_file.error(node, "an expression must be text, e.g. \"severity == 'serious'\"");
+        m_file.error(node, tr("an expression must be text, e.g. \"severity == 'serious'\""));
         return std::nullopt;
     }
     auto compiled = compile(node.Scalar(), schema);
@@ -146,22 +147,21 @@ std::optional<CompiledExpression> ListReader::expression(const YAML::Node& node,
                                                       : line_end - offset);
         const auto [line, column] = m_file.locate(node, rest);
         m_file.error_at(line, column,
-                        fmt::format("in expression \"{}\": {}",
-                                    util::abbreviate(text, k_expression_quoted),
-                                    compiled.error().message));
+                        trf("in expression \"{}\": {}", util::abbreviate(text, k_expression_quoted),
+                            compiled.error().message));
         return std::nullopt;
     }
     return *compiled;
 }
 
 bool ListReader::selection(const YAML::Node& node, Selection& out, bool field_allowed) {
-    if (!m_file.expect_map(node, "a record selection")) {
+    if (!m_file.expect_map(node, tr("a record selection"))) {
         return false;
     }
     // `field` is read by sum_field(); here it is only let through for a sum.
     m_file.check_keys(node, {"kind", "within", "where", "domain", "field"});
     if (node["field"] && !field_allowed) {
-        m_file.error(node["field"], "field belongs with sum");
+        m_file.error(node["field"], tr("field belongs with sum"));
     }
     if (const YAML::Node kind = node["kind"]; kind) {
         out.kinds = names(kind, "kind");
@@ -193,18 +193,18 @@ bool ListReader::listed(const YAML::Node& node, Criterion& out) {
     if (const YAML::Node list = node["list"]; list) {
         out.listed_list = list.Scalar();
         if (node["kind"] || node["domain"]) {
-            m_file.error(node, "listed: give either list, or kind and domain");
+            m_file.error(node, tr("listed: give either list, or kind and domain"));
         }
         return true;
     }
     const YAML::Node kind = node["kind"];
     if (!kind) {
-        m_file.error(node, "listed needs kind (black or red), or list: LIST_ID");
+        m_file.error(node, tr("listed needs kind (black or red), or list: LIST_ID"));
         return false;
     }
     out.listed_kind = model::parse_list_kind(kind.Scalar());
     if (!out.listed_kind) {
-        m_file.error(kind, fmt::format("kind '{}' is not black or red", kind.Scalar()));
+        m_file.error(kind, trf("kind '{}' is not black or red", kind.Scalar()));
     }
     out.listed_domain = node["domain"] ? node["domain"].Scalar() : "any";
     return true;
@@ -220,12 +220,12 @@ bool ListReader::linked(const YAML::Node& node, Criterion& out) {
     m_file.check_keys(node, {"kind", "within", "where", "on"});
     bool ok = true;
     if (!m_in_lift) {
-        m_file.error(node, "linked belongs in lift: it matches records to the findings of an "
-                           "entry, and criteria have no entry yet");
+        m_file.error(node, tr("linked belongs in lift: it matches records to the findings of an "
+                              "entry, and criteria have no entry yet"));
         ok = false;
     } else if (!m_has_evidence) {
-        m_file.error(node, "linked has no findings to link to: the list's criteria select no "
-                           "records (only subject or listed tests)");
+        m_file.error(node, tr("linked has no findings to link to: the list's criteria select no "
+                              "records (only subject or listed tests)"));
         ok = false;
     }
     if (const YAML::Node kind = node["kind"]; kind) {
@@ -240,18 +240,18 @@ bool ListReader::linked(const YAML::Node& node, Criterion& out) {
     }
     const YAML::Node on = node["on"];
     if (!on) {
-        m_file.error(node, "linked needs on: the attribute a record shares with the finding it "
-                           "answers, e.g. case_no");
+        m_file.error(node, tr("linked needs on: the attribute a record shares with the finding it "
+                              "answers, e.g. case_no"));
         return false;
     }
     if (!on.IsScalar()) {
-        m_file.error(on, "on must be the name of a declared attribute");
+        m_file.error(on, tr("on must be the name of a declared attribute"));
         return false;
     }
     out.link_attribute = on.Scalar();
     if (m_domain.attribute(out.link_attribute) == nullptr) {
-        m_file.error(on, fmt::format("on: '{}' is not an attribute declared in domain {}",
-                                     out.link_attribute, m_domain.domain));
+        m_file.error(on, trf("on: '{}' is not an attribute declared in domain {}",
+                             out.link_attribute, m_domain.domain));
         ok = false;
     }
     return ok;
@@ -265,19 +265,20 @@ std::optional<YAML::Node> ListReader::sum_field(const YAML::Node& node, const YA
     const YAML::Node inside = body.IsMap() ? body["field"] : YAML::Node();
     if (beside && inside) {
         const SourceSpot first = spot_of(inside);
-        m_file.error(beside, fmt::format("sum has field twice: inside the selection (line {}, "
-                                         "column {}) and beside it; give it once",
-                                         first.line, first.column));
+        m_file.error(beside, trf("sum has field twice: inside the selection (line {}, "
+                                 "column {}) and beside it; give it once",
+                                 first.line, first.column));
         return std::nullopt;
     }
     if (!beside && !inside) {
-        m_file.error(node, "sum needs field: (amount or a number attribute), inside the selection "
-                           "or beside at_least");
+        m_file.error(node,
+                     tr("sum needs field: (amount or a number attribute), inside the selection "
+                        "or beside at_least"));
         return std::nullopt;
     }
     const YAML::Node field = beside ? beside : inside;
     if (!field.IsScalar()) {
-        m_file.error(field, "field must be a name: amount or a number attribute");
+        m_file.error(field, tr("field must be a name: amount or a number attribute"));
         return std::nullopt;
     }
     return field;
@@ -305,21 +306,21 @@ std::optional<std::string_view> ListReader::criterion_kind(const YAML::Node& nod
     }
     if (given.size() != 1) {
         m_file.error(node, given.empty()
-                               ? std::string("a criterion needs one of all, any, not, exists, "
-                                             "count, sum, subject, listed, linked")
-                               : fmt::format("a criterion has one kind, this one has {}: {}",
-                                             given.size(), fmt::join(given, ", ")));
+                               ? std::string(tr("a criterion needs one of all, any, not, exists, "
+                                                "count, sum, subject, listed, linked"))
+                               : trf("a criterion has one kind, this one has {}: {}", given.size(),
+                                     fmt::join(given, ", ")));
         return std::nullopt;
     }
     const bool bounded = out.type == Criterion::Type::count || out.type == Criterion::Type::sum;
     for (std::string_view bound : {"at_least", "at_most"}) {
         if (node[std::string(bound)] && !bounded) {
             m_file.error(node[std::string(bound)],
-                         fmt::format("{} belongs with count or sum, not {}", bound, given[0]));
+                         trf("{} belongs with count or sum, not {}", bound, given[0]));
         }
     }
     if (node["field"] && out.type != Criterion::Type::sum) {
-        m_file.error(node["field"], "field belongs with sum");
+        m_file.error(node["field"], tr("field belongs with sum"));
     }
     return given[0];
 }
@@ -335,7 +336,7 @@ bool ListReader::children(std::string_view kind, const YAML::Node& body, int dep
         return parsed.has_value();
     }
     if (!body.IsSequence() || body.size() == 0) {
-        m_file.error(body, fmt::format("{} needs a non-empty list of criteria", kind));
+        m_file.error(body, trf("{} needs a non-empty list of criteria", kind));
         return false;
     }
     bool ok = true;
@@ -358,7 +359,7 @@ bool ListReader::count(const YAML::Node& node, const YAML::Node& body, Criterion
         out.count_at_most = whole_number(node["at_most"], "at_most");
     }
     if (!node["at_least"] && !node["at_most"]) {
-        m_file.error(node, "count needs at_least and/or at_most");
+        m_file.error(node, tr("count needs at_least and/or at_most"));
         ok = false;
     }
     return ok;
@@ -375,8 +376,8 @@ bool ListReader::sum(const YAML::Node& node, const YAML::Node& body, Criterion& 
     if (out.sum_slot < 0 ||
         m_domain.record_schema.fields()[static_cast<std::size_t>(out.sum_slot)].type !=
             AttributeType::number) {
-        m_file.error(*field, fmt::format("sum field '{}' is not amount or a number attribute of {}",
-                                         out.sum_field, m_domain.domain));
+        m_file.error(*field, trf("sum field '{}' is not amount or a number attribute of {}",
+                                 out.sum_field, m_domain.domain));
         ok = false;
     }
     if (node["at_least"]) {
@@ -386,7 +387,7 @@ bool ListReader::sum(const YAML::Node& node, const YAML::Node& body, Criterion& 
         out.sum_at_most = decimal(node["at_most"], "at_most");
     }
     if (!node["at_least"] && !node["at_most"]) {
-        m_file.error(node, "sum needs at_least and/or at_most");
+        m_file.error(node, tr("sum needs at_least and/or at_most"));
         ok = false;
     }
     return ok;
@@ -394,10 +395,10 @@ bool ListReader::sum(const YAML::Node& node, const YAML::Node& body, Criterion& 
 
 std::optional<Criterion> ListReader::criterion(const YAML::Node& node, int depth) {
     if (depth > k_max_criteria_depth) {
-        m_file.error(node, fmt::format("criteria nest deeper than {} levels", k_max_criteria_depth));
+        m_file.error(node, trf("criteria nest deeper than {} levels", k_max_criteria_depth));
         return std::nullopt;
     }
-    if (!m_file.expect_map(node, "a criterion")) {
+    if (!m_file.expect_map(node, tr("a criterion"))) {
         return std::nullopt;
     }
     Criterion out;
@@ -444,8 +445,8 @@ std::optional<util::Duration> ListReader::term_length(const YAML::Node& node,
                                                       std::string_view what) {
     auto parsed = duration(node, what);
     if (parsed && longer_than_max_term(*parsed)) {
-        m_file.error(node, fmt::format("{} of {} is longer than {} years", what, parsed->text(),
-                                       k_max_term_years));
+        m_file.error(
+            node, trf("{} of {} is longer than {} years", what, parsed->text(), k_max_term_years));
     }
     return parsed;
 }
@@ -461,13 +462,12 @@ void ListReader::term(const YAML::Node& node, TermRule& out) {
         if (*from == "evidence") {
             out.from = TermRule::From::evidence;
         } else if (*from != "effective") {
-            m_file.error(node["from"],
-                         fmt::format("term from '{}' is not evidence or effective", *from));
+            m_file.error(node["from"], trf("term from '{}' is not evidence or effective", *from));
         }
     }
     const YAML::Node length = node["length"];
     if (!length) {
-        m_file.error(node, "term needs length: a duration (e.g. 2y), or open");
+        m_file.error(node, tr("term needs length: a duration (e.g. 2y), or open"));
     } else if (length.IsScalar() && length.Scalar() == "open") {
         out.length = std::nullopt;
     } else {
@@ -476,7 +476,7 @@ void ListReader::term(const YAML::Node& node, TermRule& out) {
     const bool open = length && length.IsScalar() && length.Scalar() == "open";
     if (const YAML::Node add = node["add"]; add) {
         if (open) {
-            m_file.error(add, "add is given but the term is open");
+            m_file.error(add, tr("add is given but the term is open"));
         }
         if (m_file.expect_map(add, "add")) {
             m_file.check_keys(add, {"attribute", "default"});
@@ -485,21 +485,21 @@ void ListReader::term(const YAML::Node& node, TermRule& out) {
             if (!out.add_attribute.empty() &&
                 (declared == nullptr || declared->type != AttributeType::text)) {
                 m_file.error(add["attribute"],
-                             fmt::format("add attribute '{}' is not a text attribute of {} (it "
-                                         "holds a duration, e.g. '1y')",
-                                         out.add_attribute, m_domain.domain));
+                             trf("add attribute '{}' is not a text attribute of {} (it "
+                                 "holds a duration, e.g. '1y')",
+                                 out.add_attribute, m_domain.domain));
             }
             if (const YAML::Node fallback = add["default"]; fallback) {
                 out.add_default = term_length(fallback, "add default").value_or(util::Duration{});
             } else {
-                m_file.error(add, "add needs default: the duration added when a record has none "
-                                  "(e.g. 0d)");
+                m_file.error(add, tr("add needs default: the duration added when a record has none "
+                                     "(e.g. 0d)"));
             }
         }
     }
     if (const YAML::Node open_when = node["open_when"]; open_when) {
         if (open) {
-            m_file.error(open_when, "open_when is given but the term is open anyway");
+            m_file.error(open_when, tr("open_when is given but the term is open anyway"));
         }
         out.open_when = expression(open_when, m_domain.record_schema);
     }
@@ -517,8 +517,7 @@ void ListReader::procedure(const YAML::Node& node, Procedure& out) {
         }
         const auto number = whole_number(value, key);
         if (number && *number > 365) {
-            m_file.error(value, fmt::format("{} of {} working days is more than a year", key,
-                                            *number));
+            m_file.error(value, trf("{} of {} working days is more than a year", key, *number));
         }
         return number ? static_cast<int>(std::min<std::int64_t>(*number, 365)) : 0;
     };
@@ -535,30 +534,30 @@ void ListReader::repair(const YAML::Node& node, RepairTerms& out) {
     const YAML::Node allowed = node["allowed"];
     if (!allowed || !allowed.IsScalar() ||
         (allowed.Scalar() != "true" && allowed.Scalar() != "false")) {
-        m_file.error(allowed ? allowed : node, "repair needs allowed: true or false");
+        m_file.error(allowed ? allowed : node, tr("repair needs allowed: true or false"));
         return;
     }
     out.allowed = allowed.Scalar() == "true";
     if (const YAML::Node after = node["after"]; after) {
         out.after = duration(after, "repair after");
         if (out.after && longer_than_max_term(*out.after)) {
-            m_file.error(after, fmt::format("repair after {} is longer than {} years",
-                                            out.after->text(), k_max_term_years));
+            m_file.error(after, trf("repair after {} is longer than {} years", out.after->text(),
+                                    k_max_term_years));
         }
         if (!out.allowed) {
-            m_file.error(after, "repair after is given but repair is not allowed");
+            m_file.error(after, tr("repair after is given but repair is not allowed"));
         }
     }
 }
 
 void ListReader::measures(const YAML::Node& node, std::vector<Measure>& out) {
     if (!node.IsSequence()) {
-        m_file.error(node, "measures must be a list");
+        m_file.error(node, tr("measures must be a list"));
         return;
     }
     std::set<std::string> ids;
     for (const auto& item : node) {
-        if (!m_file.expect_map(item, "a measure")) {
+        if (!m_file.expect_map(item, tr("a measure"))) {
             continue;
         }
         m_file.check_keys(item, {"id", "text_zh", "text", "departments"});
@@ -568,17 +567,17 @@ void ListReader::measures(const YAML::Node& node, std::vector<Measure>& out) {
         if (item["departments"]) {
             measure.departments = names(item["departments"], "departments");
         } else {
-            m_file.error(item, "missing required key 'departments'");
+            m_file.error(item, tr("missing required key 'departments'"));
         }
         if (!measure.id.empty() && !ids.insert(measure.id).second) {
-            m_file.error(item["id"], fmt::format("measure '{}' is given twice", measure.id));
+            m_file.error(item["id"], trf("measure '{}' is given twice", measure.id));
         }
         out.push_back(std::move(measure));
     }
 }
 
 std::optional<RuleTest> ListReader::test(const YAML::Node& node) {
-    if (!m_file.expect_map(node, "a test")) {
+    if (!m_file.expect_map(node, tr("a test"))) {
         return std::nullopt;
     }
     m_file.check_keys(node, {"name", "as_of", "subject_type", "subject_id", "records", "entries",
@@ -589,7 +588,7 @@ std::optional<RuleTest> ListReader::test(const YAML::Node& node) {
     if (auto as_of = m_file.scalar(node, "as_of", true)) {
         auto date = util::parse_iso_date(*as_of);
         if (!date) {
-            m_file.error(node["as_of"], fmt::format("as_of: {}", date.error()));
+            m_file.error(node["as_of"], trf("as_of: {}", date.error()));
         } else {
             out.as_of = *date;
         }
@@ -599,15 +598,15 @@ std::optional<RuleTest> ListReader::test(const YAML::Node& node) {
             out.subject_type = *parsed;
         } else {
             m_file.error(node["subject_type"],
-                         fmt::format("subject_type '{}' is not legal_person, natural_person or "
-                                     "government",
-                                     *type));
+                         trf("subject_type '{}' is not legal_person, natural_person or "
+                             "government",
+                             *type));
         }
     }
     out.subject_id = m_file.scalar(node, "subject_id", false).value_or("");
     if (auto expect = m_file.scalar(node, "expect", true)) {
         if (*expect != "listed" && *expect != "not_listed") {
-            m_file.error(node["expect"], "expect must be listed or not_listed");
+            m_file.error(node["expect"], tr("expect must be listed or not_listed"));
         }
         out.expect_listed = *expect == "listed";
     }
@@ -618,19 +617,18 @@ std::optional<RuleTest> ListReader::test(const YAML::Node& node) {
             out.expect_expires_on = std::optional<util::Date>(*date);
         } else {
             m_file.error(node["expires_on"],
-                         fmt::format("expires_on: {} (or open, for an open-ended term)",
-                                     date.error()));
+                         trf("expires_on: {} (or open, for an open-ended term)", date.error()));
         }
         if (!out.expect_listed) {
-            m_file.error(node["expires_on"], "expires_on is checked only with expect: listed");
+            m_file.error(node["expires_on"], tr("expires_on is checked only with expect: listed"));
         }
     }
     if (const YAML::Node records = node["records"]; records) {
         if (!records.IsSequence()) {
-            m_file.error(records, "records must be a list of records");
+            m_file.error(records, tr("records must be a list of records"));
         } else {
             for (const auto& item : records) {
-                if (!m_file.expect_map(item, "a test record")) {
+                if (!m_file.expect_map(item, tr("a test record"))) {
                     continue;
                 }
                 m_file.check_duplicate_keys(item);
@@ -638,7 +636,8 @@ std::optional<RuleTest> ListReader::test(const YAML::Node& node) {
                 record.spot = spot_of(item);
                 for (const auto& field : item) {
                     if (!field.second.IsScalar()) {
-                        m_file.error(field.second, "a test record's values must be single values");
+                        m_file.error(field.second,
+                                     tr("a test record's values must be single values"));
                         continue;
                     }
                     record.fields.emplace_back(field.first.Scalar(), field.second.Scalar());
@@ -655,7 +654,7 @@ std::optional<RuleTest> ListReader::test(const YAML::Node& node) {
 
 void ListReader::tests(const YAML::Node& node, std::vector<RuleTest>& out) {
     if (!node.IsSequence()) {
-        m_file.error(node, "tests must be a list");
+        m_file.error(node, tr("tests must be a list"));
         return;
     }
     for (const auto& item : node) {
@@ -666,7 +665,7 @@ void ListReader::tests(const YAML::Node& node, std::vector<RuleTest>& out) {
 }
 
 std::optional<ListRule> ListReader::list(const YAML::Node& node) {
-    if (!m_file.expect_map(node, "a list")) {
+    if (!m_file.expect_map(node, tr("a list"))) {
         return std::nullopt;
     }
     m_file.check_keys(node, {"id", "kind", "title", "title_zh", "basis", "authority", "subjects",
@@ -677,14 +676,14 @@ std::optional<ListRule> ListReader::list(const YAML::Node& node) {
     out.domain = m_domain.domain;
     out.id = m_file.scalar(node, "id", true).value_or("");
     if (!out.id.empty() && !out.id.starts_with(m_domain.domain + ".")) {
-        m_file.error(node["id"], fmt::format("list id '{}' must start with '{}.'", out.id,
-                                             m_domain.domain));
+        m_file.error(node["id"],
+                     trf("list id '{}' must start with '{}.'", out.id, m_domain.domain));
     }
     if (auto kind = m_file.scalar(node, "kind", true)) {
         if (auto parsed = model::parse_list_kind(*kind)) {
             out.kind = *parsed;
         } else {
-            m_file.error(node["kind"], fmt::format("kind '{}' is not black or red", *kind));
+            m_file.error(node["kind"], trf("kind '{}' is not black or red", *kind));
         }
     }
     out.title = m_file.scalar(node, "title", true).value_or("");
@@ -696,9 +695,9 @@ std::optional<ListRule> ListReader::list(const YAML::Node& node) {
             if (auto type = model::parse_subject_type(name)) {
                 out.subjects.push_back(*type);
             } else {
-                m_file.error(subjects, fmt::format("subject type '{}' is not legal_person, "
-                                                   "natural_person or government",
-                                                   name));
+                m_file.error(subjects, trf("subject type '{}' is not legal_person, "
+                                           "natural_person or government",
+                                           name));
             }
         }
     }
@@ -709,7 +708,7 @@ std::optional<ListRule> ListReader::list(const YAML::Node& node) {
             criteria_loaded = true;
         }
     } else {
-        m_file.error(node, "missing required key 'criteria'");
+        m_file.error(node, tr("missing required key 'criteria'"));
     }
     if (const YAML::Node lift = node["lift"]; lift) {
         m_in_lift = true;
@@ -719,7 +718,7 @@ std::optional<ListRule> ListReader::list(const YAML::Node& node) {
         m_in_lift = false;
     }
     if (node["validity"] && node["term"]) {
-        m_file.error(node["term"], "give either validity or term, not both");
+        m_file.error(node["term"], tr("give either validity or term, not both"));
     } else if (const YAML::Node validity = node["validity"]; validity) {
         if (auto parsed = term_length(validity, "validity")) {
             out.validity = *parsed;
@@ -731,11 +730,11 @@ std::optional<ListRule> ListReader::list(const YAML::Node& node) {
             out.validity = *out.term.length;
         }
         if ((!out.term.length || out.term.open_when) && !out.lift) {
-            m_file.error(term_node, "an open-ended term needs lift criteria: the way off the "
-                                    "list besides repair and revocation");
+            m_file.error(term_node, tr("an open-ended term needs lift criteria: the way off the "
+                                       "list besides repair and revocation"));
         }
     } else {
-        m_file.error(node, "missing required key 'validity' (or 'term')");
+        m_file.error(node, tr("missing required key 'validity' (or 'term')"));
     }
     if (const YAML::Node procedure_node = node["procedure"]; procedure_node) {
         procedure(procedure_node, out.procedure);
@@ -759,7 +758,7 @@ void read_lists(const YamlFile& file, const YAML::Node& node, DomainRules& domai
         return;
     }
     if (!node.IsSequence()) {
-        file.error(node, "'lists' must be a list");
+        file.error(node, tr("'lists' must be a list"));
         return;
     }
     ListReader reader(file, domain);

@@ -2,18 +2,22 @@
 
 #include <fmt/format.h>
 
+#include <string>
+#include <vector>
+
 #include "rbl/rules/rule_set.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::rules {
 
 namespace {
 
-// "what: expected E, got G; " when they differ.
+// "what: got G" when they differ.
 template <typename Value>
-void compare(std::string& problems, std::string_view what, const std::optional<Value>& expected,
-             const Value& got, std::string_view got_text) {
+void compare(std::vector<std::string>& problems, std::string_view what,
+             const std::optional<Value>& expected, const Value& got, std::string_view got_text) {
     if (expected && !(*expected == got)) {
-        problems += fmt::format("{}: got {}; ", what, got_text);
+        problems.push_back(trf("{}: got {}", what, got_text));
     }
 }
 
@@ -26,11 +30,11 @@ PublicityTestResult run_publicity_test(const model::PublicityTerms& terms,
     result.line = test.spot.line;
     const auto publicity = model::publicity_of(terms, test.kind, test.class_values, test.decided_on);
     const bool is_public = publicity && publicity->is_public_on(test.as_of);
-    std::string problems;
+    std::vector<std::string> problems;
     if (is_public != test.expect_public) {
-        problems += fmt::format("expected {} on {}, but it is {}; ",
-                                test.expect_public ? "public" : "not public", test.as_of.iso(),
-                                is_public ? "public" : "not public");
+        problems.push_back(trf("expected {} on {}, but it is {}",
+                               test.expect_public ? tr("public") : tr("not public"),
+                               test.as_of.iso(), is_public ? tr("public") : tr("not public")));
     }
     if (publicity) {
         compare(problems, "class", test.expect_class, publicity->publicity_class,
@@ -40,16 +44,14 @@ PublicityTestResult run_publicity_test(const model::PublicityTerms& terms,
         compare(problems, "repair_from", test.expect_repair_from, publicity->repair_from,
                 publicity->repair_from.iso());
     } else if (test.expect_class || test.expect_until || test.expect_repair_from) {
-        problems += fmt::format("records of kind '{}' are not published; ", test.kind);
+        problems.push_back(trf("records of kind '{}' are not published", test.kind));
     }
     result.passed = problems.empty();
     if (!result.passed) {
-        problems.resize(problems.size() - 2);  // the last "; "
-        result.problem = fmt::format("{} (class {}, public {} to {})", problems,
-                                     publicity ? model::to_string(publicity->publicity_class)
-                                               : "none",
-                                     publicity ? publicity->from.iso() : "-",
-                                     publicity ? publicity->until.iso() : "-");
+        result.problem = trf(
+            "{} (class {}, public {} to {})", fmt::format("{}", fmt::join(problems, tr("; "))),
+            publicity ? model::to_string(publicity->publicity_class) : std::string_view(tr("none")),
+            publicity ? publicity->from.iso() : "-", publicity ? publicity->until.iso() : "-");
     }
     return result;
 }

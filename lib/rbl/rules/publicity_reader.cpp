@@ -4,6 +4,7 @@
 #include <set>
 
 #include "rbl/rules/publicity_loader.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::rules {
 
@@ -50,9 +51,9 @@ std::optional<model::PublicityClass> PublicityReader::class_name(const YAML::Nod
     const auto parsed =
         node.IsScalar() ? model::parse_publicity_class(node.Scalar()) : std::nullopt;
     if (!parsed) {
-        m_file.error(node, fmt::format("unknown class '{}' (expected {})",
-                                       node.IsScalar() ? node.Scalar() : std::string("(not a word)"),
-                                       k_class_names));
+        m_file.error(node, trf("unknown class '{}' (expected {})",
+                               node.IsScalar() ? node.Scalar() : std::string(tr("(not a word)")),
+                               k_class_names));
     }
     return parsed;
 }
@@ -64,7 +65,7 @@ std::optional<bool> PublicityReader::flag(const YAML::Node& map, std::string_vie
         return fallback;
     }
     if (!node.IsScalar() || (node.Scalar() != "true" && node.Scalar() != "false")) {
-        m_file.error(node, fmt::format("{} must be true or false", key));
+        m_file.error(node, trf("{} must be true or false", key));
         return std::nullopt;
     }
     return node.Scalar() == "true";
@@ -75,14 +76,14 @@ std::optional<util::Duration> PublicityReader::term(const YAML::Node& map, std::
     const YAML::Node node = map[std::string(key)];
     if (!node) {
         if (required) {
-            m_file.error(map, fmt::format("missing required key '{}'", key));
+            m_file.error(map, trf("missing required key '{}'", key));
         }
         return std::nullopt;
     }
     auto parsed = m_file.duration(node, key);
     if (parsed && longer_than_max_term(*parsed)) {
-        m_file.error(node, fmt::format("{} of {} is longer than {} years", key, parsed->text(),
-                                       k_max_term_years));
+        m_file.error(
+            node, trf("{} of {} is longer than {} years", key, parsed->text(), k_max_term_years));
         return std::nullopt;
     }
     return parsed;
@@ -96,7 +97,7 @@ std::optional<util::Date> PublicityReader::day(const YAML::Node& map, std::strin
     }
     auto parsed = util::parse_iso_date(*text);
     if (!parsed) {
-        m_file.error(map[std::string(key)], fmt::format("{}: {}", key, parsed.error()));
+        m_file.error(map[std::string(key)], trf("{}: {}", key, parsed.error()));
         return std::nullopt;
     }
     return *parsed;
@@ -107,7 +108,7 @@ void PublicityReader::kinds(const YAML::Node& node, model::PublicityTerms& out) 
         return;  // reported as a missing key
     }
     if (!node.IsSequence() || node.size() == 0) {
-        m_file.error(node, "kinds must be a non-empty list of record kinds, e.g. [penalty]");
+        m_file.error(node, tr("kinds must be a non-empty list of record kinds, e.g. [penalty]"));
         return;
     }
     for (const auto& item : node) {
@@ -116,9 +117,9 @@ void PublicityReader::kinds(const YAML::Node& node, model::PublicityTerms& out) 
             !kind.empty() && kind[0] >= 'a' && kind[0] <= 'z' &&
             kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
         if (!identifier) {
-            m_file.error(item, fmt::format("record kind '{}' must match [a-z][a-z0-9_]*", kind));
+            m_file.error(item, trf("record kind '{}' must match [a-z][a-z0-9_]*", kind));
         } else if (out.publishes(kind)) {
-            m_file.error(item, fmt::format("record kind '{}' is given twice", kind));
+            m_file.error(item, trf("record kind '{}' is given twice", kind));
         } else {
             out.kinds.push_back(kind);
         }
@@ -140,16 +141,16 @@ void PublicityReader::class_values(const YAML::Node& node, model::PublicityTerms
                 values.push_back(value);
             }
         } else {
-            m_file.error(item.second, "class values must be a value or a list of values");
+            m_file.error(item.second, tr("class values must be a value or a list of values"));
         }
         for (const YAML::Node& value : values) {
             if (!value.IsScalar()) {
-                m_file.error(value, "a class value must be a single value");
+                m_file.error(value, tr("a class value must be a single value"));
             } else if (out.class_values.contains(value.Scalar())) {
                 // Values are often Chinese: the column counts characters, as in expressions.
                 const auto [line, column] = m_file.locate(value, value.Scalar());
-                m_file.error_at(line, column, fmt::format("value '{}' is given to two classes",
-                                                          value.Scalar()));
+                m_file.error_at(line, column,
+                                trf("value '{}' is given to two classes", value.Scalar()));
             } else if (publicity_class) {
                 out.class_values.emplace(value.Scalar(), *publicity_class);
             }
@@ -168,13 +169,13 @@ void PublicityReader::class_rule(const YAML::Node& node, model::PublicityTerms& 
     if (const YAML::Node fallback = node["default"]; fallback) {
         out.default_class = class_name(fallback).value_or(out.default_class);
     } else {
-        m_file.error(node, "missing required key 'default'");
+        m_file.error(node, tr("missing required key 'default'"));
     }
     const YAML::Node values = node["values"];
     const YAML::Node attributes = node["attribute"];
     if (attributes.IsDefined() != values.IsDefined()) {
-        m_file.error(node, "class needs attribute and values together, or neither (every "
-                           "record then has the default class)");
+        m_file.error(node, tr("class needs attribute and values together, or neither (every "
+                              "record then has the default class)"));
         return;
     }
     if (!attributes) {
@@ -196,18 +197,19 @@ void PublicityReader::class_attributes(const YAML::Node& node, model::PublicityT
     for (const YAML::Node& name : names) {
         const Attribute* declared = name.IsScalar() ? m_domain.attribute(name.Scalar()) : nullptr;
         if (!name.IsScalar()) {
-            m_file.error(name, "class attribute must be an attribute's name or a list of names");
+            m_file.error(name,
+                         tr("class attribute must be an attribute's name or a list of names"));
         } else if (declared == nullptr) {
-            m_file.error(name, fmt::format("class attribute '{}' is not declared under "
-                                           "attributes",
-                                           name.Scalar()));
+            m_file.error(name, trf("class attribute '{}' is not declared under "
+                                   "attributes",
+                                   name.Scalar()));
         } else if (declared->type != AttributeType::text) {
-            m_file.error(name, fmt::format("class attribute '{}' must be a text attribute, not "
-                                           "{}",
-                                           name.Scalar(), to_string(declared->type)));
+            m_file.error(name, trf("class attribute '{}' must be a text attribute, not "
+                                   "{}",
+                                   name.Scalar(), to_string(declared->type)));
         } else if (std::find(out.class_attributes.begin(), out.class_attributes.end(),
                              name.Scalar()) != out.class_attributes.end()) {
-            m_file.error(name, fmt::format("class attribute '{}' is given twice", name.Scalar()));
+            m_file.error(name, trf("class attribute '{}' is given twice", name.Scalar()));
         } else {
             out.class_attributes.push_back(name.Scalar());
         }
@@ -215,7 +217,7 @@ void PublicityReader::class_attributes(const YAML::Node& node, model::PublicityT
 }
 
 std::optional<model::ClassTerms> PublicityReader::class_terms(const YAML::Node& node) {
-    if (!m_file.expect_map(node, "a class's terms")) {
+    if (!m_file.expect_map(node, tr("a class's terms"))) {
         return std::nullopt;
     }
     m_file.check_keys(node, {"published", "minimum", "maximum", "repairable"});
@@ -234,8 +236,8 @@ std::optional<model::ClassTerms> PublicityReader::class_terms(const YAML::Node& 
     // Compared on a day where months and years end differently (the end of a leap February).
     const util::Date probe = util::Date::from_ymd(2024, 1, 31);
     if (out.minimum.after(probe) > out.maximum.after(probe)) {
-        m_file.error(node["minimum"], fmt::format("minimum {} is longer than maximum {}",
-                                                  out.minimum.text(), out.maximum.text()));
+        m_file.error(node["minimum"], trf("minimum {} is longer than maximum {}",
+                                          out.minimum.text(), out.maximum.text()));
         return std::nullopt;
     }
     return out;
@@ -272,9 +274,9 @@ void PublicityReader::used_classes_have_terms(const YAML::Node& node,
         if (!out.classes.contains(publicity_class) &&
             !node["classes"][std::string(model::to_string(publicity_class))]) {
             m_file.error(node["classes"],
-                         fmt::format("class '{}' is given to records but has no terms under "
-                                     "classes",
-                                     model::to_string(publicity_class)));
+                         trf("class '{}' is given to records but has no terms under "
+                             "classes",
+                             model::to_string(publicity_class)));
         }
     }
 }
@@ -283,10 +285,10 @@ void PublicityReader::test_record(const YAML::Node& test, const model::Publicity
                                   PublicityTest& out) {
     const YAML::Node node = test["record"];
     if (!node) {
-        m_file.error(test, "missing required key 'record'");
+        m_file.error(test, tr("missing required key 'record'"));
         return;
     }
-    if (!m_file.expect_map(node, "a test record")) {
+    if (!m_file.expect_map(node, tr("a test record"))) {
         return;
     }
     m_file.check_duplicate_keys(node);
@@ -295,9 +297,9 @@ void PublicityReader::test_record(const YAML::Node& test, const model::Publicity
         if (key != "kind" && key != "date" &&
             std::find(terms.class_attributes.begin(), terms.class_attributes.end(), key) ==
                 terms.class_attributes.end()) {
-            m_file.error(field.first, fmt::format("unknown key '{}' in a test record (expected "
-                                                  "kind, date and the class attributes)",
-                                                  key));
+            m_file.error(field.first, trf("unknown key '{}' in a test record (expected "
+                                          "kind, date and the class attributes)",
+                                          key));
         }
     }
     for (const std::string& attribute : terms.class_attributes) {
@@ -309,7 +311,7 @@ void PublicityReader::test_record(const YAML::Node& test, const model::Publicity
 
 std::optional<PublicityTest> PublicityReader::test(const YAML::Node& node,
                                                    const model::PublicityTerms& terms) {
-    if (!m_file.expect_map(node, "a test")) {
+    if (!m_file.expect_map(node, tr("a test"))) {
         return std::nullopt;
     }
     m_file.check_keys(node, {"name", "record", "as_of", "expect", "class", "publicity_until",
@@ -321,7 +323,7 @@ std::optional<PublicityTest> PublicityReader::test(const YAML::Node& node,
     out.as_of = day(node, "as_of", true).value_or(util::Date());
     if (auto expect = m_file.scalar(node, "expect", true)) {
         if (*expect != "public" && *expect != "not_public") {
-            m_file.error(node["expect"], "expect must be public or not_public");
+            m_file.error(node["expect"], tr("expect must be public or not_public"));
         }
         out.expect_public = *expect == "public";
     }
@@ -338,7 +340,7 @@ void PublicityReader::tests(const YAML::Node& node, const model::PublicityTerms&
         return;
     }
     if (!node.IsSequence()) {
-        m_file.error(node, "tests must be a list");
+        m_file.error(node, tr("tests must be a list"));
         return;
     }
     for (const auto& item : node) {
@@ -362,7 +364,7 @@ void PublicityReader::repair_days(const YAML::Node& node, model::PublicityTerms&
         days = std::stoi(text);
     }
     if (!digits || days < 1 || days > 365) {
-        m_file.error(node, "repair_days must be a whole number of working days from 1 to 365");
+        m_file.error(node, tr("repair_days must be a whole number of working days from 1 to 365"));
         return;
     }
     out.repair_days = days;
@@ -375,7 +377,7 @@ void PublicityReader::read(const YAML::Node& node) {
     m_file.check_keys(node, {"kinds", "class", "classes", "repair_days", "tests"});
     for (std::string_view key : {"kinds", "class", "classes"}) {
         if (!node[std::string(key)]) {
-            m_file.error(node, fmt::format("missing required key '{}'", key));
+            m_file.error(node, trf("missing required key '{}'", key));
         }
     }
     model::PublicityTerms terms;

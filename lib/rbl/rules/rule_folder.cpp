@@ -5,6 +5,8 @@
 #include <optional>
 #include <vector>
 
+#include "rbl/util/i18n.hpp"
+
 namespace rbl::rules {
 
 RuleFolder RuleFolder::load(const std::filesystem::path& dir) {
@@ -22,7 +24,7 @@ RuleFolder RuleFolder::load(const std::filesystem::path& dir) {
         problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
     }
     if (!problems.empty()) {
-        throw InvalidConfig(fmt::format("invalid rules in {}", dir.string()), std::move(problems));
+        throw InvalidConfig(trf("invalid rules in {}", dir.string()), std::move(problems));
     }
     return RuleFolder{std::move(*rules), std::move(*calendar)};
 }

@@ -8,6 +8,7 @@
 #include "rbl/rules/publicity_loader.hpp"
 #include "rbl/rules/yaml_support.hpp"
 #include "rbl/util/error.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/sha256.hpp"
 
 namespace rbl::rules {
@@ -55,27 +56,25 @@ void read_attributes(const YamlFile& file, const YAML::Node& node, DomainRules& 
     for (const auto& item : node) {
         const std::string name = item.first.Scalar();
         if (!is_identifier(name)) {
-            file.error(item.first, fmt::format("attribute name '{}' must match [a-z][a-z0-9_]*",
-                                               name));
+            file.error(item.first, trf("attribute name '{}' must match [a-z][a-z0-9_]*", name));
             continue;
         }
         if (is_standard_column(name)) {
             file.error(item.first,
                        name == "as_of"
-                           ? std::string("attribute 'as_of' is the run's date in expressions "
-                                         "already")
-                           : fmt::format("attribute '{}' is a standard record column already",
-                                         name));
+                           ? std::string(tr("attribute 'as_of' is the run's date in expressions "
+                                            "already"))
+                           : trf("attribute '{}' is a standard record column already", name));
             continue;
         }
         const auto type = item.second.IsScalar() ? parse_attribute_type(item.second.Scalar())
                                                  : std::nullopt;
         if (!type) {
-            file.error(item.second, fmt::format("attribute '{}' has type '{}'; expected text, "
-                                                "number, date or bool",
-                                                name, item.second.IsScalar()
-                                                          ? item.second.Scalar()
-                                                          : std::string("(not a word)")));
+            file.error(item.second, trf("attribute '{}' has type '{}'; expected text, "
+                                        "number, date or bool",
+                                        name,
+                                        item.second.IsScalar() ? item.second.Scalar()
+                                                               : std::string(tr("(not a word)"))));
             continue;
         }
         rules.attributes.push_back(Attribute{name, *type});
@@ -97,7 +96,7 @@ Schema record_schema_of(const DomainRules& rules) {
 std::optional<DomainRules> read_domain_file(const std::filesystem::path& path,
                                             Diagnostics& diagnostics) {
     YamlFile file(path, diagnostics);
-    if (!file.ok() || !file.expect_map(file.root(), "a rule file")) {
+    if (!file.ok() || !file.expect_map(file.root(), tr("a rule file"))) {
         return std::nullopt;
     }
     const YAML::Node& root = file.root();
@@ -112,13 +111,12 @@ std::optional<DomainRules> read_domain_file(const std::filesystem::path& path,
     rules.version = file.scalar(root, "version", true).value_or("");
     const std::string stem = path.stem().string();
     if (!rules.domain.empty() && rules.domain != stem) {
-        file.error(root["domain"], fmt::format("domain '{}' differs from the file name '{}' "
-                                               "(rules/DOMAIN.yaml must hold domain: DOMAIN)",
-                                               rules.domain, path.filename().string()));
+        file.error(root["domain"], trf("domain '{}' differs from the file name '{}' "
+                                       "(rules/DOMAIN.yaml must hold domain: DOMAIN)",
+                                       rules.domain, path.filename().string()));
     }
     if (!rules.domain.empty() && !is_identifier(rules.domain)) {
-        file.error(root["domain"],
-                   fmt::format("domain '{}' must match [a-z][a-z0-9_]*", rules.domain));
+        file.error(root["domain"], trf("domain '{}' must match [a-z][a-z0-9_]*", rules.domain));
     }
     read_attributes(file, root["attributes"], rules);
     rules.record_schema = record_schema_of(rules);
@@ -155,7 +153,7 @@ const Attribute* DomainRules::attribute(std::string_view name) const {
 const ListRule& RuleSet::known_list(std::string_view id) const {
     const ListRule* found = list(id);
     if (found == nullptr) {
-        throw UsageError(fmt::format("there is no list '{}'", id));
+        throw UsageError(trf("there is no list '{}'", id));
     }
     return *found;
 }
@@ -163,8 +161,8 @@ const ListRule& RuleSet::known_list(std::string_view id) const {
 RuleSet RuleSet::load(const std::filesystem::path& dir) {
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec)) {
-        throw UsageError(fmt::format("rules folder {} does not exist (set --rules or $RBL_RULES)",
-                                     dir.string()));
+        throw UsageError(
+            trf("rules folder {} does not exist (set --rules or $RBL_RULES)", dir.string()));
     }
     std::vector<std::filesystem::path> files;
     for (const auto& entry : std::filesystem::directory_iterator(dir)) {
@@ -176,8 +174,7 @@ RuleSet RuleSet::load(const std::filesystem::path& dir) {
     }
     std::sort(files.begin(), files.end());
     if (files.empty()) {
-        throw UsageError(fmt::format("rules folder {} holds no rule file (DOMAIN.yaml)",
-                                     dir.string()));
+        throw UsageError(trf("rules folder {} holds no rule file (DOMAIN.yaml)", dir.string()));
     }
     RuleSet set;
     set.m_dir = dir;
@@ -190,7 +187,7 @@ RuleSet RuleSet::load(const std::filesystem::path& dir) {
         }
     }
     set.m_order = order_lists(set.m_domains, diagnostics);
-    diagnostics.throw_if_any(fmt::format("invalid rules in {}", dir.string()));
+    diagnostics.throw_if_any(trf("invalid rules in {}", dir.string()));
     util::Sha256 hash;
     for (const auto& [name, domain] : set.m_domains) {
         hash.update(name);

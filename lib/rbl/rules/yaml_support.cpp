@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/text.hpp"
 
 namespace rbl::rules {
@@ -39,7 +40,7 @@ void report_tab_indentation(const std::string& name, const std::string& text,
             ++line;
             at_line_start = true;
         } else if (at_line_start && c == '\t') {
-            diagnostics.add(name, line, 1, "a tab indents this line; YAML indents with spaces");
+            diagnostics.add(name, line, 1, tr("a tab indents this line; YAML indents with spaces"));
             return;
         } else if (c != ' ') {
             at_line_start = false;
@@ -69,16 +70,15 @@ private:
             return;
         }
         if (++m_nodes > k_max_yaml_nodes) {
-            m_problem = Problem{fmt::format("the file expands to more than {} YAML nodes "
-                                            "(aliases such as *name repeat what they name)",
-                                            k_max_yaml_nodes),
+            m_problem = Problem{trf("the file expands to more than {} YAML nodes "
+                                    "(aliases such as *name repeat what they name)",
+                                    k_max_yaml_nodes),
                                 node.Mark()};
             return;
         }
         if (depth > k_max_yaml_depth) {
-            m_problem = Problem{
-                fmt::format("the YAML nests more than {} levels deep", k_max_yaml_depth),
-                node.Mark()};
+            m_problem = Problem{trf("the YAML nests more than {} levels deep", k_max_yaml_depth),
+                                node.Mark()};
             return;
         }
         if (node.IsSequence()) {
@@ -104,22 +104,22 @@ YamlFile::YamlFile(const std::filesystem::path& path, Diagnostics& diagnostics)
     std::error_code ec;
     if (const auto size = std::filesystem::file_size(path, ec);
         !ec && size > k_max_yaml_bytes) {
-        error(fmt::format("the file holds {} bytes, more than the {} MiB a configuration file may "
-                          "hold",
-                          size, k_max_yaml_bytes >> 20));
+        error(
+            trf("the file holds {} bytes, more than the {} MiB a configuration file may "
+                "hold",
+                size, k_max_yaml_bytes >> 20));
         return;
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        error("cannot read the file");
+        error(tr("cannot read the file"));
         return;
     }
     std::ostringstream buffer;
     buffer << in.rdbuf();
     m_text = buffer.str();
     if (auto bad = util::find_invalid_utf8(m_text)) {
-        error(fmt::format("byte {} is not valid UTF-8 (rule and mapping files are UTF-8)",
-                          *bad + 1));
+        error(trf("byte {} is not valid UTF-8 (rule and mapping files are UTF-8)", *bad + 1));
         return;
     }
     const std::size_t errors_before = diagnostics.items().size();
@@ -131,17 +131,17 @@ YamlFile::YamlFile(const std::filesystem::path& path, Diagnostics& diagnostics)
         m_root = YAML::Load(m_text);
     } catch (const YAML::DeepRecursion& e) {
         diagnostics.add(m_name, line_of(e.mark), column_of(e.mark),
-                        fmt::format("the YAML nests more than {} levels deep", k_max_yaml_depth));
+                        trf("the YAML nests more than {} levels deep", k_max_yaml_depth));
         m_root = YAML::Node();
         return;
     } catch (const YAML::Exception& e) {
         diagnostics.add(m_name, line_of(e.mark), column_of(e.mark),
-                        fmt::format("malformed YAML: {}", e.msg));
+                        trf("malformed YAML: {}", e.msg));
         m_root = YAML::Node();
         return;
     }
     if (!m_root.IsDefined() || m_root.IsNull()) {
-        error("the file is empty");
+        error(tr("the file is empty"));
         m_root = YAML::Node();
         return;
     }
@@ -193,7 +193,7 @@ bool YamlFile::expect_map(const YAML::Node& node, std::string_view what) const {
     if (node.IsMap()) {
         return true;
     }
-    error(node, fmt::format("{} must be a mapping of key: value", what));
+    error(node, trf("{} must be a mapping of key: value", what));
     return false;
 }
 
@@ -203,7 +203,7 @@ void YamlFile::check_duplicate_keys(const YAML::Node& map) const {
         const std::string key = item.first.Scalar();
         const int line = line_of(item.first.Mark());
         if (auto [it, inserted] = seen.emplace(key, line); !inserted) {
-            error(item.first, fmt::format("duplicate key '{}' (first on line {})", key, it->second));
+            error(item.first, trf("duplicate key '{}' (first on line {})", key, it->second));
         }
     }
 }
@@ -218,8 +218,7 @@ void YamlFile::check_keys(const YAML::Node& map,
             known = known || key == name;
         }
         if (!known) {
-            error(item.first, fmt::format("unknown key '{}' (expected one of: {})", key,
-                                          join(allowed)));
+            error(item.first, trf("unknown key '{}' (expected one of: {})", key, join(allowed)));
         }
     }
 }
@@ -229,12 +228,12 @@ std::optional<std::string> YamlFile::scalar(const YAML::Node& map, std::string_v
     const YAML::Node node = map[std::string(key)];
     if (!node.IsDefined() || node.IsNull()) {
         if (required) {
-            error(map, fmt::format("missing required key '{}'", key));
+            error(map, trf("missing required key '{}'", key));
         }
         return std::nullopt;
     }
     if (!node.IsScalar()) {
-        error(node, fmt::format("'{}' must be a single value, not a list or mapping", key));
+        error(node, trf("'{}' must be a single value, not a list or mapping", key));
         return std::nullopt;
     }
     return node.Scalar();
@@ -243,12 +242,12 @@ std::optional<std::string> YamlFile::scalar(const YAML::Node& map, std::string_v
 std::optional<util::Duration> YamlFile::duration(const YAML::Node& node,
                                                 std::string_view what) const {
     if (!node.IsScalar()) {
-        error(node, fmt::format("{} must be a duration such as 30d, 6m or 3y", what));
+        error(node, trf("{} must be a duration such as 30d, 6m or 3y", what));
         return std::nullopt;
     }
     auto parsed = util::parse_duration(node.Scalar());
     if (!parsed) {
-        error(node, fmt::format("{}: {}", what, parsed.error()));
+        error(node, trf("{}: {}", what, parsed.error()));
         return std::nullopt;
     }
     return *parsed;
