@@ -72,10 +72,7 @@ build: deps configure
 # The messages marked in the sources (tr, trf, trn, trnf) extracted into po/rbl.pot and merged into
 # each language's catalog; tests/lint/test_messages.py then names what lacks a translation.
 po: deps
-	git ls-files --cached --others --exclude-standard 'apps/*.cpp' 'apps/*.hpp' 'lib/*.cpp' 'lib/*.hpp' | \
-	  xgettext --from-code=UTF-8 --language=C++ --keyword= --keyword=tr --keyword=tr_later --keyword=trf \
-	    --keyword=trn:1,2 --keyword=trnf:1,2 --add-comments=TRANSLATORS: --sort-by-file \
-	    --package-name=rbl --msgid-bugs-address=rbl --no-wrap -o po/rbl.pot -f -
+	python3 tests/lint/test_messages.py --write-pot po/rbl.pot
 	for po in po/*.po; do \
 	  msgmerge --quiet --update --backup=none --no-wrap --no-fuzzy-matching $$po po/rbl.pot && \
 	  msgattrib --no-obsolete --no-wrap -o $$po $$po; \

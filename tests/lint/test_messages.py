@@ -17,6 +17,7 @@
    so the list only shrinks until it is empty.
 """
 
+import os
 import re
 import shutil
 import subprocess
@@ -106,14 +107,23 @@ def placeholders(text):
     return found
 
 
+def write_pot(pot):
+    """Extracts the marked messages of apps/ and lib/ into the template POT with GNU xgettext:
+    the one place that names the marking functions (`make po` calls it too)."""
+    command = ["xgettext", "--from-code=UTF-8", "--language=C++", "--keyword=",
+               *[f"--keyword={k}" for k in KEYWORDS], "--add-comments=TRANSLATORS:",
+               "--sort-by-file", "--package-name=rbl", "--msgid-bugs-address=rbl", "--no-wrap",
+               "-o", str(pot), *[str(p.relative_to(SOURCE_DIR)) for p in sources()]]
+    # A UTF-8 locale, whatever the caller's: messages may hold Chinese (an example's text).
+    env = dict(os.environ, LC_ALL="C.UTF-8")
+    subprocess.run(command, check=True, cwd=SOURCE_DIR, env=env)
+
+
 def extract_marked():
     """The messages xgettext finds marked in the sources: {msgid: "file:line"}."""
     with tempfile.TemporaryDirectory() as folder:
         pot = Path(folder) / "rbl.pot"
-        command = ["xgettext", "--from-code=UTF-8", "--language=C++", "--keyword=",
-                   *[f"--keyword={k}" for k in KEYWORDS], "--no-wrap", "-o", str(pot),
-                   *[str(p) for p in sources()]]
-        subprocess.run(command, check=True, cwd=SOURCE_DIR)
+        write_pot(pot)
         if not pot.exists():
             return {}
         where, marked = None, {}
@@ -247,5 +257,8 @@ if __name__ == "__main__":
                       "# file | place | start of the statement; take a line off when it is marked.\n")
             for key in sorted(key for _, _, key in unmarked_messages()):
                 out.write(key + "\n")
+        sys.exit(0)
+    if len(sys.argv) == 3 and sys.argv[1] == "--write-pot":
+        write_pot(Path(sys.argv[2]).resolve())
         sys.exit(0)
     unittest.main()
