@@ -55,7 +55,7 @@ def describe_front(binary, language):
     version = subprocess.run([str(binary), "--version"], capture_output=True, text=True,
                              check=True).stdout.split()[-1]
     lines = text.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.endswith(":") and
+    start = next(i for i, line in enumerate(lines) if line.endswith((":", "：")) and
                  not line.startswith(" ")) + 1
     tools = []
     for line in lines[start:]:
@@ -107,7 +107,9 @@ def exit_codes(text):
         if match:
             codes.append([match.group(1), match.group(2)])
         elif codes and line.strip():
-            codes[-1][1] += " " + line.strip()
+            # A continued line: joined by a space, except between Chinese characters.
+            wide = not codes[-1][1][-1:].isascii() or not line.strip()[:1].isascii()
+            codes[-1][1] += ("" if wide else " ") + line.strip()
     return codes
 
 
@@ -127,7 +129,9 @@ def man_page(tool, language, all_tools):
     description = tool["description"]
     summary = description.split("\n")[0] if not tool.get("front") else {
         "en": "the front command of rbl's tools", "zh": "rbl 各工具的总入口"}[language]
+    # Left-adjusted, without hyphenation: Chinese text has no spaces to stretch or break at.
     out = [f'.TH {tool["name"].upper()} 1 "" "rbl {tool["version"]}" "{words["manual"]}"',
+           ".ad l", ".nh",
            f".SH {words['name']}", f"{roff(tool['name'])} \\- {roff(summary)}",
            f".SH {words['synopsis']}"]
     for line in synopsis(tool, words):
@@ -147,8 +151,11 @@ def man_page(tool, language, all_tools):
     if tool["environment"]:
         out += [f".SH {words['environment']}", roff_lines(after_colon(tool["environment"]))]
     if tool["examples"]:
-        out += [f".SH {words['examples']}", ".nf"]
-        out += [roff(example) for example in tool["examples"]] + [".fi"]
+        out += [f".SH {words['examples']}"]
+        for example in tool["examples"]:
+            out += [".nf", f"\\fB{roff(example['command'])}\\fR", ".fi"]
+            if example["note"]:
+                out += [".RS", roff(example["note"]), ".RE"]
     if tool["exit_codes"]:
         out += [f".SH {words['exit']}"]
         for code, meaning in exit_codes(tool["exit_codes"]):

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -14,6 +15,7 @@
 #include "rbl/audit/audit_log.hpp"
 #include "rbl/util/i18n.hpp"
 #include "rbl/util/text.hpp"
+#include "rbl/util/text_table.hpp"
 
 namespace rbl::app {
 
@@ -27,7 +29,7 @@ std::string env_or(const char* name, std::string fallback) {
 // The parts of the help's footer (add_help_footer), kept for describe_tool.
 struct HelpFooter {
     std::string environment;
-    std::vector<std::string> examples;
+    std::vector<std::pair<std::string, std::string>> examples;  ///< command, note ("" for none)
     std::string exit_codes;
 };
 
@@ -43,7 +45,11 @@ nlohmann::json describe_tool(const CLI::App& app) {
     nlohmann::json tool = describe_app(app);
     tool["version"] = RBL_VERSION;
     tool["environment"] = help_footer().environment;
-    tool["examples"] = help_footer().examples;
+    nlohmann::json examples = nlohmann::json::array();
+    for (const auto& [command, note] : help_footer().examples) {
+        examples.push_back({{"command", command}, {"note", note}});
+    }
+    tool["examples"] = examples;
     tool["exit_codes"] = help_footer().exit_codes;
     return tool;
 }
@@ -93,13 +99,19 @@ void add_common_options(CLI::App& app, CommonOptions& options) {
         ->check(CLI::Range(0, 86400));
 }
 
-void add_help_footer(CLI::App& app, std::initializer_list<std::string_view> examples) {
+void add_help_footer(CLI::App& app, std::initializer_list<HelpExample> examples) {
     HelpFooter& parts = help_footer();
     parts.environment = tr(
         "Environment: RBL_DB (--db), RBL_RULES (--rules), RBL_OPERATOR (--operator), RBL_TODAY\n"
         "(today as YYYY-MM-DD, for tests and replays; else today in China Standard Time),\n"
         "RBL_LANG (zh: Chinese, en: English; else from LC_ALL, LC_MESSAGES, LANG).");
-    parts.examples.assign(examples.begin(), examples.end());
+    std::size_t command_width = 0;
+    for (const HelpExample& example : examples) {
+        parts.examples.emplace_back(example.command, example.note ? tr(example.note) : "");
+        if (example.note) {
+            command_width = std::max(command_width, util::display_width(example.command));
+        }
+    }
     parts.exit_codes = tr(
         "\nExit codes:\n"
         "  0  done\n"
@@ -110,8 +122,12 @@ void add_help_footer(CLI::App& app, std::initializer_list<std::string_view> exam
         "  4  the database is busy: another writer held it longer than --wait");
     std::string footer = parts.environment;
     footer += fmt::format("\n\n{}\n", tr("Examples:"));
-    for (const std::string& example : parts.examples) {
-        footer += fmt::format("  {}\n", example);
+    for (const auto& [command, note] : parts.examples) {
+        footer += "  " + command;
+        if (!note.empty()) {
+            footer += std::string(command_width + 3 - util::display_width(command), ' ') + note;
+        }
+        footer += '\n';
     }
     footer += parts.exit_codes;
     app.footer(footer);

@@ -65,9 +65,19 @@ audit::AuditLog open_audit_log(store::Database& db, const CommonOptions& options
 /// one after today (SPEC.md §1).
 util::Date date_option(std::string_view option, std::string_view text);
 
+/// An example ending a tool's --help: the command as typed, and what it does when that needs
+/// saying (marked with tr_later; shown translated, in parentheses, aligned after the commands).
+struct HelpExample {
+    // A constructor, not an aggregate: {"cmd1", "cmd2"} is two examples, never one with a note.
+    HelpExample(const char* command_text, const char* note_msgid = nullptr)  // NOLINT
+        : command(command_text), note(note_msgid) {}
+    std::string_view command;
+    const char* note;
+};
+
 /// Ends `app`'s --help with the environment variables every tool reads, `examples` (one command
 /// a line) and the exit codes of SPEC.md §1.
-void add_help_footer(CLI::App& app, std::initializer_list<std::string_view> examples);
+void add_help_footer(CLI::App& app, std::initializer_list<HelpExample> examples);
 
 /// Prints `table` on `stream` (a data table on stdout; with --json, for people, on stderr), cut
 /// to the terminal's width when `stream` is a terminal ($COLUMNS, else the terminal's own) and

@@ -113,12 +113,12 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string(RBL_VERSION),
                          rbl::tr("print the version and exit"));
     rbl::app::add_help_footer(
-        app, {fmt::format("rbl-adjudicate                            {}", rbl::tr("(as of today)")),
-              fmt::format("rbl-adjudicate --dry-run --rules rules-next   {}",
-                          rbl::tr("(the impact of a rule revision)")),
+        app, {{"rbl-adjudicate", rbl::tr_later("(as of today)")},
+              {"rbl-adjudicate --dry-run --rules rules-next",
+               rbl::tr_later("(the impact of a rule revision)")},
               "rbl-adjudicate --explain SUBJECT_ID",
               "rbl-adjudicate --explain SUBJECT_ID --list labour.black.wage_arrears",
               "rbl-adjudicate --as-of 2026/11/28 --force",
-              "rbl-adjudicate -q --json >> adjudicate.log   (cron)"});
+              {"rbl-adjudicate -q --json >> adjudicate.log", rbl::tr_later("(cron)")}});
     return rbl::app::run_tool(k_tool, app, argc, argv, [&] { return run(options); });
 }

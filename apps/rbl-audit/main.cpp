@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string(RBL_VERSION),
                          rbl::tr("print the version and exit"));
     rbl::app::add_help_footer(
-        app, {"rbl-audit verify --head SEQ:HASH          (the head kept outside)",
+        app, {{"rbl-audit verify --head SEQ:HASH", rbl::tr_later("(the head kept outside)")},
               "rbl-audit head >> /srv/keep/heads.txt",
               "rbl-audit log --object entry:7",
               "rbl-audit lookups --since 2026-11-01 --department 江苏省财政厅"});

@@ -140,9 +140,10 @@ int main(int argc, char** argv) {
     rbl::app::add_help_footer(
         app, {"rbl-import records/tax.csv --source tax --rejects rejects.csv",
               "rbl-import --encoding gbk --mapping mapping.yaml 税务局.csv",
-              "rbl-import --dry-run records.csv          (validate, write nothing)",
-              "rbl-import --revert 12                    (withdraw what batch 12 inserted)",
-              "rbl-import -q --json /srv/in/tax.csv >> import.log   (cron: one JSON object a run)"});
+              {"rbl-import --dry-run records.csv", rbl::tr_later("(validate, write nothing)")},
+              {"rbl-import --revert 12", rbl::tr_later("(withdraw what batch 12 inserted)")},
+              {"rbl-import -q --json /srv/in/tax.csv >> import.log",
+               rbl::tr_later("(cron: one JSON object a run)")}});
 
     return rbl::app::run_tool(k_tool, app, argc, argv, [&] {
         if (options.revert > 0) {

@@ -194,11 +194,11 @@ int main(int argc, char** argv) {
         app, {"rbl-publish --out lists.csv --bom --lang zh",
               "rbl-publish --format jsonl --channel website --delta --out delta.jsonl --manifest",
               "rbl-publish --department 江苏省财政厅 --out finance.csv",
-              fmt::format("rbl-publish --by-department out/departments   # {}",
-                          rbl::tr("one .xlsx per department")),
+              {"rbl-publish --by-department out/departments",
+               rbl::tr_later("(one .xlsx per department)")},
               "rbl-publish --format xlsx --lang zh --out lists.xlsx",
-              "rbl-publish -q --json --channel website --delta --out delta-$(date +%F).csv"
-              "   # cron",
+              {"rbl-publish -q --json --channel website --delta --out delta-$(date +%F).csv",
+               rbl::tr_later("(cron)")},
               "rbl-publish report --out report.html"});
     app.add_option("--format", options.format,
                    rbl::tr("csv (the default), jsonl, or xlsx (the default of --by-department): a "

@@ -146,7 +146,7 @@ int main(int argc, char** argv) {
                          rbl::tr("print the version and exit"));
     rbl::app::add_help_footer(
         app, {"rbl-rules check",
-              "rbl-rules test --json                     (every result in the JSON object)",
+              {"rbl-rules test --json", rbl::tr_later("(every result in the JSON object)")},
               "rbl-rules show courts.black.dishonest_debtor --lang en",
               "rbl-rules doc --out criteria.md"});
     auto* check = app.add_subcommand("check", rbl::tr("validate every rule file and the calendar"));

@@ -51,10 +51,10 @@ std::string ended_message(const Entry& entry, EntryStatus state) {
     const std::optional<util::Date> ended = entry.ended_on ? entry.ended_on : entry.expires_on;
     const std::string day = ended ? ended->iso() : std::string(tr("(no date)"));
     if (entry.end_reason) {
-        return trf("entry {} has ended: {} on {} ({})", entry.entry_id, model::to_string(state),
+        return trf("entry {} has ended: {} on {} ({})", entry.entry_id, model::status_words(state),
                    day, reason_words(*entry.end_reason));
     }
-    return trf("entry {} has ended: {} on {}", entry.entry_id, model::to_string(state), day);
+    return trf("entry {} has ended: {} on {}", entry.entry_id, model::status_words(state), day);
 }
 
 nlohmann::json entry_json(const Entry& entry) {
@@ -114,13 +114,13 @@ void AppealDesk::check_repair(const store::EntryDetail& detail, const EntryTerms
             "entry {} is not in force yet ({}, in force from {} unless an open objection holds "
             "it longer): credit repair applies to entries in force; it will be allowed from {} "
             "at the earliest",
-            entry.entry_id, model::to_string(state), entry.effective_from.iso(), earliest.iso()));
+            entry.entry_id, model::status_words(state), entry.effective_from.iso(), earliest.iso()));
     }
     if (state != EntryStatus::effective) {
         throw UsageError(trf(
             "entry {} is not in force yet ({}, in force from {}): credit repair applies to "
             "entries in force; it will be allowed from {}",
-            entry.entry_id, model::to_string(state), entry.effective_from.iso(), earliest.iso()));
+            entry.entry_id, model::status_words(state), entry.effective_from.iso(), earliest.iso()));
     }
     if (request.received < earliest) {
         throw UsageError(trf(
@@ -208,7 +208,7 @@ namespace {
 void check_decision(const model::Appeal& appeal, const DecideRequest& request) {
     if (!appeal.is_open()) {
         throw UsageError(trf("appeal {} was already decided: {} on {}", appeal.appeal_id,
-                             model::to_string(*appeal.outcome),
+                             model::outcome_words(*appeal.outcome),
                              appeal.decided_on ? appeal.decided_on->iso() : std::string("?")));
     }
     if (request.date < appeal.received_on) {
@@ -254,17 +254,17 @@ EntryEffect decide_objection(Entry& entry, EntryStatus state, bool upheld, bool 
         return {others_open ? "entry.held" : "entry.released",
                 others_open ? trf("entry {} stays {} and held by another open objection; in "
                                   "force from {}",
-                                  entry.entry_id, model::to_string(entry.status),
+                                  entry.entry_id, model::status_words(entry.status),
                                   entry.effective_from.iso())
                             : trf("entry {} stays {} until {}; in force from {}", entry.entry_id,
-                                  model::to_string(entry.status), held_until->iso(),
+                                  model::status_words(entry.status), held_until->iso(),
                                   entry.effective_from.iso())};
     }
     entry.disputed = others_open;
     return {others_open ? "entry.disputed" : "entry.undisputed",
             others_open ? trf("entry {} stays {}, disputed by another objection", entry.entry_id,
-                              model::to_string(state))
-                        : trf("entry {} stays {}", entry.entry_id, model::to_string(state))};
+                              model::status_words(state))
+                        : trf("entry {} stays {}", entry.entry_id, model::status_words(state))};
 }
 
 // A repair application decided against an entry open on the day: upheld, it ends an effective
@@ -274,7 +274,7 @@ EntryEffect decide_repair(Entry& entry, EntryStatus state, bool upheld, util::Da
         end_by_decision(entry, EntryStatus::repaired, date, model::EndReason::credit_repair);
         return {"entry.repaired", trf("entry {} repaired", entry.entry_id)};
     }
-    return {"", trf("entry {} stays {}", entry.entry_id, model::to_string(state))};
+    return {"", trf("entry {} stays {}", entry.entry_id, model::status_words(state))};
 }
 
 // A decision on an entry that had ended by its day changes nothing on it, except that no

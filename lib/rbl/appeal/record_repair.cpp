@@ -320,9 +320,9 @@ std::vector<std::string> AppealDesk::show_record_repair(const RecordRepair& repa
         const Entry& entry = detail.entry;
         std::string line =
             entry.ended_on ? trf("  entry {} on {}: {} on {}", entry.entry_id, entry.list_id,
-                                 model::to_string(entry.status), entry.ended_on->iso())
+                                 model::status_words(entry.status), entry.ended_on->iso())
                            : trf("  entry {} on {}: {}", entry.entry_id, entry.list_id,
-                                 model::to_string(entry.status));
+                                 model::status_words(entry.status));
         if (entry.end_reason) {
             line += fmt::format(" ({})", reason_words(*entry.end_reason));
         } else if (item.other_evidence) {

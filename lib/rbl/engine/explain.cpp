@@ -169,7 +169,7 @@ std::vector<std::string> SubjectExplanation::lines() const {
         for (const model::Entry& entry : list.entries) {
             if (model::is_open(entry.status)) {
                 listed_on.push_back(trf("{} (entry {}, {})", list.list->id, entry.entry_id,
-                                        model::to_string(entry.status)));
+                                        model::status_words(entry.status)));
             }
         }
     }

@@ -1,14 +1,20 @@
 #include "rbl/model/appeal.hpp"
 
+#include "rbl/util/i18n.hpp"
+
 namespace rbl::model {
 
 std::string_view to_string(AppealType type) {
-    return type == AppealType::objection ? "objection" : "repair";
+    return type == AppealType::objection ? tr_later("objection") : tr_later("repair");
 }
 
 std::string_view to_string(AppealOutcome outcome) {
-    return outcome == AppealOutcome::upheld ? "upheld" : "rejected";
+    return outcome == AppealOutcome::upheld ? tr_later("upheld") : tr_later("rejected");
 }
+
+const char* type_words(AppealType type) { return tr(to_string(type).data()); }
+
+const char* outcome_words(AppealOutcome outcome) { return tr(to_string(outcome).data()); }
 
 std::optional<AppealOutcome> parse_appeal_outcome(std::string_view text) {
     if (text == "upheld") {

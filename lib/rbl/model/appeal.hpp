@@ -22,6 +22,10 @@ enum class AppealOutcome { upheld, rejected };
 std::string_view to_string(AppealType type);
 /// The outcome's name as stored and shown ("upheld", "rejected").
 std::string_view to_string(AppealOutcome outcome);
+/// The type and the outcome in the interface's language, for messages (the English is the
+/// name itself).
+const char* type_words(AppealType type);
+const char* outcome_words(AppealOutcome outcome);
 /// Parses "upheld" or "rejected".
 std::optional<AppealOutcome> parse_appeal_outcome(std::string_view text);
 

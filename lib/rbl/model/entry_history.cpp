@@ -11,9 +11,9 @@ namespace {
 std::string entry_line(const Entry& entry) {
     // Clause by clause, each a message of its own: the dates an entry has depend on its list.
     std::string line = entry.disputed ? trf("entry {}: {} (disputed) — decided {}", entry.entry_id,
-                                            to_string(entry.status), entry.decided_on.iso())
+                                            status_words(entry.status), entry.decided_on.iso())
                                       : trf("entry {}: {} — decided {}", entry.entry_id,
-                                            to_string(entry.status), entry.decided_on.iso());
+                                            status_words(entry.status), entry.decided_on.iso());
     if (entry.notice_until) {
         line += trf(", notice to {}", entry.notice_until->iso());
     }
@@ -33,15 +33,15 @@ std::string entry_line(const Entry& entry) {
 
 std::string appeal_line(const Appeal& appeal, util::Date as_of) {
     std::string line = trf("appeal {} ({}) received {}, due {}", appeal.appeal_id,
-                           to_string(appeal.type), appeal.received_on.iso(), appeal.due_on.iso());
+                           type_words(appeal.type), appeal.received_on.iso(), appeal.due_on.iso());
     if (!appeal.filed_by.empty()) {
         line += trf(", by {}", appeal.filed_by);
     }
     if (appeal.outcome && appeal.decided_on) {
         line += appeal.withdraw_records
                     ? trf(": \"{}\" — {} on {}, evidence records withdrawn", appeal.reason,
-                          to_string(*appeal.outcome), appeal.decided_on->iso())
-                    : trf(": \"{}\" — {} on {}", appeal.reason, to_string(*appeal.outcome),
+                          outcome_words(*appeal.outcome), appeal.decided_on->iso())
+                    : trf(": \"{}\" — {} on {}", appeal.reason, outcome_words(*appeal.outcome),
                           appeal.decided_on->iso());
         if (!appeal.note.empty()) {
             line += trf(": \"{}\"", appeal.note);

@@ -14,14 +14,14 @@ namespace rbl::model {
 namespace {
 
 constexpr std::array<std::pair<EntryStatus, std::string_view>, 8> k_names = {{
-    {EntryStatus::notice, "notice"},
-    {EntryStatus::publicity, "publicity"},
-    {EntryStatus::effective, "effective"},
-    {EntryStatus::expired, "expired"},
-    {EntryStatus::lifted, "lifted"},
-    {EntryStatus::repaired, "repaired"},
-    {EntryStatus::revoked, "revoked"},
-    {EntryStatus::withdrawn, "withdrawn"},
+    {EntryStatus::notice, tr_later("notice")},
+    {EntryStatus::publicity, tr_later("publicity")},
+    {EntryStatus::effective, tr_later("effective")},
+    {EntryStatus::expired, tr_later("expired")},
+    {EntryStatus::lifted, tr_later("lifted")},
+    {EntryStatus::repaired, tr_later("repaired")},
+    {EntryStatus::revoked, tr_later("revoked")},
+    {EntryStatus::withdrawn, tr_later("withdrawn")},
 }};
 
 }  // namespace
@@ -34,6 +34,8 @@ std::string_view to_string(EntryStatus status) {
     }
     return "notice";
 }
+
+const char* status_words(EntryStatus status) { return tr(to_string(status).data()); }
 
 std::optional<EntryStatus> parse_entry_status(std::string_view text) {
     for (const auto& [value, name] : k_names) {

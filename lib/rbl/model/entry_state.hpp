@@ -29,6 +29,9 @@ inline constexpr std::array<EntryStatus, 8> k_entry_statuses = {
 
 /// The status's name as stored and published.
 std::string_view to_string(EntryStatus status);
+/// The status in the interface's language, for messages (the English is the name itself:
+/// the names are marked for the catalog).
+const char* status_words(EntryStatus status);
 /// Parses a status name.
 std::optional<EntryStatus> parse_entry_status(std::string_view text);
 
