@@ -47,7 +47,8 @@ class InstalledPackage(unittest.TestCase):
     def env(self, **extra):
         env = {key: value for key, value in os.environ.items()
                if key not in ("RBL_LOCALEDIR", "RBL_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES")}
-        env.update(LANG="C.UTF-8", RBL_TODAY="2026-11-28", **extra)
+        env.update({"LANG": "C.UTF-8", "RBL_TODAY": "2026-11-28"})
+        env.update(extra)
         return env
 
     def test_depends_on_debian_packages(self):
