@@ -16,7 +16,7 @@ TerminalReporter::TerminalReporter(std::string tool, bool quiet)
 void TerminalReporter::info(std::string_view message) {
     if (!m_quiet) {
         progress_done();
-        fmt::print(stderr, "{}: {}\n", m_tool, message);
+        fmt::print(stderr, "{}\n", trf("{}: {}", m_tool, message));
     }
 }
 
@@ -38,13 +38,13 @@ void TerminalReporter::progress(std::string_view step, std::uint64_t done, std::
     m_last_draw = now;
     m_bar_shown = true;
     if (total == 0) {
-        fmt::print(stderr, "\r{}: {} ... {}", m_tool, step, done);
+        fmt::print(stderr, "\r{} ... {}", trf("{}: {}", m_tool, step), done);
     } else {
         constexpr int k_width = 30;
         const double fraction = std::min(1.0, static_cast<double>(done) / static_cast<double>(total));
         const int filled = static_cast<int>(fraction * k_width);
-        fmt::print(stderr, "\r{}: {} [{}{}] {:3.0f}%", m_tool, step, std::string(filled, '#'),
-                   std::string(k_width - filled, ' '), fraction * 100);
+        fmt::print(stderr, "\r{} [{}{}] {:3.0f}%", trf("{}: {}", m_tool, step),
+                   std::string(filled, '#'), std::string(k_width - filled, ' '), fraction * 100);
     }
     std::fflush(stderr);
 }

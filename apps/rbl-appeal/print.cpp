@@ -116,8 +116,7 @@ void print_appeal_table(const appeal::AppealListing& listing, util::Date as_of) 
         for (; repair != listing.record_repairs.end() && repair->repair.appeal_id < appeal_id;
              ++repair) {
             const auto& item = repair->repair;
-            // untranslated: the type column holds the type codes of --json and the database
-            table.add_row({std::to_string(item.appeal_id), std::string(model::k_record_repair_type),
+            table.add_row({std::to_string(item.appeal_id), tr(model::k_record_repair_type.data()),
                            item.record_key(), item.domain, item.subject_id, repair->subject_name,
                            item.received_on.iso(), item.due_on.iso(), state_of(item, as_of)});
         }
@@ -125,8 +124,7 @@ void print_appeal_table(const appeal::AppealListing& listing, util::Date as_of) 
     for (const auto& row : listing.appeals) {
         const auto& appeal = row.appeal;
         add_repairs_before(appeal.appeal_id);
-        // untranslated: the type column holds the type codes of --json and the database
-        table.add_row({std::to_string(appeal.appeal_id), std::string(model::to_string(appeal.type)),
+        table.add_row({std::to_string(appeal.appeal_id), model::type_words(appeal.type),
                        std::to_string(appeal.entry_id), row.list_id, row.subject_id,
                        row.subject_name, appeal.received_on.iso(), appeal.due_on.iso(),
                        state_of(appeal, as_of)});

@@ -73,7 +73,7 @@ ExitCode run_lookups(const CommonOptions& common, const LookupsOptions& options)
             }
             print_row({std::to_string(lookup.lookup_id), util::china_time(lookup.at),
                        lookup.operator_name, lookup.department.value_or("-"), lookup.subject_id,
-                       lookup.outcome, lookup.as_of, lookup.entries_json});
+                       tr(lookup.outcome.c_str()), lookup.as_of, lookup.entries_json});
         }
         ++shown;
     });

@@ -26,9 +26,8 @@ std::string measures_cell(const check::Listing& listing) {
 
 }  // namespace
 
-// The answers as a table for staff: one row per entry, one for a subject without any. The
-// headings and yes/no are in the interface's language; the outcome and the status stay the
-// codes --json, the answer files and the lookup log give.
+// The answers as a table for staff: one row per entry, one for a subject without any, in the
+// interface's language (--json, the answer files and the lookup log keep the codes).
 void print_answer_table(const std::vector<check::Answer>& answers) {
     util::TextTable table({tr("subject_id"), tr("name"), tr("result"), tr("black"), tr("red"),
                            tr("list"), tr("status"), tr("effective_from"), tr("expires_on"),
@@ -36,10 +35,9 @@ void print_answer_table(const std::vector<check::Answer>& answers) {
     const std::string yes = tr("yes");
     const std::string no = tr("no");
     for (const auto& answer : answers) {
-        // untranslated: the outcome code, as in --json and the lookup log, before its reason
         const std::string result = answer.outcome == check::Outcome::invalid
-                                       ? fmt::format("invalid: {}", answer.reason)
-                                       : std::string(check::to_string(answer.outcome));
+                                       ? trf("invalid: {}", answer.reason)
+                                       : std::string(tr(check::to_string(answer.outcome).data()));
         const std::string black = answer.listed_black ? yes : no;
         const std::string red = answer.listed_red ? yes : no;
         if (answer.entries.empty()) {
@@ -48,7 +46,7 @@ void print_answer_table(const std::vector<check::Answer>& answers) {
         }
         for (const auto& listing : answer.entries) {
             table.add_row({answer.subject_id, answer.subject_name, result, black, red,
-                           listing.list_id, std::string(model::to_string(listing.status)),
+                           listing.list_id, std::string(model::status_words(listing.status)),
                            listing.effective_from.iso(),
                            listing.expires_on ? listing.expires_on->iso() : std::string("-"),
                            listing.disputed ? yes : no, measures_cell(listing)});

@@ -7,6 +7,7 @@
 
 #include "rbl/appeal/decision_support.hpp"
 #include "rbl/model/entry_history.hpp"
+#include "rbl/model/subject.hpp"
 #include "rbl/util/error.hpp"
 #include "rbl/util/i18n.hpp"
 
@@ -417,10 +418,10 @@ std::vector<std::string> AppealDesk::show(std::int64_t appeal_id, util::Date as_
     std::string first =
         appeal->filed_by.empty()
             ? trf("appeal {}: {} against entry {}, recorded by {} at {}", appeal->appeal_id,
-                  model::to_string(appeal->type), appeal->entry_id, appeal->operator_name,
+                  model::type_words(appeal->type), appeal->entry_id, appeal->operator_name,
                   util::china_time(appeal->filed_at))
             : trf("appeal {}: {} against entry {} by {}, recorded by {} at {}", appeal->appeal_id,
-                  model::to_string(appeal->type), appeal->entry_id, appeal->filed_by,
+                  model::type_words(appeal->type), appeal->entry_id, appeal->filed_by,
                   appeal->operator_name, util::china_time(appeal->filed_at));
     if (!appeal->decided_by.empty()) {
         first += trf("; decided by {} at {}", appeal->decided_by,
@@ -428,7 +429,8 @@ std::vector<std::string> AppealDesk::show(std::int64_t appeal_id, util::Date as_
     }
     lines.push_back(std::move(first));
     lines.push_back(trf("subject {} {} ({}) on {} {}", detail.entry.subject_id,
-                        detail.subject_name, detail.subject_type, detail.entry.list_id,
+                        detail.subject_name, model::subject_type_words(detail.subject_type),
+                        detail.entry.list_id,
                         detail.list_title));
     lines.push_back(tr("decision's explanation:"));
     std::string_view explanation = detail.explanation;

@@ -235,7 +235,7 @@ RecordRepairDecision AppealDesk::decide_record_repair(const DecideRequest& reque
     RecordRepair& repair = decision.repair;
     if (!repair.is_open()) {
         throw UsageError(trf("appeal {} was already decided: {} on {}", repair.appeal_id,
-                             model::to_string(*repair.outcome),
+                             model::outcome_words(*repair.outcome),
                              repair.decided_on ? repair.decided_on->iso() : std::string("?")));
     }
     if (request.date < repair.received_on) {
@@ -310,7 +310,7 @@ std::vector<std::string> AppealDesk::show_record_repair(const RecordRepair& repa
     lines.push_back(trf("received {}, to be decided by {}", repair.received_on.iso(),
                         repair.due_on.iso()));
     if (repair.outcome) {
-        lines.push_back(trf("{} on {}: {}", model::to_string(*repair.outcome),
+        lines.push_back(trf("{} on {}: {}", model::outcome_words(*repair.outcome),
                             repair.decided_on->iso(), repair.note));
     }
     lines.push_back(tr("entries resting on the record:"));

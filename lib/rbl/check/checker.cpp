@@ -6,17 +6,18 @@
 
 #include "rbl/ids/ids.hpp"
 #include "rbl/store/lookup_store.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::check {
 
 std::string_view to_string(Outcome outcome) {
     switch (outcome) {
         case Outcome::found:
-            return "found";
+            return tr_later("found");
         case Outcome::unknown:
-            return "unknown";
+            return tr_later("unknown");
         case Outcome::invalid:
-            return "invalid";
+            return tr_later("invalid");
     }
     return "unknown";
 }

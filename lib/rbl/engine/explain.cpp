@@ -7,6 +7,7 @@
 
 #include "rbl/engine/subject_adjudication.hpp"
 #include "rbl/model/entry_history.hpp"
+#include "rbl/model/subject.hpp"
 #include "rbl/store/appeal_store.hpp"
 #include "rbl/store/entry_store.hpp"
 #include "rbl/store/subject_reader.hpp"
@@ -62,7 +63,7 @@ std::string attribute_text(const std::vector<std::pair<std::string, std::string>
 
 std::string state_of(const ListExplanation& list, std::string_view subject_type) {
     if (!list.admitted) {
-        return trf("not admitted ({} may not be listed)", subject_type);
+        return trf("not admitted ({} may not be listed)", model::subject_type_words(subject_type));
     }
     if (list.verdict.holds) {
         return tr("meets the criteria");
@@ -162,7 +163,8 @@ SubjectExplanation explain_subject(store::Database& db, const rules::RuleSet& ru
 
 std::vector<std::string> SubjectExplanation::lines() const {
     std::vector<std::string> lines;
-    lines.push_back(trf("{} {} ({}), as of {}: {} active records", subject_id, name, subject_type,
+    lines.push_back(trf("{} {} ({}), as of {}: {} active records", subject_id, name,
+                        model::subject_type_words(subject_type),
                         as_of.iso(), records.size()));
     std::vector<std::string> listed_on;
     for (const ListExplanation& list : lists) {

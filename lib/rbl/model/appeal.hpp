@@ -10,6 +10,7 @@
 
 #include "rbl/model/entry.hpp"
 #include "rbl/util/date.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::model {
 
@@ -60,7 +61,7 @@ nlohmann::json to_json(const Appeal& appeal);
 
 /// The type name of a record's credit-repair application, as shown beside objections and
 /// entries' repairs ("record_repair").
-inline constexpr std::string_view k_record_repair_type = "record_repair";
+inline constexpr std::string_view k_record_repair_type = tr_later("record_repair");
 
 /// A credit-repair application for one record (SPEC.md §11): granted, the record's publication
 /// ends on the decision day, and so do the entries resting on it alone. Its id is an appeal id.

@@ -14,6 +14,8 @@ enum class SubjectType { legal_person, natural_person, government };
 
 /// "legal_person", "natural_person" or "government".
 std::string_view to_string(SubjectType type);
+/// A stored subject type in the interface's language, for messages (the English is the name).
+std::string subject_type_words(std::string_view type);
 
 /// Parses the names above; nullopt for anything else.
 std::optional<SubjectType> parse_subject_type(std::string_view text);

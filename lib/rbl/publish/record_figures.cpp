@@ -7,6 +7,7 @@
 
 #include "rbl/store/record_publicity_store.hpp"
 #include "rbl/store/subject_reader.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/text.hpp"
 
 namespace rbl::publish {
@@ -45,9 +46,10 @@ std::map<std::string, std::pair<std::int64_t, std::int64_t>> repairs_by_domain(
 
 std::string class_table(const std::string& title, const std::string& count_header,
                         const std::vector<store::LabelCount>& counts) {
-    std::string html = fmt::format("<h3>{}</h3>\n<table>\n<tr><th>domain</th><th>class</th>"
+    std::string html = fmt::format("<h3>{}</h3>\n<table>\n<tr><th>{}</th><th>{}</th>"
                                    "<th>{}</th></tr>\n",
-                                   util::escape_html(title), util::escape_html(count_header));
+                                   util::escape_html(title), tr("domain"), tr("class"),
+                                   util::escape_html(tr(count_header.c_str())));
     for (const auto& count : counts) {
         const auto value = model::parse_publicity_class(count.group);
         html += fmt::format("<tr><td>{}</td><td>{}{}</td><td>{}</td></tr>\n",
@@ -56,7 +58,7 @@ std::string class_table(const std::string& title, const std::string& count_heade
                             count.count);
     }
     if (counts.empty()) {
-        html += "<tr><td colspan=\"3\">None.</td></tr>\n";
+        html += fmt::format("<tr><td colspan=\"3\">{}</td></tr>\n", tr("None."));
     }
     return html + "</table>\n";
 }
@@ -115,24 +117,25 @@ nlohmann::json to_json(const RecordFigures& figures) {
 
 std::string record_figures_html(const RecordFigures& figures) {
     std::string html = fmt::format(
-        "<section id=\"records\"><h2>Records published (双公示) as of {}; repairs and ends from {} "
-        "to {}</h2>\n",
-        figures.as_of.iso(), figures.period_from.iso(), figures.as_of.iso());
-    html += class_table("Records public, per domain and class (公示中的记录)", "public",
-                        figures.public_records);
-    html += "<h3>Record repairs decided (信用修复)</h3>\n<table>\n<tr><th>domain</th>"
-            "<th>granted</th><th>refused</th></tr>\n";
+        "<section id=\"records\"><h2>{}</h2>\n",
+        trf("Records published (双公示) as of {}; repairs and ends from {} to {}",
+            figures.as_of.iso(), figures.period_from.iso(), figures.as_of.iso()));
+    html += class_table(tr("Records public, per domain and class (公示中的记录)"),
+                        tr_later("public"), figures.public_records);
+    html += fmt::format("<h3>{}</h3>\n<table>\n<tr><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+                        tr("Record repairs decided (信用修复)"), tr("domain"), tr("granted"),
+                        tr("refused"));
     const auto repairs = repairs_by_domain(figures.repairs);
     for (const auto& [domain, counts] : repairs) {
         html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                             util::escape_html(domain), counts.first, counts.second);
     }
     if (repairs.empty()) {
-        html += "<tr><td colspan=\"3\">None.</td></tr>\n";
+        html += fmt::format("<tr><td colspan=\"3\">{}</td></tr>\n", tr("None."));
     }
     html += "</table>\n";
-    html += class_table("Publications ended by themselves, their 公示截止期 reached (到期终止公示)",
-                        "ended", figures.ended);
+    html += class_table(tr("Publications ended by themselves, their 公示截止期 reached (到期终止公示)"),
+                        tr_later("ended"), figures.ended);
     return html + "</section>\n";
 }
 

@@ -9,6 +9,7 @@
 #include "rbl/publish/exporter.hpp"
 #include "rbl/store/publication_store.hpp"
 #include "rbl/store/report_store.hpp"
+#include "rbl/util/i18n.hpp"
 #include "rbl/util/text.hpp"
 
 namespace rbl::publish {
@@ -85,7 +86,7 @@ std::string bar_chart(const std::string& title, const std::vector<store::LabelCo
     }
     svg += "</svg>\n";
     if (labels.empty()) {
-        svg += "<p>None.</p>\n";
+        svg += fmt::format("<p>{}</p>\n", tr("None."));
     }
     return svg + "</section>\n";
 }
@@ -116,10 +117,11 @@ util::Date last_run_or(store::Database& db, util::Date fallback) {
 }
 
 std::string joint_measures_table(const std::vector<store::DepartmentFeedback>& feedback) {
-    std::string html =
-        "<section><h2>Joint measures: entries distributed and measures reported, per list "
-        "and department (联合奖惩反馈)</h2>\n<table>\n<tr><th>list</th><th>department</th>"
-        "<th>entries distributed</th><th>measures reported</th></tr>\n";
+    std::string html = fmt::format(
+        "<section><h2>{}</h2>\n<table>\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+        tr("Joint measures: entries distributed and measures reported, per list and department "
+           "(联合奖惩反馈)"),
+        tr("list"), tr("department"), tr("entries distributed"), tr("measures reported"));
     for (const auto& row : feedback) {
         html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                             util::escape_html(row.list_id), util::escape_html(row.department),
@@ -130,17 +132,18 @@ std::string joint_measures_table(const std::vector<store::DepartmentFeedback>& f
 
 // The loop of check, measure and report back (触发、实施、反馈), per department.
 std::string lookups_table(const std::vector<store::DepartmentLookups>& lookups) {
-    std::string html =
-        "<section><h2>Checks and feedback, per department (核查与反馈)</h2>\n<table>\n"
-        "<tr><th>department</th><th>checks made</th><th>subjects found with entries</th>"
-        "<th>feedback reported</th><th>naming a check</th></tr>\n";
+    std::string html = fmt::format(
+        "<section><h2>{}</h2>\n<table>\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+        "<th>{}</th></tr>\n",
+        tr("Checks and feedback, per department (核查与反馈)"), tr("department"), tr("checks made"),
+        tr("subjects found with entries"), tr("feedback reported"), tr("naming a check"));
     for (const auto& row : lookups) {
         html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                             util::escape_html(row.department), row.checks,
                             row.subjects_with_entries, row.feedback_rows, row.naming_lookup);
     }
     if (lookups.empty()) {
-        html += "<tr><td colspan=\"5\">None.</td></tr>\n";
+        html += fmt::format("<tr><td colspan=\"5\">{}</td></tr>\n", tr("None."));
     }
     return html + "</table>\n</section>\n";
 }
@@ -163,19 +166,20 @@ std::string report_page(store::Database& db, util::Date as_of, const RecordFigur
         ".alert{{color:#c62828;font-weight:bold}}</style>\n</head>\n<body>\n"
         "<h1>信用红黑名单报告 · Credit red and black lists, as of {0}</h1>\n",
         as_of.iso());
-    html += fmt::format("<p>Open objections (异议): <b>{}</b>; overdue: <b{}>{}</b>.</p>\n",
-                        open_objections, overdue > 0 ? " class=\"alert\"" : "", overdue);
+    html += trf("<p>Open objections (异议): <b>{}</b>; overdue: <b{}>{}</b>.</p>\n",
+                open_objections, overdue > 0 ? " class=\"alert\"" : "", overdue);
     const store::OpenEntryCounts open = store.open_entries(as_of, last_run_or(db, as_of));
-    html += bar_chart("Entries in force or pending, per list and status (名单条目)", open.by_list);
-    html += bar_chart("Per domain (领域)", open.by_domain);
-    html += bar_chart("Per region, by city code (地区)", open.by_region);
-    html += bar_chart("Entries added (decided) and removed (ended) per month, by kind (新增与移出)",
+    html += bar_chart(tr("Entries in force or pending, per list and status (名单条目)"),
+                      open.by_list);
+    html += bar_chart(tr("Per domain (领域)"), open.by_domain);
+    html += bar_chart(tr("Per region, by city code (地区)"), open.by_region);
+    html += bar_chart(tr("Entries added (decided) and removed (ended) per month, by kind (新增与移出)"),
                       by_month(store.decided_by_month(as_of), store.ended_by_month(as_of)));
     html += joint_measures_table(store.feedback_by_list_department());
     html += lookups_table(store.lookups_by_department(as_of));
     html += record_figures_html(records);
-    html += "<footer><p>Made by rbl-publish report; no external resources."
-            "</p></footer>\n</body>\n</html>\n";
+    html += fmt::format("<footer><p>{}</p></footer>\n</body>\n</html>\n",
+                        tr("Made by rbl-publish report; no external resources."));
     return html;
 }
 
