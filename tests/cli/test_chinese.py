@@ -6,6 +6,7 @@ machine needs no zh_CN locale generated. Expected output is kept in tests/cli/go
 for its database). RBL_UPDATE_GOLDEN=1 writes the golden files from what the tools print (then
 read the diff before committing it)."""
 
+import csv
 import json
 import os
 import re
@@ -13,6 +14,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import rbltest  # noqa: E402
 from rbltest import SAMPLES, SOURCE_DIR, TODAY, ToolTestCase  # noqa: E402
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -25,7 +27,9 @@ TOOLS = ("rbl-import", "rbl-rules", "rbl-adjudicate", "rbl-appeal", "rbl-publish
 LANGUAGES = {"zh": CHINESE, "en": ENGLISH_UNDER_CHINESE}
 
 
-class ChineseInterface(ToolTestCase):
+class ChineseCase(ToolTestCase):
+    """What the cases below share: golden files, the samples imported."""
+
     def golden(self, name):
         return (GOLDEN / name).read_text(encoding="utf-8").replace("{today}", TODAY)
 
@@ -44,6 +48,8 @@ class ChineseInterface(ToolTestCase):
         for name in names:
             self.run_tool("rbl-import", SAMPLES / "records" / name, check=0)
 
+
+class ChineseInterface(ChineseCase):
     def test_a_usage_error_in_chinese_keeps_exit_2(self):
         result = self.run_tool("rbl-import", "--bogus", env=CHINESE, check=2)
         self.assertEqual(result.stderr, self.golden("rbl-import-usage-error.zh.txt"))
@@ -100,8 +106,7 @@ class ChineseInterface(ToolTestCase):
         self.assertNotIn("用法", result.stdout)
 
 
-
-class GoldenOutput(ChineseInterface):
+class GoldenOutput(ChineseCase):
     """What each tool prints for the day's work, in Chinese under a Chinese locale and in English
     with RBL_LANG=en under it (issue 20, point 5)."""
 
@@ -166,7 +171,48 @@ class GoldenOutput(ChineseInterface):
         self.both("audit-verify-failure", "rbl-audit", "verify", check=1)
 
 
-class DataIsNotTranslated(ChineseInterface):
+class ReasonsAsData(ChineseCase):
+    """Explanations are data (issue 20, point 2): the published reason in English is the stored
+    text byte for byte; with --lang zh it is written in Chinese from the data; a database whose
+    entries were written before the data was kept (version 10) gets it by the migration, and
+    publishes the same Chinese."""
+
+    def reasons(self, *args):
+        out = self.dir / "reasons.csv"
+        self.run_tool("rbl-publish", "--out", out, *args, check=0)
+        with out.open(encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f))
+        column = "认定理由" if "--lang" in args else "reason"
+        return {row["条目编号" if "--lang" in args else "entry_id"]: row[column] for row in rows}
+
+    def test_english_as_stored_chinese_from_the_data_and_after_the_migration(self):
+        self.import_samples("courts.csv", "tax.csv", "labour.jsonl")
+        self.run_tool("rbl-adjudicate", "--as-of", "2026-11-28", check=0)
+        stored = {str(entry): text.rstrip("\n") for entry, text in
+                  self.sql("SELECT entry_id, explanation FROM entries ORDER BY entry_id")}
+        english = self.reasons()
+        self.assertTrue(english)
+        self.assertEqual(english, {entry: stored[entry] for entry in english})
+        chinese = self.reasons("--lang", "zh")
+        self.assertEqual(set(chinese), set(english))
+        for entry, reason in chinese.items():
+            with self.subTest(entry=entry):
+                self.assertIn("[是]", reason)
+                self.assertNotIn("[yes]", reason)
+                self.assertNotIn("records within", reason)
+        # As a version-10 database left them: no data; the next writer converts the text.
+        self.shell("DELETE FROM entry_explanations")
+        if rbltest.ON_POSTGRESQL:
+            self.shell("DELETE FROM rbl_schema; INSERT INTO rbl_schema (version) VALUES (10)")
+        else:
+            self.shell("PRAGMA user_version = 10")
+        self.run_tool("rbl-import", SAMPLES / "records" / "courts.csv", check=0)
+        self.assertEqual(self.scalar("SELECT count(*) FROM entry_explanations"), len(stored))
+        self.assertEqual(self.reasons(), english)
+        self.assertEqual(self.reasons("--lang", "zh"), chinese)
+
+
+class DataIsNotTranslated(ChineseCase):
     """SPEC.md §13: what the tools store and publish does not depend on the interface's
     language. The same day's work under a Chinese and an English locale leaves the same entries,
     appeals and audit rows, and writes the same export."""

@@ -126,12 +126,21 @@ def extract_marked():
         write_pot(pot)
         if not pot.exists():
             return {}
-        where, marked = None, {}
-        for line in pot.read_text(encoding="utf-8").splitlines():
-            if line.startswith("#: "):
-                where = line[3:].split()[0]
-        for msgid in read_po(pot):
-            marked[msgid] = where
+        # Each message's first place: the first "#: " line of its entry.
+        marked = {}
+        for entry in pot.read_text(encoding="utf-8").split("\n\n"):
+            lines = entry.splitlines()
+            places = [line[3:].split()[0] for line in lines if line.startswith("#: ")]
+            msgid, reading = [], False
+            for line in lines:
+                if line.startswith("msgid "):
+                    msgid, reading = [line[6:].strip()[1:-1]], True
+                elif reading and line.startswith('"'):
+                    msgid.append(line.strip()[1:-1])
+                else:
+                    reading = False
+            if places and msgid:
+                marked[unquote(msgid)] = places[0]
         return marked
 
 

@@ -7,6 +7,7 @@
 
 #include "rbl/appeal/decision_support.hpp"
 #include "rbl/model/entry_history.hpp"
+#include "rbl/model/explanation.hpp"
 #include "rbl/model/subject.hpp"
 #include "rbl/util/error.hpp"
 #include "rbl/util/i18n.hpp"
@@ -433,7 +434,9 @@ std::vector<std::string> AppealDesk::show(std::int64_t appeal_id, util::Date as_
                         detail.entry.list_id,
                         detail.list_title));
     lines.push_back(tr("decision's explanation:"));
-    std::string_view explanation = detail.explanation;
+    const std::string words =
+        model::explanation_words(detail.explanation, detail.explanation_data, i18n::language());
+    std::string_view explanation = words;
     while (!explanation.empty()) {
         const auto end = explanation.find('\n');
         lines.push_back(fmt::format("  {}", explanation.substr(0, end)));

@@ -9,6 +9,7 @@
 #include <climits>
 
 #include "rbl/ids/ids.hpp"
+#include "rbl/util/i18n.hpp"
 
 namespace rbl::engine {
 
@@ -25,23 +26,10 @@ namespace {
 using rules::AttributeType;
 using rules::Criterion;
 
-std::string join_names(const std::vector<std::string>& names, std::string_view none) {
-    if (names.empty()) {
-        return std::string(none);
-    }
-    return fmt::format("{}", fmt::join(names, "/"));
-}
-
-std::string mark(bool holds) { return holds ? "[yes]" : "[no] "; }
-
-std::string bound_text(std::optional<std::string> at_least, std::optional<std::string> at_most) {
-    if (at_least && at_most) {
-        return fmt::format("needs {} to {}", *at_least, *at_most);
-    }
-    if (at_least) {
-        return fmt::format("needs ≥ {}", *at_least);
-    }
-    return fmt::format("needs ≤ {}", at_most.value_or("?"));
+// A count's or sum's bounds for --explain, in the interface's language ("needs ≥ 3").
+std::string bound_text(const std::optional<std::string>& at_least,
+                       const std::optional<std::string>& at_most) {
+    return model::bounds(at_least, at_most, i18n::language());
 }
 
 template <typename T>
@@ -279,39 +267,38 @@ void CriteriaEvaluator::link(const Criterion& criterion, const std::vector<std::
     }
 }
 
-std::string CriteriaEvaluator::describe(const rules::Selection& selection,
-                                        std::size_t count) const {
-    std::string text = fmt::format("{} {} record{}", count, join_names(selection.kinds, "any"),
-                                   count == 1 ? "" : "s");
-    if (selection.any_domain) {
-        text += " in any domain";
-    } else if (selection.domains.size() != 1 || selection.domains[0] != m_list->domain) {
-        text += fmt::format(" in {}", join_names(selection.domains, "any"));
+model::SelectionWords CriteriaEvaluator::selection_words(const rules::Selection& selection,
+                                                        std::size_t count) const {
+    model::SelectionWords words;
+    words.count = count;
+    words.kinds = selection.kinds;
+    words.any_domain = selection.any_domain;
+    if (!selection.any_domain &&
+        (selection.domains.size() != 1 || selection.domains[0] != m_list->domain)) {
+        words.domains = selection.domains.empty() ? std::vector<std::string>{"any"}
+                                                  : selection.domains;
     }
     if (selection.within) {
-        text += fmt::format(" within {}", selection.within->text());
+        words.within = selection.within->text();
     }
     if (selection.where) {
-        text += fmt::format(" where {}", selection.where->text());
+        words.where = selection.where->text();
     }
-    return text;
+    return words;
 }
 
-std::string CriteriaEvaluator::evidence_text(const std::vector<std::size_t>& selected) const {
-    if (selected.empty()) {
-        return "";
-    }
+std::vector<std::string> CriteriaEvaluator::record_ids(
+    const std::vector<std::size_t>& selected) const {
     std::vector<std::string> ids;
     for (std::size_t index : selected) {
         ids.push_back(m_records[index].record_id);
     }
     std::sort(ids.begin(), ids.end());
-    return fmt::format(": {}", fmt::join(ids, ", "));
+    return ids;
 }
 
 bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& verdict,
                              std::vector<std::size_t>& evidence) {
-    const std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
     // Tracing: this node's slot in verdict.trace, taken before its children's (pre-order).
     const std::size_t slot = verdict.trace.size();
     if (m_tracing) {
@@ -329,10 +316,18 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
         }
         return holds;
     };
-    auto line = [&](bool holds, const std::string& text) {
-        verdict.explanation.push_back(indent + mark(holds) + " " + text);
+    // The node's line: its clause, and the clause in English (the stored explanation).
+    auto line = [&](model::Clause clause) {
+        clause.depth = depth;
+        const bool holds = clause.holds;
+        verdict.explanation.push_back(model::words(clause, i18n::Language::en));
         verdict.held.push_back(holds);
+        verdict.clauses.push_back(std::move(clause));
         return holds;
+    };
+    // What --explain shows of the node, in the interface's language.
+    const auto summary = [](const model::Clause& clause) {
+        return model::summary(clause, i18n::language());
     };
     switch (criterion.type) {
         case Criterion::Type::all:
@@ -341,6 +336,7 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
             const std::size_t at = verdict.explanation.size();
             verdict.explanation.emplace_back();
             verdict.held.push_back(false);
+            verdict.clauses.emplace_back();
             std::vector<std::size_t> gathered;
             bool holds = all;
             double distance = all ? 0.0 : 1.0;
@@ -359,20 +355,28 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
             if (holds) {
                 evidence.insert(evidence.end(), gathered.begin(), gathered.end());
             }
-            verdict.explanation[at] =
-                indent + mark(holds) + (all ? " all of:" : " any of:");
+            model::Clause& group = verdict.clauses[at];
+            group.kind = all ? model::Clause::Kind::all : model::Clause::Kind::any;
+            group.depth = depth;
+            group.holds = holds;
+            verdict.explanation[at] = model::words(group, i18n::Language::en);
             verdict.held[at] = holds;
-            return m_tracing ? traced(holds, all ? "all of:" : "any of:", distance) : holds;
+            return m_tracing ? traced(holds, summary(group), distance) : holds;
         }
         case Criterion::Type::negation: {
             const std::size_t at = verdict.explanation.size();
             verdict.explanation.emplace_back();
             verdict.held.push_back(false);
+            verdict.clauses.emplace_back();
             std::vector<std::size_t> ignored;
             const bool holds = !eval(criterion.children.front(), depth + 1, verdict, ignored);
-            verdict.explanation[at] = indent + mark(holds) + " not:";
+            model::Clause& negation = verdict.clauses[at];
+            negation.kind = model::Clause::Kind::negation;
+            negation.depth = depth;
+            negation.holds = holds;
+            verdict.explanation[at] = model::words(negation, i18n::Language::en);
             verdict.held[at] = holds;
-            return m_tracing ? traced(holds, "not:", 1.0) : holds;
+            return m_tracing ? traced(holds, summary(negation), 1.0) : holds;
         }
         case Criterion::Type::exists: {
             const auto selected = select(criterion.selection);
@@ -380,19 +384,21 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
             if (holds) {
                 evidence.insert(evidence.end(), selected.begin(), selected.end());
             }
+            model::Clause clause;
+            clause.kind = model::Clause::Kind::count;
+            clause.holds = holds;
+            clause.selection = selection_words(criterion.selection, selected.size());
+            clause.at_least.emplace("1");
+            clause.records = record_ids(selected);
             if (m_tracing) {
                 CriterionTrace& trace = verdict.trace[slot];
                 trace.figure = std::to_string(selected.size());
-                trace.threshold = "needs ≥ 1";
-                trace.margin = holds ? fmt::format("margin {}", selected.size() - 1)
-                                     : std::string("short by 1");
+                trace.threshold = bound_text(clause.at_least, std::nullopt);
+                trace.margin = holds ? trf("margin {}", selected.size() - 1) : trf("short by {}", 1);
                 trace_records(criterion, trace);
-                traced(holds, describe(criterion.selection, selected.size()),
-                       nearest_record(verdict, slot));
+                traced(holds, summary(clause), nearest_record(verdict, slot));
             }
-            return line(holds, fmt::format("{} (needs ≥ 1){}",
-                                           describe(criterion.selection, selected.size()),
-                                           evidence_text(selected)));
+            return line(std::move(clause));
         }
         case Criterion::Type::count: {
             const auto selected = select(criterion.selection);
@@ -404,36 +410,38 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
             const auto text = [](const std::optional<std::int64_t>& bound) {
                 return bound ? std::optional(std::to_string(*bound)) : std::nullopt;
             };
+            model::Clause clause;
+            clause.kind = model::Clause::Kind::count;
+            clause.holds = holds;
+            clause.selection = selection_words(criterion.selection, selected.size());
+            clause.at_least = text(criterion.count_at_least);
+            clause.at_most = text(criterion.count_at_most);
+            clause.records = record_ids(selected);
             double distance = 1.0;
             if (m_tracing) {
                 CriterionTrace& trace = verdict.trace[slot];
                 trace.figure = std::to_string(count);
-                trace.threshold =
-                    bound_text(text(criterion.count_at_least), text(criterion.count_at_most));
+                trace.threshold = bound_text(clause.at_least, clause.at_most);
                 const auto& low = criterion.count_at_least;
                 const auto& high = criterion.count_at_most;
                 trace_records(criterion, trace);
                 if (low && count < *low) {
-                    trace.margin = fmt::format("short by {}", *low - count);
+                    trace.margin = trf("short by {}", *low - count);
                     // Each missing record counts 1, less what the nearest one lacks.
                     distance = (static_cast<double>(*low - count) - 1.0 +
                                 nearest_record(verdict, slot)) /
                                static_cast<double>(*low);
                 } else if (high && count > *high) {
-                    trace.margin = fmt::format("over by {}", count - *high);
+                    trace.margin = trf("over by {}", count - *high);
                     distance = static_cast<double>(count - *high) / static_cast<double>(count);
                 } else if (low) {
-                    trace.margin = fmt::format("margin {}", count - *low);
+                    trace.margin = trf("margin {}", count - *low);
                 } else if (high) {
-                    trace.margin = fmt::format("margin {}", *high - count);
+                    trace.margin = trf("margin {}", *high - count);
                 }
-                traced(holds, describe(criterion.selection, selected.size()), distance);
+                traced(holds, summary(clause), distance);
             }
-            return line(holds, fmt::format("{} ({}){}",
-                                           describe(criterion.selection, selected.size()),
-                                           bound_text(text(criterion.count_at_least),
-                                                      text(criterion.count_at_most)),
-                                           evidence_text(selected)));
+            return line(std::move(clause));
         }
         case Criterion::Type::sum: {
             const auto selected = select(criterion.selection);
@@ -470,16 +478,20 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
             const auto text = [](const std::optional<util::Decimal>& bound) {
                 return bound ? std::optional(bound->text()) : std::nullopt;
             };
-            const auto summed = [&] {
-                return fmt::format("sum of {} is {} over {}", criterion.sum_field, total.text(),
-                                   describe(criterion.selection, selected.size()));
-            };
+            model::Clause clause;
+            clause.kind = model::Clause::Kind::sum;
+            clause.holds = holds;
+            clause.selection = selection_words(criterion.selection, selected.size());
+            clause.field = criterion.sum_field;
+            clause.total = total.text();
+            clause.at_least = text(criterion.sum_at_least);
+            clause.at_most = text(criterion.sum_at_most);
+            clause.records = record_ids(selected);
             if (m_tracing) {
                 double distance = 1.0;
                 CriterionTrace& trace = verdict.trace[slot];
                 trace.figure = total.text();
-                trace.threshold =
-                    bound_text(text(criterion.sum_at_least), text(criterion.sum_at_most));
+                trace.threshold = bound_text(clause.at_least, clause.at_most);
                 const auto& low = criterion.sum_at_least;
                 const auto& high = criterion.sum_at_most;
                 const auto difference = [](const util::Decimal& a, const util::Decimal& b) {
@@ -491,23 +503,20 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
                     return denominator > 0 ? std::stod(part.text()) / denominator : 1.0;
                 };
                 if (low && util::compare(total, *low) < 0) {
-                    trace.margin = fmt::format("short by {}", difference(*low, total).text());
+                    trace.margin = trf("short by {}", difference(*low, total).text());
                     distance = ratio(difference(*low, total), *low);
                 } else if (high && util::compare(total, *high) > 0) {
-                    trace.margin = fmt::format("over by {}", difference(total, *high).text());
+                    trace.margin = trf("over by {}", difference(total, *high).text());
                     distance = ratio(difference(total, *high), total);
                 } else if (low) {
-                    trace.margin = fmt::format("margin {}", difference(total, *low).text());
+                    trace.margin = trf("margin {}", difference(total, *low).text());
                 } else if (high) {
-                    trace.margin = fmt::format("margin {}", difference(*high, total).text());
+                    trace.margin = trf("margin {}", difference(*high, total).text());
                 }
                 trace_records(criterion, trace);
-                traced(holds, summed(), distance);
+                traced(holds, summary(clause), distance);
             }
-            return line(holds, fmt::format("{} ({}){}", summed(),
-                                           bound_text(text(criterion.sum_at_least),
-                                                      text(criterion.sum_at_most)),
-                                           evidence_text(selected)));
+            return line(std::move(clause));
         }
         case Criterion::Type::subject: {
             std::array<rules::Value, rules::k_subject_fields> values = {
@@ -530,30 +539,33 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
                 std::find(used.begin(), used.end(), rules::k_field_subject_age) != used.end() &&
                 m_subject->subject_type == model::SubjectType::natural_person;
             const auto& age = values[rules::k_field_subject_age];
-            const std::string text =
-                fmt::format("subject: {}{}", criterion.subject_expression->text(),
-                            !shows_age     ? std::string()
-                            : age.is_null() ? std::string(" (age unknown)")
-                                            : fmt::format(" (age {})", age.mantissa()));
-            if (m_tracing) {
-                traced(holds, text, 1.0);
+            model::Clause clause;
+            clause.kind = model::Clause::Kind::subject;
+            clause.holds = holds;
+            clause.expression = criterion.subject_expression->text();
+            clause.shows_age = shows_age;
+            if (shows_age && !age.is_null()) {
+                clause.age = age.mantissa();
             }
-            return line(holds, text);
+            if (m_tracing) {
+                traced(holds, summary(clause), 1.0);
+            }
+            return line(std::move(clause));
         }
         case Criterion::Type::listed: {
             const bool holds = listed(criterion);
-            const std::string target =
-                !criterion.listed_list.empty()
-                    ? fmt::format("list {}", criterion.listed_list)
-                    : fmt::format("a {} list of {}", model::to_string(*criterion.listed_kind),
-                                  criterion.listed_domain == "any"
-                                      ? std::string("any domain")
-                                      : criterion.listed_domain);
-            const std::string text = fmt::format("has a pending or effective entry on {}", target);
-            if (m_tracing) {
-                traced(holds, text, 1.0);
+            model::Clause clause;
+            clause.kind = model::Clause::Kind::listed;
+            clause.holds = holds;
+            clause.listed_list = criterion.listed_list;
+            if (criterion.listed_list.empty()) {
+                clause.listed_kind = std::string(model::to_string(*criterion.listed_kind));
+                clause.listed_domain = criterion.listed_domain;
             }
-            return line(holds, text);
+            if (m_tracing) {
+                traced(holds, summary(clause), 1.0);
+            }
+            return line(std::move(clause));
         }
         case Criterion::Type::linked: {
             const auto answering = select(criterion.selection);
@@ -567,36 +579,28 @@ bool CriteriaEvaluator::eval(const Criterion& criterion, int depth, Verdict& ver
             }
             const std::size_t findings = m_findings.size();
             const std::size_t answered = findings - unanswered.size();
-            const std::string text =
-                fmt::format("{} of {} finding{} answered by {} with the same {}", answered,
-                            findings, findings == 1 ? "" : "s",
-                            describe(criterion.selection, answering.size()),
-                            criterion.link_attribute);
+            model::Clause clause;
+            clause.kind = model::Clause::Kind::linked;
+            clause.holds = holds;
+            clause.selection = selection_words(criterion.selection, answering.size());
+            clause.findings = findings;
+            clause.link_attribute = criterion.link_attribute;
+            clause.records = record_ids(answers);
+            clause.unanswered = record_ids(unanswered);
             if (m_tracing) {
                 CriterionTrace& trace = verdict.trace[slot];
                 trace.figure = std::to_string(answered);
-                trace.threshold = fmt::format("needs {} (every finding)", findings);
+                trace.threshold = trf("needs {} (every finding)", findings);
                 trace.margin =
-                    holds ? std::string("margin 0")
-                          : fmt::format("short by {}",
-                                        findings == 0 ? std::size_t{1} : unanswered.size());
+                    holds ? trf("margin {}", 0)
+                          : trf("short by {}", findings == 0 ? std::size_t{1} : unanswered.size());
                 trace_records(criterion, trace);
-                traced(holds, text,
+                traced(holds, summary(clause),
                        findings == 0 ? 1.0
                                      : static_cast<double>(unanswered.size()) /
                                            static_cast<double>(findings));
             }
-            std::string open;
-            if (!unanswered.empty()) {
-                std::vector<std::string> ids;
-                for (std::size_t index : unanswered) {
-                    ids.push_back(m_records[index].record_id);
-                }
-                std::sort(ids.begin(), ids.end());
-                open = fmt::format("; unanswered: {}", fmt::join(ids, ", "));
-            }
-            return line(holds, fmt::format("{} (needs every finding){}{}", text,
-                                           evidence_text(answers), open));
+            return line(std::move(clause));
         }
     }
     return false;
@@ -699,21 +703,23 @@ std::string comparison_margin(const rules::Value& value, std::string_view op,
     } else if (value.type() == rules::ValueType::date) {
         const auto days = value.as_date().serial() - constant.as_date().serial();
         zero = days == 0;
-        distance = fmt::format("{} day{}", days < 0 ? -days : days,
-                               days == 1 || days == -1 ? "" : "s");
+        const auto magnitude = static_cast<std::uint64_t>(days < 0 ? -days : days);
+        distance = trnf("{} day", "{} days", magnitude, magnitude);
     } else {
         return "";
     }
     if (holds) {
-        return fmt::format("margin {}", distance);
+        return trf("margin {}", distance);
     }
     const bool needs_more = op == ">=" || op == ">";
     const bool strict = op == ">" || op == "<";
     if (zero) {
-        return needs_more ? "at the bound, needs more" : "at the bound, needs less";
+        return needs_more ? tr("at the bound, needs more") : tr("at the bound, needs less");
     }
-    return fmt::format("{} by {}{}", needs_more ? "short" : "over", strict ? "more than " : "",
-                       distance);
+    if (needs_more) {
+        return strict ? trf("short by more than {}", distance) : trf("short by {}", distance);
+    }
+    return strict ? trf("over by more than {}", distance) : trf("over by {}", distance);
 }
 
 }  // namespace
@@ -749,12 +755,12 @@ RecordCheck CriteriaEvaluator::check(const rules::CompiledExpression& part) {
                 wanted = "null";
                 break;
         }
-        result.margin = fmt::format("needs {} {}", op_sign(comparison->op), wanted);
+        result.margin = trf("needs {} {}", op_sign(comparison->op), wanted);
         const std::string margin =
             comparison_margin(m_values[static_cast<std::size_t>(comparison->slot)],
                               comparison->op, constant, result.holds);
         if (!margin.empty()) {
-            result.margin += ", " + margin;
+            result.margin = trf("{}, {}", result.margin, margin);
         }
     }
     return result;
@@ -792,8 +798,9 @@ void CriteriaEvaluator::trace_records(const Criterion& criterion, CriterionTrace
                                                value_text(slot));
         }
         if (record.date < from) {
-            considered.why_not = fmt::format("outside the window of {} (from {})",
-                                             selection.within->text(), from.iso());
+            considered.why_not =
+                trf("outside the window of {} (from {})",
+                    model::window_words(selection.within->text(), i18n::language()), from.iso());
         } else {
             considered.taken = true;
             if (selection.where) {
@@ -802,7 +809,7 @@ void CriteriaEvaluator::trace_records(const Criterion& criterion, CriterionTrace
                 }
                 considered.taken = selection.where->evaluate(m_values);
                 if (!considered.taken) {
-                    considered.why_not = "where fails";
+                    considered.why_not = tr("where fails");
                 }
             }
         }

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "rbl/model/explanation.hpp"
 #include "rbl/model/subject.hpp"
 #include "rbl/rules/expression.hpp"
 #include "rbl/rules/list_rule.hpp"
@@ -100,6 +101,9 @@ struct Verdict {
     bool holds = false;
     std::vector<std::size_t> evidence;  ///< indexes into the records given, sorted by record_id
     std::vector<std::string> explanation;  ///< one line per criterion, indented by depth
+    /// The same lines as data (model::words(clauses[i], en) == explanation[i]), for the
+    /// explanation in another language.
+    std::vector<model::Clause> clauses;
     /// Whether each criterion held, in the same order as `explanation` (the tree in pre-order).
     std::vector<bool> held;
     /// With tracing on (CriteriaEvaluator::set_tracing): each node, in the same order.
@@ -154,8 +158,9 @@ private:
     /// linked: the records of `answering` that answer each finding, and the findings none does.
     void link(const rules::Criterion& criterion, const std::vector<std::size_t>& answering,
               std::vector<std::size_t>& answers, std::vector<std::size_t>& unanswered) const;
-    std::string describe(const rules::Selection& selection, std::size_t count) const;
-    std::string evidence_text(const std::vector<std::size_t>& selected) const;
+    model::SelectionWords selection_words(const rules::Selection& selection,
+                                          std::size_t count) const;
+    std::vector<std::string> record_ids(const std::vector<std::size_t>& selected) const;
     double nearest_record(const Verdict& verdict, std::size_t slot) const;
     void trace_records(const rules::Criterion& criterion, CriterionTrace& trace);
     /// One part of a `where` over the record load() put in m_values.

@@ -53,8 +53,15 @@ EntryTerm entry_term(const rules::ListRule& list, std::span<const SubjectRecord>
                      util::Date as_of, CriteriaEvaluator& evaluator) {
     const rules::TermRule& term = list.term;
     EntryTerm out;
+    model::Clause clause;
+    clause.kind = model::Clause::Kind::term;
+    const auto explained = [&out, &clause] {
+        out.explanation = model::words(clause, i18n::Language::en);
+        out.clause = clause;
+    };
     if (!term.length) {
-        out.explanation = "term: none fixed (in force until lifted, repaired or revoked)";
+        clause.term = model::Clause::Term::open;
+        explained();
         return out;
     }
     if (term.fixed()) {
@@ -62,9 +69,10 @@ EntryTerm entry_term(const rules::ListRule& list, std::span<const SubjectRecord>
         return out;
     }
     std::optional<util::Date> latest;
-    std::string from;
+    // The anchor of the latest end, as the clause names it: a record, its date, its extension.
+    model::Clause from;
     const auto consider = [&](util::Date anchor, const util::Duration& extension,
-                              const std::string& what) {
+                              const model::Clause& what) {
         const util::Date end = extension.after(term.length->after(anchor));
         if (!latest || end > *latest) {
             latest = end;
@@ -72,14 +80,15 @@ EntryTerm entry_term(const rules::ListRule& list, std::span<const SubjectRecord>
         }
     };
     if (evidence.empty()) {
-        consider(effective_from, term.add_default, "the effective date");
+        consider(effective_from, term.add_default, model::Clause{});
     }
     for (std::size_t index : evidence) {
         const SubjectRecord& record = records[index];
         if (term.open_when && evaluator.record_holds(list, *term.open_when, record, as_of)) {
-            out.explanation = fmt::format("term: none fixed, {} meets \"{}\" (in force until "
-                                          "lifted, repaired or revoked)",
-                                          record.record_id, term.open_when->text());
+            clause.term = model::Clause::Term::open_when;
+            clause.record = record.record_id;
+            clause.expression = term.open_when->text();
+            explained();
             out.expires_on = std::nullopt;
             return out;
         }
@@ -88,22 +97,29 @@ EntryTerm entry_term(const rules::ListRule& list, std::span<const SubjectRecord>
                                              : extension_of(term, record, out.warnings);
         const util::Date anchor =
             term.from == rules::TermRule::From::evidence ? record.date : effective_from;
-        consider(anchor, extension,
-                 term.from == rules::TermRule::From::evidence
-                     ? fmt::format("{} dated {}{}", record.record_id, record.date.iso(),
-                                   extension.count != 0
-                                       ? fmt::format(", + {} {}", term.add_attribute,
-                                                     extension.text())
-                                       : std::string())
-                     : fmt::format("the effective date{}",
-                                   extension.count != 0
-                                       ? fmt::format(", + {} {} of {}", term.add_attribute,
-                                                     extension.text(), record.record_id)
-                                       : std::string()));
+        model::Clause what;
+        what.from_evidence = term.from == rules::TermRule::From::evidence;
+        if (what.from_evidence) {
+            what.record = record.record_id;
+            what.record_date = record.date.iso();
+        }
+        if (extension.count != 0) {
+            what.record = record.record_id;
+            what.add_attribute = term.add_attribute;
+            what.extension = extension.text();
+        }
+        consider(anchor, extension, what);
     }
     out.expires_on = latest;
-    out.explanation =
-        fmt::format("term: {} from {}: expires {}", term.length->text(), from, latest->iso());
+    clause.term = model::Clause::Term::counted;
+    clause.length = term.length->text();
+    clause.from_evidence = from.from_evidence;
+    clause.record = from.record;
+    clause.record_date = from.record_date;
+    clause.add_attribute = from.add_attribute;
+    clause.extension = from.extension;
+    clause.expires = latest->iso();
+    explained();
     return out;
 }
 

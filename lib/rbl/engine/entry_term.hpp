@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "rbl/engine/criteria.hpp"
+#include "rbl/model/explanation.hpp"
 #include "rbl/rules/list_rule.hpp"
 #include "rbl/util/date.hpp"
 
@@ -18,6 +19,7 @@ namespace rbl::engine {
 struct EntryTerm {
     std::optional<util::Date> expires_on;  ///< none: open-ended
     std::string explanation;               ///< one line, e.g. "term: 2y from 2026-01-10 (T1) ..."
+    std::optional<model::Clause> clause;   ///< the same line as data (none: a fixed term)
     std::vector<std::string> warnings;     ///< an extension that could not be read
 };
 

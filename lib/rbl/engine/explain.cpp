@@ -192,8 +192,8 @@ std::vector<std::string> SubjectExplanation::lines() const {
             const std::string indent(2 + static_cast<std::size_t>(node.depth) * 2, ' ');
             std::string text = indent + mark(node.holds) + " " + node.text;
             if (!node.threshold.empty()) {
-                text += fmt::format(" ({}{}{})", node.threshold, node.margin.empty() ? "" : ", ",
-                                    node.margin);
+                text += node.margin.empty() ? trf(" ({})", node.threshold)
+                                            : trf(" ({}, {})", node.threshold, node.margin);
             }
             lines.push_back(text);
             const std::string under = indent + "      ";
@@ -217,7 +217,8 @@ std::vector<std::string> SubjectExplanation::lines() const {
                 for (const RecordCheck& check : considered.checks) {
                     std::string detail = check.figure;
                     if (!check.margin.empty()) {
-                        detail += (detail.empty() ? "" : ", ") + check.margin;
+                        detail = detail.empty() ? check.margin
+                                                : trf("{}, {}", detail, check.margin);
                     }
                     lines.push_back(fmt::format("{}  {} {}: {}", under, mark(check.holds),
                                                 check.test, detail));

@@ -209,7 +209,11 @@ RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& on
             } else if (!verdict.holds) {
                 why_not = tr("the criteria do not hold");
             }
-            std::vector<std::string> explanation = verdict.explanation;
+            // The explanation of a failed test, in the interface's language.
+            std::vector<std::string> explanation;
+            for (const model::Clause& clause : verdict.clauses) {
+                explanation.push_back(model::words(clause, i18n::language()));
+            }
             std::optional<util::Date> expires_on;
             if (why_not.empty() && list->lift &&
                 evaluator.evaluate(*list, *list->lift, subject, *records, test.entries,
@@ -222,8 +226,8 @@ RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& on
                 const EntryTerm term = entry_term(*list, *records, verdict.evidence, effective,
                                                   test.as_of, evaluator);
                 expires_on = term.expires_on;
-                if (!term.explanation.empty()) {
-                    explanation.push_back(term.explanation);
+                if (term.clause) {
+                    explanation.push_back(model::words(*term.clause, i18n::language()));
                 }
                 if (expires_on && *expires_on <= std::max(test.as_of, effective)) {
                     why_not = trf("its term ran out on {}", expires_on->iso());

@@ -369,21 +369,18 @@ void SubjectAdjudication::create(const rules::ListRule& list, const Verdict& ver
     entry.expires_on = term.expires_on;
     entry.status = model::scheduled_status(entry, m_options.as_of);
 
-    std::string explanation;
-    for (const std::string& line : verdict.explanation) {
-        explanation += line;
-        explanation += '\n';
-    }
-    if (!term.explanation.empty()) {
-        explanation += term.explanation;
-        explanation += '\n';
+    // The explanation as data, and its English: the text stored and published as the reason.
+    std::vector<model::Clause> clauses = verdict.clauses;
+    if (term.clause) {
+        clauses.push_back(std::move(*term.clause));
     }
     store::StagedChange staged;
     staged.create = true;
     staged.entry = entry;
     staged.subject_name = m_case->rows.name;
     staged.change = model::ChangeKind::created;
-    staged.detail = std::move(explanation);
+    staged.detail = model::words(clauses, i18n::Language::en);
+    staged.detail_data = model::to_json(clauses).dump();
     for (std::size_t index : verdict.evidence) {
         staged.evidence.emplace_back(m_records[index].rec, m_records[index].record_id);
     }

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "rbl/ids/ids.hpp"
+#include "rbl/model/explanation.hpp"
 #include "rbl/util/csv.hpp"
 #include "rbl/util/json_text.hpp"
 
@@ -73,6 +74,15 @@ void RowWriter::write(ExportFile& file, const store::EntryRow& row, const Publis
     }
 }
 
+std::string_view RowWriter::reason(const store::EntryRow& row) {
+    if (m_options.lang != Language::zh) {
+        return trim_newlines(row.explanation);  // the English as stored, byte for byte
+    }
+    m_reason =
+        model::explanation_words(row.explanation, row.explanation_data, i18n::Language::zh);
+    return trim_newlines(m_reason);
+}
+
 void RowWriter::mask(const store::EntryRow& row) {
     m_subject_id = row.subject_id;
     if (!m_options.unmask && row.subject_type == "natural_person") {
@@ -131,7 +141,7 @@ const std::vector<Cell>& RowWriter::cells(const store::EntryRow& row, const Publ
     text(state.end_reason);
     text(row.authority);
     text(row.basis);
-    text(trim_newlines(row.explanation));
+    text(reason(row));
     text(row.evidence);
     m_cells.push_back({CellType::boolean, row.disputed ? "true" : "false"});
     if (m_with_measures) {
@@ -225,7 +235,7 @@ void RowWriter::json_line(const store::EntryRow& row, const PublishedRow& state,
     text_or_null("end_reason", state.end_reason);
     text("authority", row.authority);
     text("basis", row.basis);
-    text("reason", trim_newlines(row.explanation));
+    text("reason", reason(row));
     key("evidence");
     append_list(row.evidence);
     key("disputed");

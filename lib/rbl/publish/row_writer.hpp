@@ -62,6 +62,8 @@ public:
 
 private:
     void mask(const store::EntryRow& row);
+    /// The entry's reason in the export's language: the stored English, or its Chinese.
+    std::string_view reason(const store::EntryRow& row);
     void csv_line();
     void key(std::string_view name);
     void text(std::string_view name, std::string_view value);
@@ -80,6 +82,7 @@ private:
     std::string m_measures;
     std::vector<Cell> m_cells;
     std::string m_line;
+    std::string m_reason;  ///< the reason in Chinese, for the row being written
 };
 
 /// A CSV cell as published (the formula guard, util/csv.hpp).

@@ -1,17 +1,23 @@
 #include "rbl/store/appeal_store.hpp"
 
 #include "rbl/store/columns.hpp"
+#include "rbl/store/schema.hpp"
 
 namespace rbl::store {
 
 namespace {
 
-constexpr std::string_view k_entry = R"sql(
-SELECT e.entry_id, e.list_id, e.subject_id, e.kind, e.domain, e.status, e.decided_on,
-       e.notice_until, e.publicity_until, e.effective_from, e.expires_on, e.ended_on,
-       e.end_reason, e.disputed, s.name, s.subject_type, e.list_title, e.terms, e.explanation
-FROM entries e JOIN subjects s ON s.subject_id = e.subject_id
-WHERE e.entry_id = ?1)sql";
+// An entry and its explanation's data, which a database older than version 11 lacks (read as
+// NULL: the explanation is then read from its text).
+#define RBL_ENTRY(DATA)                                                                       \
+    "SELECT e.entry_id, e.list_id, e.subject_id, e.kind, e.domain, e.status, e.decided_on, "  \
+    "e.notice_until, e.publicity_until, e.effective_from, e.expires_on, e.ended_on, "          \
+    "e.end_reason, e.disputed, s.name, s.subject_type, e.list_title, e.terms, e.explanation, " \
+    DATA " FROM entries e JOIN subjects s ON s.subject_id = e.subject_id WHERE e.entry_id = ?1"
+constexpr std::string_view k_entry = RBL_ENTRY(
+    "(SELECT x.data FROM entry_explanations x WHERE x.entry_id = e.entry_id)");
+constexpr std::string_view k_entry_before_data = RBL_ENTRY("CAST(NULL AS TEXT)");
+#undef RBL_ENTRY
 
 #define RBL_APPEAL_COLUMNS                                                                   \
     "a.appeal_id, a.entry_id, a.type, a.reason, a.filed_by, a.received_on, a.due_on, "      \
@@ -54,7 +60,8 @@ WHERE appeal_id = ?1 AND outcome IS NULL)sql";
 }  // namespace
 
 AppealStore::AppealStore(Database& db)
-    : m_entry(db, k_entry),
+    : m_entry(db, db.schema_version() >= k_explanation_data_version ? k_entry
+                                                                     : k_entry_before_data),
       m_find(db, k_find),
       m_list_all(db, k_list_all),
       m_list_open(db, k_list_open),
@@ -74,6 +81,7 @@ std::optional<EntryDetail> AppealStore::entry(std::int64_t entry_id) {
         found.list_title = m_entry.column_text(16);
         found.terms_json = m_entry.column_text(17);
         found.explanation = m_entry.column_text(18);
+        found.explanation_data = m_entry.column_text(19);
         detail = std::move(found);
     }
     m_entry.reset();

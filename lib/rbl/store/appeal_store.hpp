@@ -23,7 +23,8 @@ struct EntryDetail {
     std::string subject_type;
     std::string list_title;
     std::string terms_json;  ///< validity, procedure, repair, measures, as when it was created
-    std::string explanation;
+    std::string explanation;       ///< in English, as published
+    std::string explanation_data;  ///< the same as data (model/explanation.hpp); "" when none
 };
 
 /// An appeal with the entry it concerns, for lists.

@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "rbl/store/entry_store.hpp"
 #include "rbl/store/schema.hpp"
 #include "rbl/util/error.hpp"
 #include "rbl/util/i18n.hpp"
@@ -269,6 +270,9 @@ void Database::migrate(const OpenOptions& options) {
         const std::string_view step = steps[static_cast<std::size_t>(version)];
         if (!step.empty()) {
             exec(step);
+        }
+        if (version + 1 == k_explanation_data_version) {
+            convert_explanations(*this);
         }
     }
     m_connection->set_schema_version(known);

@@ -3,11 +3,20 @@
 #include <algorithm>
 #include <tuple>
 
+#include "rbl/model/explanation.hpp"
 #include "rbl/store/columns.hpp"
 
 namespace rbl::store {
 
 namespace {
+
+constexpr std::string_view k_unconverted = R"sql(
+SELECT e.entry_id, e.explanation FROM entries e
+WHERE NOT EXISTS (SELECT 1 FROM entry_explanations x WHERE x.entry_id = e.entry_id)
+ORDER BY e.entry_id LIMIT 5000)sql";
+
+constexpr std::string_view k_set_explanation_data =
+    "INSERT INTO entry_explanations (entry_id, data) VALUES (?2, ?1)";
 
 constexpr std::string_view k_open = R"sql(
 SELECT entry_id, list_id, subject_id, kind, domain, status, decided_on, notice_until,
@@ -71,7 +80,8 @@ CREATE TEMP TABLE IF NOT EXISTS staged_changes (
     status TEXT NOT NULL, decided_on TEXT NOT NULL, notice_until TEXT, publicity_until TEXT,
     effective_from TEXT NOT NULL, expires_on TEXT NOT NULL, ended_on TEXT, end_reason TEXT,
     subject_name TEXT NOT NULL, change TEXT NOT NULL, detail TEXT NOT NULL,
-    status_read TEXT NOT NULL, disputed INTEGER NOT NULL, created_ordinal INTEGER);
+    status_read TEXT NOT NULL, disputed INTEGER NOT NULL, created_ordinal INTEGER,
+    detail_data TEXT);
 CREATE TEMP TABLE IF NOT EXISTS staged_evidence (
     seq INTEGER NOT NULL, rec INTEGER NOT NULL, record_id TEXT NOT NULL,
     PRIMARY KEY (seq, rec)) WITHOUT ROWID;
@@ -94,7 +104,7 @@ CREATE TEMP TABLE IF NOT EXISTS staged_changes (
     ended_on text COLLATE "C", end_reason text COLLATE "C",
     subject_name text COLLATE "C" NOT NULL, change text COLLATE "C" NOT NULL,
     detail text COLLATE "C" NOT NULL, status_read text COLLATE "C" NOT NULL,
-    disputed bigint NOT NULL, created_ordinal bigint);
+    disputed bigint NOT NULL, created_ordinal bigint, detail_data text COLLATE "C");
 CREATE TEMP TABLE IF NOT EXISTS staged_evidence (
     seq bigint NOT NULL, rec bigint NOT NULL, record_id text COLLATE "C" NOT NULL,
     PRIMARY KEY (seq, rec));
@@ -109,9 +119,9 @@ DELETE FROM staged_evidence;)sql";
 constexpr std::string_view k_stage = R"sql(
 INSERT INTO staged_changes (seq, is_create, entry_id, list_id, subject_id, kind, domain,
     status, decided_on, notice_until, publicity_until, effective_from, expires_on, ended_on,
-    end_reason, subject_name, change, detail, status_read, disputed, created_ordinal)
+    end_reason, subject_name, change, detail, status_read, disputed, created_ordinal, detail_data)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-        ?20, ?21))sql";
+        ?20, ?21, ?22))sql";
 
 constexpr std::string_view k_stage_evidence =
     "INSERT INTO staged_evidence (seq, rec, record_id) VALUES (?1, ?2, ?3)";
@@ -153,6 +163,12 @@ SELECT ?1 + s.created_ordinal, s.list_id, s.subject_id, s.status, s.decided_on, 
        t.list_title_zh, t.basis, t.authority, t.terms, t.rule_version, t.rule_sha256, s.detail,
        CAST(?2 AS BIGINT), CAST(?2 AS BIGINT)
 FROM staged_changes s JOIN staged_terms t ON t.list_id = s.list_id
+WHERE s.is_create = 1 ORDER BY s.seq)sql";
+
+// The created entries' explanations as data (version 11, entry_explanations).
+constexpr std::string_view k_insert_created_explanations = R"sql(
+INSERT INTO entry_explanations (entry_id, data)
+SELECT ?1 + s.created_ordinal, s.detail_data FROM staged_changes s
 WHERE s.is_create = 1 ORDER BY s.seq)sql";
 
 constexpr std::string_view k_insert_created_evidence = R"sql(
@@ -427,7 +443,9 @@ void EntryStore::stage(const StagedChange& staged) {
         .bind(18, staged.detail)
         .bind(19, model::to_string(staged.status_read))
         .bind(20, e.disputed ? 1 : 0)
-        .bind(21, staged.create ? std::optional<std::int64_t>(++m_created) : std::nullopt);
+        .bind(21, staged.create ? std::optional<std::int64_t>(++m_created) : std::nullopt)
+        .bind(22, staged.create ? std::optional<std::string_view>(staged.detail_data)
+                                : std::nullopt);
     m_stage.run();
     for (const auto& [rec, record_id] : staged.evidence) {
         m_stage_evidence.bind(1, seq).bind(2, rec).bind(3, record_id);
@@ -464,6 +482,9 @@ void EntryStore::write_staged(
     Statement evidence = m_db.prepare(k_insert_created_evidence);
     evidence.bind(1, last_id);
     evidence.run();
+    Statement explanations = m_db.prepare(k_insert_created_explanations);
+    explanations.bind(1, last_id);
+    explanations.run();
     const std::vector<std::int64_t> skipped = write_staged_updates(run_id);
     visit_written(last_id, skipped, visit);
 }
@@ -544,6 +565,29 @@ void EntryStore::visit_written(std::int64_t last_id, const std::vector<std::int6
             result.state = entry_state_hash(written, k_state_column, by_rec);
         }
         visit(result);
+    }
+}
+
+void convert_explanations(Database& db) {
+    Statement unconverted(db, k_unconverted);
+    Statement set(db, k_set_explanation_data);
+    while (true) {
+        // A batch read whole, then written: no statement is read while another writes.
+        std::vector<std::pair<std::int64_t, std::string>> batch;
+        while (unconverted.step()) {
+            batch.emplace_back(unconverted.column_int64(0),
+                               std::string(unconverted.column_text(1)));
+        }
+        unconverted.reset();
+        if (batch.empty()) {
+            return;
+        }
+        for (const auto& [entry_id, explanation] : batch) {
+            const std::string data =
+                model::to_json(model::clauses_from_text(explanation)).dump();
+            set.bind(1, data).bind(2, entry_id);
+            set.run();
+        }
     }
 }
 

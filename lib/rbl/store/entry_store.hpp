@@ -55,6 +55,7 @@ struct StagedChange {
     std::string subject_name;
     model::ChangeKind change = model::ChangeKind::created;
     std::string detail;         ///< the explanation (created) or the end reason's code
+    std::string detail_data;    ///< created: the explanation as data (model::Clause JSON)
     std::vector<std::pair<std::int64_t, std::string>> evidence;  ///< (rec, record_id), create
     /// For an update: the entry's status as read in the snapshot; the update is written only if
     /// the entry still has it (and its disputed flag) — else someone (an appeal decided while
@@ -73,6 +74,11 @@ struct WrittenChange {
     /// `rbl-audit verify` recomputes); nullopt when there is no such entry.
     std::optional<StateHash> state;
 };
+
+/// Gives every entry without it its explanation as data, read back from its English (the
+/// migration to version 11; model::clauses_from_text), in batches, inside the caller's write
+/// transaction.
+void convert_explanations(Database& db);
 
 /// Entries, evidence and runs of one database.
 class EntryStore {

@@ -347,8 +347,19 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON record_repairs TO rbl_office;
 GRANT SELECT ON record_repairs TO rbl_analyst, rbl_department;
 )sql";
 
-constexpr std::array<std::string_view, 10> k_pg_migrations = {
-    "", "", "", "", "", "", "", "", k_pg_v9, k_pg_v10};
+// Version 11: an entry's explanation as data (schema.cpp's version 11); like it, it runs again
+// on a database that has the table.
+constexpr std::string_view k_pg_v11 = R"sql(
+CREATE TABLE IF NOT EXISTS entry_explanations (
+    entry_id bigint PRIMARY KEY REFERENCES entries(entry_id),
+    data     text COLLATE "C" NOT NULL
+);
+GRANT SELECT, INSERT, UPDATE, DELETE ON entry_explanations TO rbl_office;
+GRANT SELECT ON entry_explanations TO rbl_analyst, rbl_department;
+)sql";
+
+constexpr std::array<std::string_view, 11> k_pg_migrations = {
+    "", "", "", "", "", "", "", "", k_pg_v9, k_pg_v10, k_pg_v11};
 
 }  // namespace
 

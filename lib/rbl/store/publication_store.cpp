@@ -3,19 +3,25 @@
 #include <set>
 
 #include "rbl/store/columns.hpp"
+#include "rbl/store/schema.hpp"
 
 namespace rbl::store {
 
 namespace {
 
-#define RBL_ENTRY_ROW                                                                           \
+// DATA: the explanation's data (JOIN_DATA joins its table), or NULL for a database older than
+// version 11 (schema.hpp), which has no such table.
+#define RBL_DATA "x.data", "LEFT JOIN entry_explanations x ON x.entry_id = e.entry_id "
+#define RBL_NO_DATA "CAST(NULL AS TEXT)", ""
+#define RBL_ENTRY_ROW(...) RBL_ENTRY_ROW_OF(__VA_ARGS__)
+#define RBL_ENTRY_ROW_OF(DATA, JOIN_DATA)                                                                     \
     "SELECT e.entry_id, e.list_id, e.list_title, e.list_title_zh, e.kind, e.domain, "          \
     "e.subject_id, s.name, s.subject_type, e.status, e.decided_on, e.notice_until, "            \
     "e.publicity_until, e.effective_from, e.expires_on, e.ended_on, e.end_reason, e.authority, " \
     "e.basis, e.explanation, e.terms, "                                                         \
     "(SELECT " RBL_EVIDENCE_IDS " FROM (SELECT record_id FROM entry_evidence v "              \
-    "  WHERE v.entry_id = e.entry_id ORDER BY record_id) AS evidence) "                         \
-    "FROM entries e JOIN subjects s ON s.subject_id = e.subject_id "
+    "  WHERE v.entry_id = e.entry_id ORDER BY record_id) AS evidence), " DATA " "               \
+    "FROM entries e JOIN subjects s ON s.subject_id = e.subject_id " JOIN_DATA
 #define RBL_ENTRIES_WHERE(DOMAINS)                                                              \
     "WHERE e.decided_on <= ?1 AND (CAST(?2 AS TEXT) IS NULL OR e.kind = ?2) "                                 \
     "AND (CAST(?3 AS TEXT) IS NULL OR e.domain IN (" DOMAINS ")) "                                            \
@@ -23,18 +29,35 @@ namespace {
 
 // The domains filter ?3 is a JSON array of names.
 #define RBL_EVIDENCE_IDS "group_concat(record_id, ';')"
+#define RBL_DOMAINS "SELECT value FROM json_each(?3)"
 constexpr std::string_view k_entries_sqlite =
-    RBL_ENTRY_ROW RBL_ENTRIES_WHERE("SELECT value FROM json_each(?3)");
-constexpr std::string_view k_entry_sqlite = RBL_ENTRY_ROW "WHERE e.entry_id = ?2";
+    RBL_ENTRY_ROW(RBL_DATA) RBL_ENTRIES_WHERE(RBL_DOMAINS);
+constexpr std::string_view k_entries_sqlite_before_data =
+    RBL_ENTRY_ROW(RBL_NO_DATA) RBL_ENTRIES_WHERE(RBL_DOMAINS);
+constexpr std::string_view k_entry_sqlite =
+    RBL_ENTRY_ROW(RBL_DATA) "WHERE e.entry_id = ?2";
+constexpr std::string_view k_entry_sqlite_before_data =
+    RBL_ENTRY_ROW(RBL_NO_DATA) "WHERE e.entry_id = ?2";
+#undef RBL_DOMAINS
 #undef RBL_EVIDENCE_IDS
 #define RBL_EVIDENCE_IDS "string_agg(record_id, ';' ORDER BY record_id)"
-constexpr std::string_view k_entries_postgresql = RBL_ENTRY_ROW RBL_ENTRIES_WHERE(
-    "SELECT jsonb_array_elements_text(CAST(?3 AS jsonb))");
-constexpr std::string_view k_entry_postgresql = RBL_ENTRY_ROW "WHERE e.entry_id = ?2";
+#define RBL_DOMAINS "SELECT jsonb_array_elements_text(CAST(?3 AS jsonb))"
+constexpr std::string_view k_entries_postgresql =
+    RBL_ENTRY_ROW(RBL_DATA) RBL_ENTRIES_WHERE(RBL_DOMAINS);
+constexpr std::string_view k_entries_postgresql_before_data =
+    RBL_ENTRY_ROW(RBL_NO_DATA) RBL_ENTRIES_WHERE(RBL_DOMAINS);
+constexpr std::string_view k_entry_postgresql =
+    RBL_ENTRY_ROW(RBL_DATA) "WHERE e.entry_id = ?2";
+constexpr std::string_view k_entry_postgresql_before_data =
+    RBL_ENTRY_ROW(RBL_NO_DATA) "WHERE e.entry_id = ?2";
+#undef RBL_DOMAINS
 #undef RBL_EVIDENCE_IDS
 #undef RBL_ENTRIES_WHERE
 
 #undef RBL_ENTRY_ROW
+#undef RBL_ENTRY_ROW_OF
+#undef RBL_DATA
+#undef RBL_NO_DATA
 
 constexpr std::string_view k_last_as_of = "SELECT max(as_of) FROM runs";
 
@@ -85,13 +108,27 @@ void assign(std::string& out, const Statement& statement, int column) {
     out.assign(text.data(), text.size());
 }
 
+// The statements of the database's dialect and version: with the explanations' data from
+// version 11 on, without before.
+std::string_view entries_sql(Database& db) {
+    return db.schema_version() >= k_explanation_data_version
+               ? db.sql(k_entries_sqlite, k_entries_postgresql)
+               : db.sql(k_entries_sqlite_before_data, k_entries_postgresql_before_data);
+}
+
+std::string_view entry_sql(Database& db) {
+    return db.schema_version() >= k_explanation_data_version
+               ? db.sql(k_entry_sqlite, k_entry_postgresql)
+               : db.sql(k_entry_sqlite_before_data, k_entry_postgresql_before_data);
+}
+
 }  // namespace
 
 PublicationStore::PublicationStore(Database& db)
     : m_db(db),
       m_last_as_of(db, k_last_as_of),
-      m_entries(db, db.sql(k_entries_sqlite, k_entries_postgresql), detail::Fetch::stream),
-      m_entry(db, db.sql(k_entry_sqlite, k_entry_postgresql)),
+      m_entries(db, entries_sql(db), detail::Fetch::stream),
+      m_entry(db, entry_sql(db)),
       m_last_publication(db, k_last_publication),
       m_insert_publication(db, k_insert_publication) {}
 
@@ -137,6 +174,7 @@ void PublicationStore::read_row(const Statement& statement, EntryRow& row) const
     assign(row.explanation, statement, 19);
     assign(row.terms_json, statement, 20);
     assign(row.evidence, statement, 21);
+    assign(row.explanation_data, statement, 22);
 }
 
 void PublicationStore::for_each_entry(const EntryFilter& filter,

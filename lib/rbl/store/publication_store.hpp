@@ -47,7 +47,8 @@ struct EntryRow {
     std::optional<model::EndReason> end_reason;
     std::string authority;
     std::string basis;
-    std::string explanation;
+    std::string explanation;       ///< in English, as published
+    std::string explanation_data;  ///< the same as data (model/explanation.hpp); "" when none
     std::string terms_json;
     std::string evidence;  ///< record ids joined by ';', in order
     bool disputed = false;  ///< an objection was open on the as-of date

@@ -20,4 +20,7 @@ std::span<const std::string_view> pg_migrations();
 /// migrations after it only add tables or columns, and the readers of those find none in it.
 int oldest_readable_version();
 
+/// The version whose entries keep their explanation as data (the table `entry_explanations`).
+inline constexpr int k_explanation_data_version = 11;
+
 }  // namespace rbl::store

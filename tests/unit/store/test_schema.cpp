@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <string>
@@ -6,6 +7,7 @@
 
 #include "../db_query.hpp"
 #include "../temp_dir.hpp"
+#include "rbl/model/explanation.hpp"
 #include "rbl/store/database.hpp"
 #include "rbl/store/schema.hpp"
 #include "rbl/util/error.hpp"
@@ -54,7 +56,8 @@ private:
 
 // Every table of the current version, by name.
 const std::vector<std::string> k_tables = {
-    "appeals",       "audit_log",   "entries",       "entry_evidence", "feedback",
+    "appeals",       "audit_log",   "entries",       "entry_evidence", "entry_explanations",
+    "feedback",
     "import_batches", "lookups",    "publication_rows", "publications", "record_repairs",
     "records",       "run_scope",     "runs",        "subject_due",   "subject_marks",  "subject_reports",
     "subjects"};
@@ -86,7 +89,7 @@ INSERT INTO audit_log VALUES (1, 'a', 'o', 'l', 't', 'import.batch', 'batch:1', 
 TEST_CASE("schema: one migration per version, each creating something") {
     const auto steps = store::migrations(store::Dialect::sqlite);
     CHECK(static_cast<int>(steps.size()) == store::current_schema_version());
-    CHECK(store::current_schema_version() == 10);
+    CHECK(store::current_schema_version() == 11);
     for (const std::string_view step : steps) {
         CHECK(step.find("CREATE ") != std::string_view::npos);
     }
@@ -180,6 +183,53 @@ VALUES (5, 1, 'tax', 'm1', '2026-03-04', '已限制', 1);
     CHECK_THROWS(db.exec("INSERT INTO feedback (entry_id, department, measure_id, applied_on, "
                          "batch_id) VALUES (1, 'tax', 'm1', '2026-03-04', 1)"));
     CHECK(test::query_number(db, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
+}
+
+TEST_CASE("schema: version 11 gives the entries of version 10 their explanation as data") {
+    test::TempDir dir;
+    const auto path = dir.path() / "rbl.db";
+    // Lines as rbl wrote them, and one no clause reads back (kept as text).
+    const std::string explanation =
+        "[yes] any of:\n"
+        "  [yes] 2 penalty records within 1y where amount >= 10000 (needs ≥ 2): P1, P2\n"
+        "  [no]  sum of amount is 0.00 over 0 penalty records within 3y (needs ≥ 100000)\n"
+        "term: 1y from P2 dated 2026-03-01: expires 2027-03-01\n"
+        "an odd line of an older rbl\n";
+    {
+        OldDatabase old(path);
+        old.migrate_to(10);
+        old.exec(k_v1_rows);
+        old.exec("INSERT INTO runs VALUES (1, '2026-03-02', 't', '0.1', 'x', NULL, 0, '', '', "
+                 "'{}')");
+        for (int entry = 1; entry <= 2; ++entry) {
+            old.exec(fmt::format(R"sql(
+INSERT INTO entries (entry_id, list_id, subject_id, status, decided_on, effective_from,
+    expires_on, kind, domain, list_title, list_title_zh, basis, authority, terms, rule_version,
+    rule_sha256, explanation, created_run, updated_run)
+VALUES ({}, 'market.black.x', '91320102MA1000001X', 'effective', '2026-03-02', '2026-03-02',
+    '2027-03-02', 'black', 'market', 'T', 'T', 'B', 'A', '{{}}', '1', 'x', '{}', 1, 1);)sql",
+                                 entry, explanation));
+        }
+    }
+    store::Database db({.path = path});
+    CHECK(db.schema_version() == store::current_schema_version());
+    CHECK(test::query_number(db, "SELECT count(*) FROM entry_explanations") == 2);
+    const std::string data =
+        test::query_text(db, "SELECT data FROM entry_explanations WHERE entry_id = 2");
+    const auto clauses = model::clauses_from_json(data);
+    REQUIRE(clauses.has_value());
+    REQUIRE(clauses->size() == 5);
+    CHECK((*clauses)[1].kind == model::Clause::Kind::count);
+    CHECK((*clauses)[1].records == std::vector<std::string>{"P1", "P2"});
+    CHECK((*clauses)[2].kind == model::Clause::Kind::sum);
+    CHECK((*clauses)[3].kind == model::Clause::Kind::term);
+    CHECK((*clauses)[4].kind == model::Clause::Kind::text);
+    // The English is the stored text, byte for byte; the Chinese is made from the data.
+    CHECK(model::words(*clauses, i18n::Language::en) == explanation);
+    const std::string chinese = model::words(*clauses, i18n::Language::zh);
+    CHECK(chinese.find("1 年内符合 amount >= 10000 的 penalty 记录 2 条（须 ≥ 2）：P1、P2") !=
+          std::string::npos);
+    CHECK(chinese.find("an odd line of an older rbl") != std::string::npos);
 }
 
 TEST_CASE("schema: a migration that fails leaves the database at its version") {
