@@ -432,7 +432,8 @@ std::vector<std::string> AppealDesk::show(std::int64_t appeal_id, util::Date as_
     lines.push_back(trf("subject {} {} ({}) on {} {}", detail.entry.subject_id,
                         detail.subject_name, model::subject_type_words(detail.subject_type),
                         detail.entry.list_id,
-                        detail.list_title));
+                        i18n::language() == i18n::Language::zh ? detail.list_title_zh
+                                                               : detail.list_title));
     lines.push_back(tr("decision's explanation:"));
     const std::string words =
         model::explanation_words(detail.explanation, detail.explanation_data, i18n::language());

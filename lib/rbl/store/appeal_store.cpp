@@ -13,7 +13,7 @@ namespace {
     "SELECT e.entry_id, e.list_id, e.subject_id, e.kind, e.domain, e.status, e.decided_on, "  \
     "e.notice_until, e.publicity_until, e.effective_from, e.expires_on, e.ended_on, "          \
     "e.end_reason, e.disputed, s.name, s.subject_type, e.list_title, e.terms, e.explanation, " \
-    DATA " FROM entries e JOIN subjects s ON s.subject_id = e.subject_id WHERE e.entry_id = ?1"
+    DATA ", e.list_title_zh FROM entries e JOIN subjects s ON s.subject_id = e.subject_id WHERE e.entry_id = ?1"
 constexpr std::string_view k_entry = RBL_ENTRY(
     "(SELECT x.data FROM entry_explanations x WHERE x.entry_id = e.entry_id)");
 constexpr std::string_view k_entry_before_data = RBL_ENTRY("CAST(NULL AS TEXT)");
@@ -82,6 +82,7 @@ std::optional<EntryDetail> AppealStore::entry(std::int64_t entry_id) {
         found.terms_json = m_entry.column_text(17);
         found.explanation = m_entry.column_text(18);
         found.explanation_data = m_entry.column_text(19);
+        found.list_title_zh = m_entry.column_text(20);
         detail = std::move(found);
     }
     m_entry.reset();

@@ -22,6 +22,7 @@ struct EntryDetail {
     std::string subject_name;
     std::string subject_type;
     std::string list_title;
+    std::string list_title_zh;
     std::string terms_json;  ///< validity, procedure, repair, measures, as when it was created
     std::string explanation;       ///< in English, as published
     std::string explanation_data;  ///< the same as data (model/explanation.hpp); "" when none
