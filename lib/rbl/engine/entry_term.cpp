@@ -139,4 +139,19 @@ std::string term_text(const rules::TermRule& term) {
     return text;
 }
 
+std::string entry_authority(const rules::ListRule& list, std::span<const SubjectRecord> records,
+                            std::span<const std::size_t> evidence) {
+    const SubjectRecord* latest = nullptr;
+    if (list.authority_from_evidence) {
+        for (std::size_t index : evidence) {
+            const SubjectRecord& record = records[index];
+            if (record.authority && !record.authority->empty() &&
+                (latest == nullptr || !(record.date < latest->date))) {
+                latest = &record;
+            }
+        }
+    }
+    return latest != nullptr ? *latest->authority : list.authority;
+}
+
 }  // namespace rbl::engine

@@ -33,6 +33,12 @@ EntryTerm entry_term(const rules::ListRule& list, std::span<const SubjectRecord>
                      std::span<const std::size_t> evidence, util::Date effective_from,
                      util::Date as_of, CriteriaEvaluator& evaluator);
 
+/// The deciding department of a new entry of `list` whose evidence is `evidence`: with
+/// `authority_from: evidence`, the `authority` of the latest-dated evidence record that names
+/// one (the last of them in `evidence` on a tie); else, or when none names one, the list's.
+std::string entry_authority(const rules::ListRule& list, std::span<const SubjectRecord> records,
+                            std::span<const std::size_t> evidence);
+
 /// A `term:` as kept with an entry: "from evidence, 2y, add extension (default 0d), open when
 /// ..."; empty for a fixed `validity:`.
 std::string term_text(const rules::TermRule& term);

@@ -215,6 +215,7 @@ RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& on
                 explanation.push_back(model::words(clause, i18n::language()));
             }
             std::optional<util::Date> expires_on;
+            const std::string authority = entry_authority(*list, *records, verdict.evidence);
             if (why_not.empty() && list->lift &&
                 evaluator.evaluate(*list, *list->lift, subject, *records, test.entries,
                                    test.as_of, verdict.evidence)
@@ -246,6 +247,10 @@ RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& on
                     trf("expected expires_on {}, but it is {}",
                         expiry_words(*test.expect_expires_on), expiry_words(expires_on));
                 result.explanation = explanation;
+            } else if (listed && test.expect_authority && *test.expect_authority != authority) {
+                result.passed = false;
+                result.problem = trf("expected the deciding department {}, but it is {}",
+                                     *test.expect_authority, authority);
             }
             report.results.push_back(std::move(result));
         }

@@ -384,6 +384,7 @@ void SubjectAdjudication::create(const rules::ListRule& list, const Verdict& ver
     for (std::size_t index : verdict.evidence) {
         staged.evidence.emplace_back(m_records[index].rec, m_records[index].record_id);
     }
+    staged.authority = entry_authority(list, m_records, verdict.evidence);
     m_outcome->changes.push_back(std::move(staged));
     m_open.push_back(entry);  // later lists of this run see it
 }

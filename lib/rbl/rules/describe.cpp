@@ -19,6 +19,17 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
     return fmt::format("{}", fmt::join(items, separator));
 }
 
+// The list's deciding department; with `authority_from: evidence`, the evidence's first.
+std::string deciding_department(const ListRule& list, Language language) {
+    if (!list.authority_from_evidence) {
+        return list.authority;
+    }
+    return language == Language::en
+               ? fmt::format("the department that made the decision of the evidence, else {}",
+                             list.authority)
+               : fmt::format("作出认定依据决定的部门；无记载的，{}", list.authority);
+}
+
 std::string selection_words(const Selection& selection, Language language) {
     std::string kinds = selection.kinds.empty() ? pick(language, "any", "任何类型")
                                                 : join(selection.kinds, "/");
@@ -225,7 +236,7 @@ std::string list_markdown(const ListRule& list, Language language) {
                            : pick(language, "red list", "红名单"));
     out += fmt::format("- {}: {}\n", pick(language, "Legal basis", "认定依据"), list.basis);
     out += fmt::format("- {}: {}\n", pick(language, "Deciding department", "认定部门"),
-                       list.authority);
+                       deciding_department(list, language));
     if (!list.subjects.empty()) {
         std::vector<std::string> subjects;
         for (model::SubjectType type : list.subjects) {

@@ -581,7 +581,7 @@ std::optional<RuleTest> ListReader::test(const YAML::Node& node) {
         return std::nullopt;
     }
     m_file.check_keys(node, {"name", "as_of", "subject_type", "subject_id", "records", "entries",
-                             "expect", "expires_on"});
+                             "expect", "expires_on", "authority"});
     RuleTest out;
     out.spot = spot_of(node);
     out.name = m_file.scalar(node, "name", true).value_or("");
@@ -621,6 +621,12 @@ std::optional<RuleTest> ListReader::test(const YAML::Node& node) {
         }
         if (!out.expect_listed) {
             m_file.error(node["expires_on"], tr("expires_on is checked only with expect: listed"));
+        }
+    }
+    if (auto authority = m_file.scalar(node, "authority", false)) {
+        out.expect_authority = *authority;
+        if (!out.expect_listed) {
+            m_file.error(node["authority"], tr("authority is checked only with expect: listed"));
         }
     }
     if (const YAML::Node records = node["records"]; records) {
@@ -668,9 +674,9 @@ std::optional<ListRule> ListReader::list(const YAML::Node& node) {
     if (!m_file.expect_map(node, tr("a list"))) {
         return std::nullopt;
     }
-    m_file.check_keys(node, {"id", "kind", "title", "title_zh", "basis", "authority", "subjects",
-                             "criteria", "lift", "validity", "term", "procedure", "repair",
-                             "measures", "tests"});
+    m_file.check_keys(node, {"id", "kind", "title", "title_zh", "basis", "authority",
+                             "authority_from", "subjects", "criteria", "lift", "validity", "term",
+                             "procedure", "repair", "measures", "tests"});
     ListRule out;
     out.spot = spot_of(node);
     out.domain = m_domain.domain;
@@ -690,6 +696,16 @@ std::optional<ListRule> ListReader::list(const YAML::Node& node) {
     out.title_zh = m_file.scalar(node, "title_zh", true).value_or("");
     out.basis = m_file.scalar(node, "basis", true).value_or("");
     out.authority = m_file.scalar(node, "authority", true).value_or("");
+    if (auto from = m_file.scalar(node, "authority_from", false)) {
+        if (*from == "evidence") {
+            out.authority_from_evidence = true;
+        } else {
+            m_file.error(node["authority_from"],
+                         trf("authority_from '{}' is not evidence (the only source an entry's "
+                             "deciding department can be taken from)",
+                             *from));
+        }
+    }
     if (const YAML::Node subjects = node["subjects"]; subjects) {
         for (const auto& name : names(subjects, "subjects")) {
             if (auto type = model::parse_subject_type(name)) {

@@ -117,6 +117,8 @@ struct RuleTest {
     bool expect_listed = true;
     /// `expires_on:`, checked when listed: a date, or nullopt inside for `open` (open-ended).
     std::optional<std::optional<util::Date>> expect_expires_on;
+    /// `authority:`, checked when listed: the entry's deciding department.
+    std::optional<std::string> expect_authority;
     SourceSpot spot;
 };
 
@@ -129,6 +131,9 @@ struct ListRule {
     std::string title_zh;
     std::string basis;
     std::string authority;
+    /// `authority_from: evidence`: an entry's deciding department is its latest evidence
+    /// record's `authority` (谁认定、谁修复), `authority` when no evidence record names one
+    bool authority_from_evidence = false;
     std::vector<model::SubjectType> subjects;  ///< who may be listed
     Criterion criteria;
     std::optional<Criterion> lift;

@@ -81,7 +81,7 @@ CREATE TEMP TABLE IF NOT EXISTS staged_changes (
     effective_from TEXT NOT NULL, expires_on TEXT NOT NULL, ended_on TEXT, end_reason TEXT,
     subject_name TEXT NOT NULL, change TEXT NOT NULL, detail TEXT NOT NULL,
     status_read TEXT NOT NULL, disputed INTEGER NOT NULL, created_ordinal INTEGER,
-    detail_data TEXT);
+    detail_data TEXT, authority TEXT);
 CREATE TEMP TABLE IF NOT EXISTS staged_evidence (
     seq INTEGER NOT NULL, rec INTEGER NOT NULL, record_id TEXT NOT NULL,
     PRIMARY KEY (seq, rec)) WITHOUT ROWID;
@@ -104,7 +104,8 @@ CREATE TEMP TABLE IF NOT EXISTS staged_changes (
     ended_on text COLLATE "C", end_reason text COLLATE "C",
     subject_name text COLLATE "C" NOT NULL, change text COLLATE "C" NOT NULL,
     detail text COLLATE "C" NOT NULL, status_read text COLLATE "C" NOT NULL,
-    disputed bigint NOT NULL, created_ordinal bigint, detail_data text COLLATE "C");
+    disputed bigint NOT NULL, created_ordinal bigint, detail_data text COLLATE "C",
+    authority text COLLATE "C");
 CREATE TEMP TABLE IF NOT EXISTS staged_evidence (
     seq bigint NOT NULL, rec bigint NOT NULL, record_id text COLLATE "C" NOT NULL,
     PRIMARY KEY (seq, rec));
@@ -119,9 +120,10 @@ DELETE FROM staged_evidence;)sql";
 constexpr std::string_view k_stage = R"sql(
 INSERT INTO staged_changes (seq, is_create, entry_id, list_id, subject_id, kind, domain,
     status, decided_on, notice_until, publicity_until, effective_from, expires_on, ended_on,
-    end_reason, subject_name, change, detail, status_read, disputed, created_ordinal, detail_data)
+    end_reason, subject_name, change, detail, status_read, disputed, created_ordinal, detail_data,
+    authority)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-        ?20, ?21, ?22))sql";
+        ?20, ?21, ?22, ?23))sql";
 
 constexpr std::string_view k_stage_evidence =
     "INSERT INTO staged_evidence (seq, rec, record_id) VALUES (?1, ?2, ?3)";
@@ -160,7 +162,8 @@ INSERT INTO entries (entry_id, list_id, subject_id, status, decided_on, notice_u
                      explanation, created_run, updated_run)
 SELECT ?1 + s.created_ordinal, s.list_id, s.subject_id, s.status, s.decided_on, s.notice_until,
        s.publicity_until, s.effective_from, s.expires_on, s.kind, s.domain, t.list_title,
-       t.list_title_zh, t.basis, t.authority, t.terms, t.rule_version, t.rule_sha256, s.detail,
+       t.list_title_zh, t.basis, coalesce(s.authority, t.authority), t.terms, t.rule_version,
+       t.rule_sha256, s.detail,
        CAST(?2 AS BIGINT), CAST(?2 AS BIGINT)
 FROM staged_changes s JOIN staged_terms t ON t.list_id = s.list_id
 WHERE s.is_create = 1 ORDER BY s.seq)sql";
@@ -445,7 +448,10 @@ void EntryStore::stage(const StagedChange& staged) {
         .bind(20, e.disputed ? 1 : 0)
         .bind(21, staged.create ? std::optional<std::int64_t>(++m_created) : std::nullopt)
         .bind(22, staged.create ? std::optional<std::string_view>(staged.detail_data)
-                                : std::nullopt);
+                                : std::nullopt)
+        .bind(23, staged.create && !staged.authority.empty()
+                      ? std::optional<std::string_view>(staged.authority)
+                      : std::nullopt);
     m_stage.run();
     for (const auto& [rec, record_id] : staged.evidence) {
         m_stage_evidence.bind(1, seq).bind(2, rec).bind(3, record_id);

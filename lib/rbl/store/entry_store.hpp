@@ -57,6 +57,9 @@ struct StagedChange {
     std::string detail;         ///< the explanation (created) or the end reason's code
     std::string detail_data;    ///< created: the explanation as data (model::Clause JSON)
     std::vector<std::pair<std::int64_t, std::string>> evidence;  ///< (rec, record_id), create
+    /// created: the entry's deciding department (the list's, or its evidence's with
+    /// `authority_from: evidence`); empty: the list's, as ListTerms has it
+    std::string authority;
     /// For an update: the entry's status as read in the snapshot; the update is written only if
     /// the entry still has it (and its disputed flag) — else someone (an appeal decided while
     /// the run evaluated) changed it meanwhile, and the change is skipped.
