@@ -11,8 +11,6 @@
 //   trying again every 50 ms until --wait has passed, then fails with BusyError (exit 4) as on
 //   SQLite. Readers take no lock: a REPEATABLE READ transaction is their snapshot.
 
-#include <libpq-fe.h>
-
 #include <fmt/format.h>
 
 #include <charconv>
@@ -24,6 +22,7 @@
 
 #include "rbl/store/connection.hpp"
 #include "rbl/store/database.hpp"
+#include "rbl/store/libpq.hpp"
 #include "rbl/util/error.hpp"
 #include "rbl/util/hex.hpp"
 #include "rbl/util/i18n.hpp"
@@ -110,7 +109,7 @@ std::string bytea_text(std::string_view bytes) { return "\\x" + util::to_hex(byt
 
 // The rows an INSERT, UPDATE or DELETE changed (0 for anything else).
 int rows_changed(const PGresult* result) {
-    const char* tuples = PQcmdTuples(const_cast<PGresult*>(result));
+    const char* tuples = libpq().PQcmdTuples(const_cast<PGresult*>(result));
     return tuples != nullptr && *tuples != '\0' ? std::atoi(tuples) : 0;
 }
 
@@ -128,7 +127,7 @@ struct Session {
     std::string name;
     int wait_seconds = 30;
     int changes = 0;
-    int statements = 0;  // names of prepared statements and cursors
+    int statements = 0;    // names of prepared statements and cursors
     bool reading = false;  // the statement running only reads (for the message of a denial)
 
     /// Throws the error family member for a failed result (or a lost connection).
@@ -138,9 +137,11 @@ struct Session {
 };
 
 void Session::raise(const PGresult* result, std::string_view what) const {
-    const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    const char* state =
+        result != nullptr ? libpq().PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     const std::string code = state != nullptr ? state : "";
-    std::string detail = result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(conn);
+    std::string detail =
+        result != nullptr ? libpq().PQresultErrorMessage(result) : libpq().PQerrorMessage(conn);
     while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) {
         detail.pop_back();
     }
@@ -159,7 +160,7 @@ void Session::raise(const PGresult* result, std::string_view what) const {
     if (code == "42501") {
         // rbl's group roles (pg_schema.cpp): reading needs at least rbl_analyst, changing
         // anything rbl_office (a department's own lookups and feedback aside).
-        const char* user = PQuser(conn);
+        const char* user = libpq().PQuser(conn);
         const std::string login = user != nullptr ? user : "LOGIN";
         if (reading) {
             throw UsageError(with_context(
@@ -182,7 +183,7 @@ void Session::raise(const PGresult* result, std::string_view what) const {
         throw FailedError(what.empty() ? trf("database {} refused the change: {}", name, detail)
                                        : trf("{}: {}", what, detail));
     }
-    if (PQstatus(conn) != CONNECTION_OK) {
+    if (libpq().PQstatus(conn) != CONNECTION_OK) {
         throw FailedError(
             with_context(trf("lost the connection to database {}: {}", name, detail)));
     }
@@ -190,24 +191,27 @@ void Session::raise(const PGresult* result, std::string_view what) const {
 }
 
 void Session::check(PGresult* result, std::string_view what) {
-    const ExecStatusType status = PQresultStatus(result);
+    const ExecStatusType status = libpq().PQresultStatus(result);
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
         changes = rows_changed(result);
-        PQclear(result);
+        libpq().PQclear(result);
         return;
     }
     try {
         raise(result, what);
     } catch (...) {
-        PQclear(result);
+        libpq().PQclear(result);
         throw;
     }
 }
 
-using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
+struct ClearResult {
+    void operator()(PGresult* result) const { libpq().PQclear(result); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ClearResult>;
 
 class PgCursor final : public Cursor {
-public:
+  public:
     PgCursor(std::shared_ptr<Session> session, std::string_view sql, Fetch fetch)
         : m_session(std::move(session)),
           m_statement(translate_parameters(sql)),
@@ -226,7 +230,7 @@ public:
     bool step() override;
     void reset() override;
     [[nodiscard]] bool is_null(int column) const override {
-        return PQgetisnull(m_result.get(), m_row, column) == 1;
+        return libpq().PQgetisnull(m_result.get(), m_row, column) == 1;
     }
     [[nodiscard]] std::int64_t column_int64(int column) const override;
     [[nodiscard]] double column_double(int column) const override {
@@ -237,14 +241,14 @@ public:
             return {};
         }
         return {value(column),
-                static_cast<std::size_t>(PQgetlength(m_result.get(), m_row, column))};
+                static_cast<std::size_t>(libpq().PQgetlength(m_result.get(), m_row, column))};
     }
     [[nodiscard]] std::string_view column_blob(int column) const override;
 
-private:
+  private:
     std::optional<std::string>& slot(int index);
     [[nodiscard]] const char* value(int column) const {
-        return PQgetvalue(m_result.get(), m_row, column);
+        return libpq().PQgetvalue(m_result.get(), m_row, column);
     }
     void prepare();
     void infer_types();
@@ -259,10 +263,10 @@ private:
     std::vector<std::optional<std::string>> m_values;
     std::string m_statement_name;  // prepared on first use
     std::vector<Oid> m_cursor_types;
-    std::string m_cursor_name;     // an open cursor (Fetch::stream in a transaction)
+    std::string m_cursor_name;  // an open cursor (Fetch::stream in a transaction)
     bool m_executed = false;
     bool m_cursor_done = false;
-    ResultPtr m_result{nullptr, &PQclear};
+    ResultPtr m_result;
     int m_row = -1;
     mutable std::string m_blob;
 };
@@ -271,11 +275,14 @@ PgCursor::~PgCursor() {
     if (m_session->conn == nullptr) {
         return;
     }
-    if (!m_cursor_name.empty() && PQtransactionStatus(m_session->conn) == PQTRANS_INTRANS) {
-        PQclear(PQexec(m_session->conn, fmt::format("CLOSE {}", m_cursor_name).c_str()));
+    if (!m_cursor_name.empty() && libpq().PQtransactionStatus(m_session->conn) == PQTRANS_INTRANS) {
+        libpq().PQclear(
+            libpq().PQexec(m_session->conn, fmt::format("CLOSE {}", m_cursor_name).c_str()));
     }
-    if (!m_statement_name.empty() && PQtransactionStatus(m_session->conn) != PQTRANS_INERROR) {
-        PQclear(PQexec(m_session->conn, fmt::format("DEALLOCATE {}", m_statement_name).c_str()));
+    if (!m_statement_name.empty() &&
+        libpq().PQtransactionStatus(m_session->conn) != PQTRANS_INERROR) {
+        libpq().PQclear(libpq().PQexec(m_session->conn,
+                                       fmt::format("DEALLOCATE {}", m_statement_name).c_str()));
     }
 }
 
@@ -300,8 +307,8 @@ void PgCursor::prepare() {
         return;
     }
     std::string name = fmt::format("rbl_s{}", ++m_session->statements);
-    m_session->check(PQprepare(m_session->conn, name.c_str(), m_statement.sql.c_str(),
-                               m_parameter_count, m_statement.types.data()),
+    m_session->check(libpq().PQprepare(m_session->conn, name.c_str(), m_statement.sql.c_str(),
+                                       m_parameter_count, m_statement.types.data()),
                      tr("internal error: cannot prepare a database statement"));
     m_statement_name = std::move(name);
 }
@@ -313,12 +320,12 @@ void PgCursor::infer_types() {
         return;
     }
     prepare();
-    ResultPtr described(PQdescribePrepared(m_session->conn, m_statement_name.c_str()), &PQclear);
-    if (PQresultStatus(described.get()) != PGRES_COMMAND_OK) {
+    ResultPtr described(libpq().PQdescribePrepared(m_session->conn, m_statement_name.c_str()));
+    if (libpq().PQresultStatus(described.get()) != PGRES_COMMAND_OK) {
         m_session->raise(described.get(), tr("internal error: cannot describe a statement"));
     }
     for (int i = 0; i < m_parameter_count; ++i) {
-        m_cursor_types.push_back(PQparamtype(described.get(), i));
+        m_cursor_types.push_back(libpq().PQparamtype(described.get(), i));
     }
 }
 
@@ -326,23 +333,24 @@ void PgCursor::execute() {
     PGconn* conn = m_session->conn;
     m_session->reading = reads_only(m_statement.sql);
     const std::vector<const char*> values = parameter_pointers();
-    if (m_fetch == Fetch::stream && PQtransactionStatus(conn) == PQTRANS_INTRANS) {
+    if (m_fetch == Fetch::stream && libpq().PQtransactionStatus(conn) == PQTRANS_INTRANS) {
         infer_types();
         m_cursor_name = fmt::format("rbl_c{}", ++m_session->statements);
         const std::string declare =
             fmt::format("DECLARE {} NO SCROLL CURSOR FOR {}", m_cursor_name, m_statement.sql);
-        m_session->check(PQexecParams(conn, declare.c_str(), m_parameter_count,
-                                      m_cursor_types.empty() ? nullptr : m_cursor_types.data(),
-                                      values.data(), nullptr, nullptr, 0),
-                         "");
+        m_session->check(
+            libpq().PQexecParams(conn, declare.c_str(), m_parameter_count,
+                                 m_cursor_types.empty() ? nullptr : m_cursor_types.data(),
+                                 values.data(), nullptr, nullptr, 0),
+            "");
         m_cursor_done = false;
         fetch_batch();
         return;
     }
     prepare();
-    PGresult* result = PQexecPrepared(conn, m_statement_name.c_str(), m_parameter_count,
-                                      values.data(), nullptr, nullptr, 0);
-    const ExecStatusType status = PQresultStatus(result);
+    PGresult* result = libpq().PQexecPrepared(conn, m_statement_name.c_str(), m_parameter_count,
+                                              values.data(), nullptr, nullptr, 0);
+    const ExecStatusType status = libpq().PQresultStatus(result);
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
         m_session->check(result, "");  // throws
     }
@@ -353,11 +361,11 @@ void PgCursor::execute() {
 
 void PgCursor::fetch_batch() {
     const std::string fetch = fmt::format("FETCH FORWARD {} FROM {}", k_fetch_rows, m_cursor_name);
-    PGresult* result = PQexec(m_session->conn, fetch.c_str());
-    if (PQresultStatus(result) != PGRES_TUPLES_OK) {
+    PGresult* result = libpq().PQexec(m_session->conn, fetch.c_str());
+    if (libpq().PQresultStatus(result) != PGRES_TUPLES_OK) {
         m_session->check(result, "");  // throws
     }
-    m_cursor_done = PQntuples(result) < k_fetch_rows;
+    m_cursor_done = libpq().PQntuples(result) < k_fetch_rows;
     m_result.reset(result);
     m_row = -1;
 }
@@ -373,13 +381,13 @@ bool PgCursor::step() {
     if (m_result == nullptr) {
         return false;
     }
-    if (m_row + 1 < PQntuples(m_result.get())) {
+    if (m_row + 1 < libpq().PQntuples(m_result.get())) {
         ++m_row;
         return true;
     }
     if (!m_cursor_name.empty() && !m_cursor_done) {
         fetch_batch();
-        if (PQntuples(m_result.get()) > 0) {
+        if (libpq().PQntuples(m_result.get()) > 0) {
             m_row = 0;
             return true;
         }
@@ -392,8 +400,9 @@ void PgCursor::reset() {
     m_row = -1;
     m_executed = false;
     if (!m_cursor_name.empty() && m_session->conn != nullptr &&
-        PQtransactionStatus(m_session->conn) == PQTRANS_INTRANS) {
-        PQclear(PQexec(m_session->conn, fmt::format("CLOSE {}", m_cursor_name).c_str()));
+        libpq().PQtransactionStatus(m_session->conn) == PQTRANS_INTRANS) {
+        libpq().PQclear(
+            libpq().PQexec(m_session->conn, fmt::format("CLOSE {}", m_cursor_name).c_str()));
     }
     m_cursor_name.clear();
     for (auto& value : m_values) {
@@ -435,16 +444,16 @@ std::string_view PgCursor::column_blob(int column) const {
 // COPY ... FROM STDIN: the rows go in blocks with PQputCopyData; the end's result carries the
 // server's verdict on the whole load (a refused row fails it, as an INSERT would).
 class PgCopySink final : public CopySink {
-public:
+  public:
     PgCopySink(std::shared_ptr<Session> session, std::string_view sql)
         : m_session(std::move(session)) {
         m_session->reading = false;
-        PGresult* result = PQexec(m_session->conn, std::string(sql).c_str());
-        if (PQresultStatus(result) != PGRES_COPY_IN) {
+        PGresult* result = libpq().PQexec(m_session->conn, std::string(sql).c_str());
+        if (libpq().PQresultStatus(result) != PGRES_COPY_IN) {
             m_session->check(result, "");  // throws (a COPY that did not start is an error)
             throw FailedError(tr("internal error: a bulk load did not start"));
         }
-        PQclear(result);
+        libpq().PQclear(result);
         m_open = true;
     }
     ~PgCopySink() override { abort(); }
@@ -452,14 +461,15 @@ public:
     PgCopySink& operator=(const PgCopySink&) = delete;
 
     void write(std::string_view data) override {
-        if (PQputCopyData(m_session->conn, data.data(), static_cast<int>(data.size())) != 1) {
+        if (libpq().PQputCopyData(m_session->conn, data.data(), static_cast<int>(data.size())) !=
+            1) {
             m_open = false;
             m_session->raise(nullptr, "");
         }
     }
     void finish() override {
         m_open = false;
-        if (PQputCopyEnd(m_session->conn, nullptr) != 1) {
+        if (libpq().PQputCopyEnd(m_session->conn, nullptr) != 1) {
             m_session->raise(nullptr, "");
         }
         drain();
@@ -469,25 +479,25 @@ public:
             return;
         }
         m_open = false;
-        PQputCopyEnd(m_session->conn, "abandoned by rbl");
+        libpq().PQputCopyEnd(m_session->conn, "abandoned by rbl");
         try {
             drain();
         } catch (...) {  // the expected failure of an abandoned COPY
         }
     }
 
-private:
+  private:
     // Reads the results of the ended COPY: the first failure is thrown, after the rest is read.
     void drain() {
         PGresult* failed = nullptr;
-        while (PGresult* result = PQgetResult(m_session->conn)) {
-            if (PQresultStatus(result) == PGRES_COMMAND_OK && failed == nullptr) {
+        while (PGresult* result = libpq().PQgetResult(m_session->conn)) {
+            if (libpq().PQresultStatus(result) == PGRES_COMMAND_OK && failed == nullptr) {
                 m_session->changes = rows_changed(result);
-                PQclear(result);
+                libpq().PQclear(result);
             } else if (failed == nullptr) {
                 failed = result;
             } else {
-                PQclear(result);
+                libpq().PQclear(result);
             }
         }
         if (failed != nullptr) {
@@ -500,10 +510,10 @@ private:
 };
 
 class PgConnection final : public Connection {
-public:
+  public:
     explicit PgConnection(const OpenOptions& options);
     ~PgConnection() override {
-        PQfinish(m_session->conn);
+        libpq().PQfinish(m_session->conn);
         m_session->conn = nullptr;
     }
     PgConnection(const PgConnection&) = delete;
@@ -516,17 +526,17 @@ public:
     }
     void exec(std::string_view sql) override {
         m_session->reading = false;
-        m_session->check(PQexec(m_session->conn, std::string(sql).c_str()), "");
+        m_session->check(libpq().PQexec(m_session->conn, std::string(sql).c_str()), "");
     }
     [[nodiscard]] int changes() const override { return m_session->changes; }
     [[nodiscard]] bool in_transaction() const override {
-        return PQtransactionStatus(m_session->conn) != PQTRANS_IDLE;
+        return libpq().PQtransactionStatus(m_session->conn) != PQTRANS_IDLE;
     }
     void begin(bool writer) override;
     void commit() override;
     void rollback() noexcept override {
-        if (PQtransactionStatus(m_session->conn) != PQTRANS_IDLE) {
-            PQclear(PQexec(m_session->conn, "ROLLBACK"));
+        if (libpq().PQtransactionStatus(m_session->conn) != PQTRANS_IDLE) {
+            libpq().PQclear(libpq().PQexec(m_session->conn, "ROLLBACK"));
         }
     }
     [[nodiscard]] int schema_version() override;
@@ -535,7 +545,7 @@ public:
         return std::make_unique<PgCopySink>(m_session, sql);
     }
 
-private:
+  private:
     bool try_writer_lock();
 
     std::shared_ptr<Session> m_session = std::make_shared<Session>();
@@ -543,42 +553,43 @@ private:
 };
 
 PgConnection::PgConnection(const OpenOptions& options)
-    : m_wait(options.wait_milliseconds ? std::chrono::milliseconds(*options.wait_milliseconds)
-                                       : std::chrono::milliseconds(
-                                             std::max(0, options.wait_seconds) * 1000)) {
+    : m_wait(options.wait_milliseconds
+                 ? std::chrono::milliseconds(*options.wait_milliseconds)
+                 : std::chrono::milliseconds(std::max(0, options.wait_seconds) * 1000)) {
     const std::string uri = options.path.native();
     m_session->name = printable(uri);
     m_session->wait_seconds = options.wait_seconds;
-    m_session->conn = PQconnectdb(uri.c_str());
-    if (PQstatus(m_session->conn) != CONNECTION_OK) {
-        std::string message = PQerrorMessage(m_session->conn);
+    m_session->conn = libpq().PQconnectdb(uri.c_str());
+    if (libpq().PQstatus(m_session->conn) != CONNECTION_OK) {
+        std::string message = libpq().PQerrorMessage(m_session->conn);
         while (!message.empty() && message.back() == '\n') {
             message.pop_back();
         }
-        PQfinish(m_session->conn);
+        libpq().PQfinish(m_session->conn);
         m_session->conn = nullptr;
         throw FailedError(trf("cannot connect to database {}: {}", m_session->name, message));
     }
     // Notices (e.g. "relation already exists, skipping") are not for the user.
-    PQsetNoticeProcessor(m_session->conn, [](void*, const char*) {}, nullptr);
+    libpq().PQsetNoticeProcessor(
+        m_session->conn, [](void*, const char*) {}, nullptr);
     try {
         exec("SET client_encoding = 'UTF8'; SET client_min_messages = warning");
         if (options.read_only) {
             exec("SET default_transaction_read_only = on");
         }
     } catch (...) {
-        PQfinish(m_session->conn);
+        libpq().PQfinish(m_session->conn);
         m_session->conn = nullptr;
         throw;
     }
 }
 
 bool PgConnection::try_writer_lock() {
-    ResultPtr result(PQexec(m_session->conn, k_writer_lock.data()), &PQclear);
-    if (PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
+    ResultPtr result(libpq().PQexec(m_session->conn, k_writer_lock.data()));
+    if (libpq().PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
         m_session->raise(result.get(), "");
     }
-    return std::string_view(PQgetvalue(result.get(), 0, 0)) == "t";
+    return std::string_view(libpq().PQgetvalue(result.get(), 0, 0)) == "t";
 }
 
 void PgConnection::begin(bool writer) {
@@ -605,7 +616,7 @@ void PgConnection::begin(bool writer) {
 }
 
 void PgConnection::commit() {
-    if (PQtransactionStatus(m_session->conn) == PQTRANS_INERROR) {
+    if (libpq().PQtransactionStatus(m_session->conn) == PQTRANS_INERROR) {
         throw FailedError(
             trf("database {}: the transaction failed and was rolled back", m_session->name));
     }
@@ -614,19 +625,21 @@ void PgConnection::commit() {
 
 int PgConnection::schema_version() {
     m_session->reading = true;
-    ResultPtr exists(PQexec(m_session->conn, "SELECT to_regclass('rbl_schema') IS NOT NULL"),
-                     &PQclear);
-    if (PQresultStatus(exists.get()) != PGRES_TUPLES_OK) {
+    ResultPtr exists(
+        libpq().PQexec(m_session->conn, "SELECT to_regclass('rbl_schema') IS NOT NULL"));
+    if (libpq().PQresultStatus(exists.get()) != PGRES_TUPLES_OK) {
         m_session->raise(exists.get(), "");
     }
-    if (std::string_view(PQgetvalue(exists.get(), 0, 0)) != "t") {
+    if (std::string_view(libpq().PQgetvalue(exists.get(), 0, 0)) != "t") {
         return 0;
     }
-    ResultPtr version(PQexec(m_session->conn, "SELECT max(version) FROM rbl_schema"), &PQclear);
-    if (PQresultStatus(version.get()) != PGRES_TUPLES_OK) {
+    ResultPtr version(libpq().PQexec(m_session->conn, "SELECT max(version) FROM rbl_schema"));
+    if (libpq().PQresultStatus(version.get()) != PGRES_TUPLES_OK) {
         m_session->raise(version.get(), "");
     }
-    return PQgetisnull(version.get(), 0, 0) == 1 ? 0 : std::atoi(PQgetvalue(version.get(), 0, 0));
+    return libpq().PQgetisnull(version.get(), 0, 0) == 1
+               ? 0
+               : std::atoi(libpq().PQgetvalue(version.get(), 0, 0));
 }
 
 void PgConnection::set_schema_version(int version) {
