@@ -3,23 +3,17 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <set>
+#include <string>
+
+#include "rbl/store/check_reader.hpp"
 #include "rbl/util/error.hpp"
 #include "rbl/util/i18n.hpp"
 
 namespace rbl::app {
 
-std::set<std::string, std::less<>> known_departments(const rules::RuleSet& rules) {
-    std::set<std::string, std::less<>> departments;
-    for (const rules::ListRule* list : rules.lists()) {
-        for (const rules::Measure& measure : list->measures) {
-            departments.insert(measure.departments.begin(), measure.departments.end());
-        }
-    }
-    return departments;
-}
-
 void check_department(const rules::RuleSet& rules, std::string_view department) {
-    const auto departments = known_departments(rules);
+    const auto departments = rules.departments();
     if (departments.contains(department)) {
         return;
     }
@@ -27,6 +21,22 @@ void check_department(const rules::RuleSet& rules, std::string_view department) 
         "--department '{}' is not named by any measure of the rules in {}; the departments are: "
         "{}",
         department, rules.dir().string(), fmt::format("{}", fmt::join(departments, ", "))));
+}
+
+void check_department(store::Database& db, const std::filesystem::path& rules_dir,
+                      std::string_view department) {
+    const std::set<std::string, std::less<>> departments = store::rule_departments(db);
+    if (departments.empty()) {
+        check_department(rules::RuleSet::load(rules_dir), department);
+        return;
+    }
+    if (departments.contains(department)) {
+        return;
+    }
+    throw UsageError(
+        trf("--department '{}' is not named by any measure of the rules the last "
+            "run applied; the departments are: {}",
+            department, fmt::format("{}", fmt::join(departments, ", "))));
 }
 
 }  // namespace rbl::app

@@ -6,11 +6,10 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/departments.hpp"
 #include "common/tool.hpp"
@@ -18,7 +17,6 @@
 #include "rbl/check/answer_format.hpp"
 #include "rbl/check/checker.hpp"
 #include "rbl/check/identifier_file.hpp"
-#include "rbl/rules/rule_set.hpp"
 #include "rbl/util/error.hpp"
 #include "rbl/util/i18n.hpp"
 #include "rbl/util/input.hpp"
@@ -55,6 +53,9 @@ std::vector<rbl::check::Answer> answer_all(const Options& options,
                                            const rbl::check::CheckOptions& asked) {
     auto db = rbl::app::open_database(options.common, rbl::app::Access::read);
     rbl::store::Transaction snapshot(db, rbl::store::Transaction::Mode::deferred);
+    if (options.department) {
+        rbl::app::check_department(db, options.common.rules, *options.department);
+    }
     rbl::check::Checker checker(db, asked);
     std::vector<rbl::check::Answer> answers;
     if (options.file) {
@@ -80,18 +81,20 @@ bool log_lookups(const Options& options, const rbl::check::CheckOptions& asked,
                                    asked, answers);
         return true;
     } catch (const rbl::Error& e) {
-        reporter.warning(rbl::trf("the {} lookups were answered but not recorded in the lookup "
-                                  "log: {}",
-                                  answers.size(), e.what()));
+        reporter.warning(
+            rbl::trf("the {} lookups were answered but not recorded in the lookup "
+                     "log: {}",
+                     answers.size(), e.what()));
         return false;
     }
 }
 
 nlohmann::json summary_json(const Options& options, const rbl::check::CheckOptions& asked,
-                            const rbl::check::OutcomeCounts& counts, std::size_t checked, bool logged) {
+                            const rbl::check::OutcomeCounts& counts, std::size_t checked,
+                            bool logged) {
     return {{"as_of", asked.as_of.iso()},
-            {"department", options.department ? nlohmann::json(*options.department)
-                                              : nlohmann::json(nullptr)},
+            {"department",
+             options.department ? nlohmann::json(*options.department) : nlohmann::json(nullptr)},
             {"checked", checked},
             {"found", counts.found},
             {"listed", counts.listed},
@@ -104,10 +107,6 @@ nlohmann::json summary_json(const Options& options, const rbl::check::CheckOptio
 
 rbl::ExitCode run(const Options& options) {
     check_usage(options);
-    if (options.department) {
-        rbl::app::check_department(rbl::rules::RuleSet::load(options.common.rules),
-                                   *options.department);
-    }
     rbl::app::TerminalReporter reporter(std::string(k_tool), options.common.quiet);
     const rbl::check::CheckOptions asked{rbl::app::date_option("--as-of", options.as_of),
                                          options.department};
@@ -149,10 +148,9 @@ int main(int argc, char** argv) {
     rbl::app::add_common_options(app, options.common);
     app.set_version_flag("--version", std::string(RBL_VERSION),
                          rbl::tr("print the version and exit"));
-    rbl::app::add_help_footer(
-        app, {"rbl-check SUBJECT_ID [SUBJECT_ID ...]",
-              "rbl-check --department 江苏省财政厅 --json SUBJECT_ID",
-              "rbl-check --file ids.txt --format csv --out answers.csv"});
+    rbl::app::add_help_footer(app, {"rbl-check SUBJECT_ID [SUBJECT_ID ...]",
+                                    "rbl-check --department 江苏省财政厅 --json SUBJECT_ID",
+                                    "rbl-check --file ids.txt --format csv --out answers.csv"});
     app.add_option("subject_id", options.subject_ids,
                    rbl::tr("unified social credit codes or resident ID numbers"));
     app.add_option("--file", options.file,

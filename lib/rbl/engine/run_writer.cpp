@@ -140,6 +140,7 @@ void RunWriter::finish_run(const AdjudicationSummary& summary, std::int64_t run_
         counts[list_id] = to_json(list_counts);
     }
     m_entries.finish_run(run_id, counts.dump(), util::utc_now_iso());
+    m_entries.name_rule_departments(m_rules.departments());
     m_audit.append("adjudicate.run", fmt::format("run:{}", run_id),
                    nlohmann::json{{"as_of", summary.as_of},
                                   {"rules_sha256", m_rules.sha256()},

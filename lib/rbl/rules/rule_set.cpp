@@ -197,6 +197,16 @@ RuleSet RuleSet::load(const std::filesystem::path& dir) {
     return set;
 }
 
+std::set<std::string, std::less<>> RuleSet::departments() const {
+    std::set<std::string, std::less<>> departments;
+    for (const ListRule* list : m_order) {
+        for (const Measure& measure : list->measures) {
+            departments.insert(measure.departments.begin(), measure.departments.end());
+        }
+    }
+    return departments;
+}
+
 const ListRule* RuleSet::list(std::string_view id) const {
     for (const ListRule* list : m_order) {
         if (list->id == id) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -94,6 +95,9 @@ public:
     /// The list with this id, named on the command line. Throws UsageError ("there is no list
     /// 'ID'") when there is none (so that a call can also serve as the check alone).
     const ListRule& known_list(std::string_view id) const;
+    /// Every department a measure of a list names, in name order: those a --department may
+    /// name (SPEC.md §3, `measures: ... departments:`).
+    [[nodiscard]] std::set<std::string, std::less<>> departments() const;
     /// SHA-256 over every rule file's hash, in name order: names the whole rule set in a run.
     [[nodiscard]] const std::string& sha256() const { return m_sha256; }
 

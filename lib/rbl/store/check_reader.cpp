@@ -1,12 +1,15 @@
 #include "rbl/store/check_reader.hpp"
 
 #include "rbl/store/columns.hpp"
+#include "rbl/store/schema.hpp"
 
 namespace rbl::store {
 
 namespace {
 
 constexpr std::string_view k_last_run = "SELECT max(as_of) FROM runs";
+
+constexpr std::string_view k_rule_departments = "SELECT department FROM rule_departments";
 
 // The subject and its entries that may stand on ?2: a row with NULL entry columns for a subject
 // without any. Both joins go by index (subjects' key, entries_by_subject, appeals_by_entry).
@@ -55,8 +58,7 @@ std::optional<util::Date> CheckReader::last_run_as_of() {
     return as_of;
 }
 
-bool CheckReader::subject(std::string_view subject_id, util::Date day,
-                          SubjectStanding& standing) {
+bool CheckReader::subject(std::string_view subject_id, util::Date day, SubjectStanding& standing) {
     const std::string day_text = day.iso();
     m_subject.bind(1, subject_id).bind(2, day_text);
     standing.entries.clear();
@@ -78,6 +80,18 @@ bool CheckReader::subject(std::string_view subject_id, util::Date day,
     }
     m_subject.reset();
     return found;
+}
+
+std::set<std::string, std::less<>> rule_departments(Database& db) {
+    std::set<std::string, std::less<>> departments;
+    if (db.schema_version() < k_rule_departments_version) {
+        return departments;
+    }
+    Statement statement = db.prepare(k_rule_departments);
+    while (statement.step()) {
+        departments.emplace(statement.column_text(0));
+    }
+    return departments;
 }
 
 }  // namespace rbl::store

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,5 +48,9 @@ private:
     Statement m_last_run;
     Statement m_subject;
 };
+
+/// The departments the measures of the last adjudication run's rules named (schema version 12's
+/// `rule_departments`); empty when no run has named them (no run yet, or an older database).
+std::set<std::string, std::less<>> rule_departments(Database& db);
 
 }  // namespace rbl::store

@@ -365,6 +365,15 @@ void EntryStore::finish_run(std::int64_t run_id, std::string_view counts_json,
     m_finish_run.run();
 }
 
+void EntryStore::name_rule_departments(const std::set<std::string, std::less<>>& departments) {
+    m_db.exec("DELETE FROM rule_departments");
+    Statement insert = m_db.prepare("INSERT INTO rule_departments (department) VALUES (?1)");
+    for (const std::string& department : departments) {
+        insert.bind(1, department);
+        insert.run();
+    }
+}
+
 bool EntryStore::update(const model::Entry& entry, model::EntryStatus status_read,
                         std::int64_t run_id) {
     const auto ended = iso(entry.ended_on);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -109,6 +110,9 @@ public:
     std::int64_t begin_run(const RunStart& run);
     /// Stores the run's counts (JSON) and finishing time.
     void finish_run(std::int64_t run_id, std::string_view counts_json, std::string_view at);
+    /// Replaces the departments the rules' measures name (`rule_departments`) with
+    /// `departments`: those of the rules this run applied.
+    void name_rule_departments(const std::set<std::string, std::less<>>& departments);
     /// Stores an entry's new status (and end) after a run moved it, provided the entry still
     /// has `status_read` and `entry.disputed` as read in the run's snapshot. Returns false (and
     /// writes nothing) when another writer changed the entry since.

@@ -358,8 +358,17 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON entry_explanations TO rbl_office;
 GRANT SELECT ON entry_explanations TO rbl_analyst, rbl_department;
 )sql";
 
-constexpr std::array<std::string_view, 11> k_pg_migrations = {
-    "", "", "", "", "", "", "", "", k_pg_v9, k_pg_v10, k_pg_v11};
+// Version 12: the departments the last run's rules name (schema.cpp's version 12).
+constexpr std::string_view k_pg_v12 = R"sql(
+CREATE TABLE IF NOT EXISTS rule_departments (
+    department text COLLATE "C" PRIMARY KEY
+);
+GRANT SELECT, INSERT, UPDATE, DELETE ON rule_departments TO rbl_office;
+GRANT SELECT ON rule_departments TO rbl_analyst, rbl_department;
+)sql";
+
+constexpr std::array<std::string_view, 12> k_pg_migrations = {
+    "", "", "", "", "", "", "", "", k_pg_v9, k_pg_v10, k_pg_v11, k_pg_v12};
 
 }  // namespace
 

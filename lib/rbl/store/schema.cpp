@@ -379,17 +379,26 @@ CREATE TABLE IF NOT EXISTS entry_explanations (
 );
 )sql";
 
-constexpr std::array<std::string_view, 11> k_migrations = {
-    k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8, k_v9, k_v10, k_v11};
+// Version 12: the departments the measures of the last run's rules name (SPEC.md §9): what
+// `rbl-check --department` is checked against without reading the rule files (parsing them took
+// most of a check's time). Each run replaces them in its write transaction.
+constexpr std::string_view k_v12 = R"sql(
+CREATE TABLE IF NOT EXISTS rule_departments (
+    department TEXT PRIMARY KEY
+) WITHOUT ROWID;
+)sql";
 
-// Versions 5, 6, 8, 10 and 11 only add tables, version 7 a column and version 9 an index, that their
+constexpr std::array<std::string_view, 12> k_migrations = {
+    k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8, k_v9, k_v10, k_v11, k_v12};
+
+// Versions 5, 6, 8, 10, 11 and 12 only add tables, version 7 a column and version 9 an index, that their
 // readers do without (they ask for them by the database's version, or prepare their statements on
 // first write): a read-only tool may read a version-4 database that no writer has upgraded yet.
 constexpr int k_oldest_readable = 4;
 
 }  // namespace
 
-static_assert(k_migrations.size() == 11,
+static_assert(k_migrations.size() == 12,
               "a new version needs its PostgreSQL step in pg_schema.cpp too");
 
 std::span<const std::string_view> migrations(Dialect dialect) {

@@ -23,4 +23,7 @@ int oldest_readable_version();
 /// The version whose entries keep their explanation as data (the table `entry_explanations`).
 inline constexpr int k_explanation_data_version = 11;
 
+/// The version that keeps the departments the last run's rules name (`rule_departments`).
+inline constexpr int k_rule_departments_version = 12;
+
 }  // namespace rbl::store

@@ -18,7 +18,7 @@ namespace {
 
 // A plain SQLite connection, to build a database as an older (or newer) rbl left it.
 class OldDatabase {
-public:
+  public:
     explicit OldDatabase(const std::filesystem::path& path) {
         REQUIRE(sqlite3_open(path.c_str(), &m_db) == SQLITE_OK);
     }
@@ -50,21 +50,35 @@ public:
         exec("PRAGMA user_version=" + std::to_string(version));
     }
 
-private:
+  private:
     sqlite3* m_db = nullptr;
 };
 
 // Every table of the current version, by name.
-const std::vector<std::string> k_tables = {
-    "appeals",       "audit_log",   "entries",       "entry_evidence", "entry_explanations",
-    "feedback",
-    "import_batches", "lookups",    "publication_rows", "publications", "record_repairs",
-    "records",       "run_scope",     "runs",        "subject_due",   "subject_marks",  "subject_reports",
-    "subjects"};
+const std::vector<std::string> k_tables = {"appeals",
+                                           "audit_log",
+                                           "entries",
+                                           "entry_evidence",
+                                           "entry_explanations",
+                                           "feedback",
+                                           "import_batches",
+                                           "lookups",
+                                           "publication_rows",
+                                           "publications",
+                                           "record_repairs",
+                                           "records",
+                                           "rule_departments",
+                                           "run_scope",
+                                           "runs",
+                                           "subject_due",
+                                           "subject_marks",
+                                           "subject_reports",
+                                           "subjects"};
 
 std::vector<std::string> tables(store::Database& db) {
-    store::Statement statement(db, "SELECT name FROM sqlite_master WHERE type = 'table' "
-                                   "AND name NOT LIKE 'sqlite_%' ORDER BY name");
+    store::Statement statement(db,
+                               "SELECT name FROM sqlite_master WHERE type = 'table' "
+                               "AND name NOT LIKE 'sqlite_%' ORDER BY name");
     std::vector<std::string> names;
     while (statement.step()) {
         names.emplace_back(statement.column_text(0));
@@ -89,7 +103,7 @@ INSERT INTO audit_log VALUES (1, 'a', 'o', 'l', 't', 'import.batch', 'batch:1', 
 TEST_CASE("schema: one migration per version, each creating something") {
     const auto steps = store::migrations(store::Dialect::sqlite);
     CHECK(static_cast<int>(steps.size()) == store::current_schema_version());
-    CHECK(store::current_schema_version() == 11);
+    CHECK(store::current_schema_version() == 12);
     for (const std::string_view step : steps) {
         CHECK(step.find("CREATE ") != std::string_view::npos);
     }
@@ -134,8 +148,9 @@ INSERT INTO publication_rows VALUES (1, 1, 'h');
 )sql");
         CHECK(test::query_number(db, "SELECT count(*) FROM publication_rows") == 1);
         // The appeal filed marks its subject for the next incremental run (version 8).
-        CHECK(test::query_number(db, "SELECT count(*) FROM subject_marks WHERE subject_id = "
-                                     "'91320102MA1000001X'") == 1);
+        CHECK(test::query_number(db,
+                                 "SELECT count(*) FROM subject_marks WHERE subject_id = "
+                                 "'91320102MA1000001X'") == 1);
         // Feedback may name a lookup (version 7).
         db.exec(R"sql(
 INSERT INTO lookups (lookup_id, at, operator, login, department, subject_id, outcome, as_of)
@@ -151,8 +166,9 @@ INSERT INTO record_repairs (appeal_id, rec, reason, received_on, due_on, operato
 VALUES (2, 1, 'paid', '2026-06-01', '2026-06-12', 't', 't');
 UPDATE record_repairs SET outcome = 'upheld', decided_on = '2026-06-02' WHERE appeal_id = 2;
 )sql");
-        CHECK(test::query_number(db, "SELECT count(*) FROM subject_marks WHERE subject_id = "
-                                     "'91320102MA1000001X'") == 1);
+        CHECK(test::query_number(db,
+                                 "SELECT count(*) FROM subject_marks WHERE subject_id = "
+                                 "'91320102MA1000001X'") == 1);
     }
 }
 
@@ -177,11 +193,13 @@ VALUES (5, 1, 'tax', 'm1', '2026-03-04', '已限制', 1);
     store::Database db({.path = path});
     CHECK(db.schema_version() == store::current_schema_version());
     CHECK(tables(db) == k_tables);
-    CHECK(test::query_text(db, "SELECT feedback_id || ' ' || department || ' ' || note || ' ' || "
-                               "coalesce(lookup_id, 'none') FROM feedback") == "5 tax 已限制 none");
+    CHECK(test::query_text(db,
+                           "SELECT feedback_id || ' ' || department || ' ' || note || ' ' || "
+                           "coalesce(lookup_id, 'none') FROM feedback") == "5 tax 已限制 none");
     // The same report is still refused once.
-    CHECK_THROWS(db.exec("INSERT INTO feedback (entry_id, department, measure_id, applied_on, "
-                         "batch_id) VALUES (1, 'tax', 'm1', '2026-03-04', 1)"));
+    CHECK_THROWS(
+        db.exec("INSERT INTO feedback (entry_id, department, measure_id, applied_on, "
+                "batch_id) VALUES (1, 'tax', 'm1', '2026-03-04', 1)"));
     CHECK(test::query_number(db, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
 }
 
@@ -199,8 +217,9 @@ TEST_CASE("schema: version 11 gives the entries of version 10 their explanation 
         OldDatabase old(path);
         old.migrate_to(10);
         old.exec(k_v1_rows);
-        old.exec("INSERT INTO runs VALUES (1, '2026-03-02', 't', '0.1', 'x', NULL, 0, '', '', "
-                 "'{}')");
+        old.exec(
+            "INSERT INTO runs VALUES (1, '2026-03-02', 't', '0.1', 'x', NULL, 0, '', '', "
+            "'{}')");
         for (int entry = 1; entry <= 2; ++entry) {
             old.exec(fmt::format(R"sql(
 INSERT INTO entries (entry_id, list_id, subject_id, status, decided_on, effective_from,
@@ -272,10 +291,11 @@ TEST_CASE("schema: a database of the next version is refused and left as it is")
 TEST_CASE("schema: a run reads records through the covering index, no row fetched") {
     test::TempDir dir;
     store::Database db({.path = dir.path() / "rbl.db", .create = true});
-    store::Statement plan(db, "EXPLAIN QUERY PLAN SELECT record_id, domain, kind, date, "
-                              "amount_fen, authority, region, attrs, source, status, "
-                              "withdrawn_by, updated_batch, inserted_batch, rec FROM records "
-                              "WHERE subject_id = 'x'");
+    store::Statement plan(db,
+                          "EXPLAIN QUERY PLAN SELECT record_id, domain, kind, date, "
+                          "amount_fen, authority, region, attrs, source, status, "
+                          "withdrawn_by, updated_batch, inserted_batch, rec FROM records "
+                          "WHERE subject_id = 'x'");
     std::string details;
     while (plan.step()) {
         details += std::string(plan.column_text(3)) + ";";
