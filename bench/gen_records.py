@@ -42,9 +42,10 @@ DOMAIN_ATTRIBUTES = {
     "tax": ["violation_type", "tax_due", "evaded_ratio", "invoice_count", "rating", "score",
             "rating_year"],
     "labour": ["workers", "months_unpaid", "ordered_to_pay", "paid_on", "mass_incident"],
-    "work_safety": ["accident_level", "deaths", "concealed"],
+    "work_safety": ["role", "accident_level", "deaths", "concealed", "aggravated", "fled",
+                    "violation"],
     "statistics": ["fraud_type"],
-    "environment": ["grade", "rating_year"],
+    "environment": ["grade", "rating_period"],
     "public_resource": ["violation", "project"],
     "market": ["category", "severity", "food", "violation_type", "penalty_basis",
                "penalty_content", "publicity_until", "data_source"],
@@ -284,7 +285,8 @@ ACCIDENT_LEVELS = ["general"] * 40 + ["larger"] * 8 + ["major"] * 2 + ["very_ser
 ACCIDENT_DEATHS = {"general": (0, 3), "larger": (3, 7), "major": (10, 20), "very_serious": (30, 20)}
 FRAUD_TYPES = ["false_report", "concealment", "fabrication", "alteration", "refusal",
                "late_report", "late_report", "late_report"]
-GRADES = ["green", "green", "blue", "blue", "blue", "blue", "yellow", "yellow", "red"]
+GRADES = ["green", "green", "blue", "blue", "blue", "blue", "yellow", "yellow", "red", "black"]
+WS_VIOLATIONS = ["unlicensed", "refused_execution", "other_serious"]
 PR_VIOLATIONS = ["evade_tender", "split_project", "bid_rigging", "bid_rigging", "other", "other"]
 PROJECT_KIND = ["道路工程", "学校建设项目", "污水处理工程", "河道整治工程", "安置房建设项目",
                 "医院改扩建工程", "智慧城市信息化项目", "绿化养护项目"]
@@ -422,14 +424,27 @@ def _make_variant(domain: str, date: str, is_person: bool, rnd):
         attrs[A["mass_incident"]] = "true" if rnd() < 0.05 else "false"
         rid = "{0}人社监令〔{2}〕{3}号"
     elif domain == "work_safety":
-        kind = "accident"
-        level = ACCIDENT_LEVELS[int(rnd() * len(ACCIDENT_LEVELS))]
-        lo, span = ACCIDENT_DEATHS[level]
-        attrs[A["accident_level"]] = level
-        attrs[A["deaths"]] = str(lo + int(rnd() * span))
-        attrs[A["concealed"]] = "true" if rnd() < 0.04 else "false"
-        amounts = (_pool(rnd, "log", 20000, 500000000), 1)
-        rid = "{0}应急调查〔{2}〕{3}号"
+        # A penalty decision of an emergency management bureau (应急管理部令第11号 Arts 6-7):
+        # most for an accident, some for a violation without one; a few against a safety
+        # assessment body.
+        kind = "penalty"
+        if rnd() < 0.05:
+            attrs[A["role"]] = "institution"
+            attrs[A["violation"]] = "false_report" if rnd() < 0.3 else ""
+        elif rnd() < 0.2:
+            attrs[A["role"]] = "unit"
+            attrs[A["violation"]] = WS_VIOLATIONS[int(rnd() * len(WS_VIOLATIONS))] \
+                if rnd() < 0.2 else ""
+        else:
+            attrs[A["role"]] = "unit"
+            level = ACCIDENT_LEVELS[int(rnd() * len(ACCIDENT_LEVELS))]
+            lo, span = ACCIDENT_DEATHS[level]
+            attrs[A["accident_level"]] = level
+            attrs[A["deaths"]] = str(lo + int(rnd() * span))
+            attrs[A["concealed"]] = "true" if rnd() < 0.04 else "false"
+            attrs[A["aggravated"]] = "true" if rnd() < 0.01 else "false"
+        amounts = (_pool(rnd, "log", 20000, 20000000), 1)
+        rid = "{0}应急罚〔{2}〕{3}号"
     elif domain == "statistics":
         kind = "penalty"
         attrs[A["fraud_type"]] = FRAUD_TYPES[int(rnd() * len(FRAUD_TYPES))]
@@ -438,9 +453,11 @@ def _make_variant(domain: str, date: str, is_person: bool, rnd):
         rid = "{0}统罚决字〔{2}〕{3}号"
     elif domain == "environment":
         kind = "rating"
+        # A half-yearly result (江苏省企事业环保信用评价办法): the half-year before the date.
         attrs[A["grade"]] = GRADES[int(rnd() * len(GRADES))]
-        attrs[A["rating_year"]] = str(int(year) - 1)
-        rid = "HBXY-" + str(int(year) - 1) + "-{4}-{3:09d}"
+        period = f"{int(year) - 1}H2" if int(date[5:7]) <= 6 else f"{year}H1"
+        attrs[A["rating_period"]] = period
+        rid = "HBXY-" + period + "-{4}-{3:09d}"
     elif domain == "public_resource":
         kind = "penalty"
         attrs[A["violation"]] = PR_VIOLATIONS[int(rnd() * len(PR_VIOLATIONS))]
@@ -475,8 +492,8 @@ def _add_years(iso: str, years: int) -> str:
     return f"{y}{md}"
 
 
-_BOOL_ATTRS = {"violence", "repeat", "ordered_to_pay", "mass_incident", "concealed", "food",
-               "performed"}
+_BOOL_ATTRS = {"violence", "repeat", "ordered_to_pay", "mass_incident", "concealed", "aggravated",
+               "fled", "food", "performed"}
 _NUMBER_ATTRS = {"tax_due", "evaded_ratio", "invoice_count", "score", "rating_year", "workers",
                  "months_unpaid", "deaths"}
 

@@ -79,8 +79,9 @@ def tax_record(rng, hit, day):
 
 
 def environment_record(rng, hit, day):
-    grade = rng.choice(["red", "green"]) if hit else rng.choice(["blue", "yellow"])
-    return "rating", None, {"grade": grade, "rating_year": day.year - 1}
+    grade = rng.choice(["black", "green"]) if hit else rng.choice(["blue", "yellow"])
+    period = f"{day.year - 1}H2" if day.month <= 6 else f"{day.year}H1"
+    return "rating", None, {"grade": grade, "rating_period": period}
 
 
 def customs_record(rng, hit):
@@ -94,8 +95,8 @@ def labour_record(rng, hit):
 
 def work_safety_record(rng, hit):
     level = rng.choice(["major", "larger"]) if hit else "general"
-    return "accident", None, {"accident_level": level, "deaths": 1 if hit else 0,
-                              "concealed": False}
+    return "penalty", None, {"role": "unit", "accident_level": level, "deaths": 1 if hit else 0,
+                             "concealed": False}
 
 
 def statistics_record(rng, hit):
