@@ -49,7 +49,7 @@ DOMAIN_ATTRIBUTES = {
     "public_resource": ["violation", "project"],
     "market": ["category", "severity", "food", "violation_type", "penalty_basis",
                "penalty_content", "publicity_until", "data_source"],
-    "customs": ["certification", "certified_until"],
+    "customs": ["certification", "certificate_no"],
     "government": ["matter", "performed", "case_no"],
 }
 ATTRIBUTE_COLUMNS: list[str] = []
@@ -469,7 +469,7 @@ def _make_variant(domain: str, date: str, is_person: bool, rnd):
         advanced = rnd() < 0.6
         attrs[A["certification"]] = "advanced" if advanced else "general"
         if advanced:
-            attrs[A["certified_until"]] = _add_years(date, 3)
+            attrs[A["certificate_no"]] = "AEOCN{4}{3:08d}"
         rid = "AEOCN{4}{3:08d}"
     else:  # government
         kind = "breach"
