@@ -41,14 +41,16 @@ DOMAIN_ATTRIBUTES = {
                "repeat"],
     "tax": ["violation_type", "tax_due", "evaded_ratio", "invoice_count", "rating", "score",
             "rating_year"],
-    "labour": ["workers", "months_unpaid", "ordered_to_pay", "paid_on", "mass_incident"],
+    "labour": ["workers", "months_unpaid", "ordered_to_pay", "paid_on", "mass_incident",
+               "deadline", "overdue"],
     "work_safety": ["role", "accident_level", "deaths", "concealed", "aggravated", "fled",
                     "violation"],
     "statistics": ["fraud_type"],
     "environment": ["grade", "rating_period"],
     "public_resource": ["violation", "project"],
     "market": ["category", "severity", "food", "violation_type", "penalty_basis",
-               "penalty_content", "publicity_until", "data_source"],
+               "penalty_content", "publicity_until", "data_source", "aggravated", "field",
+               "serious_nature"],
     "customs": ["certification", "certificate_no"],
     "government": ["matter", "performed", "case_no"],
 }
@@ -365,6 +367,11 @@ def _make_variant(domain: str, date: str, is_person: bool, rnd):
         attrs[A["penalty_basis"]] = basis
         attrs[A["penalty_content"]] = content
         attrs[A["publicity_until"]] = _add_years(date, 3 if sev == "serious" else 1)
+        if sev == "serious":  # Order 44: a field of Arts 5-10 and the department's finding
+            attrs[A["field"]] = "food" if food == "true" else "quality"
+            attrs[A["serious_nature"]] = "true"
+            if cat == "fine":
+                attrs[A["aggravated"]] = "true"
         attrs[A["data_source"]] = "{5}"  # the market bureau of the record's city, filled per row
         rid = "{0}市监处罚〔{2}〕{3}号"
     elif domain == "tax":
@@ -418,9 +425,15 @@ def _make_variant(domain: str, date: str, is_person: bool, rnd):
         attrs[A["workers"]] = str(workers)
         attrs[A["months_unpaid"]] = str(months)
         attrs[A["ordered_to_pay"]] = "true" if rnd() < 0.8 else "false"
+        # The order's deadline, 15 days on: a payment 10 to 15 days after the order is in time.
+        attrs[A["deadline"]] = (dt.date.fromisoformat(date) + dt.timedelta(days=15)).isoformat()
         if rnd() < 0.4:
             paid = dt.date.fromisoformat(date) + dt.timedelta(days=10 + int(rnd() * 120))
             attrs[A["paid_on"]] = paid.isoformat()
+        # Found overdue (逾期未支付) when ordered and not paid by the deadline.
+        paid_on = attrs[A["paid_on"]]
+        if attrs[A["ordered_to_pay"]] == "true" and (not paid_on or paid_on > attrs[A["deadline"]]):
+            attrs[A["overdue"]] = "true"
         attrs[A["mass_incident"]] = "true" if rnd() < 0.05 else "false"
         rid = "{0}人社监令〔{2}〕{3}号"
     elif domain == "work_safety":
@@ -493,7 +506,7 @@ def _add_years(iso: str, years: int) -> str:
 
 
 _BOOL_ATTRS = {"violence", "repeat", "ordered_to_pay", "mass_incident", "concealed", "aggravated",
-               "fled", "food", "performed"}
+               "fled", "food", "performed", "serious_nature", "overdue"}
 _NUMBER_ATTRS = {"tax_due", "evaded_ratio", "invoice_count", "score", "rating_year", "workers",
                  "months_unpaid", "deaths"}
 

@@ -55,10 +55,13 @@ def market_record(rng, hit):
         return "penalty", rng.choice([None, 200, 3000]), {"category": "warning",
                                                           "severity": "general"}
     return rng.choice([
-        ("penalty", 5000, {"category": "revoke_license", "severity": "general"}),
-        ("penalty", 50000, {"category": "fine", "severity": "serious"}),
-        ("penalty", 50000, {"category": "fine", "severity": "serious"}),
-        ("penalty", rng.choice([400000, 650000]), {"category": "fine", "severity": "general"}),
+        ("penalty", 5000, {"category": "revoke_license", "severity": "general", "field": "food",
+                           "serious_nature": True}),
+        ("penalty", 50000, {"category": "fine", "severity": "serious", "aggravated": True,
+                            "field": "drug", "serious_nature": True}),
+        ("penalty", 50000, {"category": "fine", "severity": "serious", "aggravated": True,
+                            "field": "drug", "serious_nature": False}),
+        ("contract_credit", None, {"level": "city"}),
     ])
 
 
@@ -88,9 +91,19 @@ def customs_record(rng, hit):
     return "certification", None, {"certification": "advanced" if hit else "general"}
 
 
-def labour_record(rng, hit):
+def labour_record(rng, hit, day):
+    """A payment order (found overdue or not; paid by its deadline, late or not), or a yearly
+    integrity grade."""
+    if rng.random() < 0.2:
+        return "integrity_grade", None, {"grade": "A" if hit else rng.choice(["B", "C"]),
+                                         "grade_year": day.year - 1}
+    deadline = day + dt.timedelta(days=rng.randint(-20, 0))
+    paid = rng.choice([None, deadline, deadline + dt.timedelta(days=rng.randint(1, 30))])
     return "wage_arrears", 120000, {"workers": rng.choice([4, 20]), "months_unpaid": 2,
-                                    "ordered_to_pay": hit, "mass_incident": hit}
+                                    "ordered_to_pay": hit, "mass_incident": hit,
+                                    "overdue": hit or rng.random() < 0.3,
+                                    "deadline": deadline.isoformat(),
+                                    "paid_on": paid.isoformat() if paid else None}
 
 
 def work_safety_record(rng, hit):
@@ -119,7 +132,7 @@ DOMAINS = {
     "tax": (tax_record, True, ("legal_person", "natural_person")),
     "environment": (environment_record, True, ("legal_person",)),
     "customs": (customs_record, False, ("legal_person",)),
-    "labour": (labour_record, False, ("legal_person", "natural_person")),
+    "labour": (labour_record, True, ("legal_person", "natural_person")),
     "work_safety": (work_safety_record, False, ("legal_person",)),
     "statistics": (statistics_record, False, ("legal_person",)),
     "public_resource": (public_resource_record, False, ("legal_person", "natural_person")),
@@ -497,7 +510,7 @@ class IncrementalEqualsFull(ToolTestCase):
     # --- the rule revision --------------------------------------------------------------------
 
     REVISIONS = [  # (file, text, replacement): one threshold or term
-        ("market.yaml", "          at_least: 3\n", "          at_least: 2\n"),
+        ("market.yaml", "      length: 3y\n", "      length: 2y\n"),
         ("statistics.yaml", "    validity: 1y\n", "    validity: 2m\n"),
         ("courts.yaml", "                within: 5y\n                where: \"circumstance in",
          "                within: 4y\n                where: \"circumstance in"),

@@ -18,21 +18,28 @@ import rbltest  # noqa: E402
 from rbltest import RULES, ToolTestCase, uscc  # noqa: E402
 
 HEADER = ["record_id", "subject_id", "subject_name", "domain", "kind", "date", "status", "amount",
-          "severity", "category"]
-# A: one general penalty of ¥1.2m (lists A on market.black.serious_violation: fines ≥ ¥1m in 3y)
-# B: a general ¥1.5m penalty and a revoked licence (each lists B on its own)
+          "severity", "category", "aggravated", "field", "serious_nature"]
+# A: one general penalty, a ¥1.2m fine set by heavier punishment in a food case found serious
+#    (lists A on market.black.serious_violation: a heavier penalty, Order 44 Art. 2)
+# B: such a ¥1.5m fine and a revoked licence, both found serious (each lists B on its own)
 # C: a general penalty that lists nobody; D: a general penalty whose publication ends by itself
 #    on 2026-07-06 (公示截止期 2026-07-05); E: a minor one, a withdrawn one, an award.
 ROWS = [
-    ["P-A1", uscc(1), "甲公司", "market", "penalty", "2026-04-10", "", "1200000", "general", "罚款"],
-    ["P-B1", uscc(2), "乙公司", "market", "penalty", "2026-04-10", "", "1500000", "general", "罚款"],
-    ["P-B2", uscc(2), "乙公司", "market", "penalty", "2026-05-20", "", "", "", "吊销许可证"],
-    ["P-C1", uscc(3), "丙公司", "market", "penalty", "2026-03-01", "", "5000", "general", "罚款"],
-    ["P-D1", uscc(4), "丁公司", "market", "penalty", "2025-07-05", "", "3000", "general", "罚款"],
-    ["P-E1", uscc(5), "戊公司", "market", "penalty", "2026-04-01", "", "", "minor", "警告"],
+    ["P-A1", uscc(1), "甲公司", "market", "penalty", "2026-04-10", "", "1200000", "general", "罚款",
+     "true", "food", "true"],
+    ["P-B1", uscc(2), "乙公司", "market", "penalty", "2026-04-10", "", "1500000", "general", "罚款",
+     "true", "food", "true"],
+    ["P-B2", uscc(2), "乙公司", "market", "penalty", "2026-05-20", "", "", "", "吊销许可证", "",
+     "food", "true"],
+    ["P-C1", uscc(3), "丙公司", "market", "penalty", "2026-03-01", "", "5000", "general", "罚款",
+     "", "", ""],
+    ["P-D1", uscc(4), "丁公司", "market", "penalty", "2025-07-05", "", "3000", "general", "罚款",
+     "", "", ""],
+    ["P-E1", uscc(5), "戊公司", "market", "penalty", "2026-04-01", "", "", "minor", "警告", "", "",
+     ""],
     ["P-E2", uscc(5), "戊公司", "market", "penalty", "2026-04-01", "withdrawn", "9000", "general",
-     "罚款"],
-    ["A-E3", uscc(5), "戊公司", "market", "award", "2026-04-01", "", "", "", ""],
+     "罚款", "", "", ""],
+    ["A-E3", uscc(5), "戊公司", "market", "award", "2026-04-01", "", "", "", "", "", "", ""],
 ]
 BLACK = "market.black.serious_violation"
 
