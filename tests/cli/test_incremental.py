@@ -497,7 +497,7 @@ class IncrementalEqualsFull(ToolTestCase):
 
     REVISIONS = [  # (file, text, replacement): one threshold or term
         ("market.yaml", "          at_least: 3\n", "          at_least: 2\n"),
-        ("statistics.yaml", "    validity: 1y\n", "    validity: 2m\n"),
+        ("statistics.yaml", "      length: 1y\n", "      length: 2m\n"),
         ("courts.yaml", "                within: 5y\n                where: \"circumstance in",
          "                within: 4y\n                where: \"circumstance in"),
     ]
