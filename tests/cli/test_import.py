@@ -59,6 +59,7 @@ class ImportSamples(ToolTestCase):
             ["samples/records/public_resource.csv"],
             ["samples/records/customs.csv"],
             ["samples/records/government.csv"],
+            ["samples/records/social_insurance.csv"],
             ["--encoding", "gb18030", "samples/records/environment_gb18030.csv"],
             ["--source", "market-bureau", "--mapping", "samples/mappings/shuanggongshi_penalty.yaml",
              "samples/records/market_penalties_shuanggongshi.csv"],

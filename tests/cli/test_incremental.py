@@ -511,7 +511,7 @@ class IncrementalEqualsFull(ToolTestCase):
 
     REVISIONS = [  # (file, text, replacement): one threshold or term
         ("market.yaml", "      length: 3y\n", "      length: 2y\n"),
-        ("statistics.yaml", "    validity: 1y\n", "    validity: 2m\n"),
+        ("statistics.yaml", "      length: 1y\n", "      length: 2m\n"),
         ("courts.yaml", "                within: 5y\n                where: \"circumstance in",
          "                within: 4y\n                where: \"circumstance in"),
     ]

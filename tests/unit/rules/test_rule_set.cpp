@@ -100,7 +100,7 @@ TEST_CASE("rule set: the shipped rules load") {
     const RuleSet set = RuleSet::load(std::filesystem::path(RBL_SOURCE_DIR) / "rules");
     for (const char* domain : {"courts", "tax", "labour", "work_safety", "statistics",
                                "environment", "public_resource", "market", "customs",
-                               "government"}) {
+                               "government", "social_insurance"}) {
         CHECK_MESSAGE(set.domain(domain) != nullptr, domain);
     }
 }
