@@ -29,7 +29,7 @@ run_id() { local -n id_var=$1; shift; printf '$ %s\n' "$*"; id_var=$("$@"); echo
 
 step "1. Import the sample records into $db" \
     "1. 把样例信用记录导入 $db"
-for file in courts tax work_safety statistics public_resource customs government; do
+for file in courts tax work_safety statistics public_resource customs government social_insurance; do
     run "$bin/rbl-import" "$root/samples/records/$file.csv"
 done
 run "$bin/rbl-import" "$root/samples/records/labour.jsonl"
@@ -104,7 +104,7 @@ run "$bin/rbl-appeal" show "$objection"
 step "8. Credit repair (信用修复): refused where the rule allows none, granted where it does" \
     "8. 信用修复：规则不允许的不予受理，允许的予以修复"
 no_repair=$(sqlite3 "$db" "SELECT min(entry_id) FROM entries
-                           WHERE list_id = 'government.black.dishonest_body'")
+                           WHERE list_id = 'public_resource.black.procurement'")
 set +e
 run "$bin/rbl-appeal" repair "$no_repair" --reason "申请提前移出"
 say "exit code: $? (2 = refused, nothing written)" \
