@@ -154,7 +154,7 @@ class UnknownColumns(ColumnCase):
         files.append(["--mapping", MAPPING,
                       SAMPLES / "records/market_penalties_shuanggongshi.csv"])
         files.append([SAMPLES / "bad/bad_rows.csv"])
-        self.assertEqual(len(files), 11)
+        self.assertEqual(len(files), 12)
         for args in files:
             with self.subTest(args=args):
                 result = self.run_tool("rbl-import", "--json", "--source", str(args[-1]), *args)

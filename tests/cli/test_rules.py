@@ -42,7 +42,7 @@ class ShippedRules(ToolTestCase):
         result = self.run_tool("rbl-rules", "check", "--json", check=0)
         summary = json.loads(result.stdout)
         self.assertTrue(summary["ok"])
-        self.assertEqual(summary["domains"], 10)
+        self.assertEqual(summary["domains"], 11)
         self.assertGreaterEqual(summary["lists"], 10)
         result = self.run_tool("rbl-rules", "test", check=0)
         self.assertIn(" 0 failed", result.stderr)
