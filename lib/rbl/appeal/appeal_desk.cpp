@@ -103,34 +103,34 @@ store::EntryDetail AppealDesk::entry_or_throw(std::int64_t entry_id) {
 void AppealDesk::check_repair(const store::EntryDetail& detail, const EntryTerms& terms,
                               const FileRequest& request) {
     const Entry& entry = detail.entry;
-    if (!terms.repair_allowed) {
-        throw UsageError(
-            trf("entry {}: list {} allows no credit repair", entry.entry_id, entry.list_id));
-    }
-    const util::Date earliest =
-        terms.repair_after ? terms.repair_after->after(entry.effective_from)
-                           : entry.effective_from;
-    const EntryStatus state = model::status_on(entry, request.received);
-    if (state != EntryStatus::effective && entry.disputed) {
-        throw UsageError(trf(
-            "entry {} is not in force yet ({}, in force from {} unless an open objection holds "
-            "it longer): credit repair applies to entries in force; it will be allowed from {} "
-            "at the earliest",
-            entry.entry_id, model::status_words(state), entry.effective_from.iso(), earliest.iso()));
-    }
-    if (state != EntryStatus::effective) {
-        throw UsageError(trf(
-            "entry {} is not in force yet ({}, in force from {}): credit repair applies to "
-            "entries in force; it will be allowed from {}",
-            entry.entry_id, model::status_words(state), entry.effective_from.iso(), earliest.iso()));
-    }
-    if (request.received < earliest) {
-        throw UsageError(trf(
-            "credit repair of entry {} is not allowed yet: it will be allowed from {} ({} after "
-            "it took effect on {})",
-            entry.entry_id, earliest.iso(),
-            terms.repair_after ? terms.repair_after->text() : std::string("0d"),
-            entry.effective_from.iso()));
+    if (const auto bar = model::repair_bar(entry, terms, request.received)) {
+        const EntryStatus state = model::status_on(entry, request.received);
+        switch (bar->why) {
+            case model::RepairBar::Why::not_allowed:
+                throw UsageError(trf("entry {}: list {} allows no credit repair", entry.entry_id,
+                                     entry.list_id));
+            case model::RepairBar::Why::not_in_force:
+                if (entry.disputed) {
+                    throw UsageError(trf(
+                        "entry {} is not in force yet ({}, in force from {} unless an open "
+                        "objection holds it longer): credit repair applies to entries in force; "
+                        "it will be allowed from {} at the earliest",
+                        entry.entry_id, model::status_words(state), entry.effective_from.iso(),
+                        bar->earliest.iso()));
+                }
+                throw UsageError(trf(
+                    "entry {} is not in force yet ({}, in force from {}): credit repair applies "
+                    "to entries in force; it will be allowed from {}",
+                    entry.entry_id, model::status_words(state), entry.effective_from.iso(),
+                    bar->earliest.iso()));
+            case model::RepairBar::Why::too_early:
+                throw UsageError(trf(
+                    "credit repair of entry {} is not allowed yet: it will be allowed from {} "
+                    "({} after it took effect on {})",
+                    entry.entry_id, bar->earliest.iso(),
+                    terms.repair_after ? terms.repair_after->text() : std::string("0d"),
+                    entry.effective_from.iso()));
+        }
     }
     if (m_store.open_count(entry.entry_id, AppealType::repair) > 0) {
         throw UsageError(trf("entry {} already has an open repair application", entry.entry_id));

@@ -154,4 +154,20 @@ std::string entry_authority(const rules::ListRule& list, std::span<const Subject
     return latest != nullptr ? *latest->authority : list.authority;
 }
 
+model::EntryTerms entry_terms_of(const rules::ListRule& list) {
+    model::EntryTerms terms{.validity = list.validity,
+                            .expiry_fixed = !list.term.fixed(),
+                            .term = term_text(list.term),
+                            .notice_days = list.procedure.notice_days,
+                            .publicity_days = list.procedure.publicity_days,
+                            .appeal_days = list.procedure.appeal_days,
+                            .repair_allowed = list.repair.allowed,
+                            .repair_after = list.repair.after,
+                            .measures = {}};
+    for (const rules::Measure& measure : list.measures) {
+        terms.measures.push_back({measure.id, measure.text_zh, measure.departments});
+    }
+    return terms;
+}
+
 }  // namespace rbl::engine

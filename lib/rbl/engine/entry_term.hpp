@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "rbl/engine/criteria.hpp"
+#include "rbl/model/entry_terms.hpp"
 #include "rbl/model/explanation.hpp"
 #include "rbl/rules/list_rule.hpp"
 #include "rbl/util/date.hpp"
@@ -42,5 +43,9 @@ std::string entry_authority(const rules::ListRule& list, std::span<const Subject
 /// A `term:` as kept with an entry: "from evidence, 2y, add extension (default 0d), open when
 /// ..."; empty for a fixed `validity:`.
 std::string term_text(const rules::TermRule& term);
+
+/// What a new entry of `list` keeps of its rule (model::EntryTerms): its terms, procedure,
+/// repair terms and measures.
+model::EntryTerms entry_terms_of(const rules::ListRule& list);
 
 }  // namespace rbl::engine

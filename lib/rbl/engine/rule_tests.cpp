@@ -7,6 +7,8 @@
 
 #include "rbl/engine/criteria.hpp"
 #include "rbl/engine/entry_term.hpp"
+#include "rbl/engine/rule_timeline.hpp"
+#include "rbl/engine/subject_adjudication.hpp"
 #include "rbl/rules/describe.hpp"
 #include "rbl/util/i18n.hpp"
 #include "rbl/util/json_text.hpp"
@@ -28,82 +30,23 @@ SubjectFacts test_subject(model::SubjectType type) {
     return {"91320102MA1MX4RE6X", type, "320102", std::nullopt};
 }
 
-// Builds the test's records as the database would hold them; fails on a value that would be
-// rejected on import. Withdrawn records are left out, as the evaluator sees only active ones.
+// The test's records as evaluation sees them; fails on a value that would be rejected on
+// import. Withdrawn records are left out, as the evaluator sees only active ones.
 Result<std::vector<SubjectRecord>> test_records(const rules::RuleSet& rules,
                                                 const rules::ListRule& list,
                                                 const rules::RuleTest& test) {
-    std::vector<SubjectRecord> records;
+    store::SubjectRows rows;
     int number = 0;
     for (const rules::TestRecord& given : test.records) {
-        ++number;
-        SubjectRecord record;
-        record.record_id = fmt::format("T{}", number);
-        record.domain = list.domain;
-        bool withdrawn = false;
-        bool has_date = false;
-        std::string attrs = "{";
-        for (const auto& [name, value] : given.fields) {
-            if (name == "record_id") {
-                record.record_id = value;
-            } else if (name == "domain") {
-                record.domain = value;
-            } else if (name == "kind") {
-                record.kind = value;
-            } else if (name == "date") {
-                auto date = util::parse_date(value);
-                if (!date) {
-                    return fail(
-                        trf("record {} (line {}): {}", number, given.spot.line, date.error()));
-                }
-                record.date = *date;
-                has_date = true;
-            } else if (name == "amount") {
-                auto fen = util::parse_yuan(value);
-                if (!fen) {
-                    return fail(
-                        trf("record {} (line {}): {}", number, given.spot.line, fen.error()));
-                }
-                record.amount = *fen;
-            } else if (name == "authority") {
-                record.authority = value;
-            } else if (name == "region") {
-                record.region = value;
-            } else if (name == "status") {
-                withdrawn = value == "withdrawn";
-            } else {
-                if (attrs.size() > 1) {
-                    attrs += ',';
-                }
-                util::append_json_string(attrs, name);
-                attrs += ':';
-                const rules::DomainRules* domain = rules.domain(record.domain);
-                const rules::Attribute* declared =
-                    domain != nullptr ? domain->attribute(name) : nullptr;
-                const bool literal = declared != nullptr &&
-                                     (declared->type == rules::AttributeType::number ||
-                                      declared->type == rules::AttributeType::boolean);
-                if (literal) {
-                    attrs += value;
-                } else {
-                    util::append_json_string(attrs, value);
-                }
-            }
+        auto record = stored_test_record(rules, list, given, ++number);
+        if (!record) {
+            return fail(record.error());
         }
-        attrs += '}';
-        if (!has_date || record.kind.empty()) {
-            return fail(trf("record {} (line {}) needs kind and date", number, given.spot.line));
-        }
-        if (rules.domain(record.domain) == nullptr) {
-            return fail(trf("record {} (line {}): unknown domain '{}'", number, given.spot.line,
-                            record.domain));
-        }
-        record.set_attributes(attrs, rules.domain(record.domain));
-        if (!withdrawn) {
-            records.push_back(std::move(record));
+        if (record->active) {
+            rows.records.push_back(std::move(*record));
         }
     }
-    return records;
+    return records_of(rows, rules);
 }
 
 // Pre-order walk, matching the order of Verdict::explanation.
@@ -161,6 +104,9 @@ RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& on
     }
     RuleTestReport report;
     CriteriaEvaluator evaluator(rules);
+    // Without the folder's calendar, tests over time count working days as weekdays.
+    const rules::Calendar weekends = rules::Calendar::from_lists(
+        {rules::Weekday::sat, rules::Weekday::sun}, {}, {});
     for (const rules::ListRule* list : rules.lists()) {
         if (!only_list.empty() && list->id != only_list) {
             continue;
@@ -170,24 +116,31 @@ RuleTestReport run_rule_tests(const rules::RuleSet& rules, const std::string& on
         flatten(list->criteria, nodes);
         std::vector<bool> reached(nodes.size(), false);
         for (const rules::RuleTest& test : list->tests) {
-            RuleTestResult result{list->id, test.name, file, test.spot.line, false, {}, {}};
-            auto records = test_records(rules, *list, test);
-            if (!records) {
-                result.problem = records.error();
-                report.results.push_back(std::move(result));
-                continue;
-            }
             const SubjectFacts subject =
                 test.subject_id.empty()
                     ? test_subject(test.subject_type)
                     : subject_facts(test.subject_id, test.subject_type,
                                     test_subject(test.subject_type).region);
+            RuleTestResult result{list->id, test.name, file, test.spot.line, false, {}, {}};
             if (!test.subject_id.empty() &&
                 test.subject_type == model::SubjectType::natural_person && !subject.birth_date) {
                 result.problem =
                     trf("subject_id '{}' is no resident ID number with a "
                         "birth date",
                         test.subject_id);
+                report.results.push_back(std::move(result));
+                continue;
+            }
+            if (!test.runs.empty()) {
+                result = run_timeline_test(rules, *list, test, subject,
+                                           calendar != nullptr ? *calendar : weekends);
+                result.file = file;
+                report.results.push_back(std::move(result));
+                continue;
+            }
+            auto records = test_records(rules, *list, test);
+            if (!records) {
+                result.problem = records.error();
                 report.results.push_back(std::move(result));
                 continue;
             }

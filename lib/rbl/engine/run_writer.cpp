@@ -14,21 +14,9 @@ namespace rbl::engine {
 
 namespace {
 
-// What an entry keeps of its list's rule.
+// What an entry keeps of its list's rule, as stored.
 std::string terms_json(const rules::ListRule& list) {
-    model::EntryTerms terms{.validity = list.validity,
-                            .expiry_fixed = !list.term.fixed(),
-                            .term = term_text(list.term),
-                            .notice_days = list.procedure.notice_days,
-                            .publicity_days = list.procedure.publicity_days,
-                            .appeal_days = list.procedure.appeal_days,
-                            .repair_allowed = list.repair.allowed,
-                            .repair_after = list.repair.after,
-                            .measures = {}};
-    for (const rules::Measure& measure : list.measures) {
-        terms.measures.push_back({measure.id, measure.text_zh, measure.departments});
-    }
-    return terms.to_json();
+    return entry_terms_of(list).to_json();
 }
 
 // Each entry's audit row carries the hash of its content as written, read back from the tables

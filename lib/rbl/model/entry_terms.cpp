@@ -89,4 +89,20 @@ const EntryMeasure* EntryTerms::measure(std::string_view id) const {
     return found == measures.end() ? nullptr : &*found;
 }
 
+std::optional<RepairBar> repair_bar(const Entry& entry, const EntryTerms& terms,
+                                    util::Date received) {
+    const util::Date earliest =
+        terms.repair_after ? terms.repair_after->after(entry.effective_from) : entry.effective_from;
+    if (!terms.repair_allowed) {
+        return RepairBar{RepairBar::Why::not_allowed, earliest};
+    }
+    if (status_on(entry, received) != EntryStatus::effective) {
+        return RepairBar{RepairBar::Why::not_in_force, earliest};
+    }
+    if (received < earliest) {
+        return RepairBar{RepairBar::Why::too_early, earliest};
+    }
+    return std::nullopt;
+}
+
 }  // namespace rbl::model

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rbl/model/entry.hpp"
 #include "rbl/util/date.hpp"
 
 namespace rbl::model {
@@ -49,5 +50,21 @@ struct EntryTerms {
     /// The measure with this id, or null.
     [[nodiscard]] const EntryMeasure* measure(std::string_view id) const;
 };
+
+/// Why a credit-repair application received on a day may not be made for an entry (SPEC.md §5).
+struct RepairBar {
+    enum class Why {
+        not_allowed,   ///< the entry's list allows no credit repair
+        not_in_force,  ///< the entry is not effective that day (pending, or ended)
+        too_early,     ///< before its earliest repair day
+    };
+    Why why = Why::not_allowed;
+    util::Date earliest;  ///< the earliest repair day: repair_after from the effective date
+};
+
+/// What bars a repair application for `entry` received on `received`, by its kept `terms`;
+/// nullopt when nothing does (an open application of the same entry is the caller's to check).
+std::optional<RepairBar> repair_bar(const Entry& entry, const EntryTerms& terms,
+                                    util::Date received);
 
 }  // namespace rbl::model

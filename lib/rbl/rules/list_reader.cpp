@@ -6,6 +6,8 @@
 #include <functional>
 #include <set>
 
+#include "rbl/model/end_reason.hpp"
+#include "rbl/model/entry_state.hpp"
 #include "rbl/util/i18n.hpp"
 #include "rbl/util/text.hpp"
 
@@ -72,6 +74,12 @@ private:
     void measures(const YAML::Node& node, std::vector<Measure>& out);
     void tests(const YAML::Node& node, std::vector<RuleTest>& out);
     std::optional<RuleTest> test(const YAML::Node& node);
+    void test_records(const YAML::Node& node, std::vector<TestRecord>& out);
+    void test_steps(const YAML::Node& node, std::vector<TestStep>& out);
+    std::optional<TestStep> test_step(const YAML::Node& node);
+    std::optional<util::Date> test_date(const YAML::Node& map, std::string_view key,
+                                        bool required);
+    std::optional<std::optional<util::Date>> test_expiry(const YAML::Node& map);
 
     const YamlFile& m_file;
     DomainRules& m_domain;
@@ -576,23 +584,47 @@ void ListReader::measures(const YAML::Node& node, std::vector<Measure>& out) {
     }
 }
 
+std::optional<util::Date> ListReader::test_date(const YAML::Node& map, std::string_view key,
+                                                bool required) {
+    auto text = m_file.scalar(map, key, required);
+    if (!text) {
+        return std::nullopt;
+    }
+    auto date = util::parse_iso_date(*text);
+    if (!date) {
+        m_file.error(map[std::string(key)], fmt::format("{}: {}", key, date.error()));
+        return std::nullopt;
+    }
+    return *date;
+}
+
+// `expires_on:` of a test: a date, or `open` for an open-ended term.
+std::optional<std::optional<util::Date>> ListReader::test_expiry(const YAML::Node& map) {
+    auto expires = m_file.scalar(map, "expires_on", false);
+    if (!expires) {
+        return std::nullopt;
+    }
+    if (*expires == "open") {
+        return std::optional<util::Date>();
+    }
+    auto date = util::parse_iso_date(*expires);
+    if (!date) {
+        m_file.error(map["expires_on"],
+                     trf("expires_on: {} (or open, for an open-ended term)", date.error()));
+        return std::nullopt;
+    }
+    return std::optional<util::Date>(*date);
+}
+
 std::optional<RuleTest> ListReader::test(const YAML::Node& node) {
     if (!m_file.expect_map(node, tr("a test"))) {
         return std::nullopt;
     }
     m_file.check_keys(node, {"name", "as_of", "subject_type", "subject_id", "records", "entries",
-                             "expect", "expires_on", "authority"});
+                             "expect", "expires_on", "authority", "runs"});
     RuleTest out;
     out.spot = spot_of(node);
     out.name = m_file.scalar(node, "name", true).value_or("");
-    if (auto as_of = m_file.scalar(node, "as_of", true)) {
-        auto date = util::parse_iso_date(*as_of);
-        if (!date) {
-            m_file.error(node["as_of"], trf("as_of: {}", date.error()));
-        } else {
-            out.as_of = *date;
-        }
-    }
     if (auto type = m_file.scalar(node, "subject_type", false)) {
         if (auto parsed = model::parse_subject_type(*type)) {
             out.subject_type = *parsed;
@@ -604,24 +636,29 @@ std::optional<RuleTest> ListReader::test(const YAML::Node& node) {
         }
     }
     out.subject_id = m_file.scalar(node, "subject_id", false).value_or("");
+    if (const YAML::Node runs = node["runs"]; runs) {
+        for (const char* key : {"as_of", "records", "entries", "expect", "expires_on", "authority"}) {
+            if (node[key]) {
+                m_file.error(node[key],
+                             trf("a test with runs gives {} in each of its runs, not beside them",
+                                 key));
+            }
+        }
+        test_steps(runs, out.runs);
+        return out;
+    }
+    if (auto as_of = test_date(node, "as_of", true)) {
+        out.as_of = *as_of;
+    }
     if (auto expect = m_file.scalar(node, "expect", true)) {
         if (*expect != "listed" && *expect != "not_listed") {
             m_file.error(node["expect"], tr("expect must be listed or not_listed"));
         }
         out.expect_listed = *expect == "listed";
     }
-    if (auto expires = m_file.scalar(node, "expires_on", false)) {
-        if (*expires == "open") {
-            out.expect_expires_on = std::optional<util::Date>();
-        } else if (auto date = util::parse_iso_date(*expires)) {
-            out.expect_expires_on = std::optional<util::Date>(*date);
-        } else {
-            m_file.error(node["expires_on"],
-                         trf("expires_on: {} (or open, for an open-ended term)", date.error()));
-        }
-        if (!out.expect_listed) {
-            m_file.error(node["expires_on"], tr("expires_on is checked only with expect: listed"));
-        }
+    out.expect_expires_on = test_expiry(node);
+    if (out.expect_expires_on && !out.expect_listed) {
+        m_file.error(node["expires_on"], tr("expires_on is checked only with expect: listed"));
     }
     if (auto authority = m_file.scalar(node, "authority", false)) {
         out.expect_authority = *authority;
@@ -630,31 +667,117 @@ std::optional<RuleTest> ListReader::test(const YAML::Node& node) {
         }
     }
     if (const YAML::Node records = node["records"]; records) {
-        if (!records.IsSequence()) {
-            m_file.error(records, tr("records must be a list of records"));
-        } else {
-            for (const auto& item : records) {
-                if (!m_file.expect_map(item, tr("a test record"))) {
-                    continue;
-                }
-                m_file.check_duplicate_keys(item);
-                TestRecord record;
-                record.spot = spot_of(item);
-                for (const auto& field : item) {
-                    if (!field.second.IsScalar()) {
-                        m_file.error(field.second,
-                                     tr("a test record's values must be single values"));
-                        continue;
-                    }
-                    record.fields.emplace_back(field.first.Scalar(), field.second.Scalar());
-                }
-                out.records.push_back(std::move(record));
-            }
-        }
+        test_records(records, out.records);
     }
     if (const YAML::Node entries = node["entries"]; entries) {
         out.entries = names(entries, "entries");
     }
+    return out;
+}
+
+void ListReader::test_records(const YAML::Node& node, std::vector<TestRecord>& out) {
+    if (!node.IsSequence()) {
+        m_file.error(node, tr("records must be a list of records"));
+        return;
+    }
+    for (const auto& item : node) {
+        if (!m_file.expect_map(item, tr("a test record"))) {
+            continue;
+        }
+        m_file.check_duplicate_keys(item);
+        TestRecord record;
+        record.spot = spot_of(item);
+        for (const auto& field : item) {
+            if (!field.second.IsScalar()) {
+                m_file.error(field.second, tr("a test record's values must be single values"));
+                continue;
+            }
+            record.fields.emplace_back(field.first.Scalar(), field.second.Scalar());
+        }
+        out.push_back(std::move(record));
+    }
+}
+
+void ListReader::test_steps(const YAML::Node& node, std::vector<TestStep>& out) {
+    if (!node.IsSequence() || node.size() == 0) {
+        m_file.error(node, tr("runs must be a list of runs (as_of:) and repair applications "
+                              "(repair:)"));
+        return;
+    }
+    for (const auto& item : node) {
+        if (auto step = test_step(item)) {
+            if (!out.empty() && step->on < out.back().on) {
+                m_file.error(item, trf("the runs of a test go forward in time: {} comes after {}",
+                                       step->on.iso(), out.back().on.iso()));
+            }
+            out.push_back(std::move(*step));
+        }
+    }
+}
+
+std::optional<TestStep> ListReader::test_step(const YAML::Node& node) {
+    if (!m_file.expect_map(node, tr("a run of a test"))) {
+        return std::nullopt;
+    }
+    m_file.check_keys(node, {"as_of", "repair", "records", "status", "notice_until",
+                             "publicity_until", "effective_from", "expires_on", "ended_on",
+                             "end_reason", "authority", "refused"});
+    TestStep out;
+    out.spot = spot_of(node);
+    if (node["as_of"] && node["repair"]) {
+        m_file.error(node, tr("a run of a test is a run (as_of:) or a repair application "
+                              "(repair:), not both"));
+        return std::nullopt;
+    }
+    if (node["repair"]) {
+        out.kind = TestStep::Kind::repair;
+        if (auto day = test_date(node, "repair", true)) {
+            out.on = *day;
+        }
+        if (node["records"]) {
+            m_file.error(node["records"], tr("records arrive before a run (as_of:), not with a "
+                                             "repair application"));
+        }
+        if (auto refused = m_file.scalar(node, "refused", false)) {
+            if (*refused != "true" && *refused != "false") {
+                m_file.error(node["refused"], tr("refused must be true or false"));
+            }
+            out.expect_refused = *refused == "true";
+        }
+    } else {
+        if (auto day = test_date(node, "as_of", true)) {
+            out.on = *day;
+        }
+        if (node["refused"]) {
+            m_file.error(node["refused"], tr("refused is checked only for a repair application"));
+        }
+    }
+    if (const YAML::Node records = node["records"]; records && out.kind == TestStep::Kind::run) {
+        test_records(records, out.records);
+    }
+    if (auto status = m_file.scalar(node, "status", false)) {
+        if (*status != "none" && !model::parse_entry_status(*status)) {
+            m_file.error(node["status"],
+                         trf("status '{}' is none or an entry's status (notice, publicity, "
+                             "effective, expired, lifted, repaired, revoked, withdrawn)",
+                             *status));
+        }
+        out.status = *status;
+    }
+    out.notice_until = test_date(node, "notice_until", false);
+    out.publicity_until = test_date(node, "publicity_until", false);
+    out.effective_from = test_date(node, "effective_from", false);
+    out.expires_on = test_expiry(node);
+    out.ended_on = test_date(node, "ended_on", false);
+    if (auto reason = m_file.scalar(node, "end_reason", false)) {
+        if (!model::parse_end_reason(*reason)) {
+            m_file.error(node["end_reason"],
+                         trf("end_reason '{}' is not one of the end reasons (docs/RULES.md)",
+                             *reason));
+        }
+        out.end_reason = *reason;
+    }
+    out.authority = m_file.scalar(node, "authority", false);
     return out;
 }
 

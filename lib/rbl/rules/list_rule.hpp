@@ -106,7 +106,32 @@ struct TestRecord {
     SourceSpot spot;
 };
 
-/// A test embedded in a rule file, run by `rbl-rules test`.
+/// One step of a test over time (`runs:`): a run as of a day, or a credit-repair application
+/// for the list's entry received and decided on a day, with the records that arrived before it,
+/// and what the list's latest entry is expected to be after it (each expectation optional).
+struct TestStep {
+    enum class Kind { run, repair };
+    Kind kind = Kind::run;
+    util::Date on;                    ///< `as_of:` of a run, `repair:` of an application
+    std::vector<TestRecord> records;  ///< given before the step (a later version replaces one)
+    /// `status:`: the entry's status (model::EntryStatus's name), or `none` for no entry yet.
+    std::optional<std::string> status;
+    std::optional<util::Date> notice_until;
+    std::optional<util::Date> publicity_until;
+    std::optional<util::Date> effective_from;
+    /// `expires_on:` a date, or nullopt inside for `open` (open-ended)
+    std::optional<std::optional<util::Date>> expires_on;
+    std::optional<util::Date> ended_on;
+    std::optional<std::string> end_reason;  ///< model::EndReason's name
+    std::optional<std::string> authority;
+    /// `refused:` of a repair step: whether the application is refused (false when absent: a
+    /// refusal fails the test, naming why).
+    bool expect_refused = false;
+    SourceSpot spot;
+};
+
+/// A test embedded in a rule file, run by `rbl-rules test`: one evaluation as of a day, or, with
+/// `runs`, a sequence of runs and repair applications over time.
 struct RuleTest {
     std::string name;
     util::Date as_of;
@@ -119,6 +144,7 @@ struct RuleTest {
     std::optional<std::optional<util::Date>> expect_expires_on;
     /// `authority:`, checked when listed: the entry's deciding department.
     std::optional<std::string> expect_authority;
+    std::vector<TestStep> runs;  ///< a test over time: its steps in order (as_of etc. unused)
     SourceSpot spot;
 };
 
