@@ -16,7 +16,7 @@ export RBL_DB="$db" RBL_RULES="$root/rules" RBL_OPERATOR="${RBL_OPERATOR:-demo}"
 # A fixed date keeps the demo's lists the same whatever day it runs (samples/README.md).
 as_of=${RBL_DEMO_AS_OF:-2026-11-28}
 explain_subject=91320105MAUP5XLG60  # 南京星河房地产开发有限公司, on the tax black list
-near_miss_subject=91321322MANPQCRM8B  # 沭阳县花木电子商务有限公司, on no list: wages owed 2 months
+near_miss_subject=91320104MAQBJ4UA12  # 南京万家福超市连锁有限公司, on no list: evaded 1.2m, but 8% of the tax due (needs 10%)
 
 # The demo speaks the interface's language (SPEC.md §13): RBL_LANG, else the first of LC_ALL,
 # LC_MESSAGES, LANG; a zh… value is Chinese. The tools choose theirs the same way.

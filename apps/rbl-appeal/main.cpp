@@ -55,7 +55,10 @@ rbl::ExitCode run_file(const Options& options, rbl::model::AppealType type) {
     const rbl::util::Date received = rbl::app::date_option("--received", options.received);
     Desk desk(options);
     rbl::app::print_filed(options.common,
-                          desk.desk.file({options.id, type, options.reason, options.by, received}));
+                          desk.desk.file({options.id, type, options.reason, options.by, received,
+                                          type == rbl::model::AppealType::repair
+                                              ? options.commitment
+                                              : std::string()}));
     return rbl::ExitCode::ok;
 }
 
@@ -67,9 +70,6 @@ rbl::ExitCode run_repair(const Options& options, bool entry_given) {
                     "of the two)"));
     }
     if (entry_given) {
-        if (!options.commitment.empty()) {
-            throw rbl::UsageError(rbl::tr("--commitment goes with --record"));
-        }
         return run_file(options, rbl::model::AppealType::repair);
     }
     const rbl::util::Date received = rbl::app::date_option("--received", options.received);
@@ -149,7 +149,8 @@ int main(int argc, char** argv) {
         "--record", options.record,
         rbl::tr("SOURCE:RECORD_ID: the record whose publication is to end (SPEC §11)"));
     repair->add_option("--commitment", options.commitment,
-                       rbl::tr("with --record: the subject's public credit commitment (信用承诺)"));
+                       rbl::tr("the subject's public credit commitment (信用承诺), for a record or "
+                               "an entry whose list asks for one"));
     repair->add_option("--reason", options.reason, rbl::tr("what the subject put right"))
         ->required();
     repair->add_option("--received", options.received,

@@ -9,6 +9,7 @@
 #include "rbl/model/entry_history.hpp"
 #include "rbl/model/explanation.hpp"
 #include "rbl/model/subject.hpp"
+#include "rbl/store/subject_reader.hpp"
 #include "rbl/util/error.hpp"
 #include "rbl/util/i18n.hpp"
 
@@ -100,15 +101,47 @@ store::EntryDetail AppealDesk::entry_or_throw(std::int64_t entry_id) {
     return std::move(*detail);
 }
 
+model::RepairFacts AppealDesk::repair_facts(const Entry& entry, const EntryTerms& terms,
+                                            const FileRequest& request) {
+    model::RepairFacts facts;
+    facts.commitment = request.commitment.find_first_not_of(" \t\r\n") != std::string::npos;
+    if (terms.repair_barred_entries > 0 && terms.repair_barred_within) {
+        const util::Date since = terms.repair_barred_within->before(request.received);
+        for (const Entry& other : m_entries.subject_entries(entry.subject_id)) {
+            if (other.list_id == entry.list_id && other.status != EntryStatus::withdrawn &&
+                since <= other.decided_on && other.decided_on <= request.received) {
+                ++facts.recent_entries;
+            }
+        }
+    }
+    if (!terms.repair_from.empty()) {
+        const std::vector<store::Decision> evidence = m_entries.evidence_of(entry.entry_id);
+        store::SubjectReader reader(m_db, request.received.iso(), entry.subject_id);
+        store::SubjectRows rows;
+        if (reader.next(rows)) {
+            facts.from_day = store::latest_date_attribute(rows.records, evidence, terms.repair_from);
+        }
+    }
+    return facts;
+}
+
 void AppealDesk::check_repair(const store::EntryDetail& detail, const EntryTerms& terms,
                               const FileRequest& request) {
     const Entry& entry = detail.entry;
-    if (const auto bar = model::repair_bar(entry, terms, request.received)) {
+    const model::RepairFacts facts = repair_facts(entry, terms, request);
+    if (const auto bar = model::repair_bar(entry, terms, request.received, facts)) {
         const EntryStatus state = model::status_on(entry, request.received);
         switch (bar->why) {
             case model::RepairBar::Why::not_allowed:
                 throw UsageError(trf("entry {}: list {} allows no credit repair", entry.entry_id,
                                      entry.list_id));
+            case model::RepairBar::Why::repeated:
+                throw UsageError(trf(
+                    "entry {}: list {} allows no credit repair for a subject with {} or more of "
+                    "its entries decided within {} (this subject has {})",
+                    entry.entry_id, entry.list_id, terms.repair_barred_entries,
+                    terms.repair_barred_within ? terms.repair_barred_within->text() : "",
+                    facts.recent_entries));
             case model::RepairBar::Why::not_in_force:
                 if (entry.disputed) {
                     throw UsageError(trf(
@@ -123,7 +156,25 @@ void AppealDesk::check_repair(const store::EntryDetail& detail, const EntryTerms
                     "to entries in force; it will be allowed from {}",
                     entry.entry_id, model::status_words(state), entry.effective_from.iso(),
                     bar->earliest.iso()));
+            case model::RepairBar::Why::no_commitment:
+                throw UsageError(trf("credit repair of entry {} needs the subject's public credit "
+                                     "commitment (信用承诺): give it with --commitment",
+                                     entry.entry_id));
+            case model::RepairBar::Why::not_recorded:
+                throw UsageError(trf(
+                    "credit repair of entry {} is not allowed yet: its evidence records no {} "
+                    "(repair is counted from it)",
+                    entry.entry_id, terms.repair_from));
             case model::RepairBar::Why::too_early:
+                if (!terms.repair_from.empty() && facts.from_day &&
+                    entry.effective_from < *facts.from_day) {
+                    throw UsageError(trf(
+                        "credit repair of entry {} is not allowed yet: it will be allowed from {} "
+                        "({} after its {} {})",
+                        entry.entry_id, bar->earliest.iso(),
+                        terms.repair_after ? terms.repair_after->text() : std::string("0d"),
+                        terms.repair_from, facts.from_day->iso()));
+                }
                 throw UsageError(trf(
                     "credit repair of entry {} is not allowed yet: it will be allowed from {} "
                     "({} after it took effect on {})",
@@ -168,14 +219,16 @@ model::Appeal AppealDesk::file(const FileRequest& request) {
     appeal.filed_at = util::utc_now_iso();
     appeal.appeal_id = m_repairs.next_appeal_id();  // one numbering with records' repairs
     appeal.appeal_id = m_store.insert(appeal);
-    m_audit.append("appeal.filed", fmt::format("appeal:{}", appeal.appeal_id),
-                   nlohmann::json{{"entry_id", entry.entry_id},
-                                  {"type", model::to_string(appeal.type)},
-                                  {"received_on", appeal.received_on.iso()},
-                                  {"due_on", appeal.due_on.iso()},
-                                  {"by", appeal.filed_by},
-                                  {"reason", appeal.reason}}
-                       .dump());
+    nlohmann::json filed{{"entry_id", entry.entry_id},
+                         {"type", model::to_string(appeal.type)},
+                         {"received_on", appeal.received_on.iso()},
+                         {"due_on", appeal.due_on.iso()},
+                         {"by", appeal.filed_by},
+                         {"reason", appeal.reason}};
+    if (!request.commitment.empty()) {
+        filed["commitment"] = request.commitment;  // the public credit commitment, on the record
+    }
+    m_audit.append("appeal.filed", fmt::format("appeal:{}", appeal.appeal_id), filed.dump());
     if (request.type == AppealType::objection) {
         // An objection holds a pending entry in the state it is in on the day of receipt (its
         // stored status catches up with its dates first) and marks an effective one disputed.

@@ -36,6 +36,7 @@ struct FileRequest {
     std::string reason;
     std::string filed_by;
     util::Date received;
+    std::string commitment;  ///< a repair's public credit commitment (信用承诺), may be empty
 };
 
 /// A new credit-repair application for a record (rbl-appeal repair --record).
@@ -159,6 +160,9 @@ private:
     std::string entry_state_hex(std::int64_t entry_id);
     void check_repair(const store::EntryDetail& detail, const model::EntryTerms& terms,
                       const FileRequest& request);
+    /// What the repair check reads of the database as of the day of receipt.
+    model::RepairFacts repair_facts(const model::Entry& entry, const model::EntryTerms& terms,
+                                    const FileRequest& request);
     /// Withdraws the entry's evidence records by office decision, audited; their source/record ids.
     std::vector<std::string> withdraw_evidence(std::int64_t entry_id, std::int64_t appeal_id);
     /// The audit rows of a decision: the appeal's, and the entry's under `entry_action` if any.

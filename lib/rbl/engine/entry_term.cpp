@@ -163,6 +163,10 @@ model::EntryTerms entry_terms_of(const rules::ListRule& list) {
                             .appeal_days = list.procedure.appeal_days,
                             .repair_allowed = list.repair.allowed,
                             .repair_after = list.repair.after,
+                            .repair_from = list.repair.from_attribute,
+                            .repair_commitment = list.repair.commitment,
+                            .repair_barred_entries = list.repair.barred_entries,
+                            .repair_barred_within = list.repair.barred_within,
                             .measures = {}};
     for (const rules::Measure& measure : list.measures) {
         terms.measures.push_back({measure.id, measure.text_zh, measure.departments});

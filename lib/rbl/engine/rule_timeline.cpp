@@ -137,16 +137,27 @@ public:
 
     /// A credit-repair application for the list's latest entry received on `day`, granted
     /// unless something bars it; returns the bar's words when something does.
-    std::optional<std::string> repair(util::Date day) {
+    std::optional<std::string> repair(util::Date day, const std::string& commitment) {
         model::Entry* entry = latest();
         if (entry == nullptr) {
             return tr("there is no entry to repair");
         }
-        const auto bar = model::repair_bar(*entry, entry_terms_of(m_list), day);
+        const model::EntryTerms terms = entry_terms_of(m_list);
+        const model::RepairFacts facts = repair_facts(*entry, terms, day, commitment);
+        const auto bar = model::repair_bar(*entry, terms, day, facts);
         if (bar) {
             switch (bar->why) {
                 case model::RepairBar::Why::not_allowed:
                     return tr("the list allows no credit repair");
+                case model::RepairBar::Why::repeated:
+                    return trf("the subject has {} entries on the list decided within {}",
+                               facts.recent_entries,
+                               terms.repair_barred_within ? terms.repair_barred_within->text()
+                                                          : std::string());
+                case model::RepairBar::Why::no_commitment:
+                    return tr("the list asks for a credit commitment (commitment:)");
+                case model::RepairBar::Why::not_recorded:
+                    return trf("the evidence records no {}", terms.repair_from);
                 case model::RepairBar::Why::not_in_force:
                     return trf("the entry is not in force on {} ({})", day.iso(),
                                model::status_words(model::status_on(*entry, day)));
@@ -178,6 +189,34 @@ public:
 
 private:
     model::Entry* latest() { return const_cast<model::Entry*>(latest_entry()); }
+
+    // As rbl-appeal reads them: the evidence's facts on the day, the subject's recent entries.
+    model::RepairFacts repair_facts(const model::Entry& entry, const model::EntryTerms& terms,
+                                    util::Date day, const std::string& commitment) const {
+        model::RepairFacts facts;
+        facts.commitment = !commitment.empty();
+        if (terms.repair_barred_entries > 0 && terms.repair_barred_within) {
+            const util::Date since = terms.repair_barred_within->before(day);
+            facts.recent_entries = static_cast<int>(
+                std::count_if(m_entries.begin(), m_entries.end(), [&](const model::Entry& other) {
+                    return other.list_id == entry.list_id &&
+                           other.status != model::EntryStatus::withdrawn &&
+                           since <= other.decided_on && other.decided_on <= day;
+                }));
+        }
+        if (!terms.repair_from.empty()) {
+            std::vector<store::StoredRecord> facts_then = m_records;
+            store::keep_one_fact_per_decision(facts_then, day.iso());
+            std::vector<store::Decision> evidence;
+            for (const store::EntryDecision& decision : m_evidence) {
+                if (decision.entry_id == entry.entry_id) {
+                    evidence.push_back(decision.decision);
+                }
+            }
+            facts.from_day = store::latest_date_attribute(facts_then, evidence, terms.repair_from);
+        }
+        return facts;
+    }
 
     void apply(const store::StagedChange& change) {
         if (change.create) {
@@ -300,7 +339,7 @@ RuleTestResult run_timeline_test(const rules::RuleSet& rules, const rules::ListR
                 timeline.run(step.on);
             }
         } else {
-            const auto refusal = timeline.repair(step.on);
+            const auto refusal = timeline.repair(step.on, step.commitment);
             if (refusal && !step.expect_refused) {
                 problem = trf("expected the repair granted, but it is refused: {}", *refusal);
             } else if (!refusal && step.expect_refused) {

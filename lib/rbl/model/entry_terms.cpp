@@ -51,6 +51,17 @@ std::string EntryTerms::to_json() const {
     if (!term.empty()) {
         out["term"] = term;
     }
+    // Only lists with these conditions carry them, so that other entries' terms stay as they were.
+    if (!repair_from.empty()) {
+        out["repair_from"] = repair_from;
+    }
+    if (repair_commitment) {
+        out["repair_commitment"] = true;
+    }
+    if (repair_barred_entries > 0 && repair_barred_within) {
+        out["repair_barred_when"] = {{"entries", repair_barred_entries},
+                                     {"within", repair_barred_within->text()}};
+    }
     return out.dump();
 }
 
@@ -67,6 +78,13 @@ EntryTerms EntryTerms::parse(std::string_view json, std::int64_t entry_id) {
         out.term = terms.value("term", std::string());
         if (terms.contains("repair_after") && !terms.at("repair_after").is_null()) {
             out.repair_after = duration_field(terms, "repair_after", entry_id);
+        }
+        out.repair_from = terms.value("repair_from", std::string());
+        out.repair_commitment = terms.value("repair_commitment", false);
+        if (terms.contains("repair_barred_when")) {
+            const auto& barred = terms.at("repair_barred_when");
+            out.repair_barred_entries = barred.at("entries").get<int>();
+            out.repair_barred_within = duration_field(barred, "within", entry_id);
         }
         if (terms.contains("measures")) {
             for (const auto& measure : terms.at("measures")) {
@@ -90,17 +108,30 @@ const EntryMeasure* EntryTerms::measure(std::string_view id) const {
 }
 
 std::optional<RepairBar> repair_bar(const Entry& entry, const EntryTerms& terms,
-                                    util::Date received) {
-    const util::Date earliest =
-        terms.repair_after ? terms.repair_after->after(entry.effective_from) : entry.effective_from;
+                                    util::Date received, const RepairFacts& facts) {
+    util::Date anchor = entry.effective_from;
+    if (!terms.repair_from.empty() && facts.from_day && entry.effective_from < *facts.from_day) {
+        anchor = *facts.from_day;
+    }
+    const util::Date earliest = terms.repair_after ? terms.repair_after->after(anchor) : anchor;
+    const auto bar = [&](RepairBar::Why why) { return RepairBar{why, earliest}; };
     if (!terms.repair_allowed) {
-        return RepairBar{RepairBar::Why::not_allowed, earliest};
+        return bar(RepairBar::Why::not_allowed);
+    }
+    if (terms.repair_barred_entries > 0 && facts.recent_entries >= terms.repair_barred_entries) {
+        return bar(RepairBar::Why::repeated);
     }
     if (status_on(entry, received) != EntryStatus::effective) {
-        return RepairBar{RepairBar::Why::not_in_force, earliest};
+        return bar(RepairBar::Why::not_in_force);
+    }
+    if (terms.repair_commitment && !facts.commitment) {
+        return bar(RepairBar::Why::no_commitment);
+    }
+    if (!terms.repair_from.empty() && !facts.from_day) {
+        return bar(RepairBar::Why::not_recorded);
     }
     if (received < earliest) {
-        return RepairBar{RepairBar::Why::too_early, earliest};
+        return bar(RepairBar::Why::too_early);
     }
     return std::nullopt;
 }

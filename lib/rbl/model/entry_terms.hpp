@@ -39,6 +39,10 @@ struct EntryTerms {
     int appeal_days = 0;
     bool repair_allowed = false;
     std::optional<util::Duration> repair_after;
+    std::string repair_from;         ///< `repair.from`: the date attribute `after` counts from
+    bool repair_commitment = false;  ///< the application must carry a credit commitment
+    int repair_barred_entries = 0;   ///< `repair.barred_when` (0: no bar)
+    std::optional<util::Duration> repair_barred_within;
     std::vector<EntryMeasure> measures;
 
     /// The stored form: a JSON object with these keys (sorted), durations in their written form.
@@ -51,20 +55,37 @@ struct EntryTerms {
     [[nodiscard]] const EntryMeasure* measure(std::string_view id) const;
 };
 
+/// What a repair application's check needs beyond the entry and its terms, read by the caller
+/// as of the day of receipt.
+struct RepairFacts {
+    /// With terms.repair_from: the attribute's latest value among the entry's evidence facts.
+    std::optional<util::Date> from_day;
+    /// With terms.repair_barred_entries: the subject's entries on the list, withdrawn ones aside,
+    /// decided within terms.repair_barred_within before the day (this one included).
+    int recent_entries = 0;
+    bool commitment = false;  ///< the application carries a credit commitment
+};
+
 /// Why a credit-repair application received on a day may not be made for an entry (SPEC.md §5).
 struct RepairBar {
     enum class Why {
-        not_allowed,   ///< the entry's list allows no credit repair
-        not_in_force,  ///< the entry is not effective that day (pending, or ended)
-        too_early,     ///< before its earliest repair day
+        not_allowed,    ///< the entry's list allows no credit repair
+        repeated,       ///< the subject was listed too often lately (repair.barred_when)
+        not_in_force,   ///< the entry is not effective that day (pending, or ended)
+        no_commitment,  ///< the list asks for a credit commitment and none is given
+        not_recorded,   ///< the evidence does not record repair.from's date yet
+        too_early,      ///< before its earliest repair day
     };
     Why why = Why::not_allowed;
-    util::Date earliest;  ///< the earliest repair day: repair_after from the effective date
+    /// The earliest repair day: repair_after from the effective date, or from repair.from's date
+    /// when that is later (the effective date's when it is not recorded).
+    util::Date earliest;
 };
 
-/// What bars a repair application for `entry` received on `received`, by its kept `terms`;
-/// nullopt when nothing does (an open application of the same entry is the caller's to check).
+/// What bars a repair application for `entry` received on `received`, by its kept `terms` and
+/// `facts`; nullopt when nothing does (an open application of the same entry is the caller's to
+/// check).
 std::optional<RepairBar> repair_bar(const Entry& entry, const EntryTerms& terms,
-                                    util::Date received);
+                                    util::Date received, const RepairFacts& facts);
 
 }  // namespace rbl::model

@@ -71,6 +71,7 @@ private:
     std::optional<util::Duration> term_length(const YAML::Node& node, std::string_view what);
     void procedure(const YAML::Node& node, Procedure& out);
     void repair(const YAML::Node& node, RepairTerms& out);
+    void repair_conditions(const YAML::Node& node, RepairTerms& out);
     void measures(const YAML::Node& node, std::vector<Measure>& out);
     void tests(const YAML::Node& node, std::vector<RuleTest>& out);
     std::optional<RuleTest> test(const YAML::Node& node);
@@ -538,7 +539,7 @@ void ListReader::repair(const YAML::Node& node, RepairTerms& out) {
     if (!m_file.expect_map(node, "repair")) {
         return;
     }
-    m_file.check_keys(node, {"allowed", "after"});
+    m_file.check_keys(node, {"allowed", "after", "from", "commitment", "barred_when"});
     const YAML::Node allowed = node["allowed"];
     if (!allowed || !allowed.IsScalar() ||
         (allowed.Scalar() != "true" && allowed.Scalar() != "false")) {
@@ -554,6 +555,55 @@ void ListReader::repair(const YAML::Node& node, RepairTerms& out) {
         }
         if (!out.allowed) {
             m_file.error(after, tr("repair after is given but repair is not allowed"));
+        }
+    }
+    repair_conditions(node, out);
+}
+
+// `from:`, `commitment:` and `barred_when:` of `repair:`, each only where repair is allowed.
+void ListReader::repair_conditions(const YAML::Node& node, RepairTerms& out) {
+    for (const char* key : {"from", "commitment", "barred_when"}) {
+        if (node[key] && !out.allowed) {
+            m_file.error(node[key], trf("repair {} is given but repair is not allowed", key));
+            return;
+        }
+    }
+    if (auto from = m_file.scalar(node, "from", false)) {
+        const Attribute* attribute = m_domain.attribute(*from);
+        if (attribute == nullptr || attribute->type != AttributeType::date) {
+            m_file.error(node["from"],
+                         trf("repair from '{}' is no date attribute of domain {}", *from,
+                             m_domain.domain));
+        } else {
+            out.from_attribute = *from;
+        }
+    }
+    if (auto commitment = m_file.scalar(node, "commitment", false)) {
+        if (*commitment != "true" && *commitment != "false") {
+            m_file.error(node["commitment"], tr("repair commitment must be true or false"));
+        }
+        out.commitment = *commitment == "true";
+    }
+    if (const YAML::Node barred = node["barred_when"]; barred) {
+        if (!m_file.expect_map(barred, "barred_when")) {
+            return;
+        }
+        m_file.check_keys(barred, {"entries", "within"});
+        if (!barred["entries"] || !barred["within"]) {
+            m_file.error(barred, tr("barred_when needs entries: N and within: DURATION"));
+            return;
+        }
+        const auto entries = whole_number(barred["entries"], "barred_when entries");
+        if (entries && (*entries < 1 || *entries > 100)) {
+            m_file.error(barred["entries"], tr("barred_when entries must be from 1 to 100"));
+        } else if (entries) {
+            out.barred_entries = static_cast<int>(*entries);
+        }
+        out.barred_within = duration(barred["within"], "barred_when within");
+        if (out.barred_within && longer_than_max_term(*out.barred_within)) {
+            m_file.error(barred["within"],
+                         trf("barred_when within {} is longer than {} years",
+                             out.barred_within->text(), k_max_term_years));
         }
     }
 }
@@ -721,7 +771,7 @@ std::optional<TestStep> ListReader::test_step(const YAML::Node& node) {
     }
     m_file.check_keys(node, {"as_of", "repair", "records", "status", "notice_until",
                              "publicity_until", "effective_from", "expires_on", "ended_on",
-                             "end_reason", "authority", "refused"});
+                             "end_reason", "authority", "refused", "commitment"});
     TestStep out;
     out.spot = spot_of(node);
     if (node["as_of"] && node["repair"]) {
@@ -738,6 +788,7 @@ std::optional<TestStep> ListReader::test_step(const YAML::Node& node) {
             m_file.error(node["records"], tr("records arrive before a run (as_of:), not with a "
                                              "repair application"));
         }
+        out.commitment = m_file.scalar(node, "commitment", false).value_or("");
         if (auto refused = m_file.scalar(node, "refused", false)) {
             if (*refused != "true" && *refused != "false") {
                 m_file.error(node["refused"], tr("refused must be true or false"));
@@ -748,8 +799,11 @@ std::optional<TestStep> ListReader::test_step(const YAML::Node& node) {
         if (auto day = test_date(node, "as_of", true)) {
             out.on = *day;
         }
-        if (node["refused"]) {
-            m_file.error(node["refused"], tr("refused is checked only for a repair application"));
+        for (const char* key : {"refused", "commitment"}) {
+            if (node[key]) {
+                m_file.error(node[key],
+                             trf("{} goes with a repair application (repair:), not a run", key));
+            }
         }
     }
     if (const YAML::Node records = node["records"]; records && out.kind == TestStep::Kind::run) {

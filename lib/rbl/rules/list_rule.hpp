@@ -71,6 +71,15 @@ struct Procedure {
 struct RepairTerms {
     bool allowed = false;
     std::optional<util::Duration> after;  ///< earliest repair, from the effective date
+    /// `from:` a date attribute of the evidence: `after` counts from its latest value among the
+    /// entry's evidence as it stands on the application day (never before the effective date);
+    /// no repair while none has it. Empty: from the effective date.
+    std::string from_attribute;
+    bool commitment = false;  ///< `commitment: true`: the application carries a credit commitment
+    /// `barred_when: { entries: N, within: D }`: no repair for a subject with N or more entries
+    /// on the list (withdrawn ones aside) decided within D before the application; 0: no bar.
+    int barred_entries = 0;
+    std::optional<util::Duration> barred_within;
 };
 
 /// How long an entry stays in force (SPEC.md §4, docs/RULES.md `term:`): `validity: D` is a
@@ -127,6 +136,7 @@ struct TestStep {
     /// `refused:` of a repair step: whether the application is refused (false when absent: a
     /// refusal fails the test, naming why).
     bool expect_refused = false;
+    std::string commitment;  ///< `commitment:` of a repair step: the credit commitment given
     SourceSpot spot;
 };
 

@@ -4,6 +4,8 @@
 #include <utility>
 #include <tuple>
 
+#include <nlohmann/json.hpp>
+
 namespace rbl::store {
 
 namespace {
@@ -204,6 +206,30 @@ std::optional<std::string> keep_one_fact_per_decision(std::vector<StoredRecord>&
 std::int64_t count_subjects(Database& db) {
     Statement statement(db, k_count_subjects);
     return statement.step() ? statement.column_int64(0) : 0;
+}
+
+std::optional<util::Date> latest_date_attribute(std::span<const StoredRecord> facts,
+                                                std::span<const Decision> decisions,
+                                                std::string_view attribute) {
+    std::optional<util::Date> latest;
+    for (const StoredRecord& fact : facts) {
+        const bool evidence = std::find(decisions.begin(), decisions.end(),
+                                        Decision{fact.domain, fact.kind, fact.record_id}) !=
+                              decisions.end();
+        if (!evidence || fact.attrs.size() <= 2) {
+            continue;
+        }
+        const auto attrs = nlohmann::json::parse(fact.attrs, nullptr, false);
+        const auto value = attrs.is_object() ? attrs.find(std::string(attribute)) : attrs.end();
+        if (value == attrs.end() || !value->is_string()) {
+            continue;
+        }
+        if (auto day = util::parse_iso_date(value->get<std::string>());
+            day && (!latest || *latest < *day)) {
+            latest = *day;
+        }
+    }
+    return latest;
 }
 
 }  // namespace rbl::store

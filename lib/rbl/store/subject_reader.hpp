@@ -18,11 +18,15 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "rbl/store/database.hpp"
+#include "rbl/store/entry_store.hpp"
+#include "rbl/util/date.hpp"
 
 namespace rbl::store {
 
@@ -58,6 +62,12 @@ StoredRecord stored_record_of(const Statement& statement, int first);
 /// (it stops counting).
 std::optional<std::string> keep_one_fact_per_decision(std::vector<StoredRecord>& records,
                                                       std::string_view as_of);
+
+/// The latest value of the date attribute `attribute` among the facts of `decisions` (facts as
+/// keep_one_fact_per_decision leaves them), or nullopt when none of them has one.
+std::optional<util::Date> latest_date_attribute(std::span<const StoredRecord> facts,
+                                                std::span<const Decision> decisions,
+                                                std::string_view attribute);
 
 /// A subject and its facts: one version per decision, active, dated on or before the as-of date.
 struct SubjectRows {

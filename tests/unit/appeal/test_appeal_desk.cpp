@@ -37,7 +37,7 @@ struct Fixture {
 TEST_CASE_FIXTURE(Fixture, "appeal: a rejected objection extends the held state and what follows") {
     // Received Tue 03-03: due 5 working days on, skipping the holiday 03-04: 03-11.
     const auto objection = desk.file({1, AppealType::objection, "wrong", "subject",
-                                      Date::from_ymd(2026, 3, 3)});
+                                      Date::from_ymd(2026, 3, 3), ""});
     CHECK(objection.due_on == Date::from_ymd(2026, 3, 11));
     CHECK(column("SELECT disputed FROM entries") == "1");
     // Decided Fri 03-13, after the planned end of notice: notice ends that day, publicity takes
@@ -56,7 +56,7 @@ TEST_CASE_FIXTURE(Fixture, "appeal: a rejected objection extends the held state 
 
 TEST_CASE_FIXTURE(Fixture, "appeal: a decision before the planned end keeps the planned dates") {
     const auto objection =
-        desk.file({1, AppealType::objection, "wrong", "", Date::from_ymd(2026, 3, 3)});
+        desk.file({1, AppealType::objection, "wrong", "", Date::from_ymd(2026, 3, 3), ""});
     const auto decision = desk.decide({objection.appeal_id, AppealOutcome::rejected, false, "no",
                                        Date::from_ymd(2026, 3, 5)});
     CHECK(decision.entry.notice_until == Date::from_ymd(2026, 3, 9));
@@ -66,7 +66,7 @@ TEST_CASE_FIXTURE(Fixture, "appeal: a decision before the planned end keeps the 
 
 TEST_CASE_FIXTURE(Fixture, "appeal: upheld with withdraw_records retires the evidence") {
     const auto objection =
-        desk.file({1, AppealType::objection, "wrong", "", Date::from_ymd(2026, 3, 3)});
+        desk.file({1, AppealType::objection, "wrong", "", Date::from_ymd(2026, 3, 3), ""});
     const auto decision = desk.decide({objection.appeal_id, AppealOutcome::upheld, true, "yes",
                                        Date::from_ymd(2026, 3, 5)});
     CHECK(decision.entry.status == EntryStatus::withdrawn);
@@ -80,13 +80,13 @@ TEST_CASE_FIXTURE(Fixture, "appeal: upheld with withdraw_records retires the evi
 TEST_CASE_FIXTURE(Fixture, "appeal: repair is refused before its time, with the date it opens") {
     db.exec("UPDATE entries SET status = 'effective'");
     try {
-        desk.file({1, AppealType::repair, "fixed", "", Date::from_ymd(2026, 4, 1)});
+        desk.file({1, AppealType::repair, "fixed", "", Date::from_ymd(2026, 4, 1), ""});
         FAIL("repair accepted too early");
     } catch (const UsageError& error) {
         CHECK(std::string(error.what()).find("allowed from 2026-09-13") != std::string::npos);
     }
-    const auto repair = desk.file({1, AppealType::repair, "fixed", "", Date::from_ymd(2026, 9, 13)});
-    CHECK_THROWS_AS(desk.file({1, AppealType::repair, "again", "", Date::from_ymd(2026, 9, 14)}),
+    const auto repair = desk.file({1, AppealType::repair, "fixed", "", Date::from_ymd(2026, 9, 13), ""});
+    CHECK_THROWS_AS(desk.file({1, AppealType::repair, "again", "", Date::from_ymd(2026, 9, 14), ""}),
                     UsageError);
     CHECK_THROWS_AS(desk.decide({repair.appeal_id, AppealOutcome::upheld, true, "x",
                                  Date::from_ymd(2026, 9, 14)}),
@@ -98,18 +98,18 @@ TEST_CASE_FIXTURE(Fixture, "appeal: repair is refused before its time, with the 
 }
 
 TEST_CASE_FIXTURE(Fixture, "appeal: unknown ids, ended entries and decided appeals are refused") {
-    CHECK_THROWS_AS(desk.file({2, AppealType::objection, "x", "", Date::from_ymd(2026, 3, 3)}),
+    CHECK_THROWS_AS(desk.file({2, AppealType::objection, "x", "", Date::from_ymd(2026, 3, 3), ""}),
                     UsageError);
     CHECK_THROWS_AS(desk.decide({9, AppealOutcome::upheld, false, "x", Date::from_ymd(2026, 3, 3)}),
                     UsageError);
-    CHECK_THROWS_AS(desk.file({1, AppealType::objection, "x", "", Date::from_ymd(2026, 3, 1)}),
+    CHECK_THROWS_AS(desk.file({1, AppealType::objection, "x", "", Date::from_ymd(2026, 3, 1), ""}),
                     UsageError);  // before the decision date
     // Effective and past its expiry on the day of receipt: it ran out.
     db.exec("UPDATE entries SET status = 'effective'");
-    CHECK_THROWS_AS(desk.file({1, AppealType::objection, "x", "", Date::from_ymd(2027, 3, 13)}),
+    CHECK_THROWS_AS(desk.file({1, AppealType::objection, "x", "", Date::from_ymd(2027, 3, 13), ""}),
                     UsageError);
     const auto objection =
-        desk.file({1, AppealType::objection, "x", "", Date::from_ymd(2026, 3, 20)});
+        desk.file({1, AppealType::objection, "x", "", Date::from_ymd(2026, 3, 20), ""});
     desk.decide({objection.appeal_id, AppealOutcome::rejected, false, "x",
                  Date::from_ymd(2026, 3, 21)});
     CHECK_THROWS_AS(desk.decide({objection.appeal_id, AppealOutcome::upheld, false, "x",
@@ -119,7 +119,7 @@ TEST_CASE_FIXTURE(Fixture, "appeal: unknown ids, ended entries and decided appea
 }
 
 TEST_CASE_FIXTURE(Fixture, "appeal: overdue appeals are counted as of a date") {
-    desk.file({1, AppealType::objection, "x", "", Date::from_ymd(2026, 3, 3)});  // due 03-11
+    desk.file({1, AppealType::objection, "x", "", Date::from_ymd(2026, 3, 3), ""});  // due 03-11
     CHECK(desk.list(true, true, Date::from_ymd(2026, 3, 11)).overdue == 0);
     const auto listing = desk.list(true, true, Date::from_ymd(2026, 3, 12));
     CHECK(listing.overdue == 1);

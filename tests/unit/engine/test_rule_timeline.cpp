@@ -228,7 +228,7 @@ TEST_CASE("rule tests over time: a malformed sequence is refused at its line and
 )yaml"));
     const auto problems = test::problems_of(dir.path());
     CHECK(test::spot_of(problems, "a test with runs gives as_of in each of its runs") == "30:16");
-    CHECK(test::spot_of(problems, "refused is checked only for a repair application") == "33:22");
+    CHECK(test::spot_of(problems, "refused goes with a repair application (repair:), not a run") == "33:22");
     CHECK(test::spot_of(problems, "the runs of a test go forward in time: 2026-03-01 comes after "
                                   "2026-03-02") == "34:13");
     CHECK(test::spot_of(problems, "status 'gone' is none or an entry's status") == "35:21");
