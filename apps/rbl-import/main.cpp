@@ -3,6 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <optional>
+#include <vector>
+
 #include "common/tool.hpp"
 #include "print.hpp"
 #include "rbl/ingest/feedback.hpp"
@@ -17,7 +21,7 @@ constexpr std::string_view k_tool = rbl::app::k_import_tool;
 
 struct Options {
     rbl::app::CommonOptions common;
-    std::string file;
+    std::vector<std::string> files;
     std::string mapping;
     std::string source = "default";
     std::string encoding = "utf-8";
@@ -47,10 +51,57 @@ rbl::ExitCode run_feedback(const Options& options) {
     return summary.rejected > 0 ? rbl::ExitCode::rejected : rbl::ExitCode::ok;
 }
 
+// Where one file's rejected rows go: --rejects itself for one file; for several, a folder,
+// each file's rejects in FOLDER/NAME.rejects.csv.
+std::optional<std::filesystem::path> rejects_path(const Options& options,
+                                                  const std::filesystem::path& file) {
+    if (options.rejects.empty()) {
+        return std::nullopt;
+    }
+    if (options.files.size() == 1) {
+        return options.rejects;
+    }
+    return std::filesystem::path(options.rejects) / (file.filename().string() + ".rejects.csv");
+}
+
+// Several files: --rejects must be a folder, and no file may be given twice (its second batch
+// would find everything unchanged, and its rejects file would be written twice).
+void check_files(const Options& options) {
+    if (options.files.size() > 1 && !options.rejects.empty()) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(options.rejects, ec)) {
+            throw rbl::UsageError(rbl::trf(
+                "with several files, --rejects names a folder that exists (each file's rejects "
+                "go into FOLDER/NAME.rejects.csv): {} is none",
+                options.rejects));
+        }
+    }
+    for (std::size_t i = 0; i < options.files.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            const std::filesystem::path a = options.files[i];
+            const std::filesystem::path b = options.files[j];
+            std::error_code ec;
+            if (a == b || std::filesystem::equivalent(a, b, ec)) {
+                throw rbl::UsageError(rbl::trf("{} is given twice", options.files[i]));
+            }
+            if (options.files.size() > 1 && !options.rejects.empty() &&
+                a.filename() == b.filename()) {
+                throw rbl::UsageError(rbl::trf(
+                    "{} and {} would write their rejects to the same file {}: import them one "
+                    "at a time",
+                    options.files[j], options.files[i],
+                    (std::filesystem::path(options.rejects) /
+                     (a.filename().string() + ".rejects.csv"))
+                        .string()));
+            }
+        }
+    }
+}
+
 rbl::ExitCode run_import(const Options& options) {
+    check_files(options);
     const auto rules = rbl::rules::RuleSet::load(options.common.rules);
     rbl::ingest::ImportOptions import;
-    import.file = options.file;
     if (!options.format.empty()) {
         import.format =
             options.format == "jsonl" ? rbl::ingest::Format::jsonl : rbl::ingest::Format::csv;
@@ -59,9 +110,6 @@ rbl::ExitCode run_import(const Options& options) {
     if (!options.mapping.empty()) {
         import.mapping = options.mapping;
     }
-    if (!options.rejects.empty()) {
-        import.rejects = options.rejects;
-    }
     import.source = options.source;
     import.operator_name = options.common.operator_name;
     import.strict = options.strict;
@@ -69,12 +117,33 @@ rbl::ExitCode run_import(const Options& options) {
     import.dry_run = options.dry_run;
     import.allowed_columns = options.allowed_columns;
 
+    // Each file is its own batch, committed before the next is read: a file that fails stops
+    // the run with its error (the files before it stay imported; importing them again changes
+    // nothing, so the same command may simply be run again once the file is fixed).
     rbl::app::TerminalReporter reporter(std::string(k_tool), options.common.quiet);
-    const auto summary = rbl::ingest::import_file_into(
-        {options.common.db, options.common.wait_seconds, rbl::app::actor(options.common, k_tool)},
-        rules, import, reporter);
-    rbl::app::print_import_summary(options.common, options.file, summary, options.dry_run);
-    return summary.rejected > 0 ? rbl::ExitCode::rejected : rbl::ExitCode::ok;
+    bool rejected = false;
+    for (std::size_t i = 0; i < options.files.size(); ++i) {
+        import.file = options.files[i];
+        import.rejects = rejects_path(options, import.file);
+        try {
+            const auto summary = rbl::ingest::import_file_into(
+                {options.common.db, options.common.wait_seconds,
+                 rbl::app::actor(options.common, k_tool)},
+                rules, import, reporter);
+            rbl::app::print_import_summary(options.common, options.files[i], summary,
+                                           options.dry_run);
+            rejected = rejected || summary.rejected > 0;
+        } catch (...) {
+            if (i + 1 < options.files.size()) {
+                const std::size_t left = options.files.size() - i - 1;
+                reporter.warning(rbl::trnf("{} later file not imported (the first: {})",
+                                           "{} later files not imported (the first: {})", left,
+                                           left, options.files[i + 1]));
+            }
+            throw;
+        }
+    }
+    return rejected ? rbl::ExitCode::rejected : rbl::ExitCode::ok;
 }
 
 }  // namespace
@@ -85,8 +154,9 @@ int main(int argc, char** argv) {
                          "database, validating every row."),
                  std::string(k_tool)};
     rbl::app::add_common_options(app, options.common);
-    app.add_option("FILE", options.file,
-                   rbl::tr("the records file (CSV with a header row, or JSON Lines)"));
+    app.add_option("FILE", options.files,
+                   rbl::tr("the records files (CSV with a header row, or JSON Lines), each "
+                           "imported as its own batch, in the order given"));
     app.add_option("--mapping", options.mapping,
                    rbl::tr("YAML file renaming, scaling or fixing columns (e.g. Chinese headers)"));
     app.add_option("--allow-column", options.allowed_columns,
@@ -140,6 +210,8 @@ int main(int argc, char** argv) {
     rbl::app::add_help_footer(
         app, {"rbl-import records/tax.csv --source tax --rejects rejects.csv",
               "rbl-import --encoding gbk --mapping mapping.yaml 税务局.csv",
+              {"rbl-import --source tax --rejects rejects/ /srv/in/tax/*.csv",
+               rbl::tr_later("(one batch a file; rejects/NAME.rejects.csv each)")},
               {"rbl-import --dry-run records.csv", rbl::tr_later("(validate, write nothing)")},
               {"rbl-import --revert 12", rbl::tr_later("(withdraw what batch 12 inserted)")},
               {"rbl-import -q --json /srv/in/tax.csv >> import.log",
@@ -147,18 +219,18 @@ int main(int argc, char** argv) {
 
     return rbl::app::run_tool(k_tool, app, argc, argv, [&] {
         if (options.revert > 0) {
-            if (!options.file.empty()) {
+            if (!options.files.empty()) {
                 throw rbl::UsageError(rbl::tr("give either FILE or --revert BATCH_ID, not both"));
             }
             return run_revert(options);
         }
         if (!options.feedback.empty()) {
-            if (!options.file.empty()) {
+            if (!options.files.empty()) {
                 throw rbl::UsageError(rbl::tr("give either FILE or --feedback FILE, not both"));
             }
             return run_feedback(options);
         }
-        if (options.file.empty()) {
+        if (options.files.empty()) {
             throw rbl::UsageError(rbl::tr("no file to import (see rbl-import --help)"));
         }
         return run_import(options);
