@@ -121,10 +121,16 @@ std::vector<std::string> SubjectAdjudication::other_lists(const Entry& except) c
     return ids;
 }
 
-bool SubjectAdjudication::has_open(const std::string& list_id) const {
+// An open entry of the list, or of a list it replaces (a renamed list's entries count as its).
+bool SubjectAdjudication::has_open(const rules::ListRule& list) const {
     return std::any_of(m_open.begin(), m_open.end(), [&](const Entry& entry) {
-        return entry.list_id == list_id && model::is_open(entry.status);
+        return model::is_open(entry.status) && is_of(list, entry.list_id);
     });
+}
+
+bool SubjectAdjudication::is_of(const rules::ListRule& list, std::string_view list_id) {
+    return list_id == list.id ||
+           std::find(list.replaces.begin(), list.replaces.end(), list_id) != list.replaces.end();
 }
 
 bool SubjectAdjudication::has_open_black() const {
@@ -281,7 +287,7 @@ void SubjectAdjudication::exclude_red() {
 
 // Steps 3 and 5: a subject that meets a list's criteria gets an entry.
 void SubjectAdjudication::consider(const rules::ListRule& list) {
-    if (!in_scope(list.domain) || !list.admits(m_subject.subject_type) || has_open(list.id) ||
+    if (!in_scope(list.domain) || !list.admits(m_subject.subject_type) || has_open(list) ||
         (list.kind == model::ListKind::red && has_open_black())) {
         return;
     }
@@ -315,8 +321,12 @@ void SubjectAdjudication::consider(const rules::ListRule& list) {
 bool SubjectAdjudication::evidence_used(const rules::ListRule& list, const Verdict& verdict) {
     const bool expiry_uses = list.term.from != rules::TermRule::From::evidence;
     auto used = m_case->entries.used_on(list.id, expiry_uses);
+    for (const std::string& replaced : list.replaces) {
+        const auto before = m_case->entries.used_on(replaced, expiry_uses);
+        used.insert(used.end(), before.begin(), before.end());
+    }
     for (const Entry& entry : m_open) {
-        if (entry.list_id == list.id && entry.entry_id != 0 && !model::is_open(entry.status) &&
+        if (is_of(list, entry.list_id) && entry.entry_id != 0 && !model::is_open(entry.status) &&
             entry.status != EntryStatus::withdrawn &&
             (expiry_uses || entry.status != EntryStatus::expired)) {
             const auto decisions = m_case->entries.of_entry(entry.entry_id);

@@ -69,7 +69,8 @@ private:
     bool in_scope(std::string_view domain) const;
     std::vector<std::string> open_list_ids() const;
     std::vector<std::string> other_lists(const model::Entry& except) const;
-    bool has_open(const std::string& list_id) const;
+    bool has_open(const rules::ListRule& list) const;
+    static bool is_of(const rules::ListRule& list, std::string_view list_id);
     bool has_open_black() const;
     model::EntryStatus status_read(std::int64_t entry_id) const;
     void record(const model::Entry& entry, model::ChangeKind change);

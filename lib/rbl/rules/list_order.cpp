@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "rbl/model/list_kind.hpp"
 #include "rbl/util/i18n.hpp"
 
 // The checks across rule files and the evaluation order of the lists (SPEC.md §3 "Order").
@@ -143,6 +144,40 @@ std::vector<const ListRule*> evaluation_order(std::vector<const ListRule*> all,
 
 }  // namespace
 
+namespace {
+
+// `replaces:` names lists no longer in the rules, each replaced by one list of the same kind.
+void check_replaced(const Domains& domains, const ListsById& by_id, Diagnostics& diagnostics) {
+    std::map<std::string, std::string, std::less<>> replaced_by;
+    for (const auto& [name, domain] : domains) {
+        const std::string file = domain.file.string();
+        for (const ListRule& list : domain.lists) {
+            for (const std::string& old_id : list.replaces) {
+                const SourceSpot& spot = list.replaces_spot;
+                if (by_id.contains(old_id)) {
+                    diagnostics.add(file, spot.line, spot.column,
+                                    trf("list {} replaces '{}', which is still in the rules",
+                                        list.id, old_id));
+                } else if (const auto [it, added] = replaced_by.emplace(old_id, list.id);
+                           !added) {
+                    diagnostics.add(file, spot.line, spot.column,
+                                    trf("'{}' is replaced by two lists, {} and {}", old_id,
+                                        it->second, list.id));
+                } else if (old_id.find(fmt::format(".{}.", model::to_string(list.kind))) ==
+                           std::string::npos) {
+                    diagnostics.add(file, spot.line, spot.column,
+                                    trf("list {} replaces '{}', which is no {} list id "
+                                        "(DOMAIN.{}.NAME)",
+                                        list.id, old_id, model::to_string(list.kind),
+                                        model::to_string(list.kind)));
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
 std::vector<const ListRule*> order_lists(const Domains& domains, Diagnostics& diagnostics) {
     std::vector<const ListRule*> all;
     std::map<std::string, const ListRule*, std::less<>> by_id;
@@ -157,6 +192,7 @@ std::vector<const ListRule*> order_lists(const Domains& domains, Diagnostics& di
         }
     }
     check_references(domains, by_id, diagnostics);
+    check_replaced(domains, by_id, diagnostics);
     return evaluation_order(std::move(all), domains, diagnostics);
 }
 

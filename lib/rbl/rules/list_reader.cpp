@@ -852,8 +852,8 @@ std::optional<ListRule> ListReader::list(const YAML::Node& node) {
         return std::nullopt;
     }
     m_file.check_keys(node, {"id", "kind", "title", "title_zh", "basis", "authority",
-                             "authority_from", "subjects", "criteria", "lift", "validity", "term",
-                             "procedure", "repair", "measures", "tests"});
+                             "authority_from", "replaces", "subjects", "criteria", "lift",
+                             "validity", "term", "procedure", "repair", "measures", "tests"});
     ListRule out;
     out.spot = spot_of(node);
     out.domain = m_domain.domain;
@@ -882,6 +882,10 @@ std::optional<ListRule> ListReader::list(const YAML::Node& node) {
                              "deciding department can be taken from)",
                              *from));
         }
+    }
+    if (const YAML::Node replaces = node["replaces"]; replaces) {
+        out.replaces = names(replaces, "replaces");
+        out.replaces_spot = spot_of(replaces);
     }
     if (const YAML::Node subjects = node["subjects"]; subjects) {
         for (const auto& name : names(subjects, "subjects")) {

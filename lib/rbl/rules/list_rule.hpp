@@ -170,6 +170,11 @@ struct ListRule {
     /// `authority_from: evidence`: an entry's deciding department is its latest evidence
     /// record's `authority` (谁认定、谁修复), `authority` when no evidence record names one
     bool authority_from_evidence = false;
+    /// `replaces:` lists an earlier revision had under other ids (no longer in the rules): their
+    /// open entries count as this list's, and the facts they used as used here, so a renamed
+    /// list does not list its subjects a second time (SPEC.md §4; docs/RULES.md)
+    std::vector<std::string> replaces;
+    SourceSpot replaces_spot;
     std::vector<model::SubjectType> subjects;  ///< who may be listed
     Criterion criteria;
     std::optional<Criterion> lift;
