@@ -165,6 +165,48 @@ std::string describe_duration(const util::Duration& duration, Language language)
     return duration.text();
 }
 
+
+namespace {
+
+// When credit repair may be applied for, and on what conditions (docs/RULES.md `repair:`).
+std::string repair_words(const RepairTerms& repair, Language language) {
+    const bool en = language == Language::en;
+    std::string from = en ? std::string("the entry takes effect") : std::string("生效");
+    if (!repair.from_attribute.empty()) {
+        from = en ? fmt::format("the {} its evidence records (never before the entry takes "
+                                "effect; not while none is recorded)",
+                                repair.from_attribute)
+                  : fmt::format("认定依据记载的 {}（不早于生效；未记载的不予修复）",
+                                repair.from_attribute);
+    }
+    std::string text;
+    if (repair.after && repair.after->count > 0) {
+        text = en ? fmt::format("Credit repair may be applied for {} after {}.",
+                                describe_duration(*repair.after, language), from)
+                  : fmt::format("自{}起满{}后可申请信用修复。", from,
+                                describe_duration(*repair.after, language));
+    } else {
+        text = en ? fmt::format("Credit repair may be applied for from the day {}.", from)
+                  : fmt::format("自{}之日起可申请信用修复。", from);
+    }
+    if (repair.commitment) {
+        text += en ? " The application carries the subject's public credit commitment (信用承诺)."
+                   : "申请时应提交信用承诺。";
+    }
+    if (repair.barred_entries > 0 && repair.barred_within) {
+        text += en ? fmt::format(" Not for a subject with {} or more entries on this list decided "
+                                 "within {}.",
+                                 repair.barred_entries,
+                                 describe_duration(*repair.barred_within, language))
+                   : fmt::format("{}内被列入本名单{}次及以上的，不予信用修复。",
+                                 describe_duration(*repair.barred_within, language),
+                                 repair.barred_entries);
+    }
+    return text;
+}
+
+}  // namespace
+
 std::vector<std::string> describe_exit(const ListRule& list, Language language) {
     std::vector<std::string> lines;
     const TermRule& term = list.term;
@@ -208,18 +250,7 @@ std::vector<std::string> describe_exit(const ListRule& list, Language language) 
         }
     }
     if (list.repair.allowed) {
-        lines.push_back(
-            language == Language::en
-                ? fmt::format("Credit repair may be applied for{}.",
-                              list.repair.after
-                                  ? fmt::format(" {} after the entry takes effect",
-                                                describe_duration(*list.repair.after, language))
-                                  : std::string())
-                : fmt::format("{}可申请信用修复。",
-                              list.repair.after
-                                  ? fmt::format("生效满{}后",
-                                                describe_duration(*list.repair.after, language))
-                                  : std::string()));
+        lines.push_back(repair_words(list.repair, language));
     } else {
         lines.push_back(pick(language, "Credit repair before expiry is not allowed.",
                              "有效期内不予信用修复。"));
@@ -237,6 +268,15 @@ std::string list_markdown(const ListRule& list, Language language) {
     out += fmt::format("- {}: {}\n", pick(language, "Legal basis", "认定依据"), list.basis);
     out += fmt::format("- {}: {}\n", pick(language, "Deciding department", "认定部门"),
                        deciding_department(list, language));
+    if (!list.replaces.empty()) {
+        out += fmt::format(
+            "- {}: {}\n", pick(language, "Replaces", "替代"),
+            en ? fmt::format("{} (an earlier revision's id of this list: its entries count as "
+                             "this list's)",
+                             join(list.replaces, ", "))
+               : fmt::format("{}（本名单在此前规则版本中的标识，其条目视同本名单条目）",
+                             join(list.replaces, "、")));
+    }
     if (!list.subjects.empty()) {
         std::vector<std::string> subjects;
         for (model::SubjectType type : list.subjects) {

@@ -8,6 +8,7 @@
 #include "../temp_dir.hpp"
 #include "rbl/engine/entry_term.hpp"
 #include "rbl/model/entry_terms.hpp"
+#include "rbl/rules/describe.hpp"
 #include "rbl/rules/rule_set.hpp"
 
 using rbl::rules::RuleSet;
@@ -85,4 +86,22 @@ TEST_CASE("repair: each condition's mistake at its line and column") {
     third.write("labour.yaml", labour_file("      allowed: true\n      barred_when: { entries: 2 }\n"));
     problems = problems_of(third.path());
     CHECK(spot_of(problems, "barred_when needs entries: N and within: DURATION") == "20:20");
+}
+
+TEST_CASE("repair: the conditions in rbl-rules show's words, in both languages") {
+    rbl::test::TempDir dir;
+    dir.write("labour.yaml", labour_file("      allowed: true\n      after: 6m\n"
+                                         "      from: paid_on\n      commitment: true\n"
+                                         "      barred_when: { entries: 2, within: 5y }\n"));
+    const RuleSet rules = RuleSet::load(dir.path());
+    const auto& list = *rules.list("labour.black.arrears");
+    const auto en = rbl::rules::list_markdown(list, rbl::rules::Language::en);
+    CHECK(en.find("Credit repair may be applied for 6 months after the paid_on its evidence "
+                  "records") != std::string::npos);
+    CHECK(en.find("public credit commitment") != std::string::npos);
+    CHECK(en.find("Not for a subject with 2 or more entries on this list decided within 5 "
+                  "years.") != std::string::npos);
+    const auto zh = rbl::rules::list_markdown(list, rbl::rules::Language::zh);
+    CHECK(zh.find("起满6个月后可申请信用修复。申请时应提交信用承诺。5年内被列入本名单2次及以上的，"
+                  "不予信用修复。") != std::string::npos);
 }
