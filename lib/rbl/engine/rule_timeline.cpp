@@ -65,24 +65,28 @@ Result<store::StoredRecord> stored_test_record(const rules::RuleSet& rules,
                         record.domain));
     }
     // Attributes as import stores them: numbers and booleans of the domain as JSON literals.
-    record.attrs = "{";
+    // (Built in a string of its own: g++ 12 at -O3 warns falsely of an overlapping copy when
+    // the member is assigned a literal here.)
+    std::string attrs;
+    attrs.push_back('{');
     for (const auto& [name, value] : attributes) {
-        if (record.attrs.size() > 1) {
-            record.attrs += ',';
+        if (attrs.size() > 1) {
+            attrs.push_back(',');
         }
-        util::append_json_string(record.attrs, name);
-        record.attrs += ':';
+        util::append_json_string(attrs, name);
+        attrs.push_back(':');
         const rules::Attribute* declared = domain->attribute(name);
         const bool literal = declared != nullptr &&
                              (declared->type == rules::AttributeType::number ||
                               declared->type == rules::AttributeType::boolean);
         if (literal) {
-            record.attrs += value;
+            attrs.append(value);
         } else {
-            util::append_json_string(record.attrs, value);
+            util::append_json_string(attrs, value);
         }
     }
-    record.attrs += '}';
+    attrs.push_back('}');
+    record.attrs = std::move(attrs);
     return record;
 }
 
