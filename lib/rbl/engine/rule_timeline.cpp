@@ -226,10 +226,12 @@ private:
         if (change.create) {
             model::Entry entry = change.entry;
             entry.entry_id = static_cast<std::int64_t>(m_entries.size()) + 1;
-            for (const auto& [rec, record_id] : change.evidence) {
+            for (const auto& evidence : change.evidence) {
+                const std::int64_t rec = evidence.first;  // (clang 14 captures no binding)
+                const std::string& record_id = evidence.second;
                 const auto record =
                     std::find_if(m_records.begin(), m_records.end(),
-                                 [&](const store::StoredRecord& r) { return r.rec == rec; });
+                                 [rec](const store::StoredRecord& r) { return r.rec == rec; });
                 store::EntryDecision decision;
                 decision.entry_id = entry.entry_id;
                 decision.list_id = entry.list_id;
