@@ -104,15 +104,10 @@ store::EntryDetail AppealDesk::entry_or_throw(std::int64_t entry_id) {
 model::RepairFacts AppealDesk::repair_facts(const Entry& entry, const EntryTerms& terms,
                                             const FileRequest& request) {
     model::RepairFacts facts;
-    facts.commitment = request.commitment.find_first_not_of(" \t\r\n") != std::string::npos;
-    if (terms.repair_barred_entries > 0 && terms.repair_barred_within) {
-        const util::Date since = terms.repair_barred_within->before(request.received);
-        for (const Entry& other : m_entries.subject_entries(entry.subject_id)) {
-            if (other.list_id == entry.list_id && other.status != EntryStatus::withdrawn &&
-                since <= other.decided_on && other.decided_on <= request.received) {
-                ++facts.recent_entries;
-            }
-        }
+    facts.commitment = model::gives_commitment(request.commitment);
+    if (terms.repair_barred_entries > 0) {
+        facts.recent_entries = model::recent_entries(m_entries.subject_entries(entry.subject_id),
+                                                     entry, terms, request.received);
     }
     if (!terms.repair_from.empty()) {
         const std::vector<store::Decision> evidence = m_entries.evidence_of(entry.entry_id);

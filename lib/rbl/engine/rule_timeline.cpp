@@ -198,16 +198,8 @@ private:
     model::RepairFacts repair_facts(const model::Entry& entry, const model::EntryTerms& terms,
                                     util::Date day, const std::string& commitment) const {
         model::RepairFacts facts;
-        facts.commitment = !commitment.empty();
-        if (terms.repair_barred_entries > 0 && terms.repair_barred_within) {
-            const util::Date since = terms.repair_barred_within->before(day);
-            facts.recent_entries = static_cast<int>(
-                std::count_if(m_entries.begin(), m_entries.end(), [&](const model::Entry& other) {
-                    return other.list_id == entry.list_id &&
-                           other.status != model::EntryStatus::withdrawn &&
-                           since <= other.decided_on && other.decided_on <= day;
-                }));
-        }
+        facts.commitment = model::gives_commitment(commitment);
+        facts.recent_entries = model::recent_entries(m_entries, entry, terms, day);
         if (!terms.repair_from.empty()) {
             std::vector<store::StoredRecord> facts_then = m_records;
             store::keep_one_fact_per_decision(facts_then, day.iso());

@@ -107,6 +107,22 @@ const EntryMeasure* EntryTerms::measure(std::string_view id) const {
     return found == measures.end() ? nullptr : &*found;
 }
 
+int recent_entries(std::span<const Entry> entries, const Entry& entry, const EntryTerms& terms,
+                   util::Date day) {
+    if (terms.repair_barred_entries <= 0 || !terms.repair_barred_within) {
+        return 0;
+    }
+    const util::Date since = terms.repair_barred_within->before(day);
+    return static_cast<int>(std::count_if(entries.begin(), entries.end(), [&](const Entry& other) {
+        return other.list_id == entry.list_id && other.status != EntryStatus::withdrawn &&
+               since <= other.decided_on && other.decided_on <= day;
+    }));
+}
+
+bool gives_commitment(std::string_view commitment) {
+    return commitment.find_first_not_of(" \t\r\n") != std::string_view::npos;
+}
+
 std::optional<RepairBar> repair_bar(const Entry& entry, const EntryTerms& terms,
                                     util::Date received, const RepairFacts& facts) {
     util::Date anchor = entry.effective_from;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -81,6 +82,15 @@ struct RepairBar {
     /// when that is later (the effective date's when it is not recorded).
     util::Date earliest;
 };
+
+/// How many of `entries` (the subject's) count against terms.repair_barred_when for a repair of
+/// `entry` received on `day`: those on its list, withdrawn ones aside, decided within the bar's
+/// window before `day`; 0 when the terms set no bar.
+int recent_entries(std::span<const Entry> entries, const Entry& entry, const EntryTerms& terms,
+                   util::Date day);
+
+/// Whether an application's commitment text gives one (not empty or blank).
+bool gives_commitment(std::string_view commitment);
 
 /// What bars a repair application for `entry` received on `received`, by its kept `terms` and
 /// `facts`; nullopt when nothing does (an open application of the same entry is the caller's to
