@@ -1,16 +1,28 @@
 #!/usr/bin/env bash
-# Export benchmark: rbl-publish writing 1,000,000 entries to CSV, median of RUNS, with peak RSS.
+# Export benchmark (issue 14): rbl-publish writing 1,000,000 entries to CSV against the sqlite3
+# shell's CSV dump of the same entries table, and a channel's delta with 1% of the rows changed
+# against a full export; medians of RUNS, alternated in one go, with peak RSS.
 #
-#   bash bench/run_publish.sh BIN_DIR
+#   bash bench/run_publish.sh BIN_DIR [BASE_BIN_DIR]
 #
 # Builds (once, cached in $RBL_BENCH_DIR) a database of ENTRIES entries: a small generated import
 # adjudicated by rbl-adjudicate, whose entries are then copied by SQL (new ids, other subjects'
 # ids) up to ENTRIES, so that every row has real text: titles, basis, explanation, evidence.
+# Each round, alternately:
+#   (a) baseline: sqlite3 -csv DB "SELECT * FROM entries" > FILE;
+#   (b) BIN_DIR/rbl-publish --status effective --out FILE (and BASE_BIN_DIR's, when given: a
+#       before/after in the same go, with a check that both wrote the same bytes);
+#   (c) on the round's copy of the database, whose channel 'bench' published everything in the
+#       round before: 1% of the entries changed (their expiry a day later, by SQL), then
+#       rbl-publish --channel bench --delta, timed (and, with BASE_BIN_DIR, the same on a second
+#       copy with the base build).
 # Environment: RBL_BENCH_DIR (/tmp/rbl-bench), RBL_BENCH_ENTRIES (1000000), RBL_BENCH_RUNS (3).
 set -euo pipefail
-[ $# -ge 1 ] || { echo "usage: bash bench/run_publish.sh BIN_DIR" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: bash bench/run_publish.sh BIN_DIR [BASE_BIN_DIR]" >&2; exit 2; }
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin_dir=$(cd "$1" && pwd)
+base_dir=""
+[ $# -ge 2 ] && base_dir=$(cd "$2" && pwd)
 work=${RBL_BENCH_DIR:-/tmp/rbl-bench}
 entries=${RBL_BENCH_ENTRIES:-1000000}
 runs=${RBL_BENCH_RUNS:-3}
@@ -23,7 +35,7 @@ if [ ! -s "$db" ]; then
     python3 "$repo/bench/gen_records.py" --subjects 20000 --records 200000 --seed 3 \
         --out "$work/publish-seed.csv" -q
     "$bin_dir/rbl-import" --db "$db" -q "$work/publish-seed.csv"
-    "$bin_dir/rbl-adjudicate" --db "$db" -q
+    "$bin_dir/rbl-adjudicate" --db "$db" -q > /dev/null
     # Copies of the entries (and their evidence) until there are enough; each copy's subject is
     # another real subject, so the join to subjects is exercised as in a real database.
     # Entries 1..N0 come from the run; copy k of entry e gets id k*N0 + e and another subject.
@@ -56,18 +68,83 @@ SQL
 fi
 
 count=$(sqlite3 "$db" "SELECT count(*) FROM entries")
-times=(); mems=()
+results="$work/publish-results.txt"
+: > "$results"
+# timed NAME CMD...: runs CMD under GNU time, appends "NAME seconds cpu_seconds KB" to $results.
+timed() {
+    local name=$1; shift
+    /usr/bin/time -f '%e %U %S %M' -o "$work/t.txt" "$@"
+    read -r t u s m < "$work/t.txt"
+    echo "$name $t $(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }') $m" | tee -a "$results" >&2
+}
+# publish BIN_DIR DB ARGS...: the command line of an export (GNU time runs no shell function).
+publish() { publish_cmd=("$1/rbl-publish" --db "$2" -q --status effective "${@:3}"); }
+# The delta's database: a copy whose channel has published everything once.
+delta_db="$work/publish-delta.db"
+rm -f "$delta_db"*
+cp "$db" "$delta_db"
+publish "$bin_dir" "$delta_db" --channel bench --out "$work/publish-first.csv"
+"${publish_cmd[@]}"
+sides=(new); [ -n "$base_dir" ] && sides=(new base)
 for i in $(seq 1 "$runs"); do
-    /usr/bin/time -f '%e %M' -o "$work/t.txt" \
-        "$bin_dir/rbl-publish" --db "$db" -q --status effective --out "$work/publish-out.csv"
-    read -r t m < "$work/t.txt"; times+=("$t"); mems+=("$m")
-    echo "run $i: ${t}s  ${m} KB" >&2
+    timed baseline sh -c "sqlite3 -csv '$db' 'SELECT * FROM entries' > '$work/publish-sqlite.csv'"
+    for side in "${sides[@]}"; do
+        dir=$bin_dir; [ "$side" = base ] && dir=$base_dir
+        publish "$dir" "$db" --out "$work/publish-$side.csv"
+        timed "full-$side" "${publish_cmd[@]}"
+    done
+    if [ -n "$base_dir" ]; then
+        cmp "$work/publish-new.csv" "$work/publish-base.csv" \
+            || { echo "run_publish: the two builds wrote different files" >&2; exit 1; }
+    fi
+    # 1% of the entries change (a different hundredth each round), then each build's delta.
+    sqlite3 "$delta_db" "UPDATE entries SET expires_on = date(expires_on, '+1 day')
+                         WHERE expires_on IS NOT NULL AND entry_id % 100 = $i % 100"
+    for side in "${sides[@]}"; do
+        dir=$bin_dir; [ "$side" = base ] && dir=$base_dir
+        target=$delta_db
+        if [ "$side" = new ] && [ -n "$base_dir" ]; then
+            target="$work/publish-delta-new.db"; rm -f "$target"*; cp "$delta_db" "$target"
+        fi
+        publish "$dir" "$target" --channel bench --delta --out "$work/publish-delta-$side.csv"
+        timed "delta-$side" "${publish_cmd[@]}"
+    done
+    if [ -n "$base_dir" ]; then
+        cmp "$work/publish-delta-new.csv" "$work/publish-delta-base.csv" \
+            || { echo "run_publish: the two builds wrote different deltas" >&2; exit 1; }
+    fi
 done
-rows=$(( $(python3 -c 'import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline="", encoding="utf-8"))))' "$work/publish-out.csv") - 1 ))
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
-t=$(median "${times[@]}"); m=$(median "${mems[@]}")
+rows=$(( $(python3 -c 'import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline="", encoding="utf-8"))))' "$work/publish-new.csv") - 1 ))
+delta_rows=$(( $(python3 -c 'import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline="", encoding="utf-8"))))' "$work/publish-delta-new.csv") - 1 ))
 echo
-echo "rbl-publish CSV export: $count entries in the database, $rows rows written, median of $runs"
+echo "rbl-publish CSV export: $count entries in the database, $rows rows written (delta: $delta_rows rows), median of $runs"
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB"
-echo "wall: ${t} s, peak RSS $((m / 1024)) MiB, $(awk -v r="$rows" -v t="$t" 'BEGIN { printf "%d", r / t }') rows/s (goal ≥ 500000)"
-rm -f "$work/publish-out.csv" "$work/t.txt"
+python3 - "$results" "$rows" <<'PY'
+import statistics, sys
+rows = int(sys.argv[2])
+runs = {}
+for line in open(sys.argv[1]):
+    name, wall, cpu, kb = line.split()
+    runs.setdefault(name, []).append((float(wall), float(cpu), int(kb)))
+def med(name, i):
+    return statistics.median(r[i] for r in runs[name])
+print(f"{'run':<12} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9} {'rows/s':>9}")
+for name in runs:
+    rate = f"{rows / med(name, 0):,.0f}" if name.startswith("full") or name == "baseline" else ""
+    print(f"{name:<12} {med(name, 0):>8.2f} {med(name, 1):>8.2f} {med(name, 2) / 1024:>9.0f} {rate:>9}")
+def ratios(a, b):  # pair by pair, round by round
+    return [x[0] / y[0] for x, y in zip(runs[a], runs[b])]
+for side in ("new", "base"):
+    if f"full-{side}" not in runs:
+        continue
+    r = ratios(f"full-{side}", "baseline")
+    print(f"full-{side} / baseline (goal <= 0.35): median {statistics.median(r):.2f} of {['%.2f' % x for x in r]}")
+    r = ratios(f"delta-{side}", f"full-{side}")
+    print(f"delta-{side} / full-{side} (goal <= 0.3): median {statistics.median(r):.2f} of {['%.2f' % x for x in r]}")
+if "full-base" in runs:
+    r = ratios("full-new", "full-base")
+    print(f"full new / base: median {statistics.median(r):.2f} of {['%.2f' % x for x in r]}")
+    r = ratios("delta-new", "delta-base")
+    print(f"delta new / base: median {statistics.median(r):.2f} of {['%.2f' % x for x in r]}")
+PY
+rm -f "$work"/publish-*.csv "$work/t.txt" "$work/publish-delta-new.db"*

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "rbl/ingest/columns.hpp"
+#include "rbl/ingest/parsed_rows.hpp"
 #include "rbl/ingest/record_builder.hpp"
 #include "rbl/ingest/row_sources.hpp"
 #include "rbl/store/record_store.hpp"
@@ -174,15 +175,15 @@ public:
 
     // Writes a valid record and its subject, row by row; returns a rejection, having written
     // nothing, for a key repeated with other content.
-    std::optional<Rejection> write(const model::Record& record, const RecordBuilder& builder) {
-        const auto change = m_store.put_record(record, builder.content_hash(), m_batch_id);
+    std::optional<Rejection> write(const ParsedRow& row) {
+        const model::Record& record = row.record;
+        const auto change = m_store.put_record(record, row.content_hash, m_batch_id);
         if (change.outcome == store::RecordChange::Outcome::conflict) {
             return conflict(record);
         }
         count(record, change);
         note_cross_source(m_other_sources ? m_store.other_source_of(record) : std::nullopt);
-        audit_subject(record,
-                      m_store.put_subject(record, builder.subject_region(), m_batch_id));
+        audit_subject(record, m_store.put_subject(record, row.subject_region, m_batch_id));
         return std::nullopt;
     }
 
@@ -434,52 +435,54 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
         bulk->clear();
     };
     const auto wait_for_batch = [&](Pending waiting) {
-        if (keep_fields || waiting.rejection) {
-            waiting.fields = rows->original_fields();
-        }
         pending.push_back(std::move(waiting));
         if (pending.size() >= store::BulkRecordWriter::k_rows) {
             flush_pending();
         }
     };
 
-    SourceRow row;
-    model::Record record;
-    std::string warning;
-    const std::uint64_t total_bytes = input->total_bytes();
-    while (rows->next(row)) {
+    const auto write_row = [&](ParsedRow& row) {
         ++summary.rows;
-        if (summary.rows % k_progress_every == 0) {
-            reporter.progress(tr("importing"), rows->bytes_consumed(), total_bytes);
-        }
-        std::optional<Rejection> rejection = row.problem;
-        if (!rejection) {
-            rejection = builder.build(row.fields, record, warning);
-        }
         if (bulk) {
             Pending waiting;
             waiting.line = row.line;
-            if (rejection) {
-                waiting.rejection = std::move(rejection);
+            waiting.fields = std::move(row.fields);
+            if (row.rejection) {
+                waiting.rejection = std::move(row.rejection);
             } else {
-                waiting.warning = warning;
-                waiting.staged =
-                    bulk->add(record, builder.content_hash(), builder.subject_region());
+                waiting.warning = row.warning;
+                waiting.staged = bulk->add(row.record, row.content_hash, row.subject_region);
             }
             wait_for_batch(std::move(waiting));
-            continue;
+            return;
         }
-        if (rejection) {
-            report_rejection(row.line, *rejection, rows->original_fields());
-            continue;
+        if (row.rejection) {
+            report_rejection(row.line, *row.rejection, row.fields);
+            return;
         }
-        report_warning(row.line, warning);
-        if (const auto refused = batch.write(record, builder)) {
-            report_rejection(row.line, *refused, rows->original_fields());
+        report_warning(row.line, row.warning);
+        if (const auto refused = batch.write(row)) {
+            report_rejection(row.line, *refused, row.fields);
         } else {
-            report_cross_source(row.line, record);
+            report_cross_source(row.line, row.record);
         }
-    }
+    };
+
+    // Rows are read and validated on a thread of their own (ingest/parsed_rows), a few chunks
+    // ahead of this one, which writes them.
+    const std::uint64_t total_bytes = input->total_bytes();
+    {
+        ParsedRows parsed_rows(*rows, builder, keep_fields);
+        while (ParsedChunk* chunk = parsed_rows.next()) {
+            const std::int64_t rows_before = summary.rows;
+            for (std::size_t i = 0; i < chunk->size; ++i) {
+                write_row(chunk->rows[i]);
+            }
+            if (summary.rows / k_progress_every != rows_before / k_progress_every) {
+                reporter.progress(tr("importing"), chunk->bytes_consumed, total_bytes);
+            }
+        }
+    }  // the reading thread has ended: the source and the column check are this thread's again
     if (bulk && !pending.empty()) {
         flush_pending();
     }

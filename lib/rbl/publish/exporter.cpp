@@ -176,23 +176,19 @@ struct ExportRun {
     void write_delta(const std::optional<store::LastPublication>& previous, RowWriter& writer,
                      ExportFile& file, ExportSummary& summary) {
         const std::vector<Measure> no_measures;
-        store::EntryRow row;
-        store.for_each_change(previous ? previous->publication_id : 0,
-                              [&](std::int64_t entry_id, std::string_view change) {
-                                  if (!store.entry(entry_id, as_of, row)) {
-                                      return;
-                                  }
-                                  const PublishedRow state = state_on(row, as_of, last_run);
-                                  const std::vector<Measure>* mine = &no_measures;
-                                  if (options.department) {
-                                      if (const auto* found = department_measures(row)) {
-                                          mine = found;
-                                      }
-                                  }
-                                  writer.write(file, row, state, change, mine,
-                                               reported_here(row));
-                                  ++summary.rows;
-                              });
+        store.for_each_changed_entry(
+            previous ? previous->publication_id : 0, as_of,
+            [&](const store::EntryRow& row, std::string_view change) {
+                const PublishedRow state = state_on(row, as_of, last_run);
+                const std::vector<Measure>* mine = &no_measures;
+                if (options.department) {
+                    if (const auto* found = department_measures(row)) {
+                        mine = found;
+                    }
+                }
+                writer.write(file, row, state, change, mine, reported_here(row));
+                ++summary.rows;
+            });
     }
 
     // Records the channel publication and its audit row.

@@ -14,14 +14,30 @@ namespace {
 #define RBL_DATA "x.data", "LEFT JOIN entry_explanations x ON x.entry_id = e.entry_id "
 #define RBL_NO_DATA "CAST(NULL AS TEXT)", ""
 #define RBL_ENTRY_ROW(...) RBL_ENTRY_ROW_OF(__VA_ARGS__)
-#define RBL_ENTRY_ROW_OF(DATA, JOIN_DATA)                                                                     \
+#define RBL_ENTRY_ROW_OF(DATA, JOIN_DATA) RBL_ENTRY_ROW_WITH(DATA, JOIN_DATA, "", "")
+// WITH_COLUMN and WITH_JOIN: one more column after the 23 of EntryRow, from one more join.
+#define RBL_ENTRY_ROW_WITH(DATA, JOIN_DATA, WITH_COLUMN, WITH_JOIN)                              \
     "SELECT e.entry_id, e.list_id, e.list_title, e.list_title_zh, e.kind, e.domain, "          \
     "e.subject_id, s.name, s.subject_type, e.status, e.decided_on, e.notice_until, "            \
     "e.publicity_until, e.effective_from, e.expires_on, e.ended_on, e.end_reason, e.authority, " \
     "e.basis, e.explanation, e.terms, "                                                         \
     "(SELECT " RBL_EVIDENCE_IDS " FROM (SELECT record_id FROM entry_evidence v "              \
-    "  WHERE v.entry_id = e.entry_id ORDER BY record_id) AS evidence), " DATA " "               \
-    "FROM entries e JOIN subjects s ON s.subject_id = e.subject_id " JOIN_DATA
+    "  WHERE v.entry_id = e.entry_id ORDER BY record_id) AS evidence), " DATA WITH_COLUMN " "    \
+    "FROM entries e JOIN subjects s ON s.subject_id = e.subject_id " JOIN_DATA WITH_JOIN
+// The entries added, removed or updated between publication ?1 and the rows being published
+// (published_rows), each with its change as column 23: one ordered pass, no query per row.
+#define RBL_CHANGES                                                                              \
+    "JOIN (SELECT coalesce(c.entry_id, p.entry_id) AS id, "                                     \
+    "  CASE WHEN p.entry_id IS NULL THEN 'added' "                                              \
+    "       WHEN c.entry_id IS NULL THEN 'removed' ELSE 'updated' END AS change "               \
+    "  FROM published_rows c FULL OUTER JOIN "                                                  \
+    "  (SELECT entry_id, row_hash FROM publication_rows WHERE publication_id = ?1) p "          \
+    "  ON p.entry_id = c.entry_id "                                                             \
+    "  WHERE p.entry_id IS NULL OR c.entry_id IS NULL OR p.row_hash <> c.row_hash) ch "         \
+    "ON ch.id = e.entry_id ORDER BY e.entry_id"
+#define RBL_CHANGED_ENTRY_ROW(DATA, JOIN_DATA) \
+    RBL_ENTRY_ROW_WITH(DATA, JOIN_DATA, ", ch.change", RBL_CHANGES)
+#define RBL_CHANGED_ENTRIES(...) RBL_CHANGED_ENTRY_ROW(__VA_ARGS__)
 #define RBL_ENTRIES_WHERE(DOMAINS)                                                              \
     "WHERE e.decided_on <= ?1 AND (CAST(?2 AS TEXT) IS NULL OR e.kind = ?2) "                                 \
     "AND (CAST(?3 AS TEXT) IS NULL OR e.domain IN (" DOMAINS ")) "                                            \
@@ -34,10 +50,9 @@ constexpr std::string_view k_entries_sqlite =
     RBL_ENTRY_ROW(RBL_DATA) RBL_ENTRIES_WHERE(RBL_DOMAINS);
 constexpr std::string_view k_entries_sqlite_before_data =
     RBL_ENTRY_ROW(RBL_NO_DATA) RBL_ENTRIES_WHERE(RBL_DOMAINS);
-constexpr std::string_view k_entry_sqlite =
-    RBL_ENTRY_ROW(RBL_DATA) "WHERE e.entry_id = ?2";
-constexpr std::string_view k_entry_sqlite_before_data =
-    RBL_ENTRY_ROW(RBL_NO_DATA) "WHERE e.entry_id = ?2";
+constexpr std::string_view k_changed_entries_sqlite = RBL_CHANGED_ENTRIES(RBL_DATA);
+constexpr std::string_view k_changed_entries_sqlite_before_data =
+    RBL_CHANGED_ENTRIES(RBL_NO_DATA);
 #undef RBL_DOMAINS
 #undef RBL_EVIDENCE_IDS
 #define RBL_EVIDENCE_IDS "string_agg(record_id, ';' ORDER BY record_id)"
@@ -46,16 +61,19 @@ constexpr std::string_view k_entries_postgresql =
     RBL_ENTRY_ROW(RBL_DATA) RBL_ENTRIES_WHERE(RBL_DOMAINS);
 constexpr std::string_view k_entries_postgresql_before_data =
     RBL_ENTRY_ROW(RBL_NO_DATA) RBL_ENTRIES_WHERE(RBL_DOMAINS);
-constexpr std::string_view k_entry_postgresql =
-    RBL_ENTRY_ROW(RBL_DATA) "WHERE e.entry_id = ?2";
-constexpr std::string_view k_entry_postgresql_before_data =
-    RBL_ENTRY_ROW(RBL_NO_DATA) "WHERE e.entry_id = ?2";
+constexpr std::string_view k_changed_entries_postgresql = RBL_CHANGED_ENTRIES(RBL_DATA);
+constexpr std::string_view k_changed_entries_postgresql_before_data =
+    RBL_CHANGED_ENTRIES(RBL_NO_DATA);
 #undef RBL_DOMAINS
 #undef RBL_EVIDENCE_IDS
 #undef RBL_ENTRIES_WHERE
 
 #undef RBL_ENTRY_ROW
 #undef RBL_ENTRY_ROW_OF
+#undef RBL_ENTRY_ROW_WITH
+#undef RBL_CHANGES
+#undef RBL_CHANGED_ENTRY_ROW
+#undef RBL_CHANGED_ENTRIES
 #undef RBL_DATA
 #undef RBL_NO_DATA
 
@@ -116,10 +134,11 @@ std::string_view entries_sql(Database& db) {
                : db.sql(k_entries_sqlite_before_data, k_entries_postgresql_before_data);
 }
 
-std::string_view entry_sql(Database& db) {
+std::string_view changed_entries_sql(Database& db) {
     return db.schema_version() >= k_explanation_data_version
-               ? db.sql(k_entry_sqlite, k_entry_postgresql)
-               : db.sql(k_entry_sqlite_before_data, k_entry_postgresql_before_data);
+               ? db.sql(k_changed_entries_sqlite, k_changed_entries_postgresql)
+               : db.sql(k_changed_entries_sqlite_before_data,
+                        k_changed_entries_postgresql_before_data);
 }
 
 }  // namespace
@@ -128,7 +147,6 @@ PublicationStore::PublicationStore(Database& db)
     : m_db(db),
       m_last_as_of(db, k_last_as_of),
       m_entries(db, entries_sql(db), detail::Fetch::stream),
-      m_entry(db, entry_sql(db)),
       m_last_publication(db, k_last_publication),
       m_insert_publication(db, k_insert_publication) {}
 
@@ -199,18 +217,23 @@ void PublicationStore::for_each_entry(const EntryFilter& filter,
     m_entries.reset();
 }
 
-bool PublicationStore::entry(std::int64_t entry_id, util::Date as_of, EntryRow& row) {
-    const std::string day = as_of.iso();
-    m_entry.bind(1, day).bind(2, entry_id);
-    const bool found = m_entry.step();
-    if (found) {
-        read_row(m_entry, row);
+void PublicationStore::for_each_changed_entry(
+    std::int64_t previous, util::Date as_of,
+    const std::function<void(const EntryRow&, std::string_view)>& visit) {
+    const std::set<std::int64_t> disputed = disputed_on(as_of.iso());
+    m_changed_entries.bind(1, previous);
+    EntryRow row;
+    try {
+        while (m_changed_entries.step()) {
+            read_row(m_changed_entries, row);
+            row.disputed = disputed.contains(row.entry_id);
+            visit(row, m_changed_entries.column_text(23));
+        }
+    } catch (...) {
+        m_changed_entries.reset();
+        throw;
     }
-    m_entry.reset();
-    if (found) {
-        row.disputed = disputed_on(day).contains(entry_id);
-    }
-    return found;
+    m_changed_entries.reset();
 }
 
 std::optional<LastPublication> PublicationStore::last_publication(std::string_view channel) {
@@ -229,6 +252,7 @@ void PublicationStore::start_rows() {
     m_db.exec(m_db.sql(k_create_rows_sqlite, k_create_rows_postgresql));
     m_add_row = m_db.prepare(k_add_row);
     m_changes = m_db.prepare(k_changes);
+    m_changed_entries = Statement(m_db, changed_entries_sql(m_db), detail::Fetch::stream);
     m_copy_rows = m_db.prepare(k_copy_rows);
 }
 

@@ -85,8 +85,6 @@ public:
     /// Calls `visit` with every entry that passes the filter, by entry id.
     void for_each_entry(const EntryFilter& filter,
                         const std::function<void(const EntryRow&)>& visit);
-    /// One entry, whatever the filter (for rows a delta reports removed); false when none.
-    bool entry(std::int64_t entry_id, util::Date as_of, EntryRow& row);
 
     /// The channel's latest publication, if any.
     std::optional<LastPublication> last_publication(std::string_view channel);
@@ -98,6 +96,12 @@ public:
     /// publication `previous` (0: none) and the rows added since start_rows(), by entry id.
     void for_each_change(std::int64_t previous,
                          const std::function<void(std::int64_t, std::string_view)>& visit);
+    /// The same changes as for_each_change, as the entries stand now whatever the filter (a
+    /// delta reports removed rows too), each with `disputed` on `as_of`: `visit(row, change)`,
+    /// by entry id, in one pass.
+    void for_each_changed_entry(
+        std::int64_t previous, util::Date as_of,
+        const std::function<void(const EntryRow&, std::string_view)>& visit);
     /// Records a publication and its rows (those added since start_rows()); returns its id.
     std::int64_t record(const PublicationRecord& publication);
 
@@ -108,10 +112,10 @@ private:
     Database& m_db;
     Statement m_last_as_of;
     Statement m_entries;
-    Statement m_entry;
     Statement m_last_publication;
     Statement m_add_row;
     Statement m_changes;
+    Statement m_changed_entries;
     Statement m_insert_publication;
     Statement m_copy_rows;
 };

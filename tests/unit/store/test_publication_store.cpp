@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -65,7 +66,8 @@ const util::Date k_decided = util::Date::from_ymd(2026, 3, 2);
 TEST_CASE_FIXTURE(Fixture, "publication store: the last run and an entry as an exported row") {
     CHECK(publications.last_run_as_of() == "2026-03-02");
     store::EntryRow row;
-    REQUIRE(publications.entry(1, k_decided, row));
+    publications.for_each_entry(as_of(k_decided), [&row](const store::EntryRow& read) { row = read; });
+    REQUIRE(row.entry_id == 1);
     CHECK(row.list_id == "market.black.serious");
     CHECK(row.subject_name == "甲公司");
     CHECK(row.subject_type == "legal_person");
@@ -75,7 +77,6 @@ TEST_CASE_FIXTURE(Fixture, "publication store: the last run and an entry as an e
     CHECK(row.explanation == "because");
     CHECK(row.evidence == "P1;P2");
     CHECK_FALSE(row.disputed);
-    CHECK_FALSE(publications.entry(99, k_decided, row));
 }
 
 TEST_CASE_FIXTURE(Fixture, "publication store: entries pass the filter, disputed on its day") {
@@ -109,9 +110,52 @@ VALUES (1, 'objection', 'r', '2026-03-04', '2026-03-10', 'notice', 't', 't', 're
     CHECK(disputed_on(4));
     CHECK(disputed_on(5));
     CHECK_FALSE(disputed_on(6));  // decided that day
-    store::EntryRow row;
-    REQUIRE(publications.entry(1, util::Date::from_ymd(2026, 3, 5), row));
-    CHECK(row.disputed);
+
+    // A delta's rows, whatever the filter, disputed on the delta's day.
+    store::Transaction transaction(db, store::Transaction::Mode::immediate);
+    publications.start_rows();
+    publications.add_row(1, "h1");
+    std::vector<std::tuple<std::int64_t, std::string, bool>> changed;
+    const auto changed_on = [&](int day) {
+        changed.clear();
+        publications.for_each_changed_entry(
+            0, util::Date::from_ymd(2026, 3, day),
+            [&changed](const store::EntryRow& row, std::string_view change) {
+                changed.emplace_back(row.entry_id, std::string(change), row.disputed);
+            });
+        return changed;
+    };
+    using Changed = std::vector<std::tuple<std::int64_t, std::string, bool>>;
+    CHECK(changed_on(5) == Changed{{1, "added", true}});
+    CHECK(changed_on(6) == Changed{{1, "added", false}});
+}
+
+TEST_CASE_FIXTURE(Fixture, "publication store: a delta's rows read in one pass, removed ones too") {
+    store::Transaction transaction(db, store::Transaction::Mode::immediate);
+    publications.start_rows();
+    publications.add_row(1, "h1");
+    const std::int64_t first = record("web");
+    const auto rows_since = [&](std::int64_t previous) {
+        std::vector<std::pair<std::string, std::string>> rows;  // evidence and change
+        publications.for_each_changed_entry(
+            previous, k_decided, [&rows](const store::EntryRow& row, std::string_view change) {
+                CHECK(row.subject_name == "甲公司");
+                CHECK(row.list_id == "market.black.serious");
+                rows.emplace_back(row.evidence, std::string(change));
+            });
+        return rows;
+    };
+    using Rows = std::vector<std::pair<std::string, std::string>>;
+    publications.start_rows();
+    publications.add_row(1, "h1");
+    CHECK(rows_since(first).empty());
+    publications.add_row(2, "h2");  // no such entry: not reported
+    CHECK(rows_since(first).empty());
+    publications.start_rows();
+    publications.add_row(1, "h3");
+    CHECK(rows_since(first) == Rows{{"P1;P2", "updated"}});
+    publications.start_rows();
+    CHECK(rows_since(first) == Rows{{"P1;P2", "removed"}});
 }
 
 TEST_CASE_FIXTURE(Fixture, "publication store: a channel's publications and their deltas") {
