@@ -99,7 +99,7 @@ for i in $(seq 1 "$runs"); do
     fi
     # 1% of the entries change (a different hundredth each round), then each build's delta.
     sqlite3 "$delta_db" "UPDATE entries SET expires_on = date(expires_on, '+1 day')
-                         WHERE expires_on IS NOT NULL AND entry_id % 100 = $i % 100"
+                         WHERE expires_on <> '' AND entry_id % 100 = $i % 100"
     for side in "${sides[@]}"; do
         dir=$bin_dir; [ "$side" = base ] && dir=$base_dir
         target=$delta_db
