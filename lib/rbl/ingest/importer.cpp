@@ -450,7 +450,7 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
             if (row.rejection) {
                 waiting.rejection = std::move(row.rejection);
             } else {
-                waiting.warning = row.warning;
+                waiting.warning = std::move(row.warning);
                 waiting.staged = bulk->add(row.record, row.content_hash, row.subject_region);
             }
             wait_for_batch(std::move(waiting));

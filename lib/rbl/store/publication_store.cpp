@@ -24,7 +24,7 @@ namespace {
     "(SELECT " RBL_EVIDENCE_IDS " FROM (SELECT record_id FROM entry_evidence v "              \
     "  WHERE v.entry_id = e.entry_id ORDER BY record_id) AS evidence), " DATA WITH_COLUMN " "    \
     "FROM " FIRST "entries e JOIN subjects s ON s.subject_id = e.subject_id " JOIN_DATA
-// The entries of changed_rows (filled from k_changes), each with its change as column 23, read
+// The entries of changed_rows (filled by k_keep_changes), each with its change as column 23, read
 // from that table first (CROSS JOIN keeps SQLite's join order: the few changed rows, each
 // entry found by its key) in one ordered pass.
 #define RBL_CHANGED_ENTRY_ROW(DATA, JOIN_DATA)                                                   \
@@ -99,22 +99,23 @@ constexpr std::string_view k_clear_changes = "DELETE FROM changed_rows";
 constexpr std::string_view k_add_row =
     "INSERT INTO published_rows (entry_id, row_hash) VALUES (?1, ?2)";
 
-// Rows added or updated (each looked up in the previous publication by its key), then rows
-// removed (each looked up among this one's): two indexed passes. (A FULL OUTER JOIN of the two
-// sets scanned the previous publication's rows once per row on SQLite 3.40: hours at 1M rows.)
-#define RBL_CHANGES_SQL                                                                          \
-    "SELECT c.entry_id AS id, "                                                                 \
-    "  CASE WHEN p.entry_id IS NULL THEN 'added' ELSE 'updated' END AS change "                 \
-    "FROM published_rows c LEFT JOIN publication_rows p "                                       \
-    "  ON p.publication_id = ?1 AND p.entry_id = c.entry_id "                                   \
-    "WHERE p.entry_id IS NULL OR p.row_hash <> c.row_hash "                                     \
-    "UNION ALL "                                                                                \
-    "SELECT p.entry_id, 'removed' FROM publication_rows p WHERE p.publication_id = ?1 "         \
-    "  AND NOT EXISTS (SELECT 1 FROM published_rows c WHERE c.entry_id = p.entry_id) "
-constexpr std::string_view k_changes = RBL_CHANGES_SQL "ORDER BY id";
-// The same changes kept for the read of their entries (for_each_changed_entry).
-constexpr std::string_view k_keep_changes = "INSERT INTO changed_rows (entry_id, change) " RBL_CHANGES_SQL;
-#undef RBL_CHANGES_SQL
+// The changes between publication ?1 and the rows being published, kept in changed_rows: rows
+// added or updated (each looked up in the previous publication by its key), then rows removed
+// (each looked up among this one's): two indexed passes. (A FULL OUTER JOIN of the two sets
+// scanned the previous publication's rows once per row on SQLite 3.40: hours at 1M rows.)
+constexpr std::string_view k_keep_changes = R"sql(
+INSERT INTO changed_rows (entry_id, change)
+SELECT c.entry_id, CASE WHEN p.entry_id IS NULL THEN 'added' ELSE 'updated' END
+FROM published_rows c
+LEFT JOIN publication_rows p ON p.publication_id = ?1 AND p.entry_id = c.entry_id
+WHERE p.entry_id IS NULL OR p.row_hash <> c.row_hash
+UNION ALL
+SELECT p.entry_id, 'removed' FROM publication_rows p
+WHERE p.publication_id = ?1
+  AND NOT EXISTS (SELECT 1 FROM published_rows c WHERE c.entry_id = p.entry_id))sql";
+
+constexpr std::string_view k_changes =
+    "SELECT entry_id, change FROM changed_rows ORDER BY entry_id";
 
 constexpr std::string_view k_insert_publication = R"sql(
 INSERT INTO publications (channel, published_at, as_of, filter, format, delta, rows, sha256, out,
@@ -226,10 +227,7 @@ void PublicationStore::for_each_changed_entry(
     std::int64_t previous, util::Date as_of,
     const std::function<void(const EntryRow&, std::string_view)>& visit) {
     const std::set<std::int64_t> disputed = disputed_on(as_of.iso());
-    m_db.exec(k_clear_changes);
-    Statement keep(m_db, k_keep_changes);
-    keep.bind(1, previous);
-    keep.run();
+    keep_changes(previous);
     EntryRow row;
     try {
         while (m_changed_entries.step()) {
@@ -259,6 +257,7 @@ std::optional<LastPublication> PublicationStore::last_publication(std::string_vi
 void PublicationStore::start_rows() {
     m_db.exec(m_db.sql(k_create_rows_sqlite, k_create_rows_postgresql));
     m_add_row = m_db.prepare(k_add_row);
+    m_keep_changes = m_db.prepare(k_keep_changes);
     m_changes = m_db.prepare(k_changes);
     m_changed_entries = Statement(m_db, changed_entries_sql(m_db), detail::Fetch::stream);
     m_copy_rows = m_db.prepare(k_copy_rows);
@@ -269,9 +268,15 @@ void PublicationStore::add_row(std::int64_t entry_id, std::string_view row_hash)
     m_add_row.run();
 }
 
+void PublicationStore::keep_changes(std::int64_t previous) {
+    m_db.exec(k_clear_changes);
+    m_keep_changes.bind(1, previous);
+    m_keep_changes.run();
+}
+
 void PublicationStore::for_each_change(
     std::int64_t previous, const std::function<void(std::int64_t, std::string_view)>& visit) {
-    m_changes.bind(1, previous);
+    keep_changes(previous);
     try {
         while (m_changes.step()) {
             visit(m_changes.column_int64(0), m_changes.column_text(1));

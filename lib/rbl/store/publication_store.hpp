@@ -108,12 +108,15 @@ public:
 private:
     void read_row(const Statement& statement, EntryRow& row) const;
     std::set<std::int64_t> disputed_on(const std::string& day);
+    /// Fills the TEMP table changed_rows with the changes since publication `previous`.
+    void keep_changes(std::int64_t previous);
 
     Database& m_db;
     Statement m_last_as_of;
     Statement m_entries;
     Statement m_last_publication;
     Statement m_add_row;
+    Statement m_keep_changes;
     Statement m_changes;
     Statement m_changed_entries;
     Statement m_insert_publication;
