@@ -41,6 +41,9 @@ ALLOWED = {
         "one of the file's k_ statements, by the database's dialect and schema version",
     ("lib/rbl/store/publication_store.cpp", "entry_sql(db)"):
         "one of the file's k_ statements, by the database's dialect and schema version",
+    ("lib/rbl/store/record_store.cpp", "m_deferred_index_sql"):
+        "the CREATE INDEX statement read from the database's own schema (sqlite_schema), "
+        "to build again the index it dropped",
     ("lib/rbl/store/report_store.cpp", "sql"):
         "label_counts(): one of the report's k_ literals, passed by its callers in the same file",
 }

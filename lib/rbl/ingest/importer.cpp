@@ -177,13 +177,14 @@ public:
     // nothing, for a key repeated with other content.
     std::optional<Rejection> write(const ParsedRow& row) {
         const model::Record& record = row.record;
-        const auto change = m_store.put_record(record, row.content_hash, m_batch_id);
-        if (change.outcome == store::RecordChange::Outcome::conflict) {
+        const store::RowChange change =
+            m_store.put_row(record, row.content_hash, row.subject_region, m_batch_id);
+        if (change.record.outcome == store::RecordChange::Outcome::conflict) {
             return conflict(record);
         }
-        count(record, change);
+        count(record, change.record);
         note_cross_source(m_other_sources ? m_store.other_source_of(record) : std::nullopt);
-        audit_subject(record, m_store.put_subject(record, row.subject_region, m_batch_id));
+        audit_subject(record, change.subject);
         return std::nullopt;
     }
 
@@ -366,6 +367,10 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
         .started_at = started_at,
     });
     BatchWriter batch(store, audit, batch_id, options.source, summary);
+    const bool row_by_row = !store::BulkRecordWriter::supported(db);
+    if (row_by_row && !batch.other_sources()) {
+        store.defer_index_on_large_load();  // no cross-source lookup reads the index
+    }
 
     const auto report_rejection = [&](std::uint64_t line, const Rejection& rejection,
                                       const std::vector<std::string>& fields) {
@@ -404,7 +409,7 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
     // of rows at a time; every row's messages, counts and audit rows then follow in the file's
     // order, as row by row. A row waiting for its batch keeps what its messages need.
     std::optional<store::BulkRecordWriter> bulk;
-    if (store::BulkRecordWriter::supported(db)) {
+    if (!row_by_row) {
         bulk.emplace(db, batch_id, batch.other_sources());
     }
     struct Pending {
@@ -506,6 +511,12 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
                              summary.cross_source_duplicates - k_messages_shown));
     }
 
+    const bool rolled_back = options.dry_run || (options.strict && summary.rejected > 0);
+    if (store.index_deferred() && !rolled_back) {
+        reporter.progress(tr("indexing the records"), static_cast<std::uint64_t>(summary.inserted), 0);
+        store.build_deferred_index();
+        reporter.progress_done();
+    }
     const std::string finished_at = util::utc_now_iso();
     store.finish_batch(batch_id,
                                store::BatchCounts{summary.rows, summary.inserted, summary.updated,
@@ -528,7 +539,7 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
                                 {"cross_source_duplicates", summary.cross_source_duplicates},
                                 {"inserted_digest", batch.inserted_digest().hex()}}
                      .dump());
-    if (options.dry_run || (options.strict && summary.rejected > 0)) {
+    if (rolled_back) {
         return summary;  // the transaction rolls back: nothing is written
     }
     transaction.commit();

@@ -71,13 +71,12 @@ constexpr std::string_view k_update_subject = R"sql(
 UPDATE subjects SET name = ?2, subject_type = ?3, id_check_ok = ?4, updated_batch = ?5
 WHERE subject_id = ?1)sql";
 
-// Inserting first and looking up only on conflict costs one B-tree descent for a new record.
+// After find_key() found no record under the key.
 constexpr std::string_view k_insert_record = R"sql(
 INSERT INTO records (source, record_id, subject_id, domain, kind, date, amount_fen, authority,
                      region, status, withdrawn_by, attrs, content_hash, inserted_batch,
                      updated_batch, seen_batch)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?14)
-ON CONFLICT (source, record_id) DO NOTHING)sql";
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?14))sql";
 
 constexpr std::string_view k_find_record =
     "SELECT rec, content_hash, seen_batch, " RBL_RECORD_STATE_COLUMNS
@@ -92,6 +91,17 @@ SET subject_id = ?2, domain = ?3, kind = ?4, date = ?5, amount_fen = ?6, authori
 WHERE rec = ?1)sql";
 
 constexpr std::string_view k_mark_seen = "UPDATE records SET seen_batch = ?2 WHERE rec = ?1";
+
+// The covering index a large load builds after its rows (defer_index_on_large_load()): its
+// definition is read from the schema, so that the index built again is the one dropped.
+constexpr std::string_view k_evaluation_index_sql =
+    "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'records_for_evaluation'";
+constexpr std::string_view k_drop_evaluation_index = "DROP INDEX records_for_evaluation";
+// Half, and all, of the 64 MiB page cache every SQLite connection has (sqlite_connection.cpp).
+constexpr std::string_view k_half_cache = "PRAGMA cache_size=-32768";
+constexpr std::string_view k_whole_cache = "PRAGMA cache_size=-65536";
+// The largest rec, about the table's size (rowids are not reused but rarely deleted).
+constexpr std::string_view k_records_size = "SELECT coalesce(max(rec), 0) FROM records";
 
 std::optional<std::string_view> withdrawn_by(const model::Record& record, bool office_withdrawn) {
     if (office_withdrawn) {
@@ -274,27 +284,102 @@ SubjectChange RecordStore::put_subject(const model::Record& record,
     return change;
 }
 
+RowChange RecordStore::put_row(const model::Record& record, const ContentHash& hash,
+                               std::string_view subject_region, std::int64_t batch_id) {
+    RowChange change;
+    const StoredKey stored = find_key(record, hash, batch_id);
+    if (stored.kind == StoredKey::Kind::conflict) {
+        change.record.outcome = RecordChange::Outcome::conflict;
+        return change;
+    }
+    change.subject = put_subject(record, subject_region, batch_id);
+    change.record = write_record(stored, record, hash, batch_id);
+    return change;
+}
+
 RecordChange RecordStore::put_record(const model::Record& record, const ContentHash& hash,
                                      std::int64_t batch_id) {
+    return write_record(find_key(record, hash, batch_id), record, hash, batch_id);
+}
+
+RecordStore::StoredKey RecordStore::find_key(const model::Record& record, const ContentHash& hash,
+                                             std::int64_t batch_id) {
+    StoredKey stored;
+    m_find_record.bind(1, record.source).bind(2, record.record_id);
+    try {
+        if (!m_find_record.step()) {
+            m_find_record.reset();
+            return stored;
+        }
+        stored.rec = m_find_record.column_int64(0);
+        const std::string_view stored_hash = m_find_record.column_blob(1);
+        const bool same = stored_hash.size() == hash.size() &&
+                          std::equal(hash.begin(), hash.end(), stored_hash.begin(),
+                                     [](std::uint8_t a, char b) {
+                                         return a == static_cast<std::uint8_t>(b);
+                                     });
+        stored.seen_in_this_batch = m_find_record.column_int64(2) == batch_id;
+        if (same) {
+            stored.kind = StoredKey::Kind::same;
+        } else if (stored.seen_in_this_batch) {
+            stored.kind = StoredKey::Kind::conflict;
+        } else {
+            const RecordState found = record_state_of(m_find_record, k_found_state);
+            stored.kind = StoredKey::Kind::other;
+            stored.office_withdrawn = found.withdrawn_by == "office";
+            stored.before_json = stored_record_json(found);
+            stored.previous_state = record_state_hash(found);
+        }
+    } catch (...) {
+        m_find_record.reset();
+        throw;
+    }
+    m_find_record.reset();
+    return stored;
+}
+
+RecordChange RecordStore::write_record(const StoredKey& stored, const model::Record& record,
+                                       const ContentHash& hash, std::int64_t batch_id) {
+    RecordChange change;
+    switch (stored.kind) {
+        case StoredKey::Kind::conflict:
+            change.outcome = RecordChange::Outcome::conflict;
+            return change;
+        case StoredKey::Kind::same:
+            change.outcome = RecordChange::Outcome::unchanged;
+            if (!stored.seen_in_this_batch) {
+                // Marks the key as held by this file, so a later row with other content is caught.
+                m_mark_seen.bind(1, stored.rec).bind(2, batch_id);
+                m_mark_seen.run();
+            }
+            return change;
+        case StoredKey::Kind::absent:
+        case StoredKey::Kind::other:
+            break;
+    }
     const std::string date = record.date.iso();
     const std::string_view status = model::to_string(record.status);
-    m_insert_record.bind(1, record.source)
-        .bind(2, record.record_id)
-        .bind(3, record.subject_id)
-        .bind(4, record.domain)
-        .bind(5, record.kind)
-        .bind(6, date)
-        .bind(7, amount_of(record))
-        .bind(8, record.authority)
-        .bind(9, record.region)
-        .bind(10, status)
-        .bind(11, withdrawn_by(record, false))
-        .bind(12, record.attrs_json)
-        .bind_blob(13, hash.data(), hash.size())
-        .bind(14, batch_id);
-    m_insert_record.run();
-    RecordChange change;
-    if (m_db.changes() == 1) {
+    if (stored.kind == StoredKey::Kind::absent) {
+        m_insert_record.bind(1, record.source)
+            .bind(2, record.record_id)
+            .bind(3, record.subject_id)
+            .bind(4, record.domain)
+            .bind(5, record.kind)
+            .bind(6, date)
+            .bind(7, amount_of(record))
+            .bind(8, record.authority)
+            .bind(9, record.region)
+            .bind(10, status)
+            .bind(11, withdrawn_by(record, false))
+            .bind(12, record.attrs_json)
+            .bind_blob(13, hash.data(), hash.size())
+            .bind(14, batch_id);
+        m_insert_record.run();
+        if (!m_deferred_index_sql.empty() && !m_index_dropped &&
+            ++m_inserted_count > m_defer_after) {
+            m_db.exec(k_drop_evaluation_index);
+            m_index_dropped = true;
+        }
         m_inserted_subjects.insert(record.subject_id);
         if (m_inserted_subjects.size() >= k_marks_kept) {
             mark_inserted_subjects();
@@ -304,44 +389,14 @@ RecordChange RecordStore::put_record(const model::Record& record, const ContentH
         return change;
     }
 
-    m_find_record.bind(1, record.source).bind(2, record.record_id);
-    if (!m_find_record.step()) {
-        m_find_record.reset();
-        throw FailedError(tr("internal error: record vanished during import"));
-    }
-    const std::int64_t rec = m_find_record.column_int64(0);
-    const std::string_view stored_hash = m_find_record.column_blob(1);
-    const bool same = stored_hash.size() == hash.size() &&
-                      std::equal(hash.begin(), hash.end(), stored_hash.begin(),
-                                 [](std::uint8_t a, char b) {
-                                     return a == static_cast<std::uint8_t>(b);
-                                 });
-    const bool seen_in_this_batch = m_find_record.column_int64(2) == batch_id;
-    if (same) {
-        m_find_record.reset();
-        change.outcome = RecordChange::Outcome::unchanged;
-        if (!seen_in_this_batch) {
-            // Marks the key as held by this file, so a later row with other content is caught.
-            m_mark_seen.bind(1, rec).bind(2, batch_id);
-            m_mark_seen.run();
-        }
-        return change;
-    }
-    if (seen_in_this_batch) {
-        m_find_record.reset();
-        change.outcome = RecordChange::Outcome::conflict;
-        return change;
-    }
-    const RecordState found = record_state_of(m_find_record, k_found_state);
-    const bool office_withdrawn = found.withdrawn_by == "office";
     change.outcome = RecordChange::Outcome::updated;
-    change.before_json = stored_record_json(found);
-    change.previous_state = record_state_hash(found);
-    m_find_record.reset();
-    const std::string_view new_status = office_withdrawn ? std::string_view("withdrawn") : status;
-    change.state = state_of(record, date, new_status, withdrawn_by(record, office_withdrawn));
-
-    m_update_record.bind(1, rec)
+    change.before_json = stored.before_json;
+    change.previous_state = stored.previous_state;
+    const std::string_view new_status =
+        stored.office_withdrawn ? std::string_view("withdrawn") : status;
+    const auto new_withdrawn_by = withdrawn_by(record, stored.office_withdrawn);
+    change.state = state_of(record, date, new_status, new_withdrawn_by);
+    m_update_record.bind(1, stored.rec)
         .bind(2, record.subject_id)
         .bind(3, record.domain)
         .bind(4, record.kind)
@@ -350,12 +405,42 @@ RecordChange RecordStore::put_record(const model::Record& record, const ContentH
         .bind(7, record.authority)
         .bind(8, record.region)
         .bind(9, new_status)
-        .bind(10, withdrawn_by(record, office_withdrawn))
+        .bind(10, new_withdrawn_by)
         .bind(11, record.attrs_json)
         .bind_blob(12, hash.data(), hash.size())
         .bind(13, batch_id);
     m_update_record.run();
     return change;
+}
+
+void RecordStore::defer_index_on_large_load() {
+    if (m_db.dialect() != Dialect::sqlite) {
+        return;
+    }
+    {
+        Statement statement(m_db, k_evaluation_index_sql);
+        if (!statement.step() || statement.is_null(0)) {
+            return;  // an older schema: nothing to defer
+        }
+        m_deferred_index_sql = statement.column_text(0);
+    }
+    Statement size(m_db, k_records_size);
+    const std::int64_t records = size.step() ? size.column_int64(0) : 0;
+    m_defer_after = std::max(records, k_index_deferred_after);
+}
+
+void RecordStore::build_deferred_index() {
+    if (!m_index_dropped) {
+        return;
+    }
+    // The sort of CREATE INDEX holds as much memory as the page cache may (SQLite's
+    // vdbesort.c): with the cache halved while it runs, the two together stay within the
+    // cache's own size, and the import within its memory.
+    m_db.exec(k_half_cache);
+    m_db.exec(m_deferred_index_sql);
+    m_db.exec(k_whole_cache);
+    m_index_dropped = false;
+    m_inserted_count = 0;
 }
 
 bool RecordStore::has_other_sources(std::string_view source) {

@@ -72,6 +72,12 @@ struct RecordChange {
     StateHash previous_state{};  ///< for `updated`: the hash of the content it replaced
 };
 
+/// The outcome of writing one valid row of an import: its record and its subject.
+struct RowChange {
+    RecordChange record;   ///< conflict: nothing was written for the row
+    SubjectChange subject;  ///< not for a conflict
+};
+
 /// What reverting a batch changed.
 struct RevertChange {
     std::int64_t withdrawn = 0;      ///< records withdrawn
@@ -166,12 +172,18 @@ public:
     /// states before and after (set-based: one statement, hashed from what it returns).
     RevertChange revert_batch(std::int64_t batch_id, std::string_view at);
 
-    /// Inserts the record's subject or brings its name and type up to date. Call it after
-    /// put_record() accepted the record (the subject reference is checked at commit).
+    /// One valid row of an import: nothing at all for a conflict (the key came earlier in this
+    /// batch with other content); else the subject inserted or brought up to date, and then the
+    /// record inserted, updated or found unchanged as put_record(). The subject comes first, so
+    /// that no record waits for its subject at the commit's check of the reference (a record
+    /// waiting makes SQLite look for the subject's records at each new subject).
+    RowChange put_row(const model::Record& record, const ContentHash& hash,
+                      std::string_view subject_region, std::int64_t batch_id);
+    /// Inserts the record's subject or brings its name and type up to date.
     SubjectChange put_subject(const model::Record& record, std::string_view subject_region,
                               std::int64_t batch_id);
     /// Inserts the record, or updates it when its content hash differs. A record withdrawn by
-    /// office decision stays withdrawn whatever the record says.
+    /// office decision stays withdrawn whatever the record says. Put its subject first.
     RecordChange put_record(const model::Record& record, const ContentHash& hash,
                             std::int64_t batch_id);
     /// Another source that holds a version of the same decision (same subject, domain, kind and
@@ -184,7 +196,37 @@ public:
     /// objection); returns the records it withdrew.
     std::vector<WithdrawnRecord> withdraw_evidence(std::int64_t entry_id);
 
+    /// A large load into a small table (SQLite): once this batch has inserted more records than
+    /// the table held before it (and at least k_index_deferred_after), put_record() drops the
+    /// covering index `records_for_evaluation`, and build_deferred_index() builds it again from
+    /// the table in one sorted pass, inside the same transaction — instead of one insertion at a
+    /// random place of the index per record. Call it only when nothing of the import reads that
+    /// index (no other_source_of(): has_other_sources() is false). A rollback (a dry run, a
+    /// killed import) brings the index back as it was.
+    void defer_index_on_large_load();
+    /// Whether put_record() dropped the index, which build_deferred_index() must build again.
+    [[nodiscard]] bool index_deferred() const { return m_index_dropped; }
+    /// Builds the index dropped by put_record() again (before the commit).
+    void build_deferred_index();
+
+    /// Records inserted into a table before its covering index may be deferred.
+    static constexpr std::int64_t k_index_deferred_after = 65536;
+
 private:
+    /// What the database holds under a record's key, as put_record() needs it.
+    struct StoredKey {
+        enum class Kind { absent, same, conflict, other } kind = Kind::absent;
+        std::int64_t rec = 0;
+        bool seen_in_this_batch = false;
+        bool office_withdrawn = false;  ///< `other`: the stored version was withdrawn by office
+        std::string before_json;        ///< `other`: the stored version, as a JSON object
+        StateHash previous_state{};     ///< `other`: its state hash
+    };
+    StoredKey find_key(const model::Record& record, const ContentHash& hash,
+                       std::int64_t batch_id);
+    RecordChange write_record(const StoredKey& stored, const model::Record& record,
+                              const ContentHash& hash, std::int64_t batch_id);
+
     // Writes the marks of the subjects collected in m_inserted_subjects and forgets them.
     void mark_inserted_subjects();
 
@@ -192,6 +234,12 @@ private:
     /// Subjects with a record inserted since the last marks were written: marked once each
     /// (a mark per row would cost a write per row), at the end of the batch or when many.
     std::unordered_set<std::string> m_inserted_subjects;
+    /// defer_index_on_large_load(): the index's own CREATE statement (empty: not deferrable),
+    /// the inserts after which it is dropped, those counted so far, and whether it was dropped.
+    std::string m_deferred_index_sql;
+    std::int64_t m_defer_after = 0;
+    std::int64_t m_inserted_count = 0;
+    bool m_index_dropped = false;
     Statement m_mark_subject;
     Statement m_insert_batch;
     Statement m_finish_batch;

@@ -304,7 +304,7 @@ SqliteConnection::SqliteConnection(const OpenOptions& options)
         }
         exec("PRAGMA foreign_keys=ON");
         exec("PRAGMA synchronous=NORMAL");
-        exec("PRAGMA cache_size=-65536");  // 64 MiB
+        exec("PRAGMA cache_size=-65536");  // 64 MiB (halved for a while by RecordStore)
         if (options.map_for_reading) {
             exec("PRAGMA mmap_size=268435456");  // 256 MiB
         }

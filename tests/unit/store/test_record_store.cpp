@@ -78,6 +78,81 @@ TEST_CASE_FIXTURE(Fixture, "record store: insert, repeat, update, conflict") {
     CHECK(stored.column_int64(1) == second);
 }
 
+TEST_CASE_FIXTURE(Fixture, "record store: a row in conflict writes nothing, not even its subject") {
+    store::Transaction transaction(db, store::Transaction::Mode::immediate);
+    const auto first = batch();
+    auto record = sample_record();
+    const auto written = records.put_row(record, hash_of(1), "110000", first);
+    CHECK(written.record.outcome == RecordChange::Outcome::inserted);
+    CHECK(written.subject.outcome == SubjectChange::Outcome::inserted);
+    record.subject_id = "91320000134768001G";  // the same key, another subject, other content
+    CHECK(records.put_row(record, hash_of(2), "320000", first).record.outcome ==
+          RecordChange::Outcome::conflict);
+    auto subjects = db.prepare("SELECT count(*) FROM subjects");
+    REQUIRE(subjects.step());
+    CHECK(subjects.column_int64(0) == 1);
+}
+
+namespace {
+
+// Puts `count` records of distinct keys over 1,000 subjects.
+void put_many(store::RecordStore& records, std::int64_t batch_id, int count) {
+    auto record = sample_record();
+    for (int i = 0; i < count; ++i) {
+        record.record_id = "R" + std::to_string(i);
+        record.subject_id = "S" + std::to_string(i % 1000);
+        CHECK(records.put_row(record, hash_of(1), "110000", batch_id).record.outcome ==
+              RecordChange::Outcome::inserted);
+    }
+}
+
+std::string evaluation_index_sql(store::Database& db) {
+    auto statement = db.prepare(
+        "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'records_for_evaluation'");
+    return statement.step() ? std::string(statement.column_text(0)) : std::string();
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(Fixture, "record store: a large first load builds its covering index after its rows") {
+    const std::string index = evaluation_index_sql(db);
+    REQUIRE_FALSE(index.empty());
+    const int count = static_cast<int>(store::RecordStore::k_index_deferred_after) + 10;
+    {
+        // Rolled back with the index dropped: the index is there again, as it was.
+        store::Transaction transaction(db, store::Transaction::Mode::immediate);
+        store::RecordStore load{db};
+        load.defer_index_on_large_load();
+        put_many(load, batch(), count);
+        CHECK(load.index_deferred());
+        CHECK(evaluation_index_sql(db).empty());
+    }
+    CHECK(evaluation_index_sql(db) == index);
+    {
+        store::Transaction transaction(db, store::Transaction::Mode::immediate);
+        store::RecordStore load{db};
+        load.defer_index_on_large_load();
+        put_many(load, batch(), count);
+        load.build_deferred_index();
+        CHECK_FALSE(load.index_deferred());
+        transaction.commit();
+    }
+    CHECK(evaluation_index_sql(db) == index);
+    auto check = db.prepare("PRAGMA integrity_check");
+    REQUIRE(check.step());
+    CHECK(check.column_text(0) == "ok");
+    // A load no larger than the table it joins keeps the index.
+    store::Transaction transaction(db, store::Transaction::Mode::immediate);
+    store::RecordStore next{db};
+    next.defer_index_on_large_load();
+    auto record = sample_record();
+    for (int i = 0; i < count - 20; ++i) {
+        record.record_id = "N" + std::to_string(i);
+        next.put_row(record, hash_of(1), "110000", 1);
+    }
+    CHECK_FALSE(next.index_deferred());
+}
+
 TEST_CASE_FIXTURE(Fixture, "record store: a reverted batch stays withdrawn") {
     store::Transaction transaction(db, store::Transaction::Mode::immediate);
     const auto first = batch();
