@@ -29,6 +29,9 @@
 #                     times the database's size free)
 #   RBL_BENCH_PREPARE_ONLY (unset): when set, only make the cached inputs (to start a large size's
 #                     generation and import early, e.g. under nice) and exit
+#   RBL_BENCH_KEEP    (unset): when set, the last round's database after its next-day incremental
+#                     run is kept as RBL_BENCH_DIR/adjudicated-<sizes>.db (for bench/run_check.sh's
+#                     RBL_BENCH_CHECK_DB)
 # Needs bash, python3, sqlite3 and GNU time (/usr/bin/time).
 set -euo pipefail
 
@@ -152,6 +155,14 @@ for i in $(seq 1 "$runs"); do
     measure "$i" "next day, incremental --jobs 2" "${adjudicate[@]}" --db "$a" --as-of "$next_day" --jobs 2
     measure "$i" "next day, --full --jobs 2" "${adjudicate[@]}" --db "$b" --as-of "$next_day" --jobs 2 --full
 done
+if [ -n "${RBL_BENCH_KEEP:-}" ]; then
+    kept="$work/adjudicated-${records}-${subjects}-s${seed}-${gen_hash}-v${schema}.db"
+    drop_db "$kept"
+    sqlite3 "$a" "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
+    mv "$a" "$kept"
+    rm -f "$a-wal" "$a-shm"
+    echo "run_adjudicate: kept $kept" >&2
+fi
 drop_db "$a"; drop_db "$b"; rm -f "$work/time.txt" "$work/out.json"
 
 # --- the summary -------------------------------------------------------------------------------

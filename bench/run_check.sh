@@ -11,7 +11,9 @@
 # time.perf_counter around posix_spawn and wait4), with the CPU time wait4 reports, beside
 # /bin/true timed the same way (the floor of a process on this machine). Every check writes its lookup-log row, as
 # in production.
-# Environment: RBL_BENCH_DIR (/tmp/rbl-bench), RBL_BENCH_RECORDS (1000000), RBL_BENCH_CHECKS (500).
+# Environment: RBL_BENCH_DIR (/tmp/rbl-bench), RBL_BENCH_RECORDS (1000000), RBL_BENCH_CHECKS (500),
+# RBL_BENCH_CHECK_DB (unset: an adjudicated database to check instead of the one built here, e.g.
+# a copy of bench/run_adjudicate.sh's 10,000,000-record database after one run).
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: bash bench/run_check.sh BIN_DIR" >&2; exit 2; }
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,7 +22,7 @@ work=${RBL_BENCH_DIR:-/tmp/rbl-bench}
 records=${RBL_BENCH_RECORDS:-1000000}
 checks=${RBL_BENCH_CHECKS:-500}
 mkdir -p "$work"
-db="$work/check-$records.db"
+db=${RBL_BENCH_CHECK_DB:-$work/check-$records.db}
 export RBL_TODAY=2026-11-28 RBL_OPERATOR=bench RBL_RULES="$repo/rules"
 
 if [ ! -s "$db" ]; then
@@ -89,6 +91,6 @@ PY
     --department "$department" --file "$work/check-100k.txt" --out "$work/check-out.jsonl"
 read -r t user sys m < "$work/t.txt"
 echo "file of $(wc -l < "$work/check-100k.txt") identifiers (goal < 10 s): wall ${t} s, CPU $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }') s, peak RSS $((m / 1024)) MiB"
-echo "database: $records records, $(sqlite3 "$db" "SELECT count(*) FROM subjects") subjects, $(sqlite3 "$db" "SELECT count(*) FROM entries") entries, $(sqlite3 "$db" "SELECT count(*) FROM lookups") lookups logged so far"
+echo "database: $(sqlite3 "$db" "SELECT count(*) FROM records") records, $(sqlite3 "$db" "SELECT count(*) FROM subjects") subjects, $(sqlite3 "$db" "SELECT count(*) FROM entries") entries, $(sqlite3 "$db" "SELECT count(*) FROM lookups") lookups logged so far"
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB; load $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -f "$work/t.txt" "$work/check-out.jsonl"

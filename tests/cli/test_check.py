@@ -280,6 +280,21 @@ class NeverWaits(CheckCase):
         self.assertEqual(self.lookups(), [])
         self.assertIs(self.check_json(LISTED)["logged"], True)
 
+    @rbltest.sqlite_only("databases of schema version 4 exist only as SQLite files")
+    def test_an_old_database_locked_by_a_writer_is_answered_read_only(self):
+        # The connection able to log would migrate the schema first, which the writer's lock
+        # forbids: the check falls back to reading the old schema as it is.
+        self.sql("DROP TABLE lookups")
+        self.sql("DROP TABLE subject_reports")
+        self.sql("PRAGMA user_version = 4")
+        with rbltest.hold_write_lock(self):
+            result = self.check("--json", LISTED)
+        answer = json.loads(result.stdout)
+        self.assertIs(answer["subjects"][0]["listed_black"], True)
+        self.assertIs(answer["logged"], False)
+        self.assertIn("not recorded in the lookup log", result.stderr)
+        self.assertEqual(self.scalar("PRAGMA user_version"), 4)
+
 
 if __name__ == "__main__":
     rbltest.main()
