@@ -1,8 +1,7 @@
 // rbl-check: real-time checks for departments' business systems (SPEC.md §9). Only wires options
 // to rbl::check and prints the answers: a table for staff, --json for systems, JSON Lines or CSV
 // for a file of identifiers. It reads one snapshot and never waits for a writer; the lookup log
-// is written after, on the same connection, waiting at most a moment (apps/common's
-// Access::write_briefly).
+// is written after, waiting at most a moment (apps/common's Access::write_briefly).
 
 #include <fmt/format.h>
 
@@ -49,26 +48,10 @@ void check_usage(const Options& options) {
     }
 }
 
-// The connection that answers and then logs the lookups: one, able to write the log, so that a
-// check opens the database once; a read-only one when that cannot be had (a file this login may
-// only read, a schema it may not migrate), whose checks are answered and not logged.
-struct CheckConnection {
-    rbl::store::Database db;
-    std::optional<std::string> unloggable;  ///< why the lookups cannot be logged
-};
-
-CheckConnection open_for_checks(const Options& options) {
-    try {
-        return {rbl::app::open_database(options.common, rbl::app::Access::write_briefly),
-                std::nullopt};
-    } catch (const rbl::Error& e) {
-        return {rbl::app::open_database(options.common, rbl::app::Access::read), e.what()};
-    }
-}
-
 // Every answer, read in one snapshot of the database.
-std::vector<rbl::check::Answer> answer_all(rbl::store::Database& db, const Options& options,
+std::vector<rbl::check::Answer> answer_all(const Options& options,
                                            const rbl::check::CheckOptions& asked) {
+    auto db = rbl::app::open_database(options.common, rbl::app::Access::read);
     rbl::store::Transaction snapshot(db, rbl::store::Transaction::Mode::deferred);
     if (options.department) {
         rbl::app::check_department(db, options.common.rules, *options.department);
@@ -88,29 +71,21 @@ std::vector<rbl::check::Answer> answer_all(rbl::store::Database& db, const Optio
     return answers;
 }
 
-// Records the lookups, after the snapshot has ended; a check is answered even when its log
-// cannot be written (another writer holds the database, or this caller may only read it): it
-// says so and goes on.
-bool log_lookups(CheckConnection& connection, const Options& options,
-                 const rbl::check::CheckOptions& asked, std::vector<rbl::check::Answer>& answers,
-                 rbl::app::TerminalReporter& reporter) {
-    const auto not_logged = [&](std::string_view why) {
-        reporter.warning(
-            rbl::trf("the {} lookups were answered but not recorded in the lookup "
-                     "log: {}",
-                     answers.size(), why));
-        return false;
-    };
-    if (connection.unloggable) {
-        return not_logged(*connection.unloggable);
-    }
+// Records the lookups; a check is answered even when its log cannot be written (another
+// writer holds the database, or this caller may only read it): it says so and goes on.
+bool log_lookups(const Options& options, const rbl::check::CheckOptions& asked,
+                 std::vector<rbl::check::Answer>& answers, rbl::app::TerminalReporter& reporter) {
     try {
-        rbl::check::record_lookups(connection.db,
-                                   {options.common.operator_name, rbl::audit::login_name()},
+        auto db = rbl::app::open_database(options.common, rbl::app::Access::write_briefly);
+        rbl::check::record_lookups(db, {options.common.operator_name, rbl::audit::login_name()},
                                    asked, answers);
         return true;
     } catch (const rbl::Error& e) {
-        return not_logged(e.what());
+        reporter.warning(
+            rbl::trf("the {} lookups were answered but not recorded in the lookup "
+                     "log: {}",
+                     answers.size(), e.what()));
+        return false;
     }
 }
 
@@ -135,9 +110,8 @@ rbl::ExitCode run(const Options& options) {
     rbl::app::TerminalReporter reporter(std::string(k_tool), options.common.quiet);
     const rbl::check::CheckOptions asked{rbl::app::date_option("--as-of", options.as_of),
                                          options.department};
-    CheckConnection connection = open_for_checks(options);
-    std::vector<rbl::check::Answer> answers = answer_all(connection.db, options, asked);
-    const bool logged = log_lookups(connection, options, asked, answers, reporter);
+    std::vector<rbl::check::Answer> answers = answer_all(options, asked);
+    const bool logged = log_lookups(options, asked, answers, reporter);
     const rbl::check::OutcomeCounts counts = rbl::check::count_outcomes(answers);
     nlohmann::json summary = summary_json(options, asked, counts, answers.size(), logged);
     if (options.file || options.format) {

@@ -282,8 +282,8 @@ class NeverWaits(CheckCase):
 
     @rbltest.sqlite_only("databases of schema version 4 exist only as SQLite files")
     def test_an_old_database_locked_by_a_writer_is_answered_read_only(self):
-        # The connection able to log would migrate the schema first, which the writer's lock
-        # forbids: the check falls back to reading the old schema as it is.
+        # The lookup log's connection would migrate the schema first, which the writer's lock
+        # forbids: the answers, read from the old schema as it is, still go out.
         self.sql("DROP TABLE lookups")
         self.sql("DROP TABLE subject_reports")
         self.sql("PRAGMA user_version = 4")

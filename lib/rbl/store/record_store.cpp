@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <utility>
 
 #include "rbl/util/error.hpp"
 #include "rbl/util/i18n.hpp"
@@ -133,6 +134,17 @@ std::string stored_record_json(const RecordState& found) {
         {"attrs", nlohmann::json::parse(found.attrs, nullptr, false)},
     };
     return before.dump();
+}
+
+// What an update needs of the version it replaces (both stores' import paths).
+struct ReplacedVersion {
+    bool office_withdrawn = false;  // withdrawn by office decision: it stays withdrawn
+    std::string before_json;        // for the audit log's "before"
+    StateHash state{};
+};
+
+ReplacedVersion replaced_version(const RecordState& found) {
+    return {found.withdrawn_by == "office", stored_record_json(found), record_state_hash(found)};
 }
 
 // The hash of a record's content as put_record() binds it.
@@ -324,11 +336,12 @@ RecordStore::StoredKey RecordStore::find_key(const model::Record& record, const 
         } else if (stored.seen_in_this_batch) {
             stored.kind = StoredKey::Kind::conflict;
         } else {
-            const RecordState found = record_state_of(m_find_record, k_found_state);
+            ReplacedVersion replaced =
+                replaced_version(record_state_of(m_find_record, k_found_state));
             stored.kind = StoredKey::Kind::other;
-            stored.office_withdrawn = found.withdrawn_by == "office";
-            stored.before_json = stored_record_json(found);
-            stored.previous_state = record_state_hash(found);
+            stored.office_withdrawn = replaced.office_withdrawn;
+            stored.before_json = std::move(replaced.before_json);
+            stored.previous_state = replaced.state;
         }
     } catch (...) {
         m_find_record.reset();
@@ -728,11 +741,12 @@ std::vector<BulkOutcome> BulkRecordWriter::flush() {
             } else if (outcome == "conflict") {
                 change.outcome = Outcome::conflict;
             } else {
-                const RecordState found = record_state_of(m_found, k_found_state_column);
-                office[i] = found.withdrawn_by == "office";
+                ReplacedVersion replaced =
+                    replaced_version(record_state_of(m_found, k_found_state_column));
+                office[i] = replaced.office_withdrawn;
                 change.outcome = Outcome::updated;
-                change.before_json = stored_record_json(found);
-                change.previous_state = record_state_hash(found);
+                change.before_json = std::move(replaced.before_json);
+                change.previous_state = replaced.state;
             }
         }
     } catch (...) {

@@ -7,6 +7,7 @@
 #include "rbl/util/error.hpp"
 #include "rbl/util/hex.hpp"
 #include "rbl/util/i18n.hpp"
+#include "rbl/util/openssl_digests.hpp"
 
 namespace rbl::util {
 
@@ -25,7 +26,7 @@ Limbs expand(std::span<const std::uint8_t, 32> element) {
     // One context per thread, reused: creating one per element would cost more than hashing.
     thread_local std::unique_ptr<EVP_MD_CTX, ContextFree> ctx(EVP_MD_CTX_new());
     std::array<std::uint8_t, MultisetHash::k_limbs * 8> bytes{};
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_shake256(), nullptr) != 1 ||
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), shake256_digest(), nullptr) != 1 ||
         EVP_DigestUpdate(ctx.get(), k_label.data(), k_label.size()) != 1 ||
         EVP_DigestUpdate(ctx.get(), element.data(), element.size()) != 1 ||
         EVP_DigestFinalXOF(ctx.get(), bytes.data(), bytes.size()) != 1) {

@@ -10,8 +10,29 @@
 #include "rbl/util/error.hpp"
 #include "rbl/util/hex.hpp"
 #include "rbl/util/i18n.hpp"
+#include "rbl/util/openssl_digests.hpp"
 
 namespace rbl::util {
+
+namespace {
+
+// The digest, or failing that the legacy object (which fetches at each use), never null.
+const EVP_MD* fetch_once(const char* name, const EVP_MD* legacy) {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, name, nullptr);
+    return fetched != nullptr ? fetched : legacy;
+}
+
+}  // namespace
+
+const EVP_MD* sha256_digest() {
+    static const EVP_MD* const digest = fetch_once("SHA256", EVP_sha256());
+    return digest;
+}
+
+const EVP_MD* shake256_digest() {
+    static const EVP_MD* const digest = fetch_once("SHAKE256", EVP_shake256());
+    return digest;
+}
 
 struct Sha256::Impl {
     EVP_MD_CTX* ctx = nullptr;
@@ -20,7 +41,7 @@ struct Sha256::Impl {
 
 Sha256::Sha256() : m_impl(std::make_unique<Impl>()) {
     m_impl->ctx = EVP_MD_CTX_new();
-    if (m_impl->ctx == nullptr || EVP_DigestInit_ex(m_impl->ctx, EVP_sha256(), nullptr) != 1) {
+    if (m_impl->ctx == nullptr || EVP_DigestInit_ex(m_impl->ctx, sha256_digest(), nullptr) != 1) {
         throw FailedError(tr("cannot initialise SHA-256 (OpenSSL)"));
     }
 }
