@@ -513,7 +513,8 @@ ImportSummary import_file(store::Database& db, audit::AuditLog& audit,
 
     const bool rolled_back = options.dry_run || (options.strict && summary.rejected > 0);
     if (store.index_deferred() && !rolled_back) {
-        reporter.progress(tr("indexing the records"), static_cast<std::uint64_t>(summary.inserted), 0);
+        reporter.progress(tr("indexing the records"),
+                          static_cast<std::uint64_t>(summary.inserted), 0);
         store.build_deferred_index();
         reporter.progress_done();
     }
