@@ -278,8 +278,9 @@ SqliteConnection::SqliteConnection(const OpenOptions& options)
     }
 
     // Never SQLITE_OPEN_CREATE: the file exists by now, created above with mode 0600.
-    // SQLITE_OPEN_NOMUTEX: a connection is used by one thread at a time (each worker of a run,
-    // and the import's writer, has its own), so SQLite need not lock it at every call.
+    // SQLITE_OPEN_NOMUTEX: a connection is used by one thread at a time (a run's workers and the
+    // import's reading thread hold none; the thread that opened it uses it), so SQLite need not
+    // lock it at every call.
     const int flags =
         (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(m_name.c_str(), &m_db, flags, nullptr);

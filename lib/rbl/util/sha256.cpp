@@ -1,6 +1,7 @@
 #include "rbl/util/sha256.hpp"
 
 #include <fmt/format.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 
 #include <cerrno>
@@ -19,7 +20,11 @@ namespace {
 // The digest, or failing that the legacy object (which fetches at each use), never null.
 const EVP_MD* fetch_once(const char* name, const EVP_MD* legacy) {
     const EVP_MD* fetched = EVP_MD_fetch(nullptr, name, nullptr);
-    return fetched != nullptr ? fetched : legacy;
+    if (fetched == nullptr) {
+        ERR_clear_error();  // the failed fetch's error is not this caller's
+        return legacy;
+    }
+    return fetched;
 }
 
 }  // namespace

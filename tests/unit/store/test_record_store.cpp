@@ -141,15 +141,18 @@ TEST_CASE_FIXTURE(Fixture, "record store: a large first load builds its covering
     auto check = db.prepare("PRAGMA integrity_check");
     REQUIRE(check.step());
     CHECK(check.column_text(0) == "ok");
-    // A load no larger than the table it joins keeps the index.
+    // A load past the minimum but no larger than the table it joins keeps the index.
     store::Transaction transaction(db, store::Transaction::Mode::immediate);
     store::RecordStore next{db};
     next.defer_index_on_large_load();
+    const auto third = batch();
     auto record = sample_record();
-    for (int i = 0; i < count - 20; ++i) {
+    for (int i = 0; i < count - 5; ++i) {
         record.record_id = "N" + std::to_string(i);
-        next.put_row(record, hash_of(1), "110000", 1);
+        CHECK(next.put_row(record, hash_of(1), "110000", third).record.outcome ==
+              RecordChange::Outcome::inserted);
     }
+    REQUIRE(count - 5 > store::RecordStore::k_index_deferred_after);
     CHECK_FALSE(next.index_deferred());
 }
 
