@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <map>
 #include <string>
@@ -99,11 +100,9 @@ namespace {
 void put_many(store::RecordStore& records, std::int64_t batch_id, int count) {
     auto record = sample_record();
     for (int i = 0; i < count; ++i) {
-        // Appended, not "R" + ...: g++ 12 at -O3 warns falsely (-Wrestrict) on that form.
-        record.record_id = "R";
-        record.record_id += std::to_string(i);
-        record.subject_id = "S";
-        record.subject_id += std::to_string(i % 1000);
+        // fmt, not "R" + std::to_string(i): g++ 12 at -O3 warns falsely (-Wrestrict) on that.
+        record.record_id = fmt::format("R{}", i);
+        record.subject_id = fmt::format("S{}", i % 1000);
         CHECK(records.put_row(record, hash_of(1), "110000", batch_id).record.outcome ==
               RecordChange::Outcome::inserted);
     }
@@ -151,8 +150,7 @@ TEST_CASE_FIXTURE(Fixture, "record store: a large first load builds its covering
     const auto third = batch();
     auto record = sample_record();
     for (int i = 0; i < count - 5; ++i) {
-        record.record_id = "N";
-        record.record_id += std::to_string(i);
+        record.record_id = fmt::format("N{}", i);
         CHECK(next.put_row(record, hash_of(1), "110000", third).record.outcome ==
               RecordChange::Outcome::inserted);
     }
