@@ -136,13 +136,6 @@ std::string stored_record_json(const RecordState& found) {
     return before.dump();
 }
 
-// What an update needs of the version it replaces (both stores' import paths).
-struct ReplacedVersion {
-    bool office_withdrawn = false;  // withdrawn by office decision: it stays withdrawn
-    std::string before_json;        // for the audit log's "before"
-    StateHash state{};
-};
-
 ReplacedVersion replaced_version(const RecordState& found) {
     return {found.withdrawn_by == "office", stored_record_json(found), record_state_hash(found)};
 }
@@ -336,12 +329,8 @@ RecordStore::StoredKey RecordStore::find_key(const model::Record& record, const 
         } else if (stored.seen_in_this_batch) {
             stored.kind = StoredKey::Kind::conflict;
         } else {
-            ReplacedVersion replaced =
-                replaced_version(record_state_of(m_find_record, k_found_state));
             stored.kind = StoredKey::Kind::other;
-            stored.office_withdrawn = replaced.office_withdrawn;
-            stored.before_json = std::move(replaced.before_json);
-            stored.previous_state = replaced.state;
+            stored.replaced = replaced_version(record_state_of(m_find_record, k_found_state));
         }
     } catch (...) {
         m_find_record.reset();
@@ -403,11 +392,12 @@ RecordChange RecordStore::write_record(const StoredKey& stored, const model::Rec
     }
 
     change.outcome = RecordChange::Outcome::updated;
-    change.before_json = stored.before_json;
-    change.previous_state = stored.previous_state;
+    change.before_json = stored.replaced.before_json;
+    change.previous_state = stored.replaced.state;
+    const bool office_withdrawn = stored.replaced.office_withdrawn;
     const std::string_view new_status =
-        stored.office_withdrawn ? std::string_view("withdrawn") : status;
-    const auto new_withdrawn_by = withdrawn_by(record, stored.office_withdrawn);
+        office_withdrawn ? std::string_view("withdrawn") : status;
+    const auto new_withdrawn_by = withdrawn_by(record, office_withdrawn);
     change.state = state_of(record, date, new_status, new_withdrawn_by);
     m_update_record.bind(1, stored.rec)
         .bind(2, record.subject_id)

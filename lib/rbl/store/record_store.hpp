@@ -78,6 +78,13 @@ struct RowChange {
     SubjectChange subject;  ///< not for a conflict
 };
 
+/// What an update needs of the stored version it replaces (both stores' import paths).
+struct ReplacedVersion {
+    bool office_withdrawn = false;  ///< withdrawn by office decision: it stays withdrawn
+    std::string before_json;        ///< the stored version, as a JSON object (audit "before")
+    StateHash state{};              ///< its state hash
+};
+
 /// What reverting a batch changed.
 struct RevertChange {
     std::int64_t withdrawn = 0;      ///< records withdrawn
@@ -218,9 +225,7 @@ private:
         enum class Kind { absent, same, conflict, other } kind = Kind::absent;
         std::int64_t rec = 0;
         bool seen_in_this_batch = false;
-        bool office_withdrawn = false;  ///< `other`: the stored version was withdrawn by office
-        std::string before_json;        ///< `other`: the stored version, as a JSON object
-        StateHash previous_state{};     ///< `other`: its state hash
+        ReplacedVersion replaced;  ///< `other`: the stored version
     };
     StoredKey find_key(const model::Record& record, const ContentHash& hash,
                        std::int64_t batch_id);
