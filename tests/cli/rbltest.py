@@ -9,10 +9,12 @@ per test, dropped after it. `make test` runs the suite both ways. Tests of what 
 has (an SQLite file's locks, damage or permissions) say so with @sqlite_only.
 """
 
+import fcntl
 import os
 import re
 import uuid
 import shutil
+import struct
 import sqlite3
 import subprocess
 import sys
@@ -421,28 +423,40 @@ class PgWriteLockProbe:
 
 
 class WriteLockProbe:
-    """Tells whether another connection holds a database's write lock, that is, is inside a
-    write transaction: a BEGIN IMMEDIATE that may not wait fails with "database is locked".
-    When no one holds it the probe takes it for an instant and gives it back (a writer starting
-    then waits on its busy timeout, which the tools set to --wait, 30 s by default)."""
+    """Tells whether another process holds a database's write lock, that is, is inside a write
+    transaction. In WAL mode SQLite's writer lock is a POSIX lock on one byte of the -shm file
+    (byte 120: the first of its eight locks, WAL_WRITE_LOCK); F_GETLK asks the kernel whether
+    another process holds it, without taking it. A BEGIN IMMEDIATE that may not wait could not
+    tell it apart: it also fails for an instant while a checkpoint copies a committed run into
+    the database (it holds a read slot), which made a read after the commit look like one
+    inside the write.
+
+    The -shm file's descriptor stays open until close(): closing any descriptor of a file drops
+    every POSIX lock this process holds on it, those of its own SQLite connections included."""
+
+    WAL_WRITE_LOCK_BYTE = 120
+    # struct flock on Linux: short l_type, short l_whence, off_t l_start, off_t l_len,
+    # pid_t l_pid, padded to 32 bytes.
+    FLOCK = "hhqqi4x"
 
     def __init__(self, db):
-        # mode=rw: never create the database.
-        self.connection = sqlite3.connect(f"file:{db}?mode=rw", uri=True, timeout=0,
-                                          isolation_level=None)
+        self.shm = Path(f"{db}-shm")
+        self.fd = None
 
     def held(self):
-        try:
-            self.connection.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            if "locked" in str(error) or "busy" in str(error):
-                return True
-            raise
-        self.connection.execute("ROLLBACK")
-        return False
+        if self.fd is None:
+            if not self.shm.exists():
+                return False  # no connection has the database open in WAL mode
+            self.fd = os.open(self.shm, os.O_RDWR)
+        query = struct.pack(self.FLOCK, fcntl.F_WRLCK, os.SEEK_SET, self.WAL_WRITE_LOCK_BYTE, 1,
+                            0)
+        answer = fcntl.fcntl(self.fd, fcntl.F_GETLK, query)
+        return struct.unpack(self.FLOCK, answer)[0] != fcntl.F_UNLCK
 
     def close(self):
-        self.connection.close()
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 def main():
